@@ -1,0 +1,40 @@
+using static TorchSharp.torch;
+
+namespace GenerationPlatform.Diffusion.Sampling;
+
+/// <summary>
+/// The linear interpolant of SEARCH.md section 2: x_t = (1 - t) x0 + t eps, t = 1 is noise,
+/// the network predicts v = eps - x0.
+/// </summary>
+public static class FlowInterpolant
+{
+    /// <summary>x0_hat = x_t - t v.</summary>
+    public static Tensor PredictX0(Tensor xt, Tensor v, Tensor t) => xt - BroadcastTime(t, xt) * v;
+
+    /// <summary>eps_hat = x_t + (1 - t) v.</summary>
+    public static Tensor PredictNoise(Tensor xt, Tensor v, Tensor t) => xt + (1 - BroadcastTime(t, xt)) * v;
+
+    /// <summary>
+    /// Stochastic step from t to t' &lt; t: x_t' = (1 - t') x0_hat + sqrt(t'^2 - s^2) eps_hat + s z, s = eta t'.
+    /// eta = 0 is a deterministic DDIM-like step; at t' = 0 the result is x0_hat.
+    /// </summary>
+    public static Tensor StochasticStep(Tensor xt, Tensor v, double t, double tNext, double eta, Tensor z)
+    {
+        if (eta is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(eta), eta, "eta must be in [0, 1)");
+        var x0 = xt - t * v;
+        var eps = xt + (1 - t) * v;
+        double s = eta * tNext;
+        return (1 - tNext) * x0 + Math.Sqrt(tNext * tNext - s * s) * eps + s * z;
+    }
+
+    /// <summary>Re-noises from t_a to a noisier t_b &gt; t_a exactly: r = (1 - t_b)/(1 - t_a), x_tb = r x_ta + sqrt(t_b^2 - r^2 t_a^2) z.</summary>
+    public static Tensor Renoise(Tensor xta, double ta, double tb, Tensor z)
+    {
+        if (!(tb > ta) || tb > 1 || ta < 0) throw new ArgumentOutOfRangeException(nameof(tb), $"re-noising needs 0 <= t_a < t_b <= 1 (got {ta}, {tb})");
+        double r = (1 - tb) / (1 - ta);
+        return r * xta + Math.Sqrt(tb * tb - r * r * ta * ta) * z;
+    }
+
+    private static Tensor BroadcastTime(Tensor t, Tensor like) =>
+        t.dim() == 0 ? t : t.reshape([t.shape[0], .. Enumerable.Repeat(1L, (int)like.dim() - 1)]);
+}

@@ -1,0 +1,147 @@
+namespace GenerationPlatform.Diffusion.Sampling;
+
+public enum SamplerKind
+{
+    /// <summary>First order, 1 NFE per step.</summary>
+    Euler,
+    /// <summary>Second order, 2 NFE per step except an Euler last step onto t = 0 (2S - 1 NFE for S steps).</summary>
+    Heun,
+    /// <summary>The stochastic step of SEARCH.md section 2 with noise scale eta, 1 NFE per step.</summary>
+    Stochastic,
+}
+
+/// <summary>What to integrate: the noise (or a state), the segment [t_from -> t_to], sampler, class and guidance.</summary>
+public sealed record TrajectorySpec(
+    NoiseSeed Seed,
+    int Label,
+    float Guidance,
+    SamplerKind Sampler,
+    int Steps,
+    float TFrom = 1f,
+    float TTo = 0f,
+    float Eta = 0f,
+    IReadOnlyList<float>? X0Times = null,
+    float[]? InitialState = null)
+{
+    public const int ImageSide = 28;
+    public const int StateSize = ImageSide * ImageSide;
+
+    /// <summary>Exact NFE this trajectory will cost (per sample, not counting the guidance branch).</summary>
+    public int Nfe => Sampler == SamplerKind.Heun ? 2 * Steps - (TTo == 0f ? 1 : 0) : Steps;
+
+    /// <summary>Single-sample network evaluations, counting the unconditional branch of guidance.</summary>
+    public int ModelEvaluations => Nfe * (Guidance != 1f ? 2 : 1);
+
+    public void Validate()
+    {
+        if (Steps <= 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be greater than 0");
+        if (!(TFrom > TTo) || TFrom > 1f || TTo < 0f) throw new ArgumentOutOfRangeException(nameof(TFrom), $"segment must satisfy 1 >= t_from > t_to >= 0 (got {TFrom} -> {TTo})");
+        if (Eta is < 0f or >= 1f) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "eta must be in [0, 1)");
+        if (float.IsNaN(Guidance) || Guidance < 0f) throw new ArgumentOutOfRangeException(nameof(Guidance), Guidance, "guidance must be >= 0");
+        if (InitialState is null && TFrom != 1f) throw new ArgumentException("a segment that does not start at t = 1 needs an initial state", nameof(InitialState));
+        if (InitialState is not null && InitialState.Length != StateSize) throw new ArgumentException($"initial state must have {StateSize} values", nameof(InitialState));
+    }
+}
+
+/// <summary>An x0-prediction x_t - t v captured on the way down, at the first grid time at or below the requested one.</summary>
+public sealed record X0Prediction(float RequestedTime, float Time, float[] Image);
+
+/// <summary>
+/// One trajectory being integrated: a small state machine that asks for one velocity at a time, so
+/// a batcher can advance many trajectories, each at its own time and stage, with one model call.
+/// </summary>
+public sealed class Trajectory
+{
+    private readonly float[] times;
+    private readonly float[] x;
+    private float[]? firstSlope, predicted;
+    private int step, nextCapture;
+    private readonly float[] captureTimes;
+
+    public Trajectory(TrajectorySpec spec)
+    {
+        spec.Validate();
+        Spec = spec;
+        times = new float[spec.Steps + 1];
+        for (int i = 0; i <= spec.Steps; i++)
+            times[i] = i == spec.Steps ? spec.TTo : spec.TFrom + (spec.TTo - spec.TFrom) * i / spec.Steps;
+        x = spec.InitialState is { } s ? (float[])s.Clone() : spec.Seed.Normal(TrajectorySpec.StateSize);
+        captureTimes = (spec.X0Times ?? []).OrderByDescending(t => t).ToArray();
+    }
+
+    public TrajectorySpec Spec { get; }
+    public int Nfe { get; private set; }
+    public bool IsDone => step >= Spec.Steps;
+    /// <summary>The time of the current state (t_to once done).</summary>
+    public float Time => times[step];
+    /// <summary>The current state (the image, in [-1, 1] nominally, once done).</summary>
+    public ReadOnlySpan<float> State => x;
+    public List<X0Prediction> X0Predictions { get; } = [];
+
+    /// <summary>The point and time at which the next velocity is needed.</summary>
+    public (float[] Point, float T) NextQuery() =>
+        IsDone ? throw new InvalidOperationException("trajectory is done")
+        : predicted is not null ? (predicted, times[step + 1]) : (x, times[step]);
+
+    /// <summary>Consumes the velocity at the point given by <see cref="NextQuery"/>.</summary>
+    public void Advance(ReadOnlySpan<float> v)
+    {
+        if (IsDone) throw new InvalidOperationException("trajectory is done");
+        if (v.Length != x.Length) throw new ArgumentException($"velocity has {v.Length} values, expected {x.Length}");
+        Nfe++;
+        float t = times[step], tNext = times[step + 1], h = tNext - t;
+        if (predicted is not null)
+        {
+            // Heun corrector: average of the slopes at both ends.
+            for (int i = 0; i < x.Length; i++) x[i] += 0.5f * h * (firstSlope![i] + v[i]);
+            predicted = null;
+            firstSlope = null;
+            step++;
+            return;
+        }
+        Capture(t, v);
+        switch (Spec.Sampler)
+        {
+            case SamplerKind.Euler:
+                for (int i = 0; i < x.Length; i++) x[i] += h * v[i];
+                step++;
+                break;
+            case SamplerKind.Heun when tNext == 0f:
+                for (int i = 0; i < x.Length; i++) x[i] += h * v[i]; // the last step onto t = 0 is Euler
+                step++;
+                break;
+            case SamplerKind.Heun:
+                firstSlope = v.ToArray();
+                predicted = new float[x.Length];
+                for (int i = 0; i < x.Length; i++) predicted[i] = x[i] + h * v[i];
+                break;
+            case SamplerKind.Stochastic:
+                StochasticStep(v, t, tNext);
+                step++;
+                break;
+        }
+    }
+
+    private void StochasticStep(ReadOnlySpan<float> v, float t, float tNext)
+    {
+        double s = Spec.Eta * tNext;
+        float a = 1f - tNext, b = (float)Math.Sqrt(tNext * (double)tNext - s * s);
+        float[]? z = s > 0 ? Spec.Seed.Normal(x.Length, NoiseSeed.StepStream(step)) : null;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float x0 = x[i] - t * v[i], eps = x[i] + (1f - t) * v[i];
+            x[i] = a * x0 + b * eps + (z is null ? 0f : (float)s * z[i]);
+        }
+    }
+
+    private void Capture(float t, ReadOnlySpan<float> v)
+    {
+        while (nextCapture < captureTimes.Length && t <= captureTimes[nextCapture] + 1e-6f)
+        {
+            var x0 = new float[x.Length];
+            for (int i = 0; i < x.Length; i++) x0[i] = x[i] - t * v[i];
+            X0Predictions.Add(new X0Prediction(captureTimes[nextCapture], t, x0));
+            nextCapture++;
+        }
+    }
+}

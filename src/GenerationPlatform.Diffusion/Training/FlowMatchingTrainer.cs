@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GenerationPlatform.Diffusion.Checkpoints;
+using GenerationPlatform.Diffusion.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenerationPlatform.Diffusion.Training;
+
+public sealed record FlowMatchingTrainingOptions
+{
+    public int Epochs { get; init; } = 12;
+    public int BatchSize { get; init; } = 128;
+    public double LearningRate { get; init; } = 1e-3;
+    public int WarmupSteps { get; init; } = 500;
+    public double EmaDecay { get; init; } = 0.999;
+    /// <summary>Probability of replacing the label by the null label (classifier-free guidance training).</summary>
+    public double LabelDropout { get; init; } = 0.1;
+    public long Seed { get; init; } = 1;
+    public int CheckpointEverySteps { get; init; } = 1000;
+    public UNetConfig Model { get; init; } = UNetConfig.Default;
+}
+
+/// <summary>
+/// Trains the velocity network with the flow-matching objective of SEARCH.md section 2:
+/// x_t = (1 - t) x0 + t eps, target v = eps - x0, t ~ U(0, 1). Keeps EMA weights, and writes a
+/// resumable checkpoint (weights, EMA, optimizer, step) every few steps. Data order and noise
+/// depend only on (seed, step), so a resumed run continues exactly where it stopped.
+/// </summary>
+public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, string checkpointDir)
+{
+    private sealed record TrainerState(long Step, FlowMatchingTrainingOptions Options, double ElapsedSeconds);
+
+    public VelocityUNet Train(DatasetTensors data, Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        torch.random.manual_seed(options.Seed);
+        var model = new VelocityUNet(options.Model);
+        var ema = new VelocityUNet(options.Model);
+        CopyInto(model, ema);
+        ema.eval();
+        var optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: 0.0);
+        long stepsPerEpoch = data.Count / options.BatchSize;
+        long totalSteps = stepsPerEpoch * options.Epochs;
+        long step = 0;
+        double elapsedBefore = 0;
+        Directory.CreateDirectory(checkpointDir);
+        var statePath = Path.Combine(checkpointDir, "trainer.json");
+        if (File.Exists(statePath))
+        {
+            var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath))!;
+            step = state.Step;
+            elapsedBefore = state.ElapsedSeconds;
+            SafeTensors.LoadModule(Path.Combine(checkpointDir, "model.safetensors"), model);
+            SafeTensors.LoadModule(Path.Combine(checkpointDir, "ema.safetensors"), ema);
+            optimizer.load_state_dict(Path.Combine(checkpointDir, "optimizer.bin"));
+        }
+
+        var clock = Stopwatch.StartNew();
+        var windowClock = Stopwatch.StartNew();
+        long windowImages = 0;
+        double lossSum = 0;
+        int lossCount = 0;
+        long epochOfPermutation = -1;
+        Tensor? permutation = null;
+        model.train();
+        while (step < totalSteps && !cancellationToken.IsCancellationRequested)
+        {
+            long epoch = step / stepsPerEpoch;
+            if (epoch != epochOfPermutation)
+            {
+                permutation?.Dispose();
+                using var g = new Generator((ulong)(options.Seed * 1_000_003 + epoch));
+                permutation = randperm(data.Count, generator: g);
+                epochOfPermutation = epoch;
+            }
+            using (var scope = NewDisposeScope())
+            {
+                torch.random.manual_seed(options.Seed * 7_919 + step * 104_729 + 17);
+                long offset = (step % stepsPerEpoch) * options.BatchSize;
+                var idx = permutation!.narrow(0, offset, options.BatchSize);
+                var x0 = data.Images.index_select(0, idx);
+                var labels = data.Labels.index_select(0, idx);
+                var drop = rand(options.BatchSize) < options.LabelDropout;
+                labels = where(drop, full_like(labels, options.Model.NullLabel), labels);
+                var t = rand(options.BatchSize);
+                var eps = randn_like(x0);
+                var tb = t.view(-1, 1, 1, 1);
+                var xt = (1 - tb) * x0 + tb * eps;
+                var target = eps - x0;
+                var v = model.forward(xt, t, labels);
+                var loss = nn.functional.mse_loss(v, target);
+                double lr = options.LearningRate * Math.Min(1.0, (step + 1) / (double)options.WarmupSteps);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                optimizer.zero_grad();
+                loss.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                optimizer.step();
+                UpdateEma(model, ema, Math.Min(options.EmaDecay, (1.0 + step) / (10.0 + step)));
+                lossSum += loss.item<float>();
+                lossCount++;
+            }
+            step++;
+            windowImages += options.BatchSize;
+            if (step % 20 == 0 || step == totalSteps)
+            {
+                progress?.Invoke(new TrainingProgress(step, totalSteps, lossSum / lossCount, windowImages / windowClock.Elapsed.TotalSeconds, TimeSpan.FromSeconds(elapsedBefore) + clock.Elapsed));
+                lossSum = 0;
+                lossCount = 0;
+                windowImages = 0;
+                windowClock.Restart();
+            }
+            if (step % options.CheckpointEverySteps == 0 || step == totalSteps || cancellationToken.IsCancellationRequested)
+                SaveCheckpoint(model, ema, optimizer, step, elapsedBefore + clock.Elapsed.TotalSeconds);
+        }
+        permutation?.Dispose();
+        optimizer.Dispose();
+        model.Dispose();
+        return ema;
+    }
+
+    private void SaveCheckpoint(VelocityUNet model, VelocityUNet ema, OptimizerHelper optimizer, long step, double elapsedSeconds)
+    {
+        SafeTensors.SaveModule(Path.Combine(checkpointDir, "model.safetensors"), model);
+        SafeTensors.SaveModule(Path.Combine(checkpointDir, "ema.safetensors"), ema);
+        var optPath = Path.Combine(checkpointDir, "optimizer.bin");
+        optimizer.save_state_dict(optPath + ".tmp");
+        File.Move(optPath + ".tmp", optPath, overwrite: true);
+        var statePath = Path.Combine(checkpointDir, "trainer.json");
+        File.WriteAllText(statePath + ".tmp", JsonSerializer.Serialize(new TrainerState(step, options, elapsedSeconds)));
+        File.Move(statePath + ".tmp", statePath, overwrite: true); // written last: names a complete checkpoint
+    }
+
+    internal static void CopyInto(nn.Module source, nn.Module target)
+    {
+        using var _ = no_grad();
+        var dst = target.state_dict();
+        foreach (var (name, value) in source.state_dict()) dst[name].copy_(value);
+    }
+
+    private static void UpdateEma(nn.Module model, nn.Module ema, double decay)
+    {
+        using var _ = no_grad();
+        var src = model.state_dict();
+        foreach (var (name, value) in ema.state_dict())
+        {
+            if (value.is_floating_point()) value.mul_(decay).add_(src[name], alpha: 1 - decay);
+            else value.copy_(src[name]);
+        }
+    }
+}
