@@ -9,6 +9,8 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     TrainModelCommand.Create(),
     TrainClassifierCommand.Create(),
     GenerateCommand.Create(),
+    EvalModelCommand.Create(),
+    BenchCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -130,26 +130,30 @@ public static class SafeTensors
         var (tensors, metadata) = Load(path);
         try
         {
-            var state = module.state_dict();
-            var missing = state.Keys.Except(tensors.Keys).ToList();
-            var extra = tensors.Keys.Except(state.Keys).ToList();
-            if (missing.Count > 0 || extra.Count > 0)
-                throw new CheckpointException($"{path} does not fit {module.GetName()}: missing [{string.Join(", ", missing.Take(5))}], unexpected [{string.Join(", ", extra.Take(5))}]");
-            using (no_grad())
-            {
-                foreach (var (name, target) in state)
-                {
-                    var source = tensors[name];
-                    if (!source.shape.SequenceEqual(target.shape))
-                        throw new CheckpointException($"{path}: tensor '{name}' has shape [{string.Join(",", source.shape)}], the module expects [{string.Join(",", target.shape)}]");
-                    target.copy_(source.to(target.dtype));
-                }
-            }
+            CopyInto(module, tensors, path);
             return metadata;
         }
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Copies loaded tensors into a module's parameters and buffers, checking names and shapes.</summary>
+    public static void CopyInto(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, string source)
+    {
+        var state = module.state_dict();
+        var missing = state.Keys.Except(tensors.Keys).ToList();
+        var extra = tensors.Keys.Except(state.Keys).ToList();
+        if (missing.Count > 0 || extra.Count > 0)
+            throw new CheckpointException($"{source} does not fit {module.GetName()}: missing [{string.Join(", ", missing.Take(5))}], unexpected [{string.Join(", ", extra.Take(5))}]");
+        using var _ = no_grad();
+        foreach (var (name, target) in state)
+        {
+            var tensor = tensors[name];
+            if (!tensor.shape.SequenceEqual(target.shape))
+                throw new CheckpointException($"{source}: tensor '{name}' has shape [{string.Join(",", tensor.shape)}], the module expects [{string.Join(",", target.shape)}]");
+            target.copy_(tensor.to(target.dtype));
         }
     }
 }

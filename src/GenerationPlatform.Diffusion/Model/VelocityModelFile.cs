@@ -27,14 +27,27 @@ public static class VelocityModelFile
     {
         path ??= DefaultPath;
         var (tensors, meta) = SafeTensors.Load(path);
-        foreach (var t in tensors.Values) t.Dispose();
-        if (!meta.TryGetValue("architecture", out var arch) || arch != "genplat-velocity-unet")
-            throw new CheckpointException($"{path} is not a genplat velocity network (metadata 'architecture' is '{arch}')");
-        static int Int(Dictionary<string, string> m, string k) => int.Parse(m[k], System.Globalization.CultureInfo.InvariantCulture);
-        var config = new UNetConfig(Int(meta, "base_channels"), meta["multipliers"].Split(',').Select(int.Parse).ToArray(), Int(meta, "embedding_dim"), Int(meta, "classes"), 0.0, Int(meta, "attention_heads"));
-        var model = new VelocityUNet(config);
-        SafeTensors.LoadModule(path, model);
-        model.eval();
-        return model;
+        try
+        {
+            if (!meta.TryGetValue("architecture", out var arch) || arch != "genplat-velocity-unet")
+                throw new CheckpointException($"{path} is not a genplat velocity network (metadata 'architecture' is '{arch}')");
+            var model = new VelocityUNet(ConfigFrom(meta, path));
+            SafeTensors.CopyInto(model, tensors, path);
+            model.eval();
+            return model;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    private static UNetConfig ConfigFrom(Dictionary<string, string> meta, string path)
+    {
+        int Int(string key) => meta.TryGetValue(key, out var v) && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i > 0
+            ? i : throw new CheckpointException($"{path}: metadata '{key}' is missing or not a positive integer");
+        var multipliers = meta.TryGetValue("multipliers", out var m) ? m.Split(',').Select(x => int.TryParse(x, out var k) && k > 0 ? k : 0).ToArray() : [];
+        if (multipliers.Length != 3 || multipliers.Contains(0)) throw new CheckpointException($"{path}: metadata 'multipliers' must be three positive integers");
+        return new UNetConfig(Int("base_channels"), multipliers, Int("embedding_dim"), Int("classes"), 0.0, Int("attention_heads"));
     }
 }

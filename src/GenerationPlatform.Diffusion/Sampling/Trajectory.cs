@@ -21,8 +21,12 @@ public sealed record TrajectorySpec(
     float TTo = 0f,
     float Eta = 0f,
     IReadOnlyList<float>? X0Times = null,
-    float[]? InitialState = null)
+    float[]? InitialState = null,
+    int StepOffset = 0)
 {
+    // StepOffset: index of this segment's first step in the whole run, so per-step noise of a
+    // stochastic sampler never repeats across segments of one trajectory.
+
     public const int ImageSide = 28;
     public const int StateSize = ImageSide * ImageSide;
 
@@ -39,6 +43,7 @@ public sealed record TrajectorySpec(
         if (Eta is < 0f or >= 1f) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "eta must be in [0, 1)");
         if (float.IsNaN(Guidance) || Guidance < 0f) throw new ArgumentOutOfRangeException(nameof(Guidance), Guidance, "guidance must be >= 0");
         if (InitialState is null && TFrom != 1f) throw new ArgumentException("a segment that does not start at t = 1 needs an initial state", nameof(InitialState));
+        if (StepOffset < 0) throw new ArgumentOutOfRangeException(nameof(StepOffset), StepOffset, "step offset must be >= 0");
         if (InitialState is not null && InitialState.Length != StateSize) throw new ArgumentException($"initial state must have {StateSize} values", nameof(InitialState));
     }
 }
@@ -126,7 +131,7 @@ public sealed class Trajectory
     {
         double s = Spec.Eta * tNext;
         float a = 1f - tNext, b = (float)Math.Sqrt(tNext * (double)tNext - s * s);
-        float[]? z = s > 0 ? Spec.Seed.Normal(x.Length, NoiseSeed.StepStream(step)) : null;
+        float[]? z = s > 0 ? Spec.Seed.Normal(x.Length, NoiseSeed.StepStream(Spec.StepOffset + step)) : null;
         for (int i = 0; i < x.Length; i++)
         {
             float x0 = x[i] - t * v[i], eps = x[i] + (1f - t) * v[i];

@@ -122,7 +122,8 @@ public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, str
     private void SaveCheckpoint(VelocityUNet model, VelocityUNet ema, OptimizerHelper optimizer, long step, double elapsedSeconds)
     {
         SafeTensors.SaveModule(Path.Combine(checkpointDir, "model.safetensors"), model);
-        SafeTensors.SaveModule(Path.Combine(checkpointDir, "ema.safetensors"), ema);
+        // The EMA file carries the architecture, so a checkpoint can be sampled from directly (--model).
+        SafeTensors.SaveModule(Path.Combine(checkpointDir, "ema.safetensors"), ema, VelocityModelFile.Metadata(options.Model, $"EMA at step {step}"));
         var optPath = Path.Combine(checkpointDir, "optimizer.bin");
         optimizer.save_state_dict(optPath + ".tmp");
         File.Move(optPath + ".tmp", optPath, overwrite: true);

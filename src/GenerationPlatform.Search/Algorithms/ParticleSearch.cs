@@ -1,0 +1,120 @@
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Search.Algorithms;
+
+public enum ParticlePotential
+{
+    /// <summary>Weight by exp(lambda (r_t - r_previous)): the reward increment since the last weighting.</summary>
+    Difference,
+    /// <summary>Weight by exp(lambda r_t): the current reward level.</summary>
+    Level,
+}
+
+/// <param name="Particles">K; null: as many as the budget carries through the whole schedule.</param>
+/// <param name="Lambda">Inverse temperature of the potential.</param>
+/// <param name="ResampleEvery">Sampler steps between weightings.</param>
+/// <param name="EssThreshold">Resample when the effective sample size falls below this fraction of K.</param>
+/// <param name="Eta">Noise of the stochastic step; must be &gt; 0 or resampled copies never diverge.</param>
+public sealed record ParticleOptions(int? Particles = null, double Lambda = 10, ParticlePotential Potential = ParticlePotential.Difference, int ResampleEvery = 2, double EssThreshold = 0.5, double Eta = 0.5)
+{
+    public void Validate()
+    {
+        if (Particles <= 0) throw new ArgumentOutOfRangeException(nameof(Particles), Particles, "particles must be positive");
+        if (Lambda < 0 || double.IsNaN(Lambda)) throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "lambda must be >= 0");
+        if (ResampleEvery <= 0) throw new ArgumentOutOfRangeException(nameof(ResampleEvery), ResampleEvery, "resampling interval must be positive");
+        if (EssThreshold is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(EssThreshold), EssThreshold, "ESS threshold must be in [0, 1]");
+        if (Eta is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "eta must be in (0, 1): deterministic steps collapse resampled copies");
+    }
+}
+
+/// <summary>
+/// Particle steering (SMC / Feynman-Kac): K particles follow the stochastic sampler; every few steps
+/// their x0-predictions are scored, weighted by the potential, and resampled (systematic) when the
+/// effective sample size is low. Copies get fresh seeds, so their noise diverges from then on.
+/// </summary>
+public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlgorithm
+{
+    private const uint ResampleStream = 30;
+    private readonly ParticleOptions options = options ?? new();
+
+    public string Name => "particles";
+
+    public int ParticleCount(SearchRequest request) => options.Particles ?? (int)Math.Min(4096, request.BudgetNfe / Stochastic(request).SampleNfe);
+
+    public long Cost(SearchRequest request) => (long)ParticleCount(request) * Stochastic(request).SampleNfe;
+
+    private SearchRequest Stochastic(SearchRequest request) => request with { Sampler = SamplerKind.Stochastic, Eta = (float)options.Eta };
+
+    public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var sde = Stochastic(request);
+        int k = ParticleCount(request);
+        if (k < 1 || !context.Budget.CanAfford(Cost(request)))
+            throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot carry {k} particles through {request.Steps} steps ({Cost(request)} NFE)");
+        var particles = Enumerable.Range(0, k).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null, Reward: 0.0)).ToList();
+        var logWeights = new double[k];
+        var history = new List<Candidate>();
+        int round = 0;
+        for (int from = 0; from < sde.Steps; from += options.ResampleEvery, round++)
+        {
+            int to = Math.Min(sde.Steps, from + options.ResampleEvery);
+            bool last = to == sde.Steps;
+            var outcomes = await context.DenoiseAsync(particles.Select(p => sde.Segment(p.Seed, p.State, from, to)).ToArray(), last, cancellationToken).ConfigureAwait(false);
+            if (last)
+            {
+                var finalScores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+                var finals = particles.Select((p, i) => new Candidate(p.Seed, outcomes[i].State, finalScores[i], round, "particle")).ToList();
+                var pool = await Ranking.ComparableAsync(context, finals, request.Label, cancellationToken).ConfigureAwait(false);
+                var top = Ranking.Best(pool, request.TopK);
+                context.Report(round, top);
+                return context.Result(Name, top, [.. pool, .. history], round + 1);
+            }
+            var x0 = outcomes.Select(o => o.X0Predictions[^1].Image).ToArray();
+            var scores = await context.ScoreAsync(x0.Select(x => new VerifierInput(x, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < k; i++)
+            {
+                double r = scores[i].Primary;
+                logWeights[i] = options.Potential == ParticlePotential.Level ? options.Lambda * r : logWeights[i] + options.Lambda * (r - particles[i].Reward);
+                particles[i] = (particles[i].Seed, outcomes[i].State, r);
+                history.Add(new Candidate(particles[i].Seed, x0[i], scores[i], round, $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}"));
+            }
+            var weights = Normalize(logWeights);
+            double ess = 1 / weights.Sum(w => w * w);
+            if (ess < options.EssThreshold * k)
+            {
+                double u = new NoiseSeed(request.Seed, (uint)round, 0).Uniform(1, ResampleStream)[0];
+                var picks = SystematicResample(weights, u);
+                particles = picks.Select((src, j) => (new NoiseSeed(request.Seed, (uint)round + 1, (uint)j), particles[src].State, particles[src].Reward)).ToList();
+                Array.Clear(logWeights);
+            }
+            context.Report(round, Ranking.Best(history.Where(c => c.Round == round), request.TopK));
+        }
+        throw new InvalidOperationException("particle search ended without reaching t = 0");
+    }
+
+    public static double[] Normalize(double[] logWeights)
+    {
+        double max = logWeights.Max();
+        var w = logWeights.Select(l => Math.Exp(l - max)).ToArray();
+        double sum = w.Sum();
+        return w.Select(x => x / sum).ToArray();
+    }
+
+    /// <summary>Systematic resampling: K evenly spaced points offset by u in [0, 1) pick ancestors by cumulative weight.</summary>
+    public static int[] SystematicResample(double[] weights, double u)
+    {
+        int k = weights.Length;
+        var picks = new int[k];
+        double cumulative = weights[0];
+        int source = 0;
+        for (int j = 0; j < k; j++)
+        {
+            double point = (j + u) / k;
+            while (point > cumulative && source < k - 1) cumulative += weights[++source];
+            picks[j] = source;
+        }
+        return picks;
+    }
+}

@@ -1,0 +1,129 @@
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Search.Algorithms;
+
+/// <param name="Paths">N: paths kept after every round; null: the most the budget allows.</param>
+/// <param name="Renoisings">M: re-noisings drawn per path per round.</param>
+/// <param name="TStart">Time down to which the N initial noises are denoised before the first round.</param>
+/// <param name="ForwardDt">dt_f: how far each re-noising goes back towards noise.</param>
+/// <param name="BackwardDt">dt_b &gt; dt_f: how far each re-noised state is integrated back down.</param>
+/// <param name="StepsPerBackward">Sampler steps of each backward segment.</param>
+public sealed record PathOptions(int? Paths = null, int Renoisings = 2, double TStart = 0.7, double ForwardDt = 0.15, double BackwardDt = 0.3, int StepsPerBackward = 3)
+{
+    public void Validate()
+    {
+        if (Paths is <= 0) throw new ArgumentOutOfRangeException(nameof(Paths), Paths, "paths must be positive");
+        if (Renoisings <= 0) throw new ArgumentOutOfRangeException(nameof(Renoisings), Renoisings, "re-noisings must be positive");
+        if (TStart is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(TStart), TStart, "t_start must be in (0, 1)");
+        if (ForwardDt is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ForwardDt), ForwardDt, "dt_f must be in (0, 1)");
+        if (BackwardDt <= ForwardDt || BackwardDt > 1) throw new ArgumentOutOfRangeException(nameof(BackwardDt), BackwardDt, "dt_b must be greater than dt_f and at most 1");
+        if (StepsPerBackward <= 0) throw new ArgumentOutOfRangeException(nameof(StepsPerBackward), StepsPerBackward, "steps per backward segment must be positive");
+    }
+}
+
+/// <summary>
+/// Search over paths: N noises are denoised to t_start; every round each path is re-noised M times
+/// forward by dt_f (exactly, for this interpolant), integrated back by dt_b, and the N best
+/// x0-predictions' paths are kept, until t = 0; best-of-N over the survivors ends it. A round that
+/// the budget cannot pay for while still finishing is skipped and the paths are finished directly.
+/// </summary>
+public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
+{
+    private const uint RenoiseStream = 20;
+    private readonly PathOptions options = options ?? new();
+
+    public string Name => "paths";
+
+    private int StepsFor(SearchRequest request, double span) => Math.Max(1, (int)Math.Round(span * request.Steps));
+
+    private TrajectorySpec Spec(SearchRequest request, NoiseSeed seed, float[]? state, double from, double to, int steps) =>
+        new(seed, request.Label, request.Guidance, request.Sampler == SamplerKind.Stochastic ? SamplerKind.Euler : request.Sampler, steps, (float)from, (float)to,
+            X0Times: [(float)(to + (from - to) / steps)], InitialState: state);
+
+    private long FinishCost(SearchRequest request, int paths, double t) =>
+        t <= 0 ? 0 : (long)paths * Spec(request, default, null, 1, 0, StepsFor(request, t)).Nfe;
+
+    /// <summary>Exact NFE of a full run with N paths (every round taken, then no finishing segment).</summary>
+    public long Cost(SearchRequest request, int n)
+    {
+        long total = (long)n * Spec(request, default, null, 1, options.TStart, StepsFor(request, 1 - options.TStart)).Nfe;
+        for (double t = options.TStart; t > 0;)
+        {
+            double tf = Math.Min(1, t + options.ForwardDt), tb = Math.Max(0, tf - options.BackwardDt);
+            total += (long)n * options.Renoisings * Spec(request, default, null, tf, tb, options.StepsPerBackward).Nfe;
+            t = tb;
+        }
+        return total;
+    }
+
+    public int PathCount(SearchRequest request)
+    {
+        if (options.Paths is int n) return n;
+        int best = 1;
+        while (best < 4096 && Cost(request, best + 1) <= request.BudgetNfe) best++;
+        return best;
+    }
+
+    public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        int n = PathCount(request);
+        var start = Spec(request, default, null, 1, options.TStart, StepsFor(request, 1 - options.TStart));
+        if (!context.Budget.CanAfford((long)n * start.Nfe + FinishCost(request, n, options.TStart)))
+            throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot denoise {n} paths to t = 0");
+        var seeds = Enumerable.Range(0, n).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray();
+        var outcomes = await context.DenoiseAsync(seeds.Select(s => Spec(request, s, null, 1, options.TStart, start.Steps)).ToArray(), false, cancellationToken).ConfigureAwait(false);
+        var paths = seeds.Select((s, i) => (Seed: s, State: outcomes[i].State)).ToList();
+        var history = new List<Candidate>();
+        double t = options.TStart;
+        int round = 1;
+        while (t > 0)
+        {
+            double tf = Math.Min(1, t + options.ForwardDt), tb = Math.Max(0, tf - options.BackwardDt);
+            int proposals = paths.Count * options.Renoisings;
+            long roundCost = (long)proposals * Spec(request, default, null, tf, tb, options.StepsPerBackward).Nfe;
+            if (!context.Budget.CanAfford(roundCost + FinishCost(request, n, tb))) break;
+            var specs = new List<TrajectorySpec>(proposals);
+            for (int p = 0; p < paths.Count; p++)
+                for (int m = 0; m < options.Renoisings; m++)
+                {
+                    var seed = new NoiseSeed(request.Seed, (uint)round, (uint)(p * options.Renoisings + m));
+                    var renoised = Renoise(paths[p].State, t, tf, seed.Normal(TrajectorySpec.StateSize, RenoiseStream));
+                    specs.Add(Spec(request, seed, renoised, tf, tb, options.StepsPerBackward));
+                }
+            outcomes = await context.DenoiseAsync(specs, tb == 0, cancellationToken).ConfigureAwait(false);
+            var images = outcomes.Select(o => tb == 0 ? o.State : o.X0Predictions[^1].Image).ToArray();
+            var scores = await context.ScoreAsync(images.Select(x => new VerifierInput(x, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var ranked = Enumerable.Range(0, proposals).Select(i => (Index: i, Candidate: new Candidate(specs[i].Seed, images[i], scores[i], round,
+                    $"re-noised path of r{paths[i / options.Renoisings].Seed.Round}c{paths[i / options.Renoisings].Seed.Candidate}, t={tb:F2}")))
+                .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Index).ToList();
+            history.AddRange(ranked.Select(x => x.Candidate));
+            paths = ranked.Take(n).Select(x => (specs[x.Index].Seed, outcomes[x.Index].State)).ToList();
+            context.Report(round, ranked.Take(request.TopK).Select(x => x.Candidate).ToList());
+            t = tb;
+            round++;
+        }
+        List<Candidate> finals;
+        if (t > 0)
+        {
+            var finish = await context.DenoiseAsync(paths.Select(p => Spec(request, p.Seed, p.State, t, 0, StepsFor(request, t))).ToArray(), true, cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(finish.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            finals = paths.Select((p, i) => new Candidate(p.Seed, finish[i].State, scores[i], round, "finished path")).ToList();
+        }
+        else finals = history.Where(c => c.Round == round - 1).Take(n).ToList();
+        var pool = await Ranking.ComparableAsync(context, finals, request.Label, cancellationToken).ConfigureAwait(false);
+        var top = Ranking.Best(pool, request.TopK);
+        context.Report(round, top);
+        return context.Result(Name, top, [.. pool, .. history.Where(c => !finals.Contains(c))], round);
+    }
+
+    /// <summary>x_tb = r x_ta + sqrt(t_b^2 - r^2 t_a^2) z with r = (1 - t_b)/(1 - t_a).</summary>
+    public static float[] Renoise(float[] x, double ta, double tb, float[] z)
+    {
+        double r = (1 - tb) / (1 - ta), s = Math.Sqrt(Math.Max(0, tb * tb - r * r * ta * ta));
+        var y = new float[x.Length];
+        for (int i = 0; i < x.Length; i++) y[i] = (float)(r * x[i] + s * z[i]);
+        return y;
+    }
+}

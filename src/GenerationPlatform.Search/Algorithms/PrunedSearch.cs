@@ -1,0 +1,93 @@
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Search.Algorithms;
+
+/// <param name="PruneAt">Fractions of the step schedule after which candidates are pruned, increasing, in (0, 1).</param>
+/// <param name="Keep">Fraction of candidates kept at each pruning (never fewer than top-k).</param>
+/// <param name="Candidates">N; null: the most the budget allows.</param>
+public sealed record PrunedOptions(double[]? PruneAt = null, double Keep = 0.5, int? Candidates = null)
+{
+    public double[] Stages => PruneAt ?? [0.2, 0.4];
+
+    public void Validate()
+    {
+        if (Stages.Length == 0 || Stages.Any(f => f is <= 0 or >= 1) || Stages.Zip(Stages.Skip(1)).Any(p => p.Second <= p.First))
+            throw new ArgumentOutOfRangeException(nameof(PruneAt), "pruning points must be increasing fractions in (0, 1)");
+        if (Keep is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Keep), Keep, "keep must be in (0, 1)");
+        if (Candidates is <= 0) throw new ArgumentOutOfRangeException(nameof(Candidates), Candidates, "candidates must be positive");
+    }
+}
+
+/// <summary>
+/// Pruned best-of-N (successive halving): denoise all N candidates to an intermediate time, score
+/// their x0-predictions, continue only the most promising fraction, repeat; the survivors finish
+/// as full samples and the best k are returned.
+/// </summary>
+public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorithm
+{
+    private readonly PrunedOptions options = options ?? new();
+
+    public string Name => "pruned";
+
+    /// <summary>Step indices at which pruning happens (distinct, inside the schedule).</summary>
+    public int[] PruneSteps(SearchRequest request) =>
+        options.Stages.Select(f => (int)Math.Round(f * request.Steps)).Where(s => s > 0 && s < request.Steps).Distinct().ToArray();
+
+    /// <summary>Exact NFE of a run with N starting candidates.</summary>
+    public long Cost(SearchRequest request, int n)
+    {
+        var cuts = PruneSteps(request);
+        long total = 0;
+        int alive = n, from = 0;
+        foreach (var cut in cuts.Append(request.Steps))
+        {
+            total += (long)alive * request.SegmentNfe(from, cut);
+            alive = Survivors(alive, request.TopK);
+            from = cut;
+        }
+        return total;
+    }
+
+    private int Survivors(int alive, int topK) => Math.Min(alive, Math.Max(topK, (int)Math.Ceiling(alive * options.Keep)));
+
+    public int CandidateCount(SearchRequest request)
+    {
+        if (options.Candidates is int fixedN) return Cost(request, fixedN) <= request.BudgetNfe ? fixedN : 0;
+        int n = 0;
+        while (Cost(request, n + 1) <= request.BudgetNfe && n < 1_000_000) n++;
+        return n;
+    }
+
+    public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        int n = CandidateCount(request);
+        if (n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule");
+        var alive = Enumerable.Range(0, n).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null)).ToList();
+        var cuts = PruneSteps(request);
+        var pruned = new List<Candidate>();
+        int from = 0, round = 0;
+        foreach (var cut in cuts)
+        {
+            var outcomes = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, cut)).ToArray(), false, cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.X0Predictions[^1].Image, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var ranked = Enumerable.Range(0, alive.Count)
+                .Select(i => (Index: i, Candidate: new Candidate(alive[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round, $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
+                .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Candidate.Seed.Candidate).ToList();
+            int keep = Survivors(alive.Count, request.TopK);
+            pruned.AddRange(ranked.Skip(keep).Select(x => x.Candidate));
+            alive = ranked.Take(keep).Select(x => (alive[x.Index].Seed, (float[]?)outcomes[x.Index].State)).ToList();
+            context.Report(round, ranked.Take(request.TopK).Select(x => x.Candidate).ToList());
+            from = cut;
+            round++;
+        }
+        // The survivors' last segment produces the returned images: final-denoising NFE.
+        var finals = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, request.Steps)).ToArray(), true, cancellationToken).ConfigureAwait(false);
+        var finalScores = await context.ScoreAsync(finals.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+        var done = alive.Select((a, i) => new Candidate(a.Seed, finals[i].State, finalScores[i], round, "survivor")).ToList();
+        var top = Ranking.Best(done, request.TopK);
+        context.Report(round, top);
+        return context.Result(Name, top, [.. done, .. pruned], round + 1);
+    }
+}

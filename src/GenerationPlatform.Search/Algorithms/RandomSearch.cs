@@ -1,0 +1,67 @@
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Search.Algorithms;
+
+/// <summary>Random search parameters: preview steps for scoring (null: score full-quality samples) and the round size.</summary>
+public sealed record RandomSearchOptions(int? PreviewSteps = null, int CandidatesPerRound = 16)
+{
+    public void Validate()
+    {
+        if (PreviewSteps is <= 0) throw new ArgumentOutOfRangeException(nameof(PreviewSteps), PreviewSteps, "preview steps must be positive");
+        if (CandidatesPerRound <= 0) throw new ArgumentOutOfRangeException(nameof(CandidatesPerRound), CandidatesPerRound, "candidates per round must be positive");
+    }
+}
+
+/// <summary>
+/// Best-of-N: N independent noises (seed, 0, i), each denoised and scored, the top-k kept. With
+/// preview steps, candidates are scored on cheap previews and the top-k regenerated from the same
+/// noises at full quality (final-denoising NFE). N is the most the budget allows.
+/// </summary>
+public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchAlgorithm
+{
+    private readonly RandomSearchOptions options = options ?? new();
+
+    public string Name => "random";
+
+    /// <summary>How many candidates a budget buys.</summary>
+    public int CandidateCount(SearchRequest request)
+    {
+        int full = request.SampleNfe;
+        if (options.PreviewSteps is not int preview) return (int)Math.Min(int.MaxValue, request.BudgetNfe / full);
+        int previewNfe = (request with { Steps = preview }).SampleNfe;
+        long left = request.BudgetNfe - (long)request.TopK * full;
+        return left <= 0 ? 0 : (int)Math.Min(int.MaxValue, left / previewNfe);
+    }
+
+    public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        int n = CandidateCount(request);
+        if (n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE buys no candidate (one costs {request.SampleNfe} NFE{(options.PreviewSteps is null ? "" : $" plus {request.TopK} final samples")})");
+        var scoringRequest = options.PreviewSteps is int p ? request with { Steps = p } : request;
+        var all = new List<Candidate>(n);
+        int round = 0;
+        for (int start = 0; start < n; start += options.CandidatesPerRound, round++)
+        {
+            int count = Math.Min(options.CandidatesPerRound, n - start);
+            var seeds = Enumerable.Range(start, count).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray();
+            var outcomes = await context.DenoiseAsync(seeds.Select(s => scoringRequest.Full(s)).ToArray(), isFinal: false, cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < count; i++) all.Add(new Candidate(seeds[i], outcomes[i].State, scores[i], round, options.PreviewSteps is null ? "noise" : "preview"));
+            context.Report(round, Ranking.Best(all, request.TopK));
+        }
+        var pool = await Ranking.ComparableAsync(context, all, request.Label, cancellationToken).ConfigureAwait(false);
+        var top = Ranking.Best(pool, Math.Min(request.TopK, pool.Count));
+        if (options.PreviewSteps is not null)
+        {
+            // Regenerate the winners from their noises at full quality and score what is returned.
+            var finals = await context.DenoiseAsync(top.Select(c => request.Full(c.Seed)).ToArray(), isFinal: true, cancellationToken).ConfigureAwait(false);
+            var finalScores = await context.ScoreAsync(finals.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            top = top.Select((c, i) => c with { Image = finals[i].State, Scores = finalScores[i], Origin = "final" }).ToList();
+            top = Ranking.Best(top, top.Count);
+        }
+        context.Report(round, top);
+        return context.Result(Name, top, pool, round);
+    }
+}

@@ -1,0 +1,126 @@
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Search.Algorithms;
+
+public enum ZeroOrderOnReject
+{
+    /// <summary>Keep the pivot and draw new neighbours of it.</summary>
+    KeepPivot,
+    /// <summary>Start again from a fresh noise, scored with the next round's neighbours.</summary>
+    Restart,
+}
+
+/// <param name="Neighbours">N: neighbours per round.</param>
+/// <param name="Cosine">c: cosine between a neighbour and the pivot, in (0, 1).</param>
+/// <param name="MaxRounds">K: at most this many rounds (the budget may stop the search sooner).</param>
+public sealed record ZeroOrderOptions(int Neighbours = 4, double Cosine = 0.95, int MaxRounds = int.MaxValue, ZeroOrderOnReject OnReject = ZeroOrderOnReject.KeepPivot)
+{
+    public void Validate()
+    {
+        if (Neighbours <= 0) throw new ArgumentOutOfRangeException(nameof(Neighbours), Neighbours, "neighbours must be positive");
+        if (Cosine is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Cosine), Cosine, "cosine must be in (0, 1)");
+        if (MaxRounds <= 0) throw new ArgumentOutOfRangeException(nameof(MaxRounds), MaxRounds, "rounds must be positive");
+    }
+}
+
+/// <summary>
+/// Zero-order search: from a pivot noise x, draw N neighbours y = |x| (c u + sqrt(1 - c^2) w) on the
+/// sphere of the pivot's norm (u = x/|x|, w a random unit vector orthogonal to u), denoise and score
+/// them with the pivot in the same verifier call, and move to the best if it beats the pivot.
+/// </summary>
+public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchAlgorithm
+{
+    private const uint DirectionStream = 10;
+    private readonly ZeroOrderOptions options = options ?? new();
+
+    public string Name => "zero-order";
+
+    public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        int sample = request.SampleNfe;
+        if (!context.Budget.CanAfford(sample)) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot denoise the first pivot ({sample} NFE)");
+        var all = new List<Candidate>();
+
+        // Round 0: the first pivot.
+        var pivotSeed = new NoiseSeed(request.Seed, 0, 0);
+        var pivotNoise = pivotSeed.Normal(TrajectorySpec.StateSize);
+        var first = await context.DenoiseAsync([request.Full(pivotSeed)], false, cancellationToken).ConfigureAwait(false);
+        var firstScore = await context.ScoreAsync([new VerifierInput(first[0].State, request.Label)], cancellationToken).ConfigureAwait(false);
+        var pivot = new Candidate(pivotSeed, first[0].State, firstScore[0], 0, "noise");
+        all.Add(pivot);
+        context.Report(0, [pivot]);
+        bool pendingRestart = false;
+        float[]? restartNoise = null;
+        NoiseSeed restartSeed = default;
+        int round = 1;
+        for (; round <= options.MaxRounds; round++)
+        {
+            int fresh = pendingRestart ? 1 : 0;
+            int affordable = (int)Math.Min(options.Neighbours, context.Budget.Remaining / sample - fresh);
+            if (affordable < 1) break;
+            if (pendingRestart)
+            {
+                // The fresh noise becomes the pivot; its neighbours are drawn around it in the same round.
+                pivotNoise = restartNoise!;
+                pivotSeed = restartSeed;
+            }
+            var seeds = new List<NoiseSeed>();
+            var noises = new List<float[]>();
+            if (pendingRestart) { seeds.Add(pivotSeed); noises.Add(pivotNoise); }
+            for (int j = 0; j < affordable; j++)
+            {
+                var seed = new NoiseSeed(request.Seed, (uint)round, (uint)(j + 1));
+                seeds.Add(seed);
+                noises.Add(Neighbour(pivotNoise, seed, options.Cosine));
+            }
+            var outcomes = await context.DenoiseAsync(seeds.Select((s, i) => request.Full(s, noises[i])).ToArray(), false, cancellationToken).ConfigureAwait(false);
+            var proposals = seeds.Select((s, i) => (Seed: s, Noise: noises[i], Image: outcomes[i].State)).ToList();
+            if (!pendingRestart) proposals.Insert(0, (pivotSeed, pivotNoise, pivot.Image)); // re-scored, not re-denoised
+            var scores = await context.ScoreAsync(proposals.Select(p => new VerifierInput(p.Image, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scored = proposals.Select((p, i) => new Candidate(p.Seed, p.Image, scores[i], round, i == 0 ? "pivot" : $"neighbour of r{pivot.Seed.Round}c{pivot.Seed.Candidate}")).ToList();
+            pivot = scored[0];
+            var challengers = scored.Skip(1).ToList();
+            all.AddRange(pendingRestart ? scored : challengers);
+            pendingRestart = false;
+            var bestChallenger = challengers.Count == 0 ? null : Ranking.Best(challengers, 1)[0];
+            if (bestChallenger is not null && bestChallenger.Scores.Primary > pivot.Scores.Primary)
+            {
+                int index = scored.IndexOf(bestChallenger);
+                pivot = bestChallenger;
+                pivotSeed = bestChallenger.Seed;
+                pivotNoise = proposals[index].Noise;
+            }
+            else if (options.OnReject == ZeroOrderOnReject.Restart)
+            {
+                pendingRestart = true;
+                restartSeed = new NoiseSeed(request.Seed, (uint)round + 1, 0);
+                restartNoise = restartSeed.Normal(TrajectorySpec.StateSize);
+            }
+            context.Report(round, Ranking.Best(all, request.TopK));
+        }
+        var pool = await Ranking.ComparableAsync(context, all, request.Label, cancellationToken).ConfigureAwait(false);
+        var top = Ranking.Best(pool, request.TopK);
+        context.Report(round, top);
+        return context.Result(Name, top, pool, round);
+    }
+
+    /// <summary>A point on the sphere of |x| at cosine c to x, in a direction drawn from the seed.</summary>
+    public static float[] Neighbour(float[] x, NoiseSeed seed, double c)
+    {
+        double norm = Math.Sqrt(x.Sum(v => (double)v * v));
+        var u = x.Select(v => v / norm).ToArray();
+        var g = seed.Normal(x.Length, DirectionStream);
+        double dot = 0;
+        for (int i = 0; i < x.Length; i++) dot += g[i] * u[i];
+        var w = new double[x.Length];
+        double wn = 0;
+        for (int i = 0; i < x.Length; i++) { w[i] = g[i] - dot * u[i]; wn += w[i] * w[i]; }
+        wn = Math.Sqrt(wn);
+        double s = Math.Sqrt(1 - c * c);
+        var y = new float[x.Length];
+        for (int i = 0; i < x.Length; i++) y[i] = (float)(norm * (c * u[i] + s * w[i] / wn));
+        return y;
+    }
+}

@@ -1,0 +1,40 @@
+namespace GenerationPlatform.Search;
+
+/// <summary>Thrown when work would spend more NFE than the budget allows: a bug in an algorithm, never tolerated.</summary>
+public sealed class BudgetExceededException(string message) : InvalidOperationException(message);
+
+/// <summary>
+/// A hard cap on denoiser NFE for one search, split by what the NFE were spent on. Work is
+/// reserved before it is run, so no algorithm can spend past the cap.
+/// </summary>
+public sealed class NfeBudget(long limit)
+{
+    private long search, final, modelEvaluations;
+
+    public long Limit { get; } = limit > 0 ? limit : throw new ArgumentOutOfRangeException(nameof(limit), limit, "the NFE budget must be positive");
+    public long SearchNfe => Interlocked.Read(ref search);
+    public long FinalNfe => Interlocked.Read(ref final);
+    public long Spent => SearchNfe + FinalNfe;
+    public long Remaining => Limit - Spent;
+    /// <summary>Single-sample network evaluations, counting the unconditional branch of guidance.</summary>
+    public long ModelEvaluations => Interlocked.Read(ref modelEvaluations);
+
+    public bool CanAfford(long nfe) => nfe <= Remaining;
+
+    internal void Charge(long nfe, long evaluations, bool isFinal)
+    {
+        lock (this)
+        {
+            if (nfe > Remaining) throw new BudgetExceededException($"spending {nfe} NFE would exceed the budget ({Spent} of {Limit} spent)");
+            if (isFinal) final += nfe; else search += nfe;
+            modelEvaluations += evaluations;
+        }
+    }
+
+    /// <summary>Restores the counters of a resumed search.</summary>
+    public void Restore(long searchNfe, long finalNfe, long evaluations)
+    {
+        if (searchNfe + finalNfe > Limit) throw new BudgetExceededException("restored spending exceeds the budget");
+        search = searchNfe; final = finalNfe; modelEvaluations = evaluations;
+    }
+}

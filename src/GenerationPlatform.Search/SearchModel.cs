@@ -1,0 +1,67 @@
+using GenerationPlatform.Diffusion.Sampling;
+
+namespace GenerationPlatform.Search;
+
+/// <summary>What every search shares: the condition, how to sample, the seed, the budget and how many results to return.</summary>
+public sealed record SearchRequest(
+    int Label,
+    float Guidance,
+    ulong Seed,
+    long BudgetNfe,
+    int TopK = 4,
+    SamplerKind Sampler = SamplerKind.Heun,
+    int Steps = 10,
+    float Eta = 0f)
+{
+    /// <summary>NFE of one full denoising with this request's sampler and steps.</summary>
+    public int SampleNfe => new TrajectorySpec(default, Label, Guidance, Sampler, Steps).Nfe;
+
+    public TrajectorySpec Full(NoiseSeed seed, float[]? initial = null, IReadOnlyList<float>? x0Times = null) =>
+        new(seed, Label, Guidance, Sampler, Steps, Eta: Sampler == SamplerKind.Stochastic ? Eta : 0f, X0Times: x0Times, InitialState: initial);
+
+    /// <summary>Time of step <paramref name="step"/> on this request's uniform grid (step 0 is t = 1).</summary>
+    public float GridTime(int step) => step >= Steps ? 0f : 1f - step / (float)Steps;
+
+    /// <summary>
+    /// Steps [from, to) of the full grid as one segment, returning the x0-prediction of its last model
+    /// evaluation (no extra NFE). The state must be given unless the segment starts at t = 1.
+    /// </summary>
+    public TrajectorySpec Segment(NoiseSeed seed, float[]? state, int from, int to) =>
+        new(seed, Label, Guidance, Sampler, to - from, GridTime(from), GridTime(to),
+            Eta: Sampler == SamplerKind.Stochastic ? Eta : 0f,
+            X0Times: [GridTime(to - 1)], InitialState: state, StepOffset: from);
+
+    /// <summary>NFE of steps [from, to) for one trajectory.</summary>
+    public int SegmentNfe(int from, int to) => new TrajectorySpec(default, Label, Guidance, Sampler, to - from, GridTime(from), GridTime(to)).Nfe;
+}
+
+/// <summary>One candidate image with where it came from and how it scored.</summary>
+public sealed record Candidate(
+    NoiseSeed Seed,
+    float[] Image,
+    CandidateScores Scores,
+    int Round,
+    /// <summary>How the candidate was produced, e.g. "noise", "neighbour of r2c1", "path".</summary>
+    string Origin);
+
+public sealed record NfeSplit(long Search, long Final, long ModelEvaluations)
+{
+    public long Total => Search + Final;
+}
+
+/// <summary>A progress event, emitted after every round.</summary>
+public sealed record SearchProgress(int Round, NfeSplit Nfe, long Budget, double BestScore, IReadOnlyList<Candidate> Best);
+
+public sealed record SearchResult(
+    string Algorithm,
+    string Verifier,
+    IReadOnlyList<Candidate> Top,
+    IReadOnlyList<Candidate> AllScored,
+    NfeSplit Nfe,
+    long Budget,
+    long VerifierCalls,
+    long VerifiedImages,
+    TimeSpan SearchTime,
+    TimeSpan FinalTime,
+    TimeSpan VerifierTime,
+    int Rounds);

@@ -1,0 +1,50 @@
+namespace GenerationPlatform.Verifiers.Core;
+
+/// <summary>
+/// What a verifier scores: a final image in [-1, 1] (28x28, row-major), the requested class, and,
+/// for verifiers that need it, the x0-prediction seen at a probe time on the way down.
+/// </summary>
+public sealed record VerifierInput(float[] Image, int Label, float[]? ProbeX0 = null);
+
+/// <summary>What a verifier has spent so far.</summary>
+public sealed record VerifierCost(long Calls, long Images, TimeSpan WallTime)
+{
+    public static VerifierCost Zero { get; } = new(0, 0, TimeSpan.Zero);
+    public VerifierCost Add(VerifierCost other) => new(Calls + other.Calls, Images + other.Images, WallTime + other.WallTime);
+}
+
+/// <summary>
+/// Scores images against a condition; higher is better. Scores come back as an array parallel to
+/// the inputs of the same call, so a score belongs to the input at its index and nowhere else.
+/// </summary>
+public interface IImageVerifier
+{
+    string Name { get; }
+
+    /// <summary>True when <see cref="VerifierInput.ProbeX0"/> must be supplied.</summary>
+    bool NeedsProbe => false;
+
+    double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default);
+
+    VerifierCost Cost { get; }
+}
+
+/// <summary>Counts calls, images and wall time for a verifier; thread-safe.</summary>
+public sealed class VerifierCostMeter
+{
+    private long calls, images, ticks;
+
+    public VerifierCost Snapshot => new(Interlocked.Read(ref calls), Interlocked.Read(ref images), TimeSpan.FromTicks(Interlocked.Read(ref ticks)));
+
+    public T Measure<T>(int count, Func<T> work)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        try { return work(); }
+        finally
+        {
+            Interlocked.Increment(ref calls);
+            Interlocked.Add(ref images, count);
+            Interlocked.Add(ref ticks, System.Diagnostics.Stopwatch.GetElapsedTime(start).Ticks);
+        }
+    }
+}
