@@ -10,6 +10,7 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     TrainClassifierCommand.Create(),
     GenerateCommand.Create(),
     EvalModelCommand.Create(),
+    SearchCommand.Create(),
     BenchCommand.Create(),
 };
 var parsed = root.Parse(args);
@@ -23,7 +24,7 @@ try
 {
     return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is CliArgumentException or DatasetException or CheckpointException)
+catch (Exception e) when (e is CliArgumentException or DatasetException or CheckpointException or GenerationPlatform.Verifiers.UnknownVerifierException)
 {
     Console.Error.WriteLine($"genplat: {e.Message}");
     return 2;

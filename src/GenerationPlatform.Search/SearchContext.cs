@@ -59,6 +59,12 @@ public interface ISearchAlgorithm
 {
     string Name { get; }
 
+    /// <summary>The algorithm's parameters (a record: its ToString names every value).</summary>
+    object Options { get; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad parameter.</summary>
+    void Validate();
+
     Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken);
 }
 

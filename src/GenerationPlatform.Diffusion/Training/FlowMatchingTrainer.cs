@@ -19,6 +19,7 @@ public sealed record FlowMatchingTrainingOptions
     public double LabelDropout { get; init; } = 0.1;
     public long Seed { get; init; } = 1;
     public int CheckpointEverySteps { get; init; } = 1000;
+    public int ProgressEverySteps { get; init; } = 20;
     public UNetConfig Model { get; init; } = UNetConfig.Default;
 }
 
@@ -102,7 +103,7 @@ public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, str
             }
             step++;
             windowImages += options.BatchSize;
-            if (step % 20 == 0 || step == totalSteps)
+            if (step % options.ProgressEverySteps == 0 || step == totalSteps)
             {
                 progress?.Invoke(new TrainingProgress(step, totalSteps, lossSum / lossCount, windowImages / windowClock.Elapsed.TotalSeconds, TimeSpan.FromSeconds(elapsedBefore) + clock.Elapsed));
                 lossSum = 0;

@@ -40,6 +40,10 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
 
     public string Name => "particles";
 
+    public object Options => options;
+
+    public void Validate() => options.Validate();
+
     public int ParticleCount(SearchRequest request) => options.Particles ?? (int)Math.Min(4096, request.BudgetNfe / Stochastic(request).SampleNfe);
 
     public long Cost(SearchRequest request) => (long)ParticleCount(request) * Stochastic(request).SampleNfe;

@@ -35,6 +35,10 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
 
     public string Name => "paths";
 
+    public object Options => options;
+
+    public void Validate() => options.Validate();
+
     private int StepsFor(SearchRequest request, double span) => Math.Max(1, (int)Math.Round(span * request.Steps));
 
     private TrajectorySpec Spec(SearchRequest request, NoiseSeed seed, float[]? state, double from, double to, int steps) =>

@@ -30,6 +30,10 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
 
     public string Name => "pruned";
 
+    public object Options => options;
+
+    public void Validate() => options.Validate();
+
     /// <summary>Step indices at which pruning happens (distinct, inside the schedule).</summary>
     public int[] PruneSteps(SearchRequest request) =>
         options.Stages.Select(f => (int)Math.Round(f * request.Steps)).Where(s => s > 0 && s < request.Steps).Distinct().ToArray();

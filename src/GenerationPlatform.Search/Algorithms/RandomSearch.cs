@@ -24,6 +24,10 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
 
     public string Name => "random";
 
+    public object Options => options;
+
+    public void Validate() => options.Validate();
+
     /// <summary>How many candidates a budget buys.</summary>
     public int CandidateCount(SearchRequest request)
     {

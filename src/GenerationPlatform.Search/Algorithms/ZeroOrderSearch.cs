@@ -36,6 +36,10 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
 
     public string Name => "zero-order";
 
+    public object Options => options;
+
+    public void Validate() => options.Validate();
+
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
     {
         options.Validate();

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using GenerationPlatform.Diffusion.Data;
+using GenerationPlatform.Diffusion.Imaging;
+using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Search;
+using GenerationPlatform.Search.Algorithms;
+using GenerationPlatform.Verifiers;
+
+namespace GenerationPlatform.Cli.Commands;
+
+internal static class SearchCommand
+{
+    public const long MaxBudget = 1_000_000;
+    public static readonly string[] AlgorithmNames = ["random", "zero-order", "paths", "particles", "pruned"];
+
+    private sealed class SyncProgress(Action<SearchProgress> report) : IProgress<SearchProgress>
+    {
+        public void Report(SearchProgress value) => report(value);
+    }
+
+    public static Command Create()
+    {
+        var cls = new Option<string>("--class") { Description = "class name or index 0-9", Required = true };
+        var algorithm = new Option<string>("--algorithm") { Description = string.Join("|", AlgorithmNames), DefaultValueFactory = _ => "random" };
+        var verifier = new Option<string>("--verifier") { Description = "classifier, class-gaussian or ensemble(a,b,...)", DefaultValueFactory = _ => "classifier" };
+        var also = new Option<string[]>("--report-verifier") { Description = "further verifiers whose scores are reported, not optimized", AllowMultipleArgumentsPerToken = true };
+        var budget = new Option<long>("--budget-nfe") { Description = $"hard cap on denoiser NFE, search and final together (1-{MaxBudget})", DefaultValueFactory = _ => 2000 };
+        var topK = new Option<int>("--top-k") { Description = "images to return", DefaultValueFactory = _ => 4 };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
+        var steps = new Option<int>("--steps") { Description = "sampler steps of one full sample", DefaultValueFactory = _ => 10 };
+        var sampler = new Option<string>("--sampler") { Description = "euler or heun", DefaultValueFactory = _ => "heun" };
+        var cfg = new Option<double>("--cfg") { Description = "classifier-free guidance scale", DefaultValueFactory = _ => GenerateCommand.DefaultGuidance };
+        var outDir = new Option<string>("--out") { Description = "folder for top-k PNGs, candidates.png and result.json", Required = true };
+        var model = new Option<string?>("--model") { Description = "velocity network weights (default: the shipped model)" };
+        // Algorithm parameters, named after the option records' fields.
+        var previewSteps = new Option<int?>("--preview-steps") { Description = "random: score on previews of this many steps, regenerate the top-k" };
+        var neighbours = new Option<int>("--neighbours") { Description = "zero-order: N", DefaultValueFactory = _ => new ZeroOrderOptions().Neighbours };
+        var cosine = new Option<double>("--cosine") { Description = "zero-order: c", DefaultValueFactory = _ => new ZeroOrderOptions().Cosine };
+        var onReject = new Option<string>("--on-reject") { Description = "zero-order: keep-pivot or restart", DefaultValueFactory = _ => "keep-pivot" };
+        var paths = new Option<int?>("--paths") { Description = "paths: N (default: the most the budget allows)" };
+        var renoisings = new Option<int>("--renoisings") { Description = "paths: M", DefaultValueFactory = _ => new PathOptions().Renoisings };
+        var tStart = new Option<double>("--t-start") { DefaultValueFactory = _ => new PathOptions().TStart };
+        var forwardDt = new Option<double>("--forward-dt") { DefaultValueFactory = _ => new PathOptions().ForwardDt };
+        var backwardDt = new Option<double>("--backward-dt") { DefaultValueFactory = _ => new PathOptions().BackwardDt };
+        var backwardSteps = new Option<int>("--steps-per-backward") { DefaultValueFactory = _ => new PathOptions().StepsPerBackward };
+        var particles = new Option<int?>("--particles") { Description = "particles: K (default: the most the budget allows)" };
+        var lambda = new Option<double>("--lambda") { DefaultValueFactory = _ => new ParticleOptions().Lambda };
+        var potential = new Option<string>("--potential") { Description = "particles: difference or level", DefaultValueFactory = _ => "difference" };
+        var resampleEvery = new Option<int>("--resample-every") { DefaultValueFactory = _ => new ParticleOptions().ResampleEvery };
+        var ess = new Option<double>("--ess-threshold") { DefaultValueFactory = _ => new ParticleOptions().EssThreshold };
+        var eta = new Option<double>("--eta") { DefaultValueFactory = _ => new ParticleOptions().Eta };
+        var pruneAt = new Option<string>("--prune-at") { Description = "pruned: fractions of the schedule", DefaultValueFactory = _ => string.Join(',', new PrunedOptions().Stages.Select(x => x.ToString(CultureInfo.InvariantCulture))) };
+        var keep = new Option<double>("--keep") { DefaultValueFactory = _ => new PrunedOptions().Keep };
+        var candidates = new Option<int?>("--candidates") { Description = "pruned: N (default: the most the budget allows)" };
+        var cmd = new Command("search", "Search over noises or paths for images a verifier prefers, within an NFE budget")
+        {
+            cls, algorithm, verifier, also, budget, topK, seed, steps, sampler, cfg, outDir, model,
+            previewSteps, neighbours, cosine, onReject, paths, renoisings, tStart, forwardDt, backwardDt, backwardSteps,
+            particles, lambda, potential, resampleEvery, ess, eta, pruneAt, keep, candidates,
+        };
+        cmd.SetAction(async (p, ct) =>
+        {
+            int label = FashionMnist.TryParseClass(p.GetValue(cls), out var l) ? l
+                : throw new CliArgumentException($"--class: unknown class '{p.GetValue(cls)}'; use 0-9 or one of: {string.Join(", ", FashionMnist.ClassNames)}");
+            long b = p.GetValue(budget) is var bv and >= 1 and <= MaxBudget ? bv : throw new CliArgumentException($"--budget-nfe must be between 1 and {MaxBudget} (got {p.GetValue(budget)})");
+            int k = p.GetValue(topK) is var kv and >= 1 and <= 64 ? kv : throw new CliArgumentException($"--top-k must be between 1 and 64 (got {p.GetValue(topK)})");
+            int s = p.GetValue(steps) is var sv and >= 1 and <= GenerateCommand.MaxSteps ? sv : throw new CliArgumentException($"--steps must be between 1 and {GenerateCommand.MaxSteps} (got {p.GetValue(steps)})");
+            var kind = GenerateCommand.ParseSampler(p.GetValue(sampler)!);
+            if (kind == SamplerKind.Stochastic) throw new CliArgumentException("--sampler: searches use euler or heun (particles bring their own stochastic sampler)");
+            double w = CliParsing.InRange(p.GetValue(cfg), "--cfg", 0, 20);
+            var dir = p.GetValue(outDir)!;
+            CliParsing.EnsureWritable(Path.Combine(dir, "result.json"), "--out");
+            ISearchAlgorithm search;
+            try
+            {
+                search = p.GetValue(algorithm)!.Trim().ToLowerInvariant() switch
+                {
+                    "random" => new RandomSearch(new RandomSearchOptions(p.GetValue(previewSteps))),
+                    "zero-order" => new ZeroOrderSearch(new ZeroOrderOptions(p.GetValue(neighbours), p.GetValue(cosine), OnReject: p.GetValue(onReject)!.Trim().ToLowerInvariant() switch
+                    {
+                        "keep-pivot" => ZeroOrderOnReject.KeepPivot,
+                        "restart" => ZeroOrderOnReject.Restart,
+                        var other => throw new CliArgumentException($"--on-reject: '{other}' is not keep-pivot or restart"),
+                    })),
+                    "paths" => new PathSearch(new PathOptions(p.GetValue(paths), p.GetValue(renoisings), p.GetValue(tStart), p.GetValue(forwardDt), p.GetValue(backwardDt), p.GetValue(backwardSteps))),
+                    "particles" => new ParticleSearch(new ParticleOptions(p.GetValue(particles), p.GetValue(lambda), p.GetValue(potential)!.Trim().ToLowerInvariant() switch
+                    {
+                        "difference" => ParticlePotential.Difference,
+                        "level" => ParticlePotential.Level,
+                        var other => throw new CliArgumentException($"--potential: '{other}' is not difference or level"),
+                    }, p.GetValue(resampleEvery), p.GetValue(ess), p.GetValue(eta))),
+                    "pruned" => new PrunedSearch(new PrunedOptions(ParseFractions(p.GetValue(pruneAt)!), p.GetValue(keep), p.GetValue(candidates))),
+                    var other => throw new CliArgumentException($"--algorithm: unknown algorithm '{other}'; use {string.Join(", ", AlgorithmNames)}"),
+                };
+                search.Validate();
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new CliArgumentException($"--{Kebab(e.ParamName ?? "option")}: {e.Message.Split(" (Parameter")[0]}");
+            }
+
+            using var catalog = new VerifierCatalog();
+            Search.VerifierPanel panel;
+            try
+            {
+                panel = new Search.VerifierPanel(catalog.Get(p.GetValue(verifier)!), (p.GetValue(also) ?? []).Select(catalog.Get).ToArray());
+            }
+            catch (UnknownVerifierException e) { throw new CliArgumentException($"--verifier: {e.Message}"); }
+            using var net = VelocityModelFile.Load(p.GetValue(model));
+            var request = new SearchRequest(label, (float)w, p.GetValue(seed), b, k, kind, s);
+            var bar = new ConsoleProgress($"search {search.Name}");
+            var context = new SearchContext(new LocalDenoiser(new GuidedVelocityField(net)), panel, new NfeBudget(b),
+                new SyncProgress(e => bar.Report(e.Nfe.Total, e.Budget, $"round {e.Round}  best {e.BestScore:F4}")));
+            SearchResult result;
+            try { result = await search.RunAsync(request, context, ct); }
+            catch (BudgetExceededException e) { throw new CliArgumentException($"--budget-nfe: {e.Message}"); }
+            bar.Report(result.Nfe.Total, result.Budget, "done", force: true);
+            Directory.CreateDirectory(dir);
+            for (int i = 0; i < result.Top.Count; i++)
+                AtomicFile.Write(Path.Combine(dir, $"top-{i + 1}.png"), ImageGrid.EncodePng(result.Top[i].Image, TrajectorySpec.ImageSide, scale: 4));
+            var sheet = result.AllScored.OrderByDescending(c => c.Scores.Primary).Take(400)
+                .Select(c => (ImageGrid.ToPixels(c.Image), c.Scores.Primary.ToString(Math.Abs(c.Scores.Primary) < 10 ? "F3" : "F1", CultureInfo.InvariantCulture))).ToList();
+            AtomicFile.Write(Path.Combine(dir, "candidates.png"), ContactSheet.EncodePng(sheet, TrajectorySpec.ImageSide, columns: (int)Math.Ceiling(Math.Sqrt(sheet.Count))));
+            var record = new
+            {
+                request = new { @class = new { index = label, name = FashionMnist.ClassNames[label] }, algorithm = result.Algorithm, verifier = result.Verifier, budget_nfe = b, top_k = k, seed = request.Seed, sampler = kind.ToString().ToLowerInvariant(), steps = s, guidance = w, options = search.Options.ToString() },
+                top = result.Top.Select((c, i) => new { rank = i + 1, file = $"top-{i + 1}.png", seed = new { seed = c.Seed.Seed, round = c.Seed.Round, candidate = c.Seed.Candidate }, scores = c.Scores.ByVerifier, c.Round, origin = c.Origin }),
+                nfe = new { search = result.Nfe.Search, final = result.Nfe.Final, total = result.Nfe.Total, model_evaluations = result.Nfe.ModelEvaluations, budget = result.Budget },
+                verifier = new { calls = result.VerifierCalls, images = result.VerifiedImages },
+                rounds = result.Rounds,
+                candidates_scored = result.AllScored.Count,
+                timings_ms = new { search = result.SearchTime.TotalMilliseconds, final = result.FinalTime.TotalMilliseconds, verifier = result.VerifierTime.TotalMilliseconds },
+            };
+            AtomicFile.Write(Path.Combine(dir, "result.json"), JsonSerializer.SerializeToUtf8Bytes(record, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"{result.Algorithm} with {result.Verifier}: best {result.Top[0].Scores.Primary:F4}, {result.AllScored.Count} candidates scored, NFE {result.Nfe.Search} search + {result.Nfe.Final} final of {b}; wrote {dir}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static double[] ParseFractions(string text) =>
+        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : throw new CliArgumentException($"--prune-at: '{x}' is not a number")).ToArray();
+
+    private static string Kebab(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using GenerationPlatform.Diffusion.Imaging;
+
+namespace GenerationPlatform.Cli.Tests;
+
+public sealed class SearchCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("genplat-search-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    public static TheoryData<string[], string> BadArguments => new()
+    {
+        { ["search", "--class", "Sneaker", "--algorithm", "annealing", "--out", "X"], "--algorithm" },
+        { ["search", "--class", "Sneaker", "--verifier", "aesthetic", "--out", "X"], "--verifier" },
+        { ["search", "--class", "Sneaker", "--budget-nfe", "0", "--out", "X"], "--budget-nfe" },
+        { ["search", "--class", "Sneaker", "--budget-nfe", "5", "--out", "X"], "--budget-nfe" },
+        { ["search", "--class", "Sneaker", "--top-k", "0", "--out", "X"], "--top-k" },
+        { ["search", "--class", "Sneaker", "--algorithm", "zero-order", "--cosine", "1.5", "--out", "X"], "--cosine" },
+        { ["search", "--class", "Sneaker", "--algorithm", "particles", "--eta", "0", "--out", "X"], "--eta" },
+        { ["search", "--class", "Sneaker", "--algorithm", "paths", "--backward-dt", "0.1", "--forward-dt", "0.2", "--out", "X"], "--backward-dt" },
+        { ["search", "--class", "Sneaker", "--algorithm", "pruned", "--prune-at", "0.6,0.3", "--out", "X"], "--prune-at" },
+        { ["search", "--class", "Sneaker", "--algorithm", "zero-order", "--on-reject", "sulk", "--out", "X"], "--on-reject" },
+        { ["search", "--class", "Shoe", "--out", "X"], "--class" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadArguments))]
+    public void BadArgumentsNameTheOption(string[] args, string option)
+    {
+        var r = GenplatProcess.Run(args.Select(a => a.Replace("X", Path.Combine(dir, "out"))).ToArray());
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(option, line);
+        Assert.False(File.Exists(Path.Combine(dir, "out", "result.json")));
+    }
+
+    [Fact]
+    public void WritesTopKCandidatesAndARecord()
+    {
+        var outDir = Path.Combine(dir, "bag");
+        var r = GenplatProcess.Run("search", "--class", "Bag", "--algorithm", "random", "--verifier", "classifier", "--report-verifier", "class-gaussian",
+            "--budget-nfe", "60", "--steps", "4", "--top-k", "2", "--seed", "3", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "result.json")));
+        var root = json.RootElement;
+        Assert.Equal(8, root.GetProperty("candidates_scored").GetInt32()); // 60 / 7 NFE (Heun, 4 steps)
+        Assert.Equal(56, root.GetProperty("nfe").GetProperty("total").GetInt32());
+        var top = root.GetProperty("top");
+        Assert.Equal(2, top.GetArrayLength());
+        var best = top[0].GetProperty("scores");
+        Assert.InRange(best.GetProperty("classifier").GetDouble(), 0, 1);
+        Assert.True(best.TryGetProperty("class-gaussian", out _));
+        Assert.True(best.GetProperty("classifier").GetDouble() >= top[1].GetProperty("scores").GetProperty("classifier").GetDouble());
+        var (_, w, h) = ImageGrid.DecodeGray(File.ReadAllBytes(Path.Combine(outDir, "top-1.png")));
+        Assert.Equal((112, 112), (w, h));
+        Assert.True(File.Exists(Path.Combine(outDir, "candidates.png")));
+    }
+}
