@@ -1,5 +1,6 @@
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Verifiers.ResNet;
 
 namespace GenerationPlatform.Verifiers;
 
@@ -7,22 +8,29 @@ namespace GenerationPlatform.Verifiers;
 public sealed class UnknownVerifierException(string message) : Exception(message);
 
 /// <summary>
-/// Builds verifiers from their names: `classifier`, `class-gaussian`, and `ensemble(a, b, ...)` of
-/// those. Models are loaded once, on first use, and shared by the verifiers built here.
+/// Builds verifiers from their names: `classifier`, `class-gaussian`, `resnet-probe`,
+/// `self-consistency`, and `ensemble(a, b, ...)` of those. Models are loaded once, on first use, and
+/// shared by the verifiers built here (one ResNet-18 session serves both ResNet verifiers).
 /// </summary>
 public sealed class VerifierCatalog : IDisposable
 {
     private readonly Lazy<FashionClassifier> classifier;
     private readonly Lazy<FeatureStatistics> statistics;
+    private readonly Lazy<ResNet18Features> resnet;
+    private readonly Lazy<ResNetProbeHead> probeHead;
     private readonly Dictionary<string, IImageVerifier> built = new(StringComparer.Ordinal);
 
-    public VerifierCatalog(string? classifierPath = null, string? statisticsPath = null)
+    /// <param name="probeHeadPath">The `resnet-probe` head (default Weights/resnet-probe-head.safetensors next to the application).</param>
+    /// <param name="resnetOptions">Where the ResNet-18 ONNX files are and how to run them (default: DnnImageModels/ next to the application).</param>
+    public VerifierCatalog(string? classifierPath = null, string? statisticsPath = null, string? probeHeadPath = null, ResNet18Options? resnetOptions = null)
     {
         classifier = new(() => ClassifierFiles.Load(classifierPath));
         statistics = new(() => FeatureStatistics.Load(statisticsPath ?? ClassifierFiles.DefaultStatisticsPath));
+        resnet = new(() => new ResNet18Features(resnetOptions));
+        probeHead = new(() => ResNetProbeFiles.Load(probeHeadPath));
     }
 
-    public static IReadOnlyList<string> BaseNames { get; } = ["classifier", "class-gaussian"];
+    public static IReadOnlyList<string> BaseNames { get; } = ["classifier", "class-gaussian", "resnet-probe", "self-consistency"];
 
     /// <summary>Parses and builds a verifier; throws <see cref="UnknownVerifierException"/> for unknown names.</summary>
     public IImageVerifier Get(string spec)
@@ -35,6 +43,8 @@ public sealed class VerifierCatalog : IDisposable
             {
                 "classifier" => new ClassifierVerifier(classifier.Value),
                 "class-gaussian" => new ClassGaussianVerifier(classifier.Value, statistics.Value),
+                "resnet-probe" => ProbeVerifier(),
+                "self-consistency" => new SelfConsistencyVerifier(resnet.Value),
                 _ when name.StartsWith("ensemble(", StringComparison.Ordinal) && name.EndsWith(')') =>
                     new EnsembleVerifier(SplitMembers(name["ensemble(".Length..^1]).Select(Get).ToArray()),
                 _ => throw new UnknownVerifierException($"unknown verifier '{spec}'; known: {string.Join(", ", BaseNames)}, ensemble(a, b, ...)"),
@@ -42,6 +52,12 @@ public sealed class VerifierCatalog : IDisposable
             built[name] = verifier;
             return verifier;
         }
+    }
+
+    private ResNetProbeVerifier ProbeVerifier()
+    {
+        var head = probeHead.Value; // first: a missing head file should fail before a 63 MB model load
+        return new ResNetProbeVerifier(resnet.Value, head);
     }
 
     private static string Normalize(string spec) => new(spec.Where(c => !char.IsWhiteSpace(c)).Select(char.ToLowerInvariant).ToArray());
@@ -63,5 +79,7 @@ public sealed class VerifierCatalog : IDisposable
         foreach (var v in built.Values.OfType<IDisposable>()) v.Dispose();
         if (classifier.IsValueCreated) classifier.Value.Dispose();
         if (statistics.IsValueCreated) statistics.Value.Dispose();
+        if (resnet.IsValueCreated) resnet.Value.Dispose();
+        if (probeHead.IsValueCreated) probeHead.Value.Dispose();
     }
 }

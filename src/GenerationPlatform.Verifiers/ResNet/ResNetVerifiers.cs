@@ -1,0 +1,72 @@
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Verifiers.ResNet;
+
+/// <summary>
+/// `resnet-probe`: p(target class | image) from a linear head on ImageNet ResNet-18 features (the
+/// paper's supervised verifiers: a DINO linear head or CLIP zero-shot). The ResNet and the head are
+/// owned by whoever built this verifier.
+/// </summary>
+public sealed class ResNetProbeVerifier(ResNet18Features resnet, ResNetProbeHead head) : IImageVerifier
+{
+    private readonly VerifierCostMeter meter = new();
+    private readonly Lock gate = new();
+
+    public string Name => "resnet-probe";
+    public VerifierCost Cost => meter.Snapshot;
+
+    public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
+    {
+        VerifierInputs.CheckLabels(batch, ResNetProbeHead.Classes);
+        if (batch.Count == 0) return [];
+        return meter.Measure(batch.Count, () =>
+        {
+            var features = resnet.Extract(Images(batch, probe: false), cancellationToken);
+            float[] p;
+            lock (gate) p = head.Probabilities(features); // TorchSharp modules are not safe to share across threads
+            return batch.Select((x, i) => (double)p[i * ResNetProbeHead.Classes + x.Label]).ToArray();
+        });
+    }
+
+    internal static float[][] Images(IReadOnlyList<VerifierInput> batch, bool probe)
+    {
+        var images = new float[batch.Count][];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var image = probe
+                ? batch[i].ProbeX0 ?? throw new ArgumentException($"input {i} has no x0 probe (ProbeX0), which the self-consistency verifier needs", nameof(batch))
+                : batch[i].Image;
+            if (image.Length != VerifierInputs.Side * VerifierInputs.Side)
+                throw new ArgumentException($"input {i} has {image.Length} pixels{(probe ? " in its x0 probe" : "")}, expected {VerifierInputs.Side * VerifierInputs.Side}", nameof(batch));
+            images[i] = image;
+        }
+        return images;
+    }
+}
+
+/// <summary>
+/// `self-consistency`: cosine similarity of the ResNet-18 features of the x0-prediction seen at a probe
+/// time and of the final image (the paper's self-supervised verifier). Needs
+/// <see cref="VerifierInput.ProbeX0"/>; ignores the label.
+/// </summary>
+public sealed class SelfConsistencyVerifier(ResNet18Features resnet) : IImageVerifier
+{
+    private readonly VerifierCostMeter meter = new();
+
+    public string Name => "self-consistency";
+    public bool NeedsProbe => true;
+    public VerifierCost Cost => meter.Snapshot;
+
+    public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
+    {
+        var probes = ResNetProbeVerifier.Images(batch, probe: true); // checks every probe before any work
+        var finals = ResNetProbeVerifier.Images(batch, probe: false);
+        if (batch.Count == 0) return [];
+        return meter.Measure(batch.Count, () =>
+        {
+            // One call for both halves: [final_0..final_{B-1}, probe_0..probe_{B-1}].
+            var features = resnet.Extract([.. finals, .. probes], cancellationToken);
+            return Enumerable.Range(0, batch.Count).Select(i => ResNet18Features.Cosine(features[i], features[batch.Count + i])).ToArray();
+        });
+    }
+}
