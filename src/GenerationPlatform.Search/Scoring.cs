@@ -33,6 +33,12 @@ public sealed class VerifierPanel(IImageVerifier primary, IReadOnlyList<IImageVe
     {
         var scores = new double[inputs.Count];
         if (inputs.Count == 0) return scores;
+        if (verifier is IAsyncImageVerifier remote)
+        {
+            var remoteScores = await remote.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
+            if (remoteScores.Length != inputs.Count) throw new InvalidOperationException($"verifier {verifier.Name} returned {remoteScores.Length} scores for {inputs.Count} images");
+            return remoteScores;
+        }
         int chunk = verifier is EnsembleVerifier ? inputs.Count : Math.Max(1, maxChunk);
         var all = inputs as VerifierInput[] ?? inputs.ToArray();
         var tasks = new List<Task>();

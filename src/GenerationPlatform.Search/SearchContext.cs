@@ -80,7 +80,7 @@ internal static class Ranking
     /// </summary>
     public static async Task<List<Candidate>> ComparableAsync(SearchContext context, IReadOnlyList<Candidate> pool, int label, CancellationToken ct)
     {
-        if (context.Verifiers.Primary is not EnsembleVerifier || pool.Count == 0) return pool.ToList();
+        if (!BatchRelativity.IsBatchRelative(context.Verifiers.Primary) || pool.Count == 0) return pool.ToList();
         var scores = await context.ScoreAsync(pool.Select(c => new VerifierInput(c.Image, label)).ToArray(), ct).ConfigureAwait(false);
         return pool.Select((c, i) => c with { Scores = scores[i] }).ToList();
     }

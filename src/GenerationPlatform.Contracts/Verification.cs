@@ -1,0 +1,38 @@
+namespace GenerationPlatform.Contracts;
+
+/// <summary>One image to score: the image in [-1, 1] (28x28 row-major), the requested class and an optional probe x0.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ImageToScore(
+    [property: Id(0)] float[] Image,
+    [property: Id(1)] int Label,
+    [property: Id(2)] float[]? ProbeX0 = null);
+
+/// <summary>What a verifier activation has done: submissions, images, and the verifier calls (flushes) they took.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VerifierBatchStats(
+    [property: Id(0)] long Submissions,
+    [property: Id(1)] long Images,
+    [property: Id(2)] long Flushes)
+{
+    public double MeanImagesPerFlush => Flushes == 0 ? 0 : Images / (double)Flushes;
+}
+
+/// <summary>What the caller needs to know about a verifier before sending it images.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VerifierTraits(
+    [property: Id(0)] string Name,
+    [property: Id(1)] bool NeedsProbe,
+    [property: Id(2)] bool IsBatchRelative);
+
+/// <summary>
+/// A max-size-or-max-delay micro-batcher in front of one verifier. Key: the verifier name. Scores
+/// come back to the caller that submitted the images, index for index.
+/// </summary>
+public interface IVerifierGrain : IGrainWithStringKey
+{
+    Task<double[]> ScoreAsync(ImageToScore[] images, CancellationToken cancellationToken = default);
+
+    Task<VerifierTraits> GetTraitsAsync(CancellationToken cancellationToken = default);
+
+    Task<VerifierBatchStats> GetStatsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,60 @@
+using GenerationPlatform.Contracts;
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Search;
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>Between the science's types and their wire forms in Contracts; lossless both ways.</summary>
+internal static class ContractMapping
+{
+    public static CandidateSeed ToContract(this NoiseSeed seed) => new(seed.Seed, seed.Round, seed.Candidate);
+
+    public static NoiseSeed ToNoiseSeed(this CandidateSeed seed) => new(seed.Seed, seed.Round, seed.Candidate);
+
+    public static SamplerKind ToSamplerKind(this Sampler sampler) => sampler switch
+    {
+        Sampler.Euler => SamplerKind.Euler,
+        Sampler.Heun => SamplerKind.Heun,
+        Sampler.Stochastic => SamplerKind.Stochastic,
+        _ => throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "unknown sampler"),
+    };
+
+    public static Sampler ToContract(this SamplerKind sampler) => sampler switch
+    {
+        SamplerKind.Euler => Sampler.Euler,
+        SamplerKind.Heun => Sampler.Heun,
+        SamplerKind.Stochastic => Sampler.Stochastic,
+        _ => throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "unknown sampler"),
+    };
+
+    public static DenoiseSegment ToContract(this TrajectorySpec spec) => new(
+        spec.Seed.ToContract(), spec.Label, spec.Guidance, spec.Sampler.ToContract(), spec.Steps, spec.TFrom, spec.TTo, spec.Eta,
+        spec.X0Times?.ToArray(), spec.InitialState, spec.StepOffset);
+
+    public static TrajectorySpec ToSpec(this DenoiseSegment s) => new(
+        s.Seed.ToNoiseSeed(), s.Label, s.Guidance, s.Sampler.ToSamplerKind(), s.Steps, s.TFrom, s.TTo, s.Eta,
+        s.X0Times, s.InitialState, s.StepOffset);
+
+    public static SegmentOutcome ToContract(this DenoiseOutcome o) => new(
+        o.State, o.Time, o.X0Predictions.Select(x => new X0Capture(x.RequestedTime, x.Time, x.Image)).ToArray(), o.Nfe, o.ModelEvaluations);
+
+    public static DenoiseOutcome ToOutcome(this SegmentOutcome o) => new(
+        o.State, o.Time, o.X0Predictions.Select(x => new X0Prediction(x.RequestedTime, x.Time, x.Image)).ToArray(), o.Nfe, o.ModelEvaluations);
+
+    public static ImageToScore ToContract(this VerifierInput input) => new(input.Image, input.Label, input.ProbeX0);
+
+    public static VerifierInput ToInput(this ImageToScore image) => new(image.Image, image.Label, image.ProbeX0);
+
+    public static SearchRequest ToSearchRequest(this JobRequest r) =>
+        new(r.Label, r.Guidance, r.Seed, r.BudgetNfe, r.TopK, r.Sampler.ToSamplerKind(), r.Steps, r.Eta);
+
+    public static CandidateSummary ToSummary(this Candidate c) => new(c.Seed.ToContract(), c.Scores.Primary, c.Round, c.Origin);
+
+    public static JobCandidate ToContract(this Candidate c) =>
+        new(c.Seed.ToContract(), c.Image, c.Scores.Primary, new Dictionary<string, double>(c.Scores.ByVerifier), c.Round, c.Origin);
+
+    public static JobResult ToContract(this SearchResult r) => new(
+        r.Algorithm, r.Verifier, r.Top.Select(ToContract).ToArray(), r.Nfe.Search, r.Nfe.Final, r.Nfe.ModelEvaluations, r.Budget,
+        r.VerifierCalls, r.VerifiedImages, r.SearchTime, r.FinalTime, r.VerifierTime, r.Rounds);
+}

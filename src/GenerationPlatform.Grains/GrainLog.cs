@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace GenerationPlatform.Grains;
+
+internal static partial class GrainLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Denoiser for model {Model} active: max batch {MaxBatch}, max wait {MaxWaitMs} ms")]
+    public static partial void DenoiserActivated(ILogger logger, string model, int maxBatch, double maxWaitMs);
+
+    [LoggerMessage(2, LogLevel.Debug, "Verifier {Verifier} flushed {Images} images from {Submissions} submissions")]
+    public static partial void VerifierFlushed(ILogger logger, string verifier, int images, int submissions);
+
+    [LoggerMessage(3, LogLevel.Warning, "Verifier {Verifier} failed a flush of {Images} images")]
+    public static partial void VerifierFlushFailed(ILogger logger, Exception exception, string verifier, int images);
+
+    [LoggerMessage(4, LogLevel.Information, "Job {JobId} of tenant {TenantId} started: {Algorithm}, budget {Budget} NFE")]
+    public static partial void JobStarted(ILogger logger, string jobId, string tenantId, string algorithm, long budget);
+
+    [LoggerMessage(5, LogLevel.Information, "Job {JobId} ended {Status} after {Nfe} NFE")]
+    public static partial void JobEnded(ILogger logger, string jobId, Contracts.JobStatus status, long nfe);
+
+    [LoggerMessage(6, LogLevel.Warning, "Job {JobId} failed")]
+    public static partial void JobFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(7, LogLevel.Information, "Tenant {TenantId} rejected job {JobId}: {Rejection}")]
+    public static partial void JobRejected(ILogger logger, string tenantId, string jobId, Contracts.QuotaRejection rejection);
+
+    [LoggerMessage(8, LogLevel.Warning, "Job {JobId} could not settle its usage with tenant {TenantId}")]
+    public static partial void SettleFailed(ILogger logger, Exception exception, string jobId, string tenantId);
+
+    [LoggerMessage(9, LogLevel.Warning, "Job {JobId} could not persist its state")]
+    public static partial void StateWriteFailed(ILogger logger, Exception exception, string jobId);
+}

@@ -1,0 +1,60 @@
+using GenerationPlatform.Contracts;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>Names shared by the grains and the hosts that configure them.</summary>
+public static class GrainStorage
+{
+    /// <summary>The grain storage provider holding job and tenant state (in memory embedded, Azure Table in a cluster).</summary>
+    public const string Name = "genplat";
+}
+
+/// <summary>Step-level batching of the denoiser grains (section GenerationPlatform:Denoiser).</summary>
+public sealed class DenoiserOptions
+{
+    public const string Section = "GenerationPlatform:Denoiser";
+
+    /// <summary>Most trajectory steps in one model call.</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>How long a model call may wait for more work before running a batch that is not full.</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Request-level batching instead (the baseline the benchmark compares with).</summary>
+    public bool WholeRequests { get; set; }
+}
+
+/// <summary>Micro-batching of the verifier grains (section GenerationPlatform:Verifier).</summary>
+public sealed class VerifierBatchingOptions
+{
+    public const string Section = "GenerationPlatform:Verifier";
+
+    /// <summary>A flush starts as soon as this many images are queued.</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>The longest the first queued image waits for a flush.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+}
+
+/// <summary>Tenant quotas (section GenerationPlatform:Tenants): a default and per-tenant overrides.</summary>
+public sealed class TenantQuotaOptions
+{
+    public const string Section = "GenerationPlatform:Tenants";
+
+    public TenantQuota Default { get; set; } = new();
+
+    public Dictionary<string, TenantQuota> Quotas { get; set; } = new(StringComparer.Ordinal);
+
+    public TenantQuota For(string tenantId) => Quotas.TryGetValue(tenantId, out var quota) ? quota : Default;
+}
+
+/// <summary>The velocity models a silo serves (section GenerationPlatform:Models): name to safetensors path.</summary>
+public sealed class ModelOptions
+{
+    public const string Section = "GenerationPlatform:Models";
+
+    /// <summary>The shipped network, always known; its path defaults to the Weights folder next to the application.</summary>
+    public const string ShippedModel = "velocity-unet";
+
+    public Dictionary<string, string> Paths { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,45 @@
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>
+/// What a silo declares about itself in its silo metadata (<c>UseSiloMetadata</c>): whether it has
+/// an accelerator and which models it serves, so denoisers are placed only where they can run.
+/// </summary>
+public static class SiloCapabilities
+{
+    /// <summary>The accelerator kind ("cuda", or "cpu" where CPU silos may serve models); absent: serves no model.</summary>
+    public const string Accelerator = "genplat.accelerator";
+
+    /// <summary>Comma-separated model names, or "*" for any model its field provider knows.</summary>
+    public const string Models = "genplat.models";
+
+    public static Dictionary<string, string> Declare(string accelerator, params string[] models) => new()
+    {
+        [Accelerator] = accelerator,
+        [Models] = string.Join(',', models),
+    };
+
+    /// <summary>True when silo metadata declares an accelerator and the model.</summary>
+    public static bool Serves(IReadOnlyDictionary<string, string> metadata, string model) =>
+        metadata.TryGetValue(Accelerator, out var accelerator) && !string.IsNullOrWhiteSpace(accelerator)
+        && metadata.TryGetValue(Models, out var models)
+        && models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(m => m == "*" || m == model);
+}
+
+/// <summary>Places a model-keyed grain only on silos that declare the model and an accelerator.</summary>
+public sealed class ModelPlacementFilterStrategy() : PlacementFilterStrategy(order: 0);
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class ModelPlacementFilterAttribute() : PlacementFilterAttribute(new ModelPlacementFilterStrategy());
+
+internal sealed class ModelPlacementFilterDirector(ISiloMetadataCache metadata) : IPlacementFilterDirector
+{
+    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
+    {
+        var model = target.GrainIdentity.Key.ToString();
+        return silos.Where(s => SiloCapabilities.Serves(metadata.GetSiloMetadata(s).Metadata, model));
+    }
+}

@@ -1,0 +1,25 @@
+using GenerationPlatform.Contracts;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>
+/// What a search job persists, written after every round: the request, the event log, the best
+/// candidates so far (with images) and the NFE spent, then the outcome.
+/// </summary>
+[GenerateSerializer]
+public sealed record SearchJobState
+{
+    [Id(0)] public JobStatus Status { get; set; }
+    [Id(1)] public JobRequest? Request { get; set; }
+    [Id(2)] public List<JobEvent> Events { get; set; } = [];
+    [Id(3)] public JobCandidate[] Best { get; set; } = [];
+    [Id(4)] public int LastRound { get; set; } = -1;
+    [Id(5)] public long SearchNfe { get; set; }
+    [Id(6)] public long FinalNfe { get; set; }
+    [Id(7)] public JobResult? Result { get; set; }
+    [Id(8)] public string? Message { get; set; }
+    [Id(9)] public DateTimeOffset? AcceptedAt { get; set; }
+    [Id(10)] public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>True once the tenant's reservation has been settled or released, so it happens once.</summary>
+    [Id(11)] public bool UsageSettled { get; set; }
+}

@@ -1,0 +1,35 @@
+using GenerationPlatform.Verifiers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Placement;
+
+namespace GenerationPlatform.Grains;
+
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// The grains' options (bound from configuration sections, validated at start) and the science
+    /// they serve: the shipped networks and the verifier catalog unless a provider is already registered.
+    /// The host adds a grain storage provider named <see cref="GrainStorage.Name"/>, and declares in its
+    /// silo metadata what it can serve (<c>UseSiloMetadata(SiloCapabilities.Declare(...))</c>): denoisers
+    /// are placed only on silos that declare their model and an accelerator.
+    /// </summary>
+    public static ISiloBuilder AddGenerationPlatformGrains(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.AddOptions<DenoiserOptions>().BindConfiguration(DenoiserOptions.Section)
+            .Validate(o => o.MaxBatch > 0 && o.MaxWait >= TimeSpan.Zero, "denoiser max batch must be positive and max wait not negative").ValidateOnStart();
+        services.AddOptions<VerifierBatchingOptions>().BindConfiguration(VerifierBatchingOptions.Section)
+            .Validate(o => o.MaxBatch > 0 && o.MaxDelay > TimeSpan.Zero, "verifier max batch and max delay must be positive").ValidateOnStart();
+        services.AddOptions<TenantQuotaOptions>().BindConfiguration(TenantQuotaOptions.Section)
+            .Validate(o => o.Quotas.Values.Append(o.Default).All(q => q.MaxConcurrentJobs > 0 && q.NfePerMinute > 0 && q.NfePerDay > 0 && q.MaxBudgetPerRequest > 0),
+                "every tenant quota must be positive").ValidateOnStart();
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
+        services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IVelocityFieldProvider, NetworkFieldProvider>();
+        services.TryAddSingleton<VerifierCatalog>(_ => new VerifierCatalog());
+        services.TryAddSingleton<IVerifierProvider, CatalogVerifierProvider>();
+        return silo;
+    }
+}

@@ -1,0 +1,78 @@
+using GenerationPlatform.Contracts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.TestingHost;
+
+namespace GenerationPlatform.Grains.Tests;
+
+/// <summary>One in-process silo with in-memory grain state and the analytic stand-ins, shared by every test.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+
+    public static readonly Dictionary<string, string?> Configuration = new()
+    {
+        ["GenerationPlatform:Denoiser:MaxBatch"] = "64",
+        ["GenerationPlatform:Denoiser:MaxWait"] = "00:00:00.002",
+        ["GenerationPlatform:Verifier:MaxBatch"] = "64",
+        ["GenerationPlatform:Verifier:MaxDelay"] = "00:00:00.005",
+        ["GenerationPlatform:Tenants:Default:MaxConcurrentJobs"] = "100",
+        ["GenerationPlatform:Tenants:Default:NfePerMinute"] = "100000000",
+        ["GenerationPlatform:Tenants:Default:NfePerDay"] = "1000000000",
+        ["GenerationPlatform:Tenants:Default:MaxBudgetPerRequest"] = "1000000",
+        ["GenerationPlatform:Tenants:Quotas:solo:MaxConcurrentJobs"] = "1",
+        ["GenerationPlatform:Tenants:Quotas:solo:MaxBudgetPerRequest"] = "1000000",
+        ["GenerationPlatform:Tenants:Quotas:minute:NfePerMinute"] = "500",
+        ["GenerationPlatform:Tenants:Quotas:small:MaxBudgetPerRequest"] = "100",
+    };
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(Configuration));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.UseSiloMetadata(SiloCapabilities.Declare("cpu", "*"));
+            silo.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
+            silo.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();
+            silo.AddGenerationPlatformGrains();
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Polls a job until it has finished.</summary>
+    public async Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var status = await job.GetStatusAsync();
+            if (status.IsFinished) return status;
+            if (DateTime.UtcNow > until) throw new TimeoutException($"job {status.JobId} still {status.Status} after {status.EventCount} events");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Polls a job until it has logged at least <paramref name="count"/> events.</summary>
+    public async Task WaitForEventsAsync(ISearchGrain job, int count)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await job.GetStatusAsync()).EventCount < count)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("no progress");
+            await Task.Delay(5);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,20 @@
+namespace GenerationPlatform.Grains.Tests;
+
+public sealed class ModelPlacementTests
+{
+    [Theory]
+    [InlineData("cuda", "velocity-unet", "velocity-unet", true)]
+    [InlineData("cuda", "a, velocity-unet ,b", "velocity-unet", true)]
+    [InlineData("cpu", "*", "anything", true)]
+    [InlineData("cuda", "other", "velocity-unet", false)]
+    [InlineData("", "velocity-unet", "velocity-unet", false)]
+    public void A_silo_serves_a_model_only_when_it_declares_it_and_an_accelerator(string accelerator, string models, string model, bool serves)
+    {
+        var metadata = new Dictionary<string, string> { [SiloCapabilities.Accelerator] = accelerator, [SiloCapabilities.Models] = models };
+        Assert.Equal(serves, SiloCapabilities.Serves(metadata, model));
+    }
+
+    [Fact]
+    public void A_silo_without_declarations_serves_nothing() =>
+        Assert.False(SiloCapabilities.Serves(new Dictionary<string, string>(), "velocity-unet"));
+}
