@@ -8,9 +8,11 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
 {
     TrainModelCommand.Create(),
     TrainClassifierCommand.Create(),
+    TrainProbeCommand.Create(),
     GenerateCommand.Create(),
     EvalModelCommand.Create(),
     SearchCommand.Create(),
+    EvalCommand.Create(),
     BenchCommand.Create(),
 };
 var parsed = root.Parse(args);

@@ -22,6 +22,6 @@ public sealed class LocalDenoiser(IVelocityField field, int maxBatch = 256) : ID
         var trajectories = batch.Select(s => new Trajectory(s)).ToArray();
         new TrajectorySampler(field, maxBatch).Run(trajectories, cancellationToken);
         return Task.FromResult(trajectories.Select(t =>
-            new DenoiseOutcome(t.State.ToArray(), t.Time, t.X0Predictions, t.Nfe, t.Nfe * (t.Spec.Guidance != 1f && t.Spec.Label < 10 ? 2 : 1))).ToArray());
+            new DenoiseOutcome(t.State.ToArray(), t.Time, t.X0Predictions, t.Nfe, t.Spec.ModelEvaluations)).ToArray());
     }
 }

@@ -46,3 +46,38 @@ public sealed class FrechetDistanceTests
         Assert.Equal(2.9166666666666665, c.item<double>(), 9);
     }
 }
+
+public sealed class SampleMetricsTests
+{
+    [Fact]
+    public void InceptionScoreSpansOneToClassCount()
+    {
+        using var confidentSpread = eye(10, dtype: ScalarType.Float64).repeat(5, 1); // sure and diverse
+        Assert.Equal(10, SampleMetrics.InceptionScore(confidentSpread), 6);
+        using var uniform = full(50, 10, 0.1, dtype: ScalarType.Float64);            // unsure
+        Assert.Equal(1, SampleMetrics.InceptionScore(uniform), 6);
+        using var collapsed = zeros(50, 10, dtype: ScalarType.Float64);
+        collapsed[TensorIndex.Colon, 3] = tensor(1.0);                               // sure but one class
+        Assert.Equal(1, SampleMetrics.InceptionScore(collapsed), 6);
+    }
+
+    [Fact]
+    public void PrecisionAndRecallSeparateFidelityFromCoverage()
+    {
+        random.manual_seed(2);
+        using var real = randn(600, 4);
+        using var same = randn(600, 4);
+        var (p, r) = SampleMetrics.PrecisionRecall(real, same);
+        Assert.InRange(p, 0.85, 1.0);
+        Assert.InRange(r, 0.85, 1.0);
+        // A generator that only covers a small region: precise, poor recall.
+        using var narrow = randn(600, 4) * 0.2f;
+        var (pn, rn) = SampleMetrics.PrecisionRecall(real, narrow);
+        Assert.True(pn > 0.95, $"precision {pn}");
+        Assert.True(rn < 0.3, $"recall {rn}");
+        // A generator off the data: neither.
+        using var off = randn(600, 4) + 10f;
+        var (po, ro) = SampleMetrics.PrecisionRecall(real, off);
+        Assert.True(po < 0.05 && ro < 0.05);
+    }
+}

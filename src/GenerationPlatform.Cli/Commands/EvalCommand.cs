@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using GenerationPlatform.Diffusion.Data;
+using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Diffusion.Training;
+using GenerationPlatform.Evaluation;
+using GenerationPlatform.Verifiers;
+using GenerationPlatform.Verifiers.Classifier;
+
+namespace GenerationPlatform.Cli.Commands;
+
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var series = new Option<string>("--series") { Description = "comma-separated curves: steps, or ALGORITHM:VERIFIER (e.g. random:classifier)", DefaultValueFactory = _ => "steps,random:classifier" };
+        var budgets = new Option<string>("--budgets") { Description = "extra candidates' worth of search NFE per point", DefaultValueFactory = _ => "0,1,3,7,15" };
+        var perClass = new Option<int>("--per-class") { Description = "images per class per point", DefaultValueFactory = _ => 20 };
+        var steps = new Option<int>("--steps") { Description = "sampler steps of one candidate", DefaultValueFactory = _ => 10 };
+        var cfg = new Option<double>("--cfg") { DefaultValueFactory = _ => GenerateCommand.DefaultGuidance };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
+        var outDir = new Option<string>("--out") { Description = "folder for scaling.csv (merged with earlier runs), scaling.md and the plots", DefaultValueFactory = _ => "docs/results" };
+        var data = new Option<string?>("--data") { Description = $"Fashion-MNIST folder (default {FashionMnist.DefaultDirectory})" };
+        var cmd = new Command("eval", "Scaling evaluation: quality against total NFE for search algorithms, verifiers and the steps baseline")
+        {
+            series, budgets, perClass, steps, cfg, seed, outDir, data,
+        };
+        cmd.SetAction(async (p, ct) =>
+        {
+            var curves = p.GetValue(series)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
+            {
+                try { return ScalingSeries.Parse(s); }
+                catch (ArgumentException e) { throw new CliArgumentException($"--series: {e.Message}"); }
+            }).ToArray();
+            var extras = p.GetValue(budgets)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= 1024 ? v : throw new CliArgumentException($"--budgets: '{x}' is not a count of extra candidates (0-1024)")).ToArray();
+            var settings = new ScalingSettings(CliParsing.Positive(p.GetValue(perClass), "--per-class"), extras, CliParsing.Positive(p.GetValue(steps), "--steps"),
+                SamplerKind.Heun, (float)CliParsing.InRange(p.GetValue(cfg), "--cfg", 0, 20), p.GetValue(seed));
+            var dir = p.GetValue(outDir)!;
+            var csv = Path.Combine(dir, "scaling.csv");
+            CliParsing.EnsureWritable(csv, "--out");
+
+            using var net = VelocityModelFile.Load();
+            using var classifier = ClassifierFiles.Load();
+            using var catalog = new VerifierCatalog();
+            foreach (var c in curves.Where(c => c.Verifier is not null))
+            {
+                try { catalog.Get(c.Verifier!); }
+                catch (UnknownVerifierException e) { throw new CliArgumentException($"--series: {e.Message}"); }
+                if (c.Algorithm != "steps" && !Search.AlgorithmCatalog.Names.Contains(c.Algorithm))
+                    throw new CliArgumentException($"--series: unknown algorithm '{c.Algorithm}'; known: steps, {string.Join(", ", Search.AlgorithmCatalog.Names)}");
+            }
+            using var test = new DatasetTensors(FashionMnist.Load(train: false, p.GetValue(data)));
+            using var testFeatures = ClassifierTrainer.Features(classifier, test.Images);
+            var eval = new ScalingEvaluation(new GuidedVelocityField(net), classifier, catalog, testFeatures);
+            var points = new List<ScalingPoint>();
+            foreach (var curve in curves)
+                foreach (var extra in extras)
+                {
+                    var bar = new ConsoleProgress($"{curve.Name} +{extra}");
+                    var point = await eval.RunAsync(curve, extra, settings, (done, all) => bar.Report(done, all, "images"), ct);
+                    points.Add(point);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{point.Series} +{extra}: NFE {point.MeanTotalNfe:F0}, FID {point.Fid:F2}, IS {point.InceptionScore:F3}, precision {point.Precision:F3}, recall {point.Recall:F3}, accuracy {point.ConditionalAccuracy:P1}, verifier {point.MeanVerifierScore:F3}, {point.WallSeconds:F0} s"));
+                    // Saved after every point, so a long run that stops keeps what it measured.
+                    var merged = ScalingReport.Merge(ScalingReport.Read(csv), [point]);
+                    ScalingReport.Write(csv, merged);
+                }
+            var all = ScalingReport.Read(csv);
+            AtomicFile.Write(Path.Combine(dir, "scaling.md"), System.Text.Encoding.UTF8.GetBytes(ScalingReport.MarkdownTable(all)));
+            ScalingReport.Plot(all, dir);
+            Console.WriteLine(ScalingReport.MarkdownTable(points));
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+
+namespace GenerationPlatform.Evaluation;
+
+/// <summary>Keeps scaling points in a CSV (merging reruns by series and budget) and renders plots and a Markdown table from it.</summary>
+public static class ScalingReport
+{
+    private static readonly string[] Columns =
+        ["series", "extra_candidates", "budget_nfe", "mean_total_nfe", "mean_search_nfe", "fid", "inception_score", "precision", "recall", "conditional_accuracy", "mean_verifier_score", "images", "wall_seconds"];
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static List<ScalingPoint> Read(string csvPath)
+    {
+        if (!File.Exists(csvPath)) return [];
+        var lines = File.ReadAllLines(csvPath);
+        if (lines.Length == 0 || lines[0] != string.Join(',', Columns)) throw new InvalidDataException($"{csvPath}: unexpected header (expected {string.Join(',', Columns)})");
+        return lines.Skip(1).Where(l => l.Length > 0).Select(l =>
+        {
+            var f = l.Split(',');
+            double D(int i) => double.Parse(f[i], Inv);
+            return new ScalingPoint(f[0], int.Parse(f[1], Inv), long.Parse(f[2], Inv), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), int.Parse(f[11], Inv), D(12));
+        }).ToList();
+    }
+
+    public static List<ScalingPoint> Merge(IEnumerable<ScalingPoint> existing, IEnumerable<ScalingPoint> fresh)
+    {
+        var byKey = existing.ToDictionary(p => (p.Series, p.ExtraCandidates));
+        foreach (var p in fresh) byKey[(p.Series, p.ExtraCandidates)] = p;
+        return byKey.Values.OrderBy(p => p.Series, StringComparer.Ordinal).ThenBy(p => p.ExtraCandidates).ToList();
+    }
+
+    public static void Write(string csvPath, IReadOnlyList<ScalingPoint> points)
+    {
+        var sb = new StringBuilder(string.Join(',', Columns)).Append('\n');
+        foreach (var p in points)
+            sb.Append(string.Join(',', p.Series, p.ExtraCandidates.ToString(Inv), p.BudgetNfe.ToString(Inv), F(p.MeanTotalNfe), F(p.MeanSearchNfe), F(p.Fid), F(p.InceptionScore),
+                F(p.Precision), F(p.Recall), F(p.ConditionalAccuracy), F(p.MeanVerifierScore), p.Images.ToString(Inv), F(p.WallSeconds))).Append('\n');
+        var tmp = csvPath + ".tmp";
+        File.WriteAllText(tmp, sb.ToString());
+        File.Move(tmp, csvPath, overwrite: true);
+    }
+
+    private static string F(double v) => v.ToString("G6", Inv);
+
+    public static string MarkdownTable(IReadOnlyList<ScalingPoint> points)
+    {
+        var sb = new StringBuilder("| series | extra candidates | mean total NFE | FID | IS | precision | recall | cond. accuracy | verifier score | images | wall s |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        foreach (var p in points)
+            sb.Append(Inv, $"| {p.Series} | {p.ExtraCandidates} | {p.MeanTotalNfe:F0} | {p.Fid:F2} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} | {p.MeanVerifierScore:F3} | {p.Images} | {p.WallSeconds:F0} |\n");
+        return sb.ToString();
+    }
+
+    /// <summary>One PNG per metric: a line per series against mean total NFE.</summary>
+    public static IReadOnlyList<string> Plot(IReadOnlyList<ScalingPoint> points, string directory)
+    {
+        var metrics = new (string File, string Label, Func<ScalingPoint, double> Value)[]
+        {
+            ("fid", "FID (classifier features, lower is better)", p => p.Fid),
+            ("inception-score", "Inception-style score", p => p.InceptionScore),
+            ("precision", "precision (k-NN)", p => p.Precision),
+            ("recall", "recall (k-NN)", p => p.Recall),
+            ("conditional-accuracy", "conditional accuracy", p => p.ConditionalAccuracy),
+        };
+        var written = new List<string>();
+        foreach (var (file, label, value) in metrics)
+        {
+            var plot = new ScottPlot.Plot();
+            foreach (var series in points.GroupBy(p => p.Series).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var ordered = series.OrderBy(p => p.MeanTotalNfe).ToArray();
+                var line = plot.Add.Scatter(ordered.Select(p => p.MeanTotalNfe).ToArray(), ordered.Select(value).ToArray());
+                line.LegendText = series.Key;
+            }
+            plot.Axes.Bottom.Label.Text = "mean total NFE per image";
+            plot.Axes.Left.Label.Text = label;
+            plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+            var path = Path.Combine(directory, $"scaling-{file}.png");
+            plot.SavePng(path, 800, 500);
+            written.Add(path);
+        }
+        return written;
+    }
+}
