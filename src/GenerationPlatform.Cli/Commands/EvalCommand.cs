@@ -28,7 +28,7 @@ internal static class EvalCommand
         };
         cmd.SetAction(async (p, ct) =>
         {
-            var curves = p.GetValue(series)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
+            var curves = SplitTopLevel(p.GetValue(series)!).Select(s =>
             {
                 try { return ScalingSeries.Parse(s); }
                 catch (ArgumentException e) { throw new CliArgumentException($"--series: {e.Message}"); }
@@ -74,5 +74,22 @@ internal static class EvalCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Splits on commas outside parentheses, so `random:ensemble(a,b)` stays one series.</summary>
+    private static IEnumerable<string> SplitTopLevel(string text)
+    {
+        int depth = 0, start = 0;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] == '(') depth++;
+            else if (i < text.Length && text[i] == ')') depth--;
+            else if (i == text.Length || (text[i] == ',' && depth == 0))
+            {
+                var part = text[start..i].Trim();
+                if (part.Length > 0) yield return part;
+                start = i + 1;
+            }
+        }
     }
 }
