@@ -18,7 +18,7 @@ public static class ScalingReport
         if (lines.Length == 0 || lines[0] != string.Join(',', Columns)) throw new InvalidDataException($"{csvPath}: unexpected header (expected {string.Join(',', Columns)})");
         return lines.Skip(1).Where(l => l.Length > 0).Select(l =>
         {
-            var f = l.Split(',');
+            var f = SplitCsv(l);
             double D(int i) => double.Parse(f[i], Inv);
             return new ScalingPoint(f[0], int.Parse(f[1], Inv), long.Parse(f[2], Inv), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), int.Parse(f[11], Inv), D(12));
         }).ToList();
@@ -35,7 +35,7 @@ public static class ScalingReport
     {
         var sb = new StringBuilder(string.Join(',', Columns)).Append('\n');
         foreach (var p in points)
-            sb.Append(string.Join(',', p.Series, p.ExtraCandidates.ToString(Inv), p.BudgetNfe.ToString(Inv), F(p.MeanTotalNfe), F(p.MeanSearchNfe), F(p.Fid), F(p.InceptionScore),
+            sb.Append(string.Join(',', Quote(p.Series), p.ExtraCandidates.ToString(Inv), p.BudgetNfe.ToString(Inv), F(p.MeanTotalNfe), F(p.MeanSearchNfe), F(p.Fid), F(p.InceptionScore),
                 F(p.Precision), F(p.Recall), F(p.ConditionalAccuracy), F(p.MeanVerifierScore), p.Images.ToString(Inv), F(p.WallSeconds))).Append('\n');
         var tmp = csvPath + ".tmp";
         File.WriteAllText(tmp, sb.ToString());
@@ -43,6 +43,32 @@ public static class ScalingReport
     }
 
     private static string F(double v) => v.ToString("G6", Inv);
+
+    /// <summary>RFC 4180 quoting: series such as `random:ensemble(a,b)` contain commas.</summary>
+    private static string Quote(string field) =>
+        field.IndexOfAny([',', '"', '\n']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+
+    private static string[] SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var current = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else current.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { fields.Add(current.ToString()); current.Clear(); }
+            else current.Append(c);
+        }
+        fields.Add(current.ToString());
+        return fields.ToArray();
+    }
 
     public static string MarkdownTable(IReadOnlyList<ScalingPoint> points)
     {
