@@ -6,45 +6,7 @@ using static TorchSharp.torch;
 
 namespace GenerationPlatform.Grains.Tests;
 
-// Adapted from tests/GenerationPlatform.Search.Tests/AnalyticProblem.cs: cheap exact stand-ins for the network and verifiers.
-
-/// <summary>Data of class y is N(y/4, 0.5^2) per pixel; its velocity field is known in closed form. Guidance is ignored.</summary>
-public sealed class GaussianField(double sigma = 0.5, TimeSpan? delayPerCall = null) : IVelocityField
-{
-    private long evaluations, calls;
-    public long ModelEvaluations => Interlocked.Read(ref evaluations);
-    public long Calls => Interlocked.Read(ref calls);
-
-    public Tensor Evaluate(Tensor x, IReadOnlyList<VelocityQuery> rows)
-    {
-        if (delayPerCall is { } delay) Thread.Sleep(delay); // a stand-in for a network's cost
-        Interlocked.Increment(ref calls);
-        Interlocked.Add(ref evaluations, rows.Count);
-        var data = x.data<float>().ToArray();
-        int n = data.Length / rows.Count;
-        var v = new float[data.Length];
-        for (int r = 0; r < rows.Count; r++)
-        {
-            double t = rows[r].T, mu = rows[r].Label / 4.0, s2 = sigma * sigma;
-            double k = (t - (1 - t) * s2) / ((1 - t) * (1 - t) * s2 + t * t);
-            for (int i = 0; i < n; i++) v[r * n + i] = (float)(k * (data[r * n + i] - (1 - t) * mu) - mu);
-        }
-        return tensor(v, x.shape);
-    }
-}
-
-/// <summary>Prefers images whose mean pixel is close to a target: higher is better, 0 is perfect.</summary>
-public sealed class MeanTargetVerifier(double target, string name = "mean-target") : IImageVerifier
-{
-    private readonly VerifierCostMeter meter = new();
-    public string Name => name;
-    public VerifierCost Cost => meter.Snapshot;
-
-    public static double ScoreOf(float[] image, double target) => -Math.Abs(image.Average() - target);
-
-    public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default) =>
-        meter.Measure(batch.Count, () => batch.Select(b => ScoreOf(b.Image, target)).ToArray());
-}
+// GaussianField and MeanTargetVerifier come from tests/GenerationPlatform.Search.Tests/AnalyticProblem.cs (linked).
 
 /// <summary>Models by name: "gauss-*" is the analytic field, "slow-*" the same with a per-call delay; one field per name.</summary>
 public sealed class AnalyticFields : IVelocityFieldProvider

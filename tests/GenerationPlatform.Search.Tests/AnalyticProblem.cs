@@ -7,8 +7,10 @@ namespace GenerationPlatform.Search.Tests;
 /// <summary>
 /// A cheap exact problem: data of class y is N(y/4, 0.5^2) per pixel, whose velocity field is known
 /// in closed form; guidance is ignored. Counting every evaluation lets tests check NFE independently.
+/// Shared with the grain tests (linked into their project). An optional delay per call stands in
+/// for a network's cost.
 /// </summary>
-public sealed class GaussianField(double sigma = 0.5) : IVelocityField
+public sealed class GaussianField(double sigma = 0.5, TimeSpan? delayPerCall = null) : IVelocityField
 {
     private long evaluations, calls;
     public long ModelEvaluations => Interlocked.Read(ref evaluations);
@@ -16,6 +18,7 @@ public sealed class GaussianField(double sigma = 0.5) : IVelocityField
 
     public Tensor Evaluate(Tensor x, IReadOnlyList<VelocityQuery> rows)
     {
+        if (delayPerCall is { } delay) Thread.Sleep(delay);
         Interlocked.Increment(ref calls);
         Interlocked.Add(ref evaluations, rows.Count);
         var data = x.data<float>().ToArray();
