@@ -166,6 +166,9 @@ public sealed class SamplerTests
         Assert.InRange(xtb.mean().item<float>(), (1 - tb) * 0.8 - 0.02, (1 - tb) * 0.8 + 0.02);
         Assert.InRange(xtb.std().item<float>(), tb - 0.02, tb + 0.02);
         Assert.Throws<ArgumentOutOfRangeException>(() => FlowInterpolant.Renoise(xta, 0.7, 0.3, z));
+        // The array form used by the search layer computes the same thing.
+        var arrayForm = FlowInterpolant.Renoise(xta.data<float>().ToArray(), ta, tb, z.data<float>().ToArray());
+        Assert.True(arrayForm.Zip(xtb.data<float>().ToArray()).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
     }
 
     [Fact]

@@ -30,9 +30,25 @@ public static class FlowInterpolant
     /// <summary>Re-noises from t_a to a noisier t_b &gt; t_a exactly: r = (1 - t_b)/(1 - t_a), x_tb = r x_ta + sqrt(t_b^2 - r^2 t_a^2) z.</summary>
     public static Tensor Renoise(Tensor xta, double ta, double tb, Tensor z)
     {
+        var (r, s) = RenoiseCoefficients(ta, tb);
+        return r * xta + s * z;
+    }
+
+    /// <summary>The same re-noising on one state held as an array (what the search layer passes around).</summary>
+    public static float[] Renoise(float[] xta, double ta, double tb, float[] z)
+    {
+        if (z.Length != xta.Length) throw new ArgumentException($"noise has {z.Length} values, the state {xta.Length}", nameof(z));
+        var (r, s) = RenoiseCoefficients(ta, tb);
+        var y = new float[xta.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = (float)(r * xta[i] + s * z[i]);
+        return y;
+    }
+
+    private static (double R, double S) RenoiseCoefficients(double ta, double tb)
+    {
         if (!(tb > ta) || tb > 1 || ta < 0) throw new ArgumentOutOfRangeException(nameof(tb), $"re-noising needs 0 <= t_a < t_b <= 1 (got {ta}, {tb})");
         double r = (1 - tb) / (1 - ta);
-        return r * xta + Math.Sqrt(tb * tb - r * r * ta * ta) * z;
+        return (r, Math.Sqrt(Math.Max(0, tb * tb - r * r * ta * ta)));
     }
 
     private static Tensor BroadcastTime(Tensor t, Tensor like) =>

@@ -93,7 +93,7 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
                 for (int m = 0; m < options.Renoisings; m++)
                 {
                     var seed = new NoiseSeed(request.Seed, (uint)round, (uint)(p * options.Renoisings + m));
-                    var renoised = Renoise(paths[p].State, t, tf, seed.Normal(TrajectorySpec.StateSize, RenoiseStream));
+                    var renoised = FlowInterpolant.Renoise(paths[p].State, t, tf, seed.Normal(TrajectorySpec.StateSize, RenoiseStream));
                     specs.Add(Spec(request, seed, renoised, tf, tb, options.StepsPerBackward));
                 }
             outcomes = await context.DenoiseAsync(specs, tb == 0, cancellationToken).ConfigureAwait(false);
@@ -120,14 +120,5 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
         var top = Ranking.Best(pool, request.TopK);
         context.Report(round, top);
         return context.Result(Name, top, [.. pool, .. history.Where(c => !finals.Contains(c))], round);
-    }
-
-    /// <summary>x_tb = r x_ta + sqrt(t_b^2 - r^2 t_a^2) z with r = (1 - t_b)/(1 - t_a).</summary>
-    public static float[] Renoise(float[] x, double ta, double tb, float[] z)
-    {
-        double r = (1 - tb) / (1 - ta), s = Math.Sqrt(Math.Max(0, tb * tb - r * r * ta * ta));
-        var y = new float[x.Length];
-        for (int i = 0; i < x.Length; i++) y[i] = (float)(r * x[i] + s * z[i]);
-        return y;
     }
 }
