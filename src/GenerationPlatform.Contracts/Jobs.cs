@@ -106,7 +106,9 @@ public sealed record JobSnapshot(
     [property: Id(7)] double BestScore,
     [property: Id(8)] DateTimeOffset? AcceptedAt,
     [property: Id(9)] DateTimeOffset? FinishedAt,
-    [property: Id(10)] string? Message)
+    [property: Id(10)] string? Message,
+    /// <summary>Where the stored result's result.json is (set once it is stored).</summary>
+    [property: Id(11)] string? ResultLocation = null)
 {
     public bool IsFinished => Status is JobStatus.Completed or JobStatus.Cancelled or JobStatus.DeadlineExceeded or JobStatus.Failed or JobStatus.Rejected;
 }

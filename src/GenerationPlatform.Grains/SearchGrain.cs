@@ -80,7 +80,7 @@ public sealed class SearchGrain(
 
     public Task<JobSnapshot> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(new JobSnapshot(
         JobId, State.Request?.TenantId, State.Status, State.Events.Count, State.LastRound, State.SearchNfe + State.FinalNfe,
-        State.Request?.BudgetNfe ?? 0, State.Best.Length > 0 ? State.Best[0].Score : double.NaN, State.AcceptedAt, State.FinishedAt, State.Message));
+        State.Request?.BudgetNfe ?? 0, State.Best.Length > 0 ? State.Best[0].Score : double.NaN, State.AcceptedAt, State.FinishedAt, State.Message, State.ResultLocation));
 
     public Task<JobResult?> GetResultAsync(CancellationToken cancellationToken) => Task.FromResult(State.Result);
 

@@ -22,4 +22,6 @@ public sealed record SearchJobState
     [Id(10)] public DateTimeOffset? FinishedAt { get; set; }
     /// <summary>True once the tenant's reservation has been settled or released, so it happens once.</summary>
     [Id(11)] public bool UsageSettled { get; set; }
+    /// <summary>Where the result was stored (result.json's URI), once it is.</summary>
+    [Id(12)] public string? ResultLocation { get; set; }
 }
