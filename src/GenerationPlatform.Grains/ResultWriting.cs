@@ -30,7 +30,7 @@ public static class ResultWriting
     /// Stores the result and sets <see cref="SearchJobState.ResultLocation"/>. Returns the outcome the
     /// job ends with: unchanged when stored, Failed (and no result) when the store failed.
     /// </summary>
-    internal static async Task<(JobStatus Status, JobEventKind Kind, string? Message, JobResult? Result)> StoreAsync(
+    public static async Task<(JobStatus Status, JobEventKind Kind, string? Message, JobResult? Result)> StoreAsync(
         IResultStore store, string jobId, SearchJobState state, JobResult result, DateTimeOffset finishedAt, ILogger logger, CancellationToken cancellationToken)
     {
         var request = state.Request!;
