@@ -48,9 +48,13 @@ internal sealed class StorageRetry(ResultStoreRetryOptions options, StorageMetri
         public async Task<T> RunAsync<T>(string operation, string target, Func<CancellationToken, Task<T>> action)
         {
             var options = _retry.Options;
+            Exception? lastFailure = null;
             for (var attempt = 1; ; attempt++)
             {
-                _linked.Token.ThrowIfCancellationRequested();
+                _callerToken.ThrowIfCancellationRequested();
+                if (_deadline.IsCancellationRequested)
+                    throw Failure(operation, target, attempt - 1, $"time limit {options.TimeLimit} reached",
+                        lastFailure ?? new TimeoutException("The call's earlier operations used up its time limit."));
                 try
                 {
                     return await action(_linked.Token).ConfigureAwait(false);
@@ -62,27 +66,31 @@ internal sealed class StorageRetry(ResultStoreRetryOptions options, StorageMetri
                 catch (Exception ex) when (ex is not ArgumentException)
                 {
                     var timedOut = _deadline.IsCancellationRequested;
+                    // An attempt cut off by the time limit says only "canceled": the failure before it is the cause.
+                    var cause = timedOut && ex is OperationCanceledException && lastFailure is not null ? lastFailure : ex;
+                    lastFailure = cause;
                     var transient = timedOut || _retry.IsTransient(ex);
-                    var remaining = options.TimeLimit - _clock.Elapsed;
-                    var willRetry = transient && !timedOut && attempt < options.MaxAttempts && remaining > TimeSpan.Zero;
+                    var jitter = 0.8 + 0.4 * Random.Shared.NextDouble();
+                    var delay = TimeSpan.FromMilliseconds(_retry.NominalDelay(attempt).TotalMilliseconds * jitter);
+                    // No point waiting when the next attempt would start after the time limit.
+                    var pastLimit = timedOut || _clock.Elapsed + delay >= options.TimeLimit;
+                    var willRetry = transient && !pastLimit && attempt < options.MaxAttempts;
                     _retry.Metrics.RecordError(_retry.StoreKind, operation, willRetry);
                     if (!willRetry)
                     {
                         var reason = !transient ? "not transient"
-                            : timedOut || remaining <= TimeSpan.Zero ? $"time limit {options.TimeLimit} reached"
+                            : pastLimit ? $"time limit {options.TimeLimit} reached"
                             : $"{options.MaxAttempts} attempts made";
-                        throw Failure(operation, target, attempt, reason, ex);
+                        throw Failure(operation, target, attempt, reason, cause);
                     }
 
-                    var jitter = 0.8 + 0.4 * Random.Shared.NextDouble();
-                    var delay = TimeSpan.FromMilliseconds(_retry.NominalDelay(attempt).TotalMilliseconds * jitter);
                     try
                     {
-                        await Task.Delay(delay < remaining ? delay : remaining, _linked.Token).ConfigureAwait(false);
+                        await Task.Delay(delay, _linked.Token).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (!_callerToken.IsCancellationRequested)
                     {
-                        throw Failure(operation, target, attempt, $"time limit {options.TimeLimit} reached", ex);
+                        throw Failure(operation, target, attempt, $"time limit {options.TimeLimit} reached", cause);
                     }
                 }
             }
