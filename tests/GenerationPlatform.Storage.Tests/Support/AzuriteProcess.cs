@@ -120,9 +120,12 @@ public sealed class AzuriteProcess : IDisposable
     /// The path of the azurite executable: <c>$GENPLAT_AZURITE</c>, else the repository's <c>.tools/azurite</c> install.
     /// Throws with install instructions when neither exists, so a test needing Azurite fails instead of skipping.
     /// </summary>
-    public static string FindExecutable()
+    public static string FindExecutable() =>
+        FindExecutable(Environment.GetEnvironmentVariable(ExecutableVariable), AppContext.BaseDirectory);
+
+    /// <summary><see cref="FindExecutable()"/> with the variable's value and the folder to search upwards from given.</summary>
+    public static string FindExecutable(string? fromEnvironment, string searchFrom)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(ExecutableVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
             if (File.Exists(fromEnvironment)) return Path.GetFullPath(fromEnvironment);
@@ -131,7 +134,7 @@ public sealed class AzuriteProcess : IDisposable
                 $"or unset it and run: npm install --prefix .tools/azurite azurite@3.37.0");
         }
 
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        for (var folder = new DirectoryInfo(searchFrom); folder is not null; folder = folder.Parent)
         {
             var candidate = Path.Combine(folder.FullName, RepoLocalExecutable);
             if (File.Exists(candidate)) return candidate;
