@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GenerationPlatform.Storage;
@@ -26,17 +27,20 @@ public static class ResultStoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResultStoreOptions>, ResultStoreOptionsValidator>());
         services.TryAddSingleton(sp => new StorageMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => CreateResultStore(
-            sp.GetRequiredService<IOptions<ResultStoreOptions>>().Value, sp.GetRequiredService<StorageMetrics>()));
+            sp.GetRequiredService<IOptions<ResultStoreOptions>>().Value, sp.GetRequiredService<StorageMetrics>(),
+            sp.GetService<ILoggerFactory>()));
         return services;
     }
 
     /// <summary>The store that validated <paramref name="options"/> describe.</summary>
-    public static IResultStore CreateResultStore(ResultStoreOptions options, StorageMetrics? metrics = null)
+    public static IResultStore CreateResultStore(ResultStoreOptions options, StorageMetrics? metrics = null,
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return ResultStoreOptionsValidator.IsKind(options.Kind, ResultStoreOptions.BlobKind)
-            ? BlobResultStore.Create(options.ConnectionString!, options.Container, options.Retry, metrics)
-            : new LocalFolderResultStore(options.Path, options.Retry, metrics);
+            ? BlobResultStore.Create(options.ConnectionString!, options.Container, options.Retry, metrics,
+                loggerFactory?.CreateLogger<BlobResultStore>())
+            : new LocalFolderResultStore(options.Path, options.Retry, metrics, loggerFactory?.CreateLogger<LocalFolderResultStore>());
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace GenerationPlatform.Storage;
 
@@ -6,13 +7,22 @@ namespace GenerationPlatform.Storage;
 /// Exponential backoff for one store: <see cref="Begin"/> starts the clock of one WriteAsync/ReadAsync call, whose
 /// operations then share its <see cref="ResultStoreRetryOptions.TimeLimit"/>.
 /// </summary>
-internal sealed class StorageRetry(ResultStoreRetryOptions options, StorageMetrics metrics, string storeKind,
-    Func<Exception, bool> isTransient)
+internal sealed partial class StorageRetry(ResultStoreRetryOptions options, StorageMetrics metrics, string storeKind,
+    Func<Exception, bool> isTransient, ILogger logger)
 {
     public ResultStoreRetryOptions Options { get; } = options;
     private StorageMetrics Metrics { get; } = metrics;
     private string StoreKind { get; } = storeKind;
     private Func<Exception, bool> IsTransient { get; } = isTransient;
+    private ILogger Logger { get; } = logger;
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{StoreKind} result store: {Operation} of {Target} for {What} failed (attempt {Attempt}); retrying in {DelayMs} ms: {Cause}")]
+    private static partial void LogRetry(ILogger logger, string storeKind, string operation, string target, string what, int attempt,
+        long delayMs, string cause);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
+    private static partial void LogGaveUp(ILogger logger, string message, Exception cause);
 
     public StorageCall Begin(string what, CancellationToken cancellationToken) => new(this, what, cancellationToken);
 
@@ -83,6 +93,7 @@ internal sealed class StorageRetry(ResultStoreRetryOptions options, StorageMetri
                             : $"{options.MaxAttempts} attempts made";
                         throw Failure(operation, target, attempt, reason, cause);
                     }
+                    LogRetry(_retry.Logger, _retry.StoreKind, operation, target, _what, attempt, (long)delay.TotalMilliseconds, Describe(cause));
 
                     try
                     {
@@ -96,9 +107,14 @@ internal sealed class StorageRetry(ResultStoreRetryOptions options, StorageMetri
             }
         }
 
-        private ResultStoreException Failure(string operation, string target, int attempts, string reason, Exception cause) =>
-            new($"{_retry.StoreKind} result store: {operation} of {target} for {_what} failed after {attempts} attempt(s) " +
+        private ResultStoreException Failure(string operation, string target, int attempts, string reason, Exception cause)
+        {
+            var failure = new ResultStoreException(
+                $"{_retry.StoreKind} result store: {operation} of {target} for {_what} failed after {attempts} attempt(s) " +
                 $"in {_clock.Elapsed.TotalSeconds:0.0} s ({reason}): {Describe(cause)}", cause);
+            LogGaveUp(_retry.Logger, failure.Message, cause);
+            return failure;
+        }
 
         public void Dispose()
         {

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using GenerationPlatform.Testing;
@@ -172,6 +174,38 @@ public sealed class BlobResultStoreOutageTests
         Assert.Null(await store.ReadAsync("tenant-a", "lost"));
         Assert.False(await BlobExistsAsync(azurite, "results", "tenant-a/lost/result.json"));
         Assert.NotNull(await store.ReadAsync("tenant-a", "before"));
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_times_out_each_attempt_and_is_retried()
+    {
+        // Connections complete in the kernel's backlog, but no response ever comes.
+        var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+            var connectionString = $"DefaultEndpointsProtocol=http;AccountName={AzuriteProcess.AccountName};" +
+                $"AccountKey={AzuriteProcess.AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{AzuriteProcess.AccountName};";
+            using var metrics = new StorageMetrics();
+            using var recorder = new StorageErrorRecorder(metrics);
+            var retry = new ResultStoreRetryOptions
+            {
+                InitialDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(100),
+                TimeLimit = TimeSpan.FromSeconds(2), AttemptTimeout = TimeSpan.FromMilliseconds(300),
+            };
+            var store = BlobResultStore.Create(connectionString, "results", retry, metrics);
+
+            var error = await Assert.ThrowsAsync<ResultStoreException>(() => store.WriteAsync("t", "j", Pngs(1, 25), Json("{}")));
+
+            Assert.Contains("time limit", error.Message);
+            Assert.Contains("timeout", error.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.True(recorder.Errors.Count(e => e.Outcome == "retry") >= 2, string.Join(", ", recorder.Errors));
+        }
+        finally
+        {
+            silent.Stop();
+        }
     }
 
     private static async Task<bool> BlobExistsAsync(AzuriteProcess azurite, string container, string name) =>

@@ -92,7 +92,8 @@ public sealed class ResultStoreOptionsTests
     public void Default_retry_policy_keeps_trying_through_a_minute_long_outage()
     {
         var defaults = new ResultStoreRetryOptions();
-        var retry = new StorageRetry(defaults, new StorageMetrics(), "folder", _ => true);
+        var retry = new StorageRetry(defaults, new StorageMetrics(), "folder", _ => true,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var waits = Enumerable.Range(1, defaults.MaxAttempts - 1).Select(retry.NominalDelay).ToList();
 
         Assert.True(defaults.TimeLimit >= TimeSpan.FromSeconds(60));
