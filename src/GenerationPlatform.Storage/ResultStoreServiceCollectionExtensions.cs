@@ -96,7 +96,8 @@ public sealed partial class ResultStoreOptionsValidator : IValidateOptions<Resul
             if (retry.InitialDelay < TimeSpan.Zero) failures.Add($"{R}:InitialDelay must not be negative (got {retry.InitialDelay}).");
             if (retry.MaxDelay < retry.InitialDelay)
                 failures.Add($"{R}:MaxDelay ({retry.MaxDelay}) must be at least {R}:InitialDelay ({retry.InitialDelay}).");
-            if (retry.TimeLimit <= TimeSpan.Zero) failures.Add($"{R}:TimeLimit must be positive (got {retry.TimeLimit}).");
+            if (retry.TimeLimit <= TimeSpan.Zero || retry.TimeLimit > TimeSpan.FromDays(1))
+                failures.Add($"{R}:TimeLimit must be positive and at most one day (got {retry.TimeLimit}).");
             if (retry.AttemptTimeout <= TimeSpan.Zero) failures.Add($"{R}:AttemptTimeout must be positive (got {retry.AttemptTimeout}).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -61,6 +61,9 @@ public sealed class ResultStoreOptionsTests
     [InlineData("Retry:MaxAttempts", "0", "GenerationPlatform:Results:Retry:MaxAttempts must be at least 1")]
     [InlineData("Retry:MaxDelay", "00:00:00.050", "GenerationPlatform:Results:Retry:MaxDelay")]
     [InlineData("Retry:TimeLimit", "00:00:00", "GenerationPlatform:Results:Retry:TimeLimit must be positive")]
+    [InlineData("Retry:TimeLimit", "30.00:00:00", "GenerationPlatform:Results:Retry:TimeLimit must be positive and at most one day")]
+    [InlineData("Retry:InitialDelay", "-00:00:01", "GenerationPlatform:Results:Retry:InitialDelay must not be negative")]
+    [InlineData("Retry:AttemptTimeout", "00:00:00", "GenerationPlatform:Results:Retry:AttemptTimeout must be positive")]
     [InlineData("Path", " ", "GenerationPlatform:Results:Path must name the results folder")]
     public void Invalid_settings_fail_at_start_naming_the_key(string key, string value, string expected)
     {
