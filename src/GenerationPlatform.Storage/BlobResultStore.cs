@@ -4,6 +4,9 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace GenerationPlatform.Storage;
 
 /// <summary>
@@ -24,18 +27,22 @@ public sealed class BlobResultStore : IResultStore
     /// <param name="container">The container; created on first write if missing.</param>
     /// <param name="retry">Retry policy; the client should not retry on its own (see <see cref="CreateClientOptions"/>).</param>
     /// <param name="metrics">Where storage errors are counted; a Meter of its own when null.</param>
-    public BlobResultStore(BlobContainerClient container, ResultStoreRetryOptions? retry = null, StorageMetrics? metrics = null)
+    /// <param name="logger">Where retries (warning) and failures (error) are logged; none when null.</param>
+    public BlobResultStore(BlobContainerClient container, ResultStoreRetryOptions? retry = null, StorageMetrics? metrics = null,
+        ILogger? logger = null)
     {
         _container = container ?? throw new ArgumentNullException(nameof(container));
-        _retry = new StorageRetry(retry ?? new ResultStoreRetryOptions(), metrics ?? new StorageMetrics(), Kind, IsTransient);
+        _retry = new StorageRetry(retry ?? new ResultStoreRetryOptions(), metrics ?? new StorageMetrics(), Kind, IsTransient,
+            logger ?? NullLogger.Instance);
     }
 
     /// <summary>A store on <paramref name="containerName"/> of the account in <paramref name="connectionString"/>.</summary>
     public static BlobResultStore Create(string connectionString, string containerName, ResultStoreRetryOptions? retry = null,
-        StorageMetrics? metrics = null)
+        StorageMetrics? metrics = null, ILogger? logger = null)
     {
         retry ??= new ResultStoreRetryOptions();
-        return new BlobResultStore(new BlobContainerClient(connectionString, containerName, CreateClientOptions(retry)), retry, metrics);
+        return new BlobResultStore(new BlobContainerClient(connectionString, containerName, CreateClientOptions(retry)), retry, metrics,
+            logger);
     }
 
     /// <summary>

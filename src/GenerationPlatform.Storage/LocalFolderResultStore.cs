@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace GenerationPlatform.Storage;
 
 /// <summary>
@@ -13,11 +16,14 @@ public sealed class LocalFolderResultStore : IResultStore
     /// <param name="rootPath">Root folder; a relative path is taken from the working directory.</param>
     /// <param name="retry">Retry policy for transient I/O errors; defaults to <see cref="ResultStoreRetryOptions"/>'s defaults.</param>
     /// <param name="metrics">Where storage errors are counted; a Meter of its own when null.</param>
-    public LocalFolderResultStore(string rootPath, ResultStoreRetryOptions? retry = null, StorageMetrics? metrics = null)
+    /// <param name="logger">Where retries (warning) and failures (error) are logged; none when null.</param>
+    public LocalFolderResultStore(string rootPath, ResultStoreRetryOptions? retry = null, StorageMetrics? metrics = null,
+        ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootPath);
         RootPath = Path.GetFullPath(rootPath);
-        _retry = new StorageRetry(retry ?? new ResultStoreRetryOptions(), metrics ?? new StorageMetrics(), Kind, IsTransient);
+        _retry = new StorageRetry(retry ?? new ResultStoreRetryOptions(), metrics ?? new StorageMetrics(), Kind, IsTransient,
+            logger ?? NullLogger.Instance);
     }
 
     /// <inheritdoc />

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GenerationPlatform.Storage;
@@ -26,17 +27,20 @@ public static class ResultStoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResultStoreOptions>, ResultStoreOptionsValidator>());
         services.TryAddSingleton(sp => new StorageMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => CreateResultStore(
-            sp.GetRequiredService<IOptions<ResultStoreOptions>>().Value, sp.GetRequiredService<StorageMetrics>()));
+            sp.GetRequiredService<IOptions<ResultStoreOptions>>().Value, sp.GetRequiredService<StorageMetrics>(),
+            sp.GetService<ILoggerFactory>()));
         return services;
     }
 
     /// <summary>The store that validated <paramref name="options"/> describe.</summary>
-    public static IResultStore CreateResultStore(ResultStoreOptions options, StorageMetrics? metrics = null)
+    public static IResultStore CreateResultStore(ResultStoreOptions options, StorageMetrics? metrics = null,
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return ResultStoreOptionsValidator.IsKind(options.Kind, ResultStoreOptions.BlobKind)
-            ? BlobResultStore.Create(options.ConnectionString!, options.Container, options.Retry, metrics)
-            : new LocalFolderResultStore(options.Path, options.Retry, metrics);
+            ? BlobResultStore.Create(options.ConnectionString!, options.Container, options.Retry, metrics,
+                loggerFactory?.CreateLogger<BlobResultStore>())
+            : new LocalFolderResultStore(options.Path, options.Retry, metrics, loggerFactory?.CreateLogger<LocalFolderResultStore>());
     }
 }
 
@@ -92,7 +96,8 @@ public sealed partial class ResultStoreOptionsValidator : IValidateOptions<Resul
             if (retry.InitialDelay < TimeSpan.Zero) failures.Add($"{R}:InitialDelay must not be negative (got {retry.InitialDelay}).");
             if (retry.MaxDelay < retry.InitialDelay)
                 failures.Add($"{R}:MaxDelay ({retry.MaxDelay}) must be at least {R}:InitialDelay ({retry.InitialDelay}).");
-            if (retry.TimeLimit <= TimeSpan.Zero) failures.Add($"{R}:TimeLimit must be positive (got {retry.TimeLimit}).");
+            if (retry.TimeLimit <= TimeSpan.Zero || retry.TimeLimit > TimeSpan.FromDays(1))
+                failures.Add($"{R}:TimeLimit must be positive and at most one day (got {retry.TimeLimit}).");
             if (retry.AttemptTimeout <= TimeSpan.Zero) failures.Add($"{R}:AttemptTimeout must be positive (got {retry.AttemptTimeout}).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
