@@ -28,15 +28,24 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        App = await StartHostAsync(new Dictionary<string, string?>
+        {
+            ["GenerationPlatform:Results:Kind"] = "folder",
+            ["GenerationPlatform:Results:Path"] = ResultsFolder,
+        });
+        Endpoints = PlatformHost.Endpoints(App);
+    }
+
+    /// <summary>Starts the real host on free loopback ports with the test tenants, quotas and analytic providers, plus <paramref name="settings"/>.</summary>
+    public static async Task<WebApplication> StartHostAsync(IReadOnlyDictionary<string, string?> settings)
+    {
         var loopback = IPAddress.Loopback;
-        var builder = PlatformHost.CreateBuilder([], new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["GenerationPlatform:Host:GrpcPort"] = "0",
             ["GenerationPlatform:Host:HttpPort"] = "0",
             ["GenerationPlatform:Cluster:SiloPort"] = PlatformHostOptions.FreePort(loopback).ToString(),
             ["GenerationPlatform:Cluster:GatewayPort"] = PlatformHostOptions.FreePort(loopback).ToString(),
-            ["GenerationPlatform:Results:Kind"] = "folder",
-            ["GenerationPlatform:Results:Path"] = ResultsFolder,
             ["GenerationPlatform:Auth:Tenants:alpha:KeySha256:0"] = ApiKeyAuthenticator.HashOf(AlphaKey),
             ["GenerationPlatform:Auth:Tenants:beta:KeySha256:0"] = ApiKeyAuthenticator.HashOf(BetaKey),
             ["GenerationPlatform:Auth:Tenants:solo:KeySha256:0"] = ApiKeyAuthenticator.HashOf(SoloKey),
@@ -51,13 +60,23 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["GenerationPlatform:Denoiser:MaxWait"] = "00:00:00.002",
             ["GenerationPlatform:Verifier:MaxDelay"] = "00:00:00.002",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings) configuration[key] = value;
+        var builder = PlatformHost.CreateBuilder([], configuration);
         builder.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
         builder.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();
         builder.Services.AddSingleton<IServedCatalog, AnalyticCatalog>();
-        App = PlatformHost.Build(builder);
-        await App.StartAsync();
-        Endpoints = PlatformHost.Endpoints(App);
+        var app = PlatformHost.Build(builder);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return app;
     }
 
     public async Task DisposeAsync()
