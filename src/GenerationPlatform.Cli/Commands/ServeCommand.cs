@@ -32,7 +32,7 @@ internal static class ServeCommand
             if (p.GetValue(port) is { } grpc)
             {
                 overrides["GenerationPlatform:Host:GrpcPort"] = Port(grpc, "--port").ToString();
-                if (p.GetValue(httpPort) is null && grpc != 0) overrides["GenerationPlatform:Host:HttpPort"] = Port(grpc + 1, "--port + 1").ToString();
+                if (p.GetValue(httpPort) is null) overrides["GenerationPlatform:Host:HttpPort"] = grpc == 0 ? "0" : Port(grpc + 1, "--port + 1").ToString();
             }
             if (p.GetValue(httpPort) is { } http) overrides["GenerationPlatform:Host:HttpPort"] = Port(http, "--http-port").ToString();
             if (p.GetValue(listen) is { } address) overrides["GenerationPlatform:Host:ListenAddress"] = address;
