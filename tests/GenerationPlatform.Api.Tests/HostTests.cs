@@ -57,4 +57,15 @@ public sealed class HostTests(PlatformFixture fixture)
         var e = Assert.Throws<HostConfigurationException>(() => PlatformHost.CreateBuilder([], new Dictionary<string, string?> { [key] = value }));
         Assert.Contains(named, e.Message);
     }
+
+    [Theory]
+    [InlineData("GenerationPlatform:Auth:Tenants:alpha:KeySha256:0", "not-a-sha256", "GenerationPlatform:Auth:Tenants:alpha:KeySha256")]
+    [InlineData("GenerationPlatform:Api:Limits:MaxTopK", "0", "GenerationPlatform:Api:Limits:MaxTopK")]
+    [InlineData("GenerationPlatform:Results:Kind", "tape", "GenerationPlatform:Results:Kind")]
+    public async Task Bad_api_settings_fail_the_start_naming_the_key(string key, string value, string named)
+    {
+        var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            PlatformFixture.StartHostAsync(new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains(named, e.Message);
+    }
 }
