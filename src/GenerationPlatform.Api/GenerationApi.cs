@@ -158,6 +158,8 @@ public sealed class GenerationApi(
                 wait = FirstPoll;
                 continue;
             }
+            // Nothing new: a job that has ended will log nothing more (a from_index past its end yields an empty stream).
+            if ((await Call(() => grain.GetStatusAsync(cancellationToken))).IsFinished) return;
             await Task.Delay(wait, cancellationToken);
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LastPoll.Ticks));
         }

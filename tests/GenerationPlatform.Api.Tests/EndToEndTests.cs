@@ -95,6 +95,9 @@ public sealed class EndToEndTests(PlatformFixture fixture)
         Assert.Equal(all.Skip(1), tail);
         var again = await ToListAsync(client.WatchAsync(submitted.JobId));
         Assert.Equal(all, again);
+        // Past the end of a finished job: nothing more will come, so the stream ends empty.
+        Assert.Empty(await ToListAsync(client.WatchAsync(submitted.JobId, fromIndex: all.Count)));
+        Assert.Empty(await ToListAsync(client.WatchAsync(submitted.JobId, fromIndex: 1000)));
     }
 
     [Fact]
