@@ -13,8 +13,8 @@ public sealed class ApiKeyOptions
     {
         foreach (var (tenant, keys) in Tenants)
         {
-            if (!RequestLimits.IsName(tenant, 64))
-                return $"{Section}:Tenants: tenant id '{tenant}' must be 1-64 characters of letters, digits, '-', '_' or '.'";
+            if (!RequestLimits.IsName(tenant, 64) || !Storage.StorageSegment.IsValid(tenant)) // it names the tenant's result folder
+                return $"{Section}:Tenants: tenant id '{tenant}' must be 1-64 characters of letters, digits, '-', '_' or '.', and not '.' or '..'";
             if (keys.KeySha256.Count == 0) return $"{Section}:Tenants:{tenant}:KeySha256 lists no key hash";
             foreach (var hash in keys.KeySha256)
                 if (hash is null || hash.Length != 64 || !hash.All(Uri.IsHexDigit))

@@ -60,6 +60,7 @@ public sealed class HostTests(PlatformFixture fixture)
 
     [Theory]
     [InlineData("GenerationPlatform:Auth:Tenants:alpha:KeySha256:0", "not-a-sha256", "GenerationPlatform:Auth:Tenants:alpha:KeySha256")]
+    [InlineData("GenerationPlatform:Auth:Tenants:..:KeySha256:0", "0000000000000000000000000000000000000000000000000000000000000000", "GenerationPlatform:Auth:Tenants")]
     [InlineData("GenerationPlatform:Api:Limits:MaxTopK", "0", "GenerationPlatform:Api:Limits:MaxTopK")]
     [InlineData("GenerationPlatform:Results:Kind", "tape", "GenerationPlatform:Results:Kind")]
     public async Task Bad_api_settings_fail_the_start_naming_the_key(string key, string value, string named)

@@ -83,7 +83,7 @@ internal static class ServeCommand
         int colon = pair.IndexOf(':');
         if (colon <= 0 || colon == pair.Length - 1) throw new CliArgumentException($"--dev-tenant: expected tenant:key (got '{pair}')");
         var tenant = pair[..colon];
-        if (!Api.RequestLimits.IsName(tenant, 64))
+        if (!Api.RequestLimits.IsName(tenant, 64) || !StorageSegment.IsValid(tenant))
             throw new CliArgumentException($"--dev-tenant: tenant '{tenant}' must be 1-64 letters, digits, '-', '_' or '.'");
         return (tenant, pair[(colon + 1)..]);
     }
