@@ -9,8 +9,10 @@ namespace GenerationPlatform.Api.Tests;
 
 /// <summary>
 /// The host in cluster mode against a real Azurite: Azure Table clustering, grain state and reminders,
-/// and results in Azure Blob Storage.
+/// and results in Azure Blob Storage. In the platform collection so that it never picks free ports while
+/// the shared host is picking and binding its own.
 /// </summary>
+[Collection(PlatformCollection.Name)]
 public sealed class ClusterModeTests : IAsyncLifetime
 {
     private AzuriteProcess azurite = null!;

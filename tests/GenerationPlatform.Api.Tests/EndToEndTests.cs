@@ -78,6 +78,22 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_generates_of_two_tenants_all_complete_with_their_own_results()
+    {
+        using var alpha = fixture.Client(PlatformFixture.AlphaKey);
+        using var beta = fixture.Client(PlatformFixture.BetaKey);
+        var ends = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            (i % 2 == 0 ? alpha : beta).GenerateToEndAsync(PlatformFixture.Request(seed: (ulong)(1000 + i)))));
+        Assert.All(ends, e => Assert.Equal(JobUpdate.UpdateOneofCase.Result, e.UpdateCase));
+        Assert.Equal(6, ends.Select(e => e.JobId).Distinct().Count());
+        for (int i = 0; i < ends.Length; i++)
+        {
+            Assert.All(ends[i].Result.Images, image => Assert.Equal((ulong)(1000 + i), image.Seed.Seed));
+            Assert.True(File.Exists(Path.Combine(fixture.ResultsFolder, i % 2 == 0 ? "alpha" : "beta", ends[i].JobId, "result.json")));
+        }
+    }
+
+    [Fact]
     public async Task Watch_replays_the_whole_history_and_resumes_from_an_index()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
