@@ -22,7 +22,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<VerifierBatchingOptions>().BindConfiguration(VerifierBatchingOptions.Section)
             .Validate(o => o.MaxBatch > 0 && o.MaxDelay > TimeSpan.Zero, "verifier max batch and max delay must be positive").ValidateOnStart();
         services.AddOptions<TenantQuotaOptions>().BindConfiguration(TenantQuotaOptions.Section)
-            .Validate(o => o.Quotas.Values.Append(o.Default).All(q => q.MaxConcurrentJobs > 0 && q.NfePerMinute > 0 && q.NfePerDay > 0 && q.MaxBudgetPerRequest > 0),
+            .Validate(o => o.Quotas.Values.Append(o.Default).All(q => q.MaxConcurrentJobs > 0 && q.Weight > 0 && q.NfePerMinute > 0 && q.NfePerDay > 0 && q.MaxBudgetPerRequest > 0),
                 "every tenant quota must be positive").ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
         services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
