@@ -57,4 +57,7 @@ public sealed class ModelOptions
     public const string ShippedModel = "velocity-unet";
 
     public Dictionary<string, string> Paths { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where networks run: <c>auto</c> (CUDA when the GPU build sees a GPU, else CPU), <c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "auto";
 }
