@@ -73,7 +73,7 @@ public sealed class ChartTests
         Assert.Equal(int.Parse(config["GenerationPlatform__Host__HttpPort"]), ports["http"]);
         Assert.Equal(int.Parse(config["GenerationPlatform__Cluster__SiloPort"]), ports["silo"]);
         Assert.Equal(int.Parse(config["GenerationPlatform__Cluster__GatewayPort"]), ports["gateway"]);
-        Assert.Equal(int.Parse(config["GenerationPlatform__Dashboard__Port"]), ports["dashboard"]);
+        Assert.Equal("true", config["GenerationPlatform__Dashboard__Enabled"]);
         foreach (var (probe, path) in new[] { ("startupProbe", "/healthz/ready"), ("readinessProbe", "/healthz/ready"), ("livenessProbe", "/healthz/live") })
         {
             Assert.Equal(path, container.Scalar(probe, "httpGet", "path"));

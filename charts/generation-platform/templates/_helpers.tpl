@@ -49,9 +49,6 @@ app.kubernetes.io/component: silo
     - { name: http, containerPort: {{ $root.Values.ports.http }}, protocol: TCP }
     - { name: silo, containerPort: {{ $root.Values.ports.silo }}, protocol: TCP }
     - { name: gateway, containerPort: {{ $root.Values.ports.gateway }}, protocol: TCP }
-    {{- if $root.Values.orleansDashboard.enabled }}
-    - { name: dashboard, containerPort: {{ $root.Values.orleansDashboard.port }}, protocol: TCP }
-    {{- end }}
   env:
     - name: GenerationPlatform__Cluster__AdvertisedIp
       valueFrom: { fieldRef: { fieldPath: status.podIP } }
