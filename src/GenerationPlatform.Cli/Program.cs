@@ -14,6 +14,7 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     SearchCommand.Create(),
     EvalCommand.Create(),
     BenchCommand.Create(),
+    ServeCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
@@ -26,7 +27,8 @@ try
 {
     return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is CliArgumentException or DatasetException or CheckpointException or GenerationPlatform.Verifiers.UnknownVerifierException)
+catch (Exception e) when (e is CliArgumentException or DatasetException or CheckpointException or GenerationPlatform.Verifiers.UnknownVerifierException
+    or GenerationPlatform.Silo.HostConfigurationException or Microsoft.Extensions.Options.OptionsValidationException)
 {
     Console.Error.WriteLine($"genplat: {e.Message}");
     return 2;

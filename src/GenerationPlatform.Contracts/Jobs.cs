@@ -127,6 +127,9 @@ public interface ISearchGrain : IGrainWithStringKey
     /// <summary>The result once the job has completed; null before, or when it ended otherwise.</summary>
     Task<JobResult?> GetResultAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The request the job runs (null when there is no job under this id).</summary>
+    Task<JobRequest?> GetRequestAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The best candidates so far, with images (the last round's top-k).</summary>
     Task<JobCandidate[]> GetBestAsync(CancellationToken cancellationToken = default);
 

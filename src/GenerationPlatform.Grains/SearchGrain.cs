@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
+using GenerationPlatform.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace GenerationPlatform.Grains;
@@ -84,6 +86,8 @@ public sealed class SearchGrain(
 
     public Task<JobResult?> GetResultAsync(CancellationToken cancellationToken) => Task.FromResult(State.Result);
 
+    public Task<JobRequest?> GetRequestAsync(CancellationToken cancellationToken) => Task.FromResult(State.Request);
+
     public Task<JobCandidate[]> GetBestAsync(CancellationToken cancellationToken) => Task.FromResult(State.Best);
 
     public Task<JobEvent[]> GetEventsAsync(int fromIndex, CancellationToken cancellationToken) =>
@@ -165,6 +169,9 @@ public sealed class SearchGrain(
     private async Task FinishAsync(JobStatus status, JobEventKind kind, string? message, long spentNfe, JobResult? result, CancellationToken cancellationToken)
     {
         var request = State.Request!;
+        // Completed only once the result is stored (ResultWriting.cs); a silo without a result store keeps it in grain state only.
+        if (status == JobStatus.Completed && result is not null && ServiceProvider.GetService<IResultStore>() is { } store)
+            (status, kind, message, result) = await ResultWriting.StoreAsync(store, JobId, State, result, time.GetUtcNow(), logger, cancellationToken);
         if (!State.UsageSettled)
         {
             try

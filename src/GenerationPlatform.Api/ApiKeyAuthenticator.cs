@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace GenerationPlatform.Api;
+
+/// <summary>
+/// Resolves the tenant of a call from <c>authorization: Bearer &lt;key&gt;</c>. The key's SHA-256 is
+/// compared with every configured hash in constant time, so timing says nothing about which matched.
+/// </summary>
+public sealed class ApiKeyAuthenticator
+{
+    private const int MaxKeyLength = 512;
+    private readonly (string Tenant, byte[] Hash)[] keys;
+
+    public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options) =>
+        keys = options.Value.Tenants
+            .SelectMany(t => t.Value.KeySha256.Select(h => (t.Key, Convert.FromHexString(h))))
+            .ToArray();
+
+    /// <summary>The tenant of a key, or null for an unknown key.</summary>
+    public string? TenantOf(string key)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        string? tenant = null;
+        foreach (var (t, h) in keys)
+            if (CryptographicOperations.FixedTimeEquals(hash, h)) tenant ??= t; // no early exit
+        return tenant;
+    }
+
+    /// <summary>The calling tenant; UNAUTHENTICATED without a key or with an unknown one.</summary>
+    public string Authenticate(ServerCallContext context)
+    {
+        var header = context.RequestHeaders.GetValue("authorization");
+        if (string.IsNullOrEmpty(header))
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "authorization: missing; send 'authorization: Bearer <api key>'"));
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length || header.Length > scheme.Length + MaxKeyLength)
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "authorization: expected 'Bearer <api key>'"));
+        return TenantOf(header[scheme.Length..].Trim())
+            ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "authorization: unknown API key"));
+    }
+
+    /// <summary>The hash to configure for a key (64 lowercase hex digits).</summary>
+    public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}

@@ -1,0 +1,66 @@
+namespace GenerationPlatform.Api;
+
+/// <summary>Tenants' API keys (section GenerationPlatform:Auth): only SHA-256 hashes are configured.</summary>
+public sealed class ApiKeyOptions
+{
+    public const string Section = "GenerationPlatform:Auth";
+
+    /// <summary>Tenant id to its keys: <c>GenerationPlatform:Auth:Tenants:{tenant}:KeySha256:{n}</c> = 64 hex digits.</summary>
+    public Dictionary<string, TenantKeys> Tenants { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>A problem with the configured tenants, or null when they are usable.</summary>
+    public string? Problem()
+    {
+        foreach (var (tenant, keys) in Tenants)
+        {
+            if (!RequestLimits.IsName(tenant, 64))
+                return $"{Section}:Tenants: tenant id '{tenant}' must be 1-64 characters of letters, digits, '-', '_' or '.'";
+            if (keys.KeySha256.Count == 0) return $"{Section}:Tenants:{tenant}:KeySha256 lists no key hash";
+            foreach (var hash in keys.KeySha256)
+                if (hash is null || hash.Length != 64 || !hash.All(Uri.IsHexDigit))
+                    return $"{Section}:Tenants:{tenant}:KeySha256 must hold SHA-256 hashes of keys as 64 hex digits (got '{hash}')";
+        }
+        return null;
+    }
+}
+
+/// <summary>One tenant's key hashes; more than one lets keys rotate without downtime.</summary>
+public sealed class TenantKeys
+{
+    public List<string> KeySha256 { get; set; } = [];
+}
+
+/// <summary>Hard limits on everything a request can size (section GenerationPlatform:Api:Limits).</summary>
+public sealed class RequestLimits
+{
+    public const string Section = "GenerationPlatform:Api:Limits";
+
+    public int MaxTopK { get; set; } = 16;
+    public int MaxSteps { get; set; } = 200;
+    public long MaxBudgetNfe { get; set; } = 100_000;
+    public int MaxReportedVerifiers { get; set; } = 4;
+    /// <summary>Longest model, verifier, algorithm or class string.</summary>
+    public int MaxNameLength { get; set; } = 128;
+    public float MaxGuidance { get; set; } = 20;
+    public TimeSpan MaxDeadline { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>The largest request message the server reads.</summary>
+    public int MaxReceiveMessageBytes { get; set; } = 64 * 1024;
+    /// <summary>The largest response message (a result with top-k PNGs) the server sends.</summary>
+    public int MaxSendMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    public string? Problem() =>
+        MaxTopK is < 1 or > 256 ? $"{Section}:MaxTopK must be 1-256"
+        : MaxSteps is < 1 or > 10_000 ? $"{Section}:MaxSteps must be 1-10000"
+        : MaxBudgetNfe < 1 ? $"{Section}:MaxBudgetNfe must be positive"
+        : MaxReportedVerifiers is < 0 or > 64 ? $"{Section}:MaxReportedVerifiers must be 0-64"
+        : MaxNameLength is < 8 or > 4096 ? $"{Section}:MaxNameLength must be 8-4096"
+        : !(MaxGuidance > 0) ? $"{Section}:MaxGuidance must be positive"
+        : MaxDeadline <= TimeSpan.Zero ? $"{Section}:MaxDeadline must be positive"
+        : MaxReceiveMessageBytes is < 1024 or > 16 * 1024 * 1024 ? $"{Section}:MaxReceiveMessageBytes must be 1 KiB-16 MiB"
+        : MaxSendMessageBytes is < 64 * 1024 or > 64 * 1024 * 1024 ? $"{Section}:MaxSendMessageBytes must be 64 KiB-64 MiB"
+        : null;
+
+    /// <summary>A plain identifier: letters, digits, '-', '_' or '.', 1 to <paramref name="maxLength"/> characters.</summary>
+    public static bool IsName(string? s, int maxLength) =>
+        !string.IsNullOrEmpty(s) && s.Length <= maxLength && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}

@@ -1,0 +1,114 @@
+using GenerationPlatform.Api.V1;
+using GenerationPlatform.Contracts;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace GenerationPlatform.Api;
+
+/// <summary>From the grains' contracts to the wire.</summary>
+internal static class ProtoMapping
+{
+    public static JobState ToProto(this JobStatus status) => status switch
+    {
+        JobStatus.Running => JobState.Running,
+        JobStatus.Completed => JobState.Completed,
+        JobStatus.Cancelled => JobState.Cancelled,
+        JobStatus.DeadlineExceeded => JobState.DeadlineExceeded,
+        JobStatus.Failed => JobState.Failed,
+        _ => JobState.Unspecified,
+    };
+
+    public static V1.CandidateSeed ToProto(this Contracts.CandidateSeed s) => new() { Seed = s.Seed, Round = s.Round, Candidate = s.Candidate };
+
+    public static NfeSplit Nfe(long search, long final, long modelEvaluations, long budget) =>
+        new() { Search = search, Final = final, ModelEvaluations = modelEvaluations, Budget = budget };
+
+    public static V1.CandidateSummary ToProto(this Contracts.CandidateSummary c) =>
+        new() { Seed = c.Seed.ToProto(), Score = c.Score, Round = c.Round, Origin = c.Origin };
+
+    /// <summary>An event as an update; a Completed event needs the result, which the caller reads.</summary>
+    public static JobUpdate ToUpdate(this JobEvent e, string jobId, JobRequest? request, Func<V1.JobResult> result)
+    {
+        var update = new JobUpdate { JobId = jobId, Index = e.Index, At = Timestamp.FromDateTimeOffset(e.At) };
+        switch (e.Kind)
+        {
+            case JobEventKind.Accepted:
+                update.Accepted = new Accepted { JobId = jobId, Seed = request?.Seed ?? 0, BudgetNfe = e.Budget, AcceptedAt = update.At };
+                break;
+            case JobEventKind.Progress:
+                update.Progress = new Progress { Round = e.Round, Nfe = Nfe(e.SearchNfe, e.FinalNfe, 0, e.Budget), BestScore = e.BestScore };
+                update.Progress.Best.AddRange(e.Best.Select(ToProto));
+                break;
+            case JobEventKind.Completed:
+                update.Result = result();
+                break;
+            default:
+                update.Ended = new JobEnded
+                {
+                    State = e.Kind switch
+                    {
+                        JobEventKind.Cancelled => JobState.Cancelled,
+                        JobEventKind.DeadlineExceeded => JobState.DeadlineExceeded,
+                        _ => JobState.Failed,
+                    },
+                    Message = e.Message ?? "",
+                    Nfe = Nfe(e.SearchNfe, e.FinalNfe, 0, e.Budget),
+                };
+                break;
+        }
+        return update;
+    }
+
+    public static bool IsTerminal(this JobEventKind kind) => kind is not (JobEventKind.Accepted or JobEventKind.Progress);
+
+    public static V1.JobResult ToProto(this Contracts.JobResult r, string jobId, string location, IReadOnlyList<byte[]> pngs)
+    {
+        var result = new V1.JobResult
+        {
+            JobId = jobId,
+            Algorithm = r.Algorithm,
+            Verifier = r.Verifier,
+            Nfe = Nfe(r.SearchNfe, r.FinalNfe, r.ModelEvaluations, r.Budget),
+            Rounds = r.Rounds,
+            ResultLocation = location,
+            Timings = new Timings { Search = Duration.FromTimeSpan(r.SearchTime), Final = Duration.FromTimeSpan(r.FinalTime), Verifier = Duration.FromTimeSpan(r.VerifierTime) },
+            VerifierCalls = r.VerifierCalls,
+            VerifiedImages = r.VerifiedImages,
+        };
+        for (int i = 0; i < r.Top.Length; i++)
+        {
+            var c = r.Top[i];
+            var image = new ResultImage
+            {
+                Rank = i + 1,
+                Png = i < pngs.Count ? ByteString.CopyFrom(pngs[i]) : ByteString.Empty,
+                Seed = c.Seed.ToProto(),
+                Score = c.Score,
+                Round = c.Round,
+                Origin = c.Origin,
+            };
+            image.ScoresByVerifier.Add(c.ScoresByVerifier);
+            result.Images.Add(image);
+        }
+        return result;
+    }
+
+    public static Usage ToProto(this TenantUsage u) => new()
+    {
+        Tenant = u.TenantId,
+        ActiveJobs = u.ActiveJobs,
+        ReservedNfe = u.ReservedNfe,
+        NfeLastMinute = u.NfeLastMinute,
+        NfeToday = u.NfeToday,
+        SettledNfeTotal = u.SettledNfeTotal,
+        JobsAdmitted = u.JobsAdmitted,
+        JobsRejected = u.JobsRejected,
+        Quota = new Quota
+        {
+            MaxConcurrentJobs = u.Quota.MaxConcurrentJobs,
+            NfePerMinute = u.Quota.NfePerMinute,
+            NfePerDay = u.Quota.NfePerDay,
+            MaxBudgetPerRequest = u.Quota.MaxBudgetPerRequest,
+        },
+    };
+}

@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using GenerationPlatform.Api.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace GenerationPlatform.Client;
+
+/// <summary>
+/// A tenant's typed client for generation.v1.GenerationService. Every call carries
+/// <c>authorization: Bearer &lt;key&gt;</c>; failures surface as <see cref="RpcException"/> with the
+/// server's status code. Dispose it to close the channel.
+/// </summary>
+public sealed class GenerationPlatformClient : IDisposable
+{
+    private readonly GrpcChannel channel;
+    private readonly GenerationService.GenerationServiceClient client;
+
+    /// <param name="address">The server's gRPC address, e.g. http://127.0.0.1:5080 (h2c) or https://... .</param>
+    /// <param name="apiKey">The tenant's API key.</param>
+    /// <param name="maxReceiveMessageBytes">The largest response accepted (results carry PNGs).</param>
+    public GenerationPlatformClient(Uri address, string apiKey, int maxReceiveMessageBytes = 8 * 1024 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("authorization", $"Bearer {apiKey}");
+            return Task.CompletedTask;
+        });
+        channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            // Bearer keys over plain h2c too: the embedded server listens on loopback without TLS.
+            Credentials = ChannelCredentials.Create(address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = address.Scheme != Uri.UriSchemeHttps,
+            MaxReceiveMessageSize = maxReceiveMessageBytes,
+        });
+        client = new GenerationService.GenerationServiceClient(channel);
+    }
+
+    /// <summary>The generated client, for calls with options this class does not expose.</summary>
+    public GenerationService.GenerationServiceClient Raw => client;
+
+    /// <summary>Submits a job and yields its updates: accepted, progress..., then the result or how it ended.</summary>
+    public IAsyncEnumerable<JobUpdate> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken = default) =>
+        ReadAll(client.Generate(request, cancellationToken: cancellationToken), cancellationToken);
+
+    /// <summary>Submits a job; follow it with <see cref="WatchAsync"/> or <see cref="GetJobAsync"/>.</summary>
+    public async Task<SubmitResponse> SubmitAsync(GenerateRequest request, CancellationToken cancellationToken = default) =>
+        await client.SubmitAsync(request, cancellationToken: cancellationToken);
+
+    /// <summary>A job's updates from <paramref name="fromIndex"/> (0: all of them), then live until it ends.</summary>
+    public IAsyncEnumerable<JobUpdate> WatchAsync(string jobId, int fromIndex = 0, CancellationToken cancellationToken = default) =>
+        ReadAll(client.Watch(new WatchRequest { JobId = jobId, FromIndex = fromIndex }, cancellationToken: cancellationToken), cancellationToken);
+
+    public async Task<Job> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await client.GetJobAsync(new GetJobRequest { JobId = jobId }, cancellationToken: cancellationToken);
+
+    public async Task<CancelResponse> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await client.CancelAsync(new CancelRequest { JobId = jobId }, cancellationToken: cancellationToken);
+
+    public async Task<ListModelsResponse> ListModelsAsync(CancellationToken cancellationToken = default) =>
+        await client.ListModelsAsync(new ListModelsRequest(), cancellationToken: cancellationToken);
+
+    public async Task<ListVerifiersResponse> ListVerifiersAsync(CancellationToken cancellationToken = default) =>
+        await client.ListVerifiersAsync(new ListVerifiersRequest(), cancellationToken: cancellationToken);
+
+    public async Task<Usage> GetUsageAsync(CancellationToken cancellationToken = default) =>
+        await client.GetUsageAsync(new GetUsageRequest(), cancellationToken: cancellationToken);
+
+    /// <summary>Runs a job to its end and returns its terminal update (a result, or how it ended).</summary>
+    public async Task<JobUpdate> GenerateToEndAsync(GenerateRequest request, CancellationToken cancellationToken = default)
+    {
+        JobUpdate? last = null;
+        await foreach (var update in GenerateAsync(request, cancellationToken)) last = update;
+        return last is { UpdateCase: JobUpdate.UpdateOneofCase.Result or JobUpdate.UpdateOneofCase.Ended }
+            ? last
+            : throw new InvalidOperationException("the stream ended without a terminal update");
+    }
+
+    private static async IAsyncEnumerable<JobUpdate> ReadAll(AsyncServerStreamingCall<JobUpdate> call, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (call)
+        {
+            await foreach (var update in call.ResponseStream.ReadAllAsync(cancellationToken)) yield return update;
+        }
+    }
+
+    public void Dispose() => channel.Dispose();
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GenerationPlatform.Contracts;
+using GenerationPlatform.Diffusion.Imaging;
+using GenerationPlatform.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>
+/// Step 5 of a request (ARCHITECTURE.md): a completed search's top-k PNGs and its result.json go to
+/// the result store under {tenant}/{job}/, the JSON last. A job is Completed only once that is done;
+/// a store that fails (after its own retries) turns the job Failed with the cause.
+/// </summary>
+public static class ResultWriting
+{
+    public const int ImageSide = 28;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>
+    /// Stores the result and sets <see cref="SearchJobState.ResultLocation"/>. Returns the outcome the
+    /// job ends with: unchanged when stored, Failed (and no result) when the store failed.
+    /// </summary>
+    public static async Task<(JobStatus Status, JobEventKind Kind, string? Message, JobResult? Result)> StoreAsync(
+        IResultStore store, string jobId, SearchJobState state, JobResult result, DateTimeOffset finishedAt, ILogger logger, CancellationToken cancellationToken)
+    {
+        var request = state.Request!;
+        try
+        {
+            var pngs = result.Top.Select(c => (ReadOnlyMemory<byte>)ImageGrid.EncodePng(c.Image, ImageSide)).ToArray();
+            var json = JsonSerializer.SerializeToUtf8Bytes(Record(jobId, request, result, state.AcceptedAt, finishedAt), Json);
+            var stored = await store.WriteAsync(request.TenantId, jobId, pngs, json, cancellationToken);
+            state.ResultLocation = stored.Location;
+            return (JobStatus.Completed, JobEventKind.Completed, null, result);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ResultWritingLog.WriteFailed(logger, e, jobId, store.Kind);
+            return (JobStatus.Failed, JobEventKind.Failed, $"the result could not be stored ({store.Kind} store): {e.Message}", null);
+        }
+    }
+
+    /// <summary>The result.json record: what was asked, what came out, what it cost.</summary>
+    public static ResultRecord Record(string jobId, JobRequest request, JobResult result, DateTimeOffset? acceptedAt, DateTimeOffset finishedAt) => new(
+        jobId,
+        request.TenantId,
+        new RequestRecord(request.Model, request.Algorithm, request.Verifier, request.ReportedVerifiers ?? [], request.Label, request.Guidance,
+            request.Seed, request.BudgetNfe, request.TopK, request.Sampler.ToString().ToLowerInvariant(), request.Steps, request.Eta, request.Deadline?.TotalSeconds),
+        result.Algorithm,
+        result.Verifier,
+        result.Top.Select((c, i) => new CandidateRecord(i + 1, $"top-{i + 1}.png", new SeedRecord(c.Seed.Seed, c.Seed.Round, c.Seed.Candidate),
+            c.Score, c.ScoresByVerifier, c.Round, c.Origin)).ToArray(),
+        new NfeRecord(result.SearchNfe, result.FinalNfe, result.ModelEvaluations, result.Budget),
+        result.Rounds,
+        result.VerifierCalls,
+        result.VerifiedImages,
+        new TimingRecord(acceptedAt, finishedAt, result.SearchTime.TotalSeconds, result.FinalTime.TotalSeconds, result.VerifierTime.TotalSeconds),
+        Activity.Current?.TraceId.ToString());
+
+    public sealed record ResultRecord(string JobId, string Tenant, RequestRecord Request, string Algorithm, string Verifier, CandidateRecord[] Top,
+        NfeRecord Nfe, int Rounds, long VerifierCalls, long VerifiedImages, TimingRecord Timings, string? TraceId);
+
+    public sealed record RequestRecord(string Model, string Algorithm, string Verifier, string[] ReportedVerifiers, int Label, float Guidance,
+        ulong Seed, long BudgetNfe, int TopK, string Sampler, int Steps, float Eta, double? DeadlineSeconds);
+
+    public sealed record CandidateRecord(int Rank, string File, SeedRecord Seed, double Score, Dictionary<string, double> ScoresByVerifier, int Round, string Origin);
+
+    public sealed record SeedRecord(ulong Seed, uint Round, uint Candidate);
+
+    public sealed record NfeRecord(long Search, long Final, long ModelEvaluations, long Budget);
+
+    public sealed record TimingRecord(DateTimeOffset? AcceptedAt, DateTimeOffset FinishedAt, double SearchSeconds, double FinalSeconds, double VerifierSeconds);
+}
+
+internal static partial class ResultWritingLog
+{
+    [LoggerMessage(40, LogLevel.Error, "Job {JobId}: its result could not be stored in the {Store} store; the job fails")]
+    public static partial void WriteFailed(ILogger logger, Exception exception, string jobId, string store);
+}

@@ -1,0 +1,135 @@
+using Azure.Data.Tables;
+using GenerationPlatform.Api;
+using GenerationPlatform.Grains;
+using GenerationPlatform.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using System.Net;
+
+namespace GenerationPlatform.Silo;
+
+/// <summary>Where a started host listens.</summary>
+public sealed record PlatformEndpoints(string Grpc, string Http, string Mode);
+
+/// <summary>
+/// The one host of the platform, used by <c>genplat serve</c> and by the container images: an Orleans
+/// silo and, co-hosted, Kestrel with gRPC on an HTTP/2-only (h2c) port and health endpoints on a
+/// separate HTTP/1.1 port. Configuration: appsettings.json, environment (GenerationPlatform__...),
+/// command line, then <c>overrides</c>. docs/API.md lists every key.
+/// </summary>
+public static class PlatformHost
+{
+    public const string LivePath = "/healthz/live", ReadyPath = "/healthz/ready";
+
+    /// <summary>The configured builder; callers may still add services (tests: the analytic providers) before <see cref="Build"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        var config = builder.Configuration;
+
+        var host = Bind<PlatformHostOptions>(config, PlatformHostOptions.Section);
+        Check(host.Problem());
+        var cluster = Bind<PlatformClusterOptions>(config, PlatformClusterOptions.Section);
+        Check(cluster.Problem(host.IsCluster));
+        var declaration = Bind<SiloDeclarationOptions>(config, SiloDeclarationOptions.Section);
+        Check(declaration.Problem());
+        // Port 0 resolves here, once, so that the endpoints printed, mapped and bound agree.
+        var address = host.Address;
+        int grpcPort = host.GrpcPort == 0 ? PlatformHostOptions.FreePort(address) : host.GrpcPort;
+        int httpPort = host.HttpPort == 0 ? PlatformHostOptions.FreePort(address) : host.HttpPort;
+        builder.Services.AddSingleton(new ResolvedPorts(grpcPort, httpPort));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, grpcPort, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, httpPort, o => o.Protocols = HttpProtocols.Http1);
+        });
+
+        builder.UseOrleans(silo =>
+        {
+            if (host.IsCluster)
+            {
+                var tables = new TableServiceClient(cluster.ConnectionString);
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+                silo.AddAzureTableGrainStorage(GrainStorage.Name, o => o.TableServiceClient = tables);
+                silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    if (cluster.AdvertisedIp is { Length: > 0 } ip) o.AdvertisedIPAddress = IPAddress.Parse(ip);
+                    o.SiloPort = cluster.SiloPort;
+                    o.GatewayPort = cluster.GatewayPort;
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, cluster.SiloPort);
+                    o.GatewayListeningEndpoint = cluster.GatewayPort == 0 ? null : new IPEndPoint(IPAddress.Any, cluster.GatewayPort);
+                });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+                silo.AddMemoryGrainStorage(GrainStorage.Name);
+                silo.UseInMemoryReminderService();
+            }
+            silo.UseSiloMetadata(declaration.ServesModels
+                ? SiloCapabilities.Declare(declaration.Accelerator.Trim().ToLowerInvariant(),
+                    declaration.Models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                : new Dictionary<string, string>());
+            silo.AddGenerationPlatformGrains();
+        });
+
+        builder.Services.AddResultStore(config);
+        builder.Services.AddGenerationApi();
+        builder.Services.AddHealthChecks();
+        // Telemetry (OpenTelemetry, Prometheus /metrics) registers here: PlatformTelemetry.Add(builder), issue 4.
+        return builder;
+    }
+
+    /// <summary>The application with its endpoints mapped: gRPC services only on the gRPC port, health only on the HTTP port.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        var ports = app.Services.GetRequiredService<ResolvedPorts>();
+        app.MapGenerationApi($"*:{ports.Grpc}");
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireHost($"*:{ports.Http}");
+        app.MapHealthChecks(ReadyPath).RequireHost($"*:{ports.Http}");
+        // Telemetry: app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{ports.Http}") goes here.
+        return app;
+    }
+
+    /// <summary>Where the host listens (valid once built).</summary>
+    public static PlatformEndpoints Endpoints(WebApplication app)
+    {
+        var ports = app.Services.GetRequiredService<ResolvedPorts>();
+        var host = Bind<PlatformHostOptions>(app.Configuration, PlatformHostOptions.Section);
+        var shown = host.Address.Equals(IPAddress.Any) ? "0.0.0.0" : host.Address.ToString();
+        return new PlatformEndpoints($"http://{shown}:{ports.Grpc}", $"http://{shown}:{ports.Http}", host.IsCluster ? PlatformHostOptions.Cluster : PlatformHostOptions.Embedded);
+    }
+
+    private static T Bind<T>(IConfiguration config, string section) where T : new()
+    {
+        var options = new T();
+        try
+        {
+            config.GetSection(section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new HostConfigurationException($"{section}: {e.Message}");
+        }
+        return options;
+    }
+
+    private static void Check(string? problem)
+    {
+        if (problem is not null) throw new HostConfigurationException(problem);
+    }
+
+    internal sealed record ResolvedPorts(int Grpc, int Http);
+}

@@ -1,0 +1,60 @@
+using GenerationPlatform.Silo;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Grpc.Reflection.V1Alpha;
+
+namespace GenerationPlatform.Api.Tests;
+
+[Collection(PlatformCollection.Name)]
+public sealed class HostTests(PlatformFixture fixture)
+{
+    [Fact]
+    public async Task The_grpc_health_service_answers_serving()
+    {
+        using var channel = GrpcChannel.ForAddress(fixture.GrpcAddress);
+        var health = new Health.HealthClient(channel);
+        var reply = await health.CheckAsync(new HealthCheckRequest());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+    }
+
+    [Fact]
+    public async Task Reflection_lists_the_services()
+    {
+        using var channel = GrpcChannel.ForAddress(fixture.GrpcAddress);
+        var reflection = new ServerReflection.ServerReflectionClient(channel);
+        using var call = reflection.ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToArray();
+        Assert.Contains("generation.v1.GenerationService", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+    }
+
+    [Theory]
+    [InlineData(PlatformHost.LivePath)]
+    [InlineData(PlatformHost.ReadyPath)]
+    public async Task Health_endpoints_answer_on_the_http_port_only(string path)
+    {
+        using var http = new HttpClient();
+        var response = await http.GetAsync(new Uri(fixture.HttpAddress, path));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        // The gRPC port speaks HTTP/2 only: an HTTP/1.1 request there gets no health page.
+        using var h1 = new HttpClient();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(async () => (await h1.GetAsync(new Uri(fixture.GrpcAddress, path))).EnsureSuccessStatusCode());
+    }
+
+    [Theory]
+    [InlineData("GenerationPlatform:Host:Mode", "galaxy", "GenerationPlatform:Host:Mode")]
+    [InlineData("GenerationPlatform:Host:GrpcPort", "70000", "GenerationPlatform:Host:GrpcPort")]
+    [InlineData("GenerationPlatform:Host:ListenAddress", "localhost:80", "GenerationPlatform:Host:ListenAddress")]
+    [InlineData("GenerationPlatform:Host:Mode", "cluster", "GenerationPlatform:Cluster:ConnectionString")]
+    [InlineData("GenerationPlatform:Cluster:AdvertisedIp", "pod-ip", "GenerationPlatform:Cluster:AdvertisedIp")]
+    [InlineData("GenerationPlatform:Silo:Accelerator", "tpu", "GenerationPlatform:Silo:Accelerator")]
+    public void A_bad_host_setting_fails_at_start_naming_the_key(string key, string value, string named)
+    {
+        var e = Assert.Throws<HostConfigurationException>(() => PlatformHost.CreateBuilder([], new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains(named, e.Message);
+    }
+}

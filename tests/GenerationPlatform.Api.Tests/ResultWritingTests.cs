@@ -1,0 +1,67 @@
+using GenerationPlatform.Contracts;
+using GenerationPlatform.Grains;
+using GenerationPlatform.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GenerationPlatform.Api.Tests;
+
+/// <summary>The result write that decides whether a job completes: stored whole, or Failed with the cause.</summary>
+public sealed class ResultWritingTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), $"genplat-results-{Guid.NewGuid():N}");
+    private static readonly DateTimeOffset Accepted = new(2026, 11, 26, 1, 0, 0, TimeSpan.Zero);
+    private static readonly ResultStoreRetryOptions QuickRetry = new()
+    {
+        MaxAttempts = 2, InitialDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(1), TimeLimit = TimeSpan.FromSeconds(10),
+    };
+
+    private static (SearchJobState State, JobResult Result) Job(int topK)
+    {
+        var request = new JobRequest("alpha", "gauss", "random", "mean-target", 7, 1.5f, 42, 190, topK);
+        var top = Enumerable.Range(0, topK).Select(i => new JobCandidate(new CandidateSeed(42, 0, (uint)(3 - i)),
+            Enumerable.Repeat(-1f + i, 784).ToArray(), -0.1 * i, new Dictionary<string, double> { ["mean-target"] = -0.1 * i }, 0, "sample")).ToArray();
+        var result = new JobResult("random", "mean-target", top, 152, 38, 190, 190, 2, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(0.1), 1);
+        return (new SearchJobState { Status = JobStatus.Running, Request = request, AcceptedAt = Accepted }, result);
+    }
+
+    [Fact]
+    public async Task A_stored_result_keeps_the_job_completed_and_records_where_it_is()
+    {
+        var (state, result) = Job(topK: 2);
+        var store = new LocalFolderResultStore(root, QuickRetry);
+        var outcome = await ResultWriting.StoreAsync(store, "job-1", state, result, Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal((JobStatus.Completed, JobEventKind.Completed, (string?)null), (outcome.Status, outcome.Kind, outcome.Message));
+        Assert.Same(result, outcome.Result);
+        Assert.Equal(new Uri(Path.Combine(root, "alpha", "job-1", "result.json")).AbsoluteUri, state.ResultLocation);
+        var stored = await store.ReadAsync("alpha", "job-1");
+        Assert.NotNull(stored);
+        Assert.Equal(2, stored.TopPngs.Count);
+        var json = System.Text.Json.JsonDocument.Parse(stored.ResultJson).RootElement;
+        Assert.Equal(3u, json.GetProperty("top")[0].GetProperty("seed").GetProperty("candidate").GetUInt32());
+        Assert.Equal(38, json.GetProperty("nfe").GetProperty("final").GetInt64());
+        Assert.Equal(1.0, json.GetProperty("timings").GetProperty("searchSeconds").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_store_that_keeps_failing_turns_the_job_failed_with_the_cause()
+    {
+        Directory.CreateDirectory(root);
+        var blocker = Path.Combine(root, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "a file where the results folder should be");
+        var (state, result) = Job(topK: 2);
+        var store = new LocalFolderResultStore(blocker, QuickRetry);
+        var outcome = await ResultWriting.StoreAsync(store, "job-2", state, result, Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(JobStatus.Failed, outcome.Status);
+        Assert.Equal(JobEventKind.Failed, outcome.Kind);
+        Assert.StartsWith("the result could not be stored (folder store): ", outcome.Message);
+        Assert.Null(outcome.Result);
+        Assert.Null(state.ResultLocation);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+}
