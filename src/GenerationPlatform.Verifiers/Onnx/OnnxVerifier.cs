@@ -39,7 +39,8 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
         if (problems.Count > 0) throw new OnnxContractException($"{Name}: {string.Join("; ", problems)}");
         var path = spec.ResolvedPath;
         if (!File.Exists(path)) throw new OnnxContractException($"{Name}: Path: model file not found: {path}");
-        try { session = sessionOptions is null ? new InferenceSession(path) : new InferenceSession(path, sessionOptions); }
+        using var defaults = sessionOptions is null ? DefaultSessionOptions() : null;
+        try { session = new InferenceSession(path, sessionOptions ?? defaults); }
         catch (OnnxRuntimeException e) { throw new OnnxContractException($"{Name}: Path: ONNX Runtime cannot load {path}: {e.Message}"); }
         try
         {
@@ -66,6 +67,26 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
 
     public string Name { get; }
     public VerifierCost Cost => meter.Snapshot;
+
+    /// <summary>"CUDA" when the accelerator build found a usable CUDA provider, else "CPU".</summary>
+    public string ExecutionProvider { get; private set; } = "CPU";
+
+    private SessionOptions DefaultSessionOptions()
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+#if GENPLAT_CUDA
+        try
+        {
+            options.AppendExecutionProvider_CUDA(0);
+            ExecutionProvider = "CUDA";
+        }
+        catch (OnnxRuntimeException)
+        {
+            // No usable CUDA provider on this machine: the CPU provider still runs the model.
+        }
+#endif
+        return options;
+    }
 
     /// <summary>False when the model's batch dimension is fixed at 1 and images run one per call.</summary>
     public bool Batched { get; }
