@@ -72,8 +72,7 @@ public sealed class VerifierCatalog : IDisposable
             throw new UnknownVerifierException(onnx.Count == 0
                 ? $"unknown verifier '{spec}': no ONNX verifiers are registered (configuration GenerationPlatform:Verifiers:Onnx:{{NAME}}, or genplat --onnx-verifier NAME=spec.json)"
                 : $"unknown verifier '{spec}': registered ONNX verifiers: {string.Join(", ", OnnxNames.Select(n => OnnxPrefix + n))}");
-        var registered = onnx.Keys.First(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-        return new OnnxVerifier(registered, contract);
+        return new OnnxVerifier(name, contract); // lower case, like every name the catalog builds (ensembles name their members)
     }
 
     private ResNetProbeVerifier ProbeVerifier()
