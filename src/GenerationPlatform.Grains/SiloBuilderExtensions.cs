@@ -1,6 +1,8 @@
 using GenerationPlatform.Verifiers;
+using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 
 namespace GenerationPlatform.Grains;
@@ -28,7 +30,8 @@ public static class SiloBuilderExtensions
         services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IVelocityFieldProvider, NetworkFieldProvider>();
-        services.TryAddSingleton<VerifierCatalog>(_ => new VerifierCatalog());
+        services.AddOnnxVerifierRegistry();
+        services.TryAddSingleton<VerifierCatalog>(sp => new VerifierCatalog(onnxVerifiers: sp.GetRequiredService<IOptions<OnnxVerifierRegistry>>().Value.Onnx));
         services.TryAddSingleton<IVerifierProvider, CatalogVerifierProvider>();
         return silo;
     }
