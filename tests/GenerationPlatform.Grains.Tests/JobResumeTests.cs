@@ -9,30 +9,69 @@ namespace GenerationPlatform.Grains.Tests;
 public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHelper output)
 {
     private static JobRequest Request(string tenant, string algorithm, long budget) =>
-        new(tenant, "slow-resume", algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 21, budget, TopK: 3, Sampler: Sampler.Heun, Steps: 10,
+        new(tenant, $"slow-resume-{algorithm}", algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 21, budget, TopK: 3, Sampler: Sampler.Heun, Steps: 10,
             Deadline: TimeSpan.FromMinutes(5));
 
     [Fact]
-    public async Task A_job_whose_silo_stops_resumes_on_the_other_silo_and_ends_with_the_undisturbed_result()
+    public async Task A_job_whose_silo_stops_resumes_on_the_other_silo_when_polled_and_ends_with_the_undisturbed_result()
     {
         var clock = Stopwatch.StartNew();
         // Twelve rounds of 16 candidates on the slow field: long enough to stop the silo mid-search.
         var request = Request("resilient", "random", budget: 19 * 16 * 12);
-        var management = fixture.Client.GetGrain<IManagementGrain>(0);
-        var doomed = fixture.Cluster.Silos[^1];
-        var (job, jobId) = await OnSiloAsync(doomed.SiloAddress);
+        var doomed = await fixture.SecondSiloAsync();
+        var job = await OnSiloAsync(doomed.SiloAddress);
 
         Assert.True((await job.StartAsync(request)).Admitted);
+        Assert.Contains("resume", SharedReminderTable.NamesOf(job.GetGrainId()));
         await WaitForEventsAsync(job, 4); // accepted and three rounds
         await fixture.Cluster.StopSiloAsync(doomed);
         output.WriteLine($"silo stopped after {clock.ElapsedMilliseconds} ms");
 
+        // A status poll activates the job on the surviving silo, which resumes it.
         var status = await WaitAsync(job, TimeSpan.FromSeconds(20));
         output.WriteLine($"finished {status.Status} after {clock.ElapsedMilliseconds} ms, {status.SpentNfe} NFE, {status.EventCount} events");
+        await AssertResumedAsUndisturbedAsync(job, request, status, doomed.SiloAddress);
+    }
+
+    [Fact]
+    public async Task The_reminder_resumes_a_job_whose_silo_stopped_without_anyone_calling_it()
+    {
+        var clock = Stopwatch.StartNew();
+        // Twelve rounds of four neighbours on the slow field.
+        var request = Request("reminded", "zero-order", budget: 19 * (1 + 4 * 12));
+        var doomed = await fixture.SecondSiloAsync();
+        var job = await OnSiloAsync(doomed.SiloAddress);
+
+        Assert.True((await job.StartAsync(request)).Admitted);
+        await WaitForEventsAsync(job, 4);
+        await fixture.Cluster.StopSiloAsync(doomed);
+        output.WriteLine($"silo stopped after {clock.ElapsedMilliseconds} ms");
+
+        // Nobody calls the job: only its reminder can get it activated and finished.
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (fixture.PersistedJob(job) is not { Status: not JobStatus.Running })
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("the reminder did not resume the job");
+            await Task.Delay(50);
+        }
+        output.WriteLine($"persisted as finished after {clock.ElapsedMilliseconds} ms");
+        var status = await job.GetStatusAsync();
+        await AssertResumedAsUndisturbedAsync(job, request, status, doomed.SiloAddress);
+
+        // A finished job gives its reminder up.
+        while (SharedReminderTable.NamesOf(job.GetGrainId()).Length > 0)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("the finished job kept its reminder");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task AssertResumedAsUndisturbedAsync(ISearchGrain job, JobRequest request, JobSnapshot status, SiloAddress stopped)
+    {
         Assert.True(status.Status == JobStatus.Completed, status.Message);
-        var survivor = await management.GetActivationAddress(job);
+        var survivor = await fixture.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(job);
         Assert.NotNull(survivor);
-        Assert.NotEqual(doomed.SiloAddress, survivor);
+        Assert.NotEqual(stopped, survivor);
 
         // The same result as the same request run undisturbed.
         var direct = await AlgorithmCatalog.Create(request.Algorithm).RunAsync(
@@ -53,30 +92,32 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
         var events = await job.GetEventsAsync(0);
         Assert.Equal(Enumerable.Range(0, events.Length), events.Select(e => e.Index));
         var rounds = events.Where(e => e.Kind == JobEventKind.Progress && e.Message is null).Select(e => e.Round).ToArray();
-        Assert.Equal(Enumerable.Range(0, direct.Rounds + 1), rounds);
+        Assert.Equal(rounds.Distinct().Order(), rounds);
+        Assert.Equal(direct.Rounds, rounds[^1]);
         var resumed = Assert.Single(events, e => e.Message?.StartsWith("resumed", StringComparison.Ordinal) == true);
         output.WriteLine(resumed.Message);
         Assert.Equal(JobEventKind.Completed, events[^1].Kind);
+        Assert.Null(fixture.PersistedJob(job)!.Checkpoint);
 
         // The reservation made at admission was settled once, with what the whole search spent.
-        var usage = await fixture.Client.GetGrain<ITenantGrain>("resilient").GetUsageAsync();
+        var usage = await fixture.Client.GetGrain<ITenantGrain>(request.TenantId).GetUsageAsync();
         Assert.Equal((0, 0L, 1L, 1L, 0L), (usage.ActiveJobs, usage.ReservedNfe, usage.JobsAdmitted, usage.JobsSettled, usage.JobsReleased));
         Assert.Equal(direct.Nfe.Total, usage.SettledNfeTotal);
-        output.WriteLine($"job {jobId} done in {clock.ElapsedMilliseconds} ms");
     }
 
     /// <summary>A job id whose grain activates on the given silo (placement is the runtime's choice: try ids until one lands there).</summary>
-    private async Task<(ISearchGrain Job, string Id)> OnSiloAsync(SiloAddress silo)
+    private async Task<ISearchGrain> OnSiloAsync(SiloAddress silo)
     {
         var management = fixture.Client.GetGrain<IManagementGrain>(0);
-        for (int attempt = 0; attempt < 100; attempt++)
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15); // a silo just started takes a moment to be offered by placement
+        for (int attempt = 1; ; attempt++)
         {
-            var id = $"resume-{Guid.NewGuid():N}";
-            var job = fixture.Client.GetGrain<ISearchGrain>(id);
+            var job = fixture.Client.GetGrain<ISearchGrain>($"resume-{Guid.NewGuid():N}");
             await job.GetStatusAsync();
-            if (await management.GetActivationAddress(job) == silo) return (job, id);
+            if (await management.GetActivationAddress(job) == silo) return job;
+            if (DateTime.UtcNow > until) throw new InvalidOperationException($"no job grain was placed on {silo} in {attempt} tries");
+            if (attempt % 20 == 0) await Task.Delay(100);
         }
-        throw new InvalidOperationException($"no job grain was placed on {silo} in 100 tries");
     }
 
     private static async Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan timeout)

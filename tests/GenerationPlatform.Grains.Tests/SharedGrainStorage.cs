@@ -14,6 +14,10 @@ public sealed class SharedGrainStorage(Serializer serializer) : IGrainStorage
 {
     private static readonly ConcurrentDictionary<string, (string ETag, byte[] State)> Table = new(StringComparer.Ordinal);
 
+    /// <summary>A grain's stored state, read without the grain; null when none was written.</summary>
+    public static T? Read<T>(Serializer serializer, string stateName, GrainId grainId) =>
+        Table.TryGetValue(Key(stateName, grainId), out var row) ? serializer.Deserialize<T>(row.State) : default;
+
     private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

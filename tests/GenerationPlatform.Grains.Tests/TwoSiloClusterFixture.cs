@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -9,13 +10,23 @@ using Orleans.TestingHost;
 namespace GenerationPlatform.Grains.Tests;
 
 /// <summary>
-/// Two in-process silos, both declaring the accelerator, with grain state in <see cref="SharedGrainStorage"/>
-/// (outside the silos) and in-memory reminders checked every second: a cluster in which a silo can die.
+/// Two in-process silos, both declaring the accelerator, with grain state and reminders in tables
+/// outside the silos (<see cref="SharedGrainStorage"/>, <see cref="SharedReminderTable"/>) and job
+/// reminders every second: a cluster in which a silo can die. The first silo is never stopped.
 /// </summary>
 public sealed class TwoSiloClusterFixture : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
+    public InProcessSiloHandle Primary { get; private set; } = null!;
+
+    /// <summary>A second silo, for a test to stop: the one still running, else a new one.</summary>
+    public async Task<InProcessSiloHandle> SecondSiloAsync() =>
+        Cluster.GetActiveSilos().FirstOrDefault(s => s != Primary) ?? await Cluster.StartAdditionalSiloAsync();
+
+    /// <summary>The job's state as persisted (read from the shared table, without activating the grain).</summary>
+    public SearchJobState? PersistedJob(ISearchGrain job) =>
+        SharedGrainStorage.Read<SearchJobState>(Cluster.GetSiloServiceProvider(Primary.SiloAddress).GetRequiredService<Serializer>(), "job", job.GetGrainId());
 
     public async Task InitializeAsync()
     {
@@ -27,7 +38,8 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) => new SharedGrainStorage(services.GetRequiredService<Serializer>()));
-            silo.UseInMemoryReminderService();
+            silo.AddReminders();
+            silo.Services.AddSingleton<IReminderTable, SharedReminderTable>();
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.UseSiloMetadata(SiloCapabilities.Declare("cpu", "*"));
             silo.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
@@ -36,6 +48,7 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        Primary = Cluster.Silos[0];
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
