@@ -53,9 +53,11 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     /// <summary>
     /// Called once as a run starts: binds this run's checkpoints to the algorithm and its fingerprint
     /// (request, options, primary verifier). Without a checkpoint to resume from, returns null; with
-    /// one, checks it belongs to this run, restores the budget's spending and returns the state read.
+    /// one, checks it belongs to this run, restores the budget's spending and returns what
+    /// <paramref name="read"/> makes of the state (given the checkpoint's round). A checkpoint that does
+    /// not fit throws <see cref="InvalidCheckpointException"/> before anything is spent.
     /// </summary>
-    internal T? Resume<T>(string algorithmName, FormattableString options, SearchRequest request, Func<CheckpointReader, int, T> read) where T : class
+    public T? Resume<T>(string algorithmName, FormattableString options, SearchRequest request, Func<CheckpointReader, int, T> read) where T : class
     {
         if (algorithm is not null) throw new InvalidOperationException("a search context serves one run");
         algorithm = algorithmName;
