@@ -66,6 +66,31 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
         }
     }
 
+    [Fact]
+    public async Task A_resumed_job_keeps_the_deadline_counted_from_its_acceptance()
+    {
+        var deadline = TimeSpan.FromSeconds(2);
+        var request = Request("punctual", "random", budget: 19 * 16 * 200) with { Deadline = deadline };
+        var doomed = await fixture.SecondSiloAsync();
+        var job = await OnSiloAsync(doomed.SiloAddress);
+
+        Assert.True((await job.StartAsync(request)).Admitted);
+        await WaitForEventsAsync(job, 3);
+        await fixture.Cluster.StopSiloAsync(doomed);
+        var status = await WaitAsync(job, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(JobStatus.DeadlineExceeded, status.Status);
+        var events = await job.GetEventsAsync(0);
+        var resumedAt = Assert.Single(events, e => e.Message?.StartsWith("resumed", StringComparison.Ordinal) == true).At;
+        var dueAt = status.AcceptedAt!.Value + deadline;
+        output.WriteLine($"accepted {status.AcceptedAt:HH:mm:ss.fff}, resumed {resumedAt:HH:mm:ss.fff}, due {dueAt:HH:mm:ss.fff}, ended {status.FinishedAt:HH:mm:ss.fff}");
+        // A deadline restarted by the resume would end the job a whole deadline after it resumed.
+        Assert.True(status.FinishedAt <= (resumedAt > dueAt ? resumedAt : dueAt) + TimeSpan.FromSeconds(0.75), "the deadline was not kept across the resume");
+        Assert.True(status.SpentNfe < request.BudgetNfe);
+        var usage = await fixture.Client.GetGrain<ITenantGrain>(request.TenantId).GetUsageAsync();
+        Assert.Equal((0, 0L, 1L, 0L, 1L), (usage.ActiveJobs, usage.ReservedNfe, usage.JobsAdmitted, usage.JobsSettled, usage.JobsReleased));
+    }
+
     private async Task AssertResumedAsUndisturbedAsync(ISearchGrain job, JobRequest request, JobSnapshot status, SiloAddress stopped)
     {
         Assert.True(status.Status == JobStatus.Completed, status.Message);
