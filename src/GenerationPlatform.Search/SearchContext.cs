@@ -63,22 +63,26 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         algorithm = algorithmName;
         fingerprint = SearchCheckpoint.FingerprintOf(request, verifiers.Primary.Name, options);
         if (resumeFrom is null) return null;
-        if (resumeFrom.Algorithm != algorithmName)
-            throw new InvalidCheckpointException($"the checkpoint was taken by the '{resumeFrom.Algorithm}' search, not '{algorithmName}'");
-        if (resumeFrom.Fingerprint != fingerprint)
-            throw new InvalidCheckpointException($"the checkpoint belongs to another request or options ({resumeFrom.Fingerprint}), not this one ({fingerprint})");
+        // The payload is the checkpoint: verify it, and that the record's fields say the same.
+        var from = SearchCheckpoint.Read(resumeFrom.Payload);
+        if ((from.Algorithm, from.Round, from.Nfe) != (resumeFrom.Algorithm, resumeFrom.Round, resumeFrom.Nfe))
+            throw new InvalidCheckpointException($"the checkpoint's fields ({resumeFrom.Algorithm}, round {resumeFrom.Round}, {resumeFrom.Nfe}) disagree with its payload ({from.Algorithm}, round {from.Round}, {from.Nfe})");
+        if (from.Algorithm != algorithmName)
+            throw new InvalidCheckpointException($"the checkpoint was taken by the '{from.Algorithm}' search, not '{algorithmName}'");
+        if (from.Fingerprint != fingerprint)
+            throw new InvalidCheckpointException($"the checkpoint belongs to another request or options ({from.Fingerprint}), not this one ({fingerprint})");
         T state;
         try
         {
-            var reader = new CheckpointReader(resumeFrom.State);
-            state = read(reader, resumeFrom.Round);
+            var reader = new CheckpointReader(from.State);
+            state = read(reader, from.Round);
             reader.End();
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException)
         {
             throw new InvalidCheckpointException($"corrupt '{algorithmName}' checkpoint state: {e.Message}", e);
         }
-        budget.Restore(resumeFrom.Nfe.Search, resumeFrom.Nfe.Final, resumeFrom.Nfe.ModelEvaluations);
+        budget.Restore(from.Nfe.Search, from.Nfe.Final, from.Nfe.ModelEvaluations);
         return state;
     }
 

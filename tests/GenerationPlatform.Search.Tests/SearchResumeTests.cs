@@ -147,6 +147,10 @@ public sealed class SearchResumeTests
         Assert.Contains("per-round=5", otherOptions.Message);
         Assert.Throws<InvalidCheckpointException>(() => Execute("random+ensemble", random)); // another verifier
 
+        var relabelled = random with { Round = random.Round + 1 };
+        Assert.Contains("disagree", Assert.Throws<InvalidCheckpointException>(() => Execute("random", relabelled)).Message);
+        Assert.Contains("checksum", Assert.Throws<InvalidCheckpointException>(() => Execute("random", random with { Payload = [.. random.Payload[..^1], (byte)(random.Payload[^1] ^ 0xFF)] })).Message);
+
         var flipped = random.Payload.ToArray();
         flipped[flipped.Length / 2] ^= 0x10;
         Assert.Contains("checksum", Assert.Throws<InvalidCheckpointException>(() => SearchCheckpoint.Read(flipped)).Message);
