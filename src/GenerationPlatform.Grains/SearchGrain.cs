@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
@@ -186,6 +187,22 @@ public sealed class SearchGrain(
 
     private async Task RunAsync(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint)
     {
+        // The job's span: a child of the call that started (or resumed) it; rounds, batches' links and the result write hang off it.
+        using var span = SearchTelemetry.Source.StartActivity("search.job", ActivityKind.Internal);
+        span?.SetTag("genplat.job", JobId);
+        span?.SetTag("genplat.tenant", request.TenantId);
+        span?.SetTag("genplat.algorithm", request.Algorithm);
+        span?.SetTag("genplat.verifier", request.Verifier);
+        span?.SetTag("genplat.budget_nfe", request.BudgetNfe);
+        if (checkpoint is not null) span?.SetTag("genplat.resumed_after_round", checkpoint.Round);
+        var tenantTag = new KeyValuePair<string, object?>("tenant", request.TenantId);
+        PlatformMetrics.ActiveJobs.Add(1, tenantTag);
+        try { await SearchAsync(request, traits, checkpoint, span); }
+        finally { PlatformMetrics.ActiveJobs.Add(-1, tenantTag); }
+    }
+
+    private async Task SearchAsync(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint, Activity? span)
+    {
         var budget = new NfeBudget(request.BudgetNfe);
         var progress = Channel.CreateUnbounded<SearchProgress>(new UnboundedChannelOptions { SingleReader = true });
         var recording = RecordProgressAsync(progress.Reader);
@@ -232,7 +249,11 @@ public sealed class SearchGrain(
             : cancellation.IsCancellationRequested ? (JobStatus.Cancelled, JobEventKind.Cancelled, "cancelled")
             : deadline.IsCancellationRequested ? (JobStatus.DeadlineExceeded, JobEventKind.DeadlineExceeded, $"deadline of {request.Deadline} exceeded")
             : (JobStatus.Failed, JobEventKind.Failed, failure.Message);
-        if (status == JobStatus.Failed) GrainLog.JobFailed(logger, failure!, JobId);
+        if (status == JobStatus.Failed)
+        {
+            GrainLog.JobFailed(logger, failure!, JobId);
+            span?.SetStatus(ActivityStatusCode.Error, failure!.Message);
+        }
         State.SearchNfe = budget.SearchNfe;
         State.FinalNfe = budget.FinalNfe;
         try { await FinishAsync(status, kind, message, budget.Spent, result?.ToContract(), CancellationToken.None); }
@@ -269,12 +290,20 @@ public sealed class SearchGrain(
         State.FinishedAt = time.GetUtcNow();
         State.Status = status;
         await job.WriteStateAsync(cancellationToken);
+        var outcome = new[] { new KeyValuePair<string, object?>("tenant", request.TenantId), new("outcome", PlatformMetrics.Tag(status)) };
+        PlatformMetrics.Jobs.Add(1, outcome);
+        if (State.AcceptedAt is { } accepted)
+            PlatformMetrics.JobDuration.Record((State.FinishedAt.Value - accepted).TotalSeconds,
+                [.. outcome, new("algorithm", AlgorithmName(request.Algorithm))]);
         keepAlive?.Dispose();
         keepAlive = null;
         deadline?.Dispose(); // its timer; the token stays readable
         await UnregisterResumeReminderAsync();
         GrainLog.JobEnded(logger, JobId, status, spentNfe);
     }
+
+    /// <summary>The algorithm's name without parameters, so metric series stay few.</summary>
+    private static string AlgorithmName(string spec) => spec.Split('(')[0].Trim().ToLowerInvariant();
 
     private async Task UnregisterResumeReminderAsync()
     {

@@ -14,6 +14,11 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
 {
     private readonly Stopwatch searchClock = new(), finalClock = new(), verifyClock = new();
     private string? algorithm, fingerprint;
+    // Tracing: the run's span (whoever created this context) and a span per round, from its first call to its report.
+    private readonly ActivityContext runSpan = Activity.Current?.Context ?? default;
+    private readonly Lock roundGate = new();
+    private Activity? round;
+    private int roundsTraced;
 
     public NfeBudget Budget => budget;
     public VerifierPanel Verifiers => verifiers;
@@ -28,6 +33,8 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         if (specs.Count == 0) return [];
         cancellationToken.ThrowIfCancellationRequested();
         budget.Charge(specs.Sum(s => (long)s.Nfe), specs.Sum(s => (long)s.ModelEvaluations), isFinal);
+        // The call runs in the round's span, so batches that carry it link to the round.
+        Activity.Current = RoundSpan();
         var clock = isFinal ? finalClock : searchClock;
         clock.Start();
         try
@@ -42,6 +49,7 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     public async Task<CandidateScores[]> ScoreAsync(IReadOnlyList<VerifierInput> inputs, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Activity.Current = RoundSpan();
         verifyClock.Start();
         try { return await verifiers.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false); }
         finally { verifyClock.Stop(); }
@@ -92,6 +100,7 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     /// <summary>The end of a round: reports progress, with a checkpoint of the state <paramref name="checkpoint"/> writes.</summary>
     public void Report(int round, IReadOnlyList<Candidate> best, Action<CheckpointWriter>? checkpoint)
     {
+        EndRoundSpan(round, best);
         if (progress is null) return;
         var nfe = Nfe;
         SearchCheckpoint? taken = null;
@@ -105,8 +114,37 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         progress.Report(new SearchProgress(round, nfe, budget.Limit, best.Count > 0 ? best[0].Scores.Primary : double.NaN, best, taken));
     }
 
+    /// <summary>The current round's span, started by the round's first call (null when nobody listens).</summary>
+    private Activity? RoundSpan()
+    {
+        lock (roundGate)
+        {
+            if (round is null && SearchTelemetry.Source.HasListeners())
+            {
+                round = SearchTelemetry.Source.StartActivity("search.round", ActivityKind.Internal, runSpan);
+                round?.SetTag("genplat.round.index", roundsTraced);
+            }
+            return round;
+        }
+    }
+
+    private void EndRoundSpan(int reported, IReadOnlyList<Candidate> best)
+    {
+        lock (roundGate)
+        {
+            if (round is null) return;
+            round.SetTag("genplat.round", reported);
+            round.SetTag("genplat.nfe.spent", budget.Spent);
+            if (best.Count > 0) round.SetTag("genplat.best_score", best[0].Scores.Primary);
+            round.Stop();
+            round = null;
+            roundsTraced++;
+        }
+    }
+
     public SearchResult Result(string algorithm, IReadOnlyList<Candidate> top, IReadOnlyList<Candidate> all, int rounds)
     {
+        EndRoundSpan(rounds, top);
         var cost = verifiers.Cost;
         return new SearchResult(algorithm, verifiers.Primary.Name, top, all, Nfe, budget.Limit, cost.Calls, cost.Images, SearchTime, FinalTime, VerifierTime, rounds);
     }
