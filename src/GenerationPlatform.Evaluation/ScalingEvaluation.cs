@@ -23,18 +23,23 @@ public sealed record ScalingSeries(string Algorithm, string? Verifier)
 
 public sealed record ScalingSettings(int PerClass, int[] ExtraCandidates, int Steps = 10, SamplerKind Sampler = SamplerKind.Heun, float Guidance = 1.5f, ulong Seed = 1, int MaxBatch = 256);
 
-/// <summary>One point of a curve: what was spent and how the images score against the test set.</summary>
+/// <summary>
+/// One point of a curve: what was spent and how the images score against the test set.
+/// <paramref name="FdResNet"/> is the Fréchet distance in ResNet-18 features, NaN when not computed.
+/// </summary>
 public sealed record ScalingPoint(
     string Series, int ExtraCandidates, long BudgetNfe, double MeanTotalNfe, double MeanSearchNfe,
     double Fid, double InceptionScore, double Precision, double Recall, double ConditionalAccuracy,
-    double MeanVerifierScore, int Images, double WallSeconds);
+    double MeanVerifierScore, int Images, double WallSeconds, double FdResNet = double.NaN);
 
 /// <summary>
 /// SEARCH.md section 5: for each (series, budget), one search per image for n images of each class,
 /// all searches of a point running concurrently over one continuously batched denoiser; the top-1
-/// images are scored against the Fashion-MNIST test set.
+/// images are scored against the Fashion-MNIST test set. With <paramref name="resnetReference"/> (the test
+/// set's ResNet-18 feature moments), each point also gets FD in ResNet-18 features.
 /// </summary>
-public sealed class ScalingEvaluation(IVelocityField field, FashionClassifier classifier, VerifierCatalog verifiers, Tensor testFeatures)
+public sealed class ScalingEvaluation(IVelocityField field, FashionClassifier classifier, VerifierCatalog verifiers, Tensor testFeatures,
+    FrechetReference? resnetReference = null)
 {
     private readonly (Tensor Mean, Tensor Cov) reference = FeatureStatistics.Moments(testFeatures);
 
@@ -98,8 +103,9 @@ public sealed class ScalingEvaluation(IVelocityField field, FashionClassifier cl
         var (precision, recall) = SampleMetrics.PrecisionRecall(subset, features);
         var predicted = probs.argmax(1).data<long>().ToArray();
         double accuracy = predicted.Zip(labels).Count(p => p.First == p.Second) / (double)total;
+        double fdResNet = resnetReference?.Distance(images, ct) ?? double.NaN;
         return new ScalingPoint(series.Name, extra, budget, totalNfe.Average(), searchNfe.Average(), fid, SampleMetrics.InceptionScore(probs),
-            precision, recall, accuracy, verifierScores.Average(), total, clock.Elapsed.TotalSeconds);
+            precision, recall, accuracy, verifierScores.Average(), total, clock.Elapsed.TotalSeconds, fdResNet);
     }
 
     /// <summary>The most steps whose NFE fits the budget (Heun: 2S - 1, Euler: S).</summary>

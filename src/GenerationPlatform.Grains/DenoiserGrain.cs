@@ -8,7 +8,7 @@ namespace GenerationPlatform.Grains;
 
 /// <summary>
 /// One <see cref="ContinuousBatchingDenoiser"/> per activation, so the trajectories of every job on
-/// this silo share model calls, fairly between tenants (owner = tenant). The model runs on the
+/// this silo share model calls, fairly between tenants in proportion to their configured weights (owner = tenant). The model runs on the
 /// denoiser's own thread; the grain only enqueues and awaits, so it is reentrant and calls interleave.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ namespace GenerationPlatform.Grains;
 /// </remarks>
 [Reentrant]
 [ModelPlacementFilter]
-public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<DenoiserOptions> options, ILogger<DenoiserGrain> logger) : Grain, IDenoiserGrain
+public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<DenoiserOptions> options, IOptions<TenantQuotaOptions> tenants, ILogger<DenoiserGrain> logger) : Grain, IDenoiserGrain
 {
     private ContinuousBatchingDenoiser? denoiser;
 
@@ -25,7 +25,8 @@ public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<Denois
     {
         var o = options.Value;
         var model = this.GetPrimaryKeyString();
-        denoiser = new ContinuousBatchingDenoiser(fields.Get(model), o.MaxBatch, o.MaxWait, o.WholeRequests);
+        var quotas = tenants.Value;
+        denoiser = new ContinuousBatchingDenoiser(fields.Get(model), o.MaxBatch, o.MaxWait, o.WholeRequests, model, tenant => quotas.For(tenant).Weight);
         GrainLog.DenoiserActivated(logger, model, o.MaxBatch, o.MaxWait.TotalMilliseconds);
         return Task.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers;
@@ -37,6 +38,8 @@ public sealed class NetworkFieldProvider(IOptions<ModelOptions> options) : IVelo
                 : model == ModelOptions.ShippedModel ? null
                 : throw new UnknownModelException($"unknown model '{model}'; known: {string.Join(", ", Known())}");
             var net = VelocityModelFile.Load(path);
+            var device = ComputeDevice.Choose(options.Value.Device);
+            if (device.type != DeviceType.CPU) net.to(device);
             var field = new GuidedVelocityField(net);
             loaded[model] = (net, field);
             return field;

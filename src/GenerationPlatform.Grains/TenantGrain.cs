@@ -68,6 +68,8 @@ public sealed class TenantGrain(
         else
         {
             State.JobsRejected++;
+            PlatformMetrics.QuotaRejections.Add(1, new KeyValuePair<string, object?>("tenant", TenantId),
+                new KeyValuePair<string, object?>("quota", PlatformMetrics.Tag(verdict.Rejection)));
             GrainLog.JobRejected(logger, TenantId, jobId, verdict.Rejection);
         }
         await usage.WriteStateAsync(cancellationToken);

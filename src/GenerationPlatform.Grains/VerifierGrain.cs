@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using GenerationPlatform.Contracts;
+using GenerationPlatform.Search;
 using GenerationPlatform.Verifiers.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +21,8 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
     private sealed record Submission(ImageToScore[] Images, CancellationToken Token)
     {
         public TaskCompletionSource<double[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The caller's trace context: the batch that scores these images links to it.</summary>
+        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
     }
 
     private readonly Queue<Submission> queue = new();
@@ -90,9 +94,18 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
             if (taken.Count == 0) continue;
             var inputs = taken.SelectMany(s => s.Images).Select(i => i.ToInput()).ToArray();
             var v = Verifier;
+            var links = taken.Where(t => t.Caller != default).Select(t => new ActivityLink(t.Caller)).ToArray();
+            Activity.Current = null; // a batch serves many callers: its own root, linked to each (this flush's flow only)
+            using var span = SearchTelemetry.Source.StartActivity(ActivityKind.Internal, parentContext: default, links: links, name: "verifier.batch");
+            span?.SetTag("genplat.verifier", v.Name);
+            span?.SetTag("genplat.batch.size", inputs.Length);
+            var clock = Stopwatch.StartNew();
+            var verifierTag = new KeyValuePair<string, object?>("verifier", v.Name);
             try
             {
                 var scores = await Task.Run(() => v.Score(inputs, CancellationToken.None), CancellationToken.None);
+                SearchTelemetry.VerifierDuration.Record(clock.Elapsed.TotalSeconds, verifierTag);
+                SearchTelemetry.VerifierBatchSize.Record(inputs.Length, verifierTag);
                 if (scores.Length != inputs.Length) throw new InvalidOperationException($"verifier {v.Name} returned {scores.Length} scores for {inputs.Length} images");
                 int offset = 0;
                 foreach (var s in taken)
@@ -106,6 +119,7 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
             }
             catch (Exception e)
             {
+                span?.SetStatus(ActivityStatusCode.Error, e.Message);
                 GrainLog.VerifierFlushFailed(logger, e, v.Name, inputs.Length);
                 foreach (var s in taken) s.Completion.TrySetException(e);
             }

@@ -1,19 +1,110 @@
+using System.Globalization;
+using System.Reflection;
 using GenerationPlatform.Search.Algorithms;
 
 namespace GenerationPlatform.Search;
 
-/// <summary>The search algorithms by name, with their documented defaults.</summary>
+/// <summary>
+/// The search algorithms by name, with their documented defaults, and with parameters when asked:
+/// <c>paths</c>, or <c>paths(renoisings=3, t-start=0.8)</c>. A parameter is an option of the
+/// algorithm's options record, named case-insensitively with or without dashes; values are numbers,
+/// enum names, or lists <c>[0.2;0.4]</c>. Unknown names and bad values are errors naming the parameter.
+/// </summary>
 public static class AlgorithmCatalog
 {
     public static IReadOnlyList<string> Names { get; } = ["random", "zero-order", "paths", "particles", "pruned"];
 
-    public static ISearchAlgorithm Create(string name) => name.Trim().ToLowerInvariant() switch
+    private static readonly Dictionary<string, (Type Options, Func<object?, ISearchAlgorithm> Create)> Algorithms = new(StringComparer.Ordinal)
     {
-        "random" => new RandomSearch(),
-        "zero-order" => new ZeroOrderSearch(),
-        "paths" => new PathSearch(),
-        "particles" => new ParticleSearch(),
-        "pruned" => new PrunedSearch(),
-        _ => throw new ArgumentException($"unknown algorithm '{name}'; known: {string.Join(", ", Names)}", nameof(name)),
+        ["random"] = (typeof(RandomSearchOptions), o => new RandomSearch((RandomSearchOptions?)o)),
+        ["zero-order"] = (typeof(ZeroOrderOptions), o => new ZeroOrderSearch((ZeroOrderOptions?)o)),
+        ["paths"] = (typeof(PathOptions), o => new PathSearch((PathOptions?)o)),
+        ["particles"] = (typeof(ParticleOptions), o => new ParticleSearch((ParticleOptions?)o)),
+        ["pruned"] = (typeof(PrunedOptions), o => new PrunedSearch((PrunedOptions?)o)),
     };
+
+    /// <summary>The algorithm a spec names, with its parameters set; throws <see cref="ArgumentException"/> naming what is wrong.</summary>
+    public static ISearchAlgorithm Create(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var (name, parameters) = Parse(spec);
+        if (!Algorithms.TryGetValue(name, out var entry))
+            throw new ArgumentException($"unknown algorithm '{name}'; known: {string.Join(", ", Names)}", nameof(spec));
+        if (parameters.Count == 0) return entry.Create(null);
+        return entry.Create(Bind(name, entry.Options, parameters));
+    }
+
+    /// <summary>The parameters an algorithm takes (kebab-case), for help texts and errors.</summary>
+    public static IReadOnlyList<string> Parameters(string name) =>
+        Algorithms.TryGetValue(name, out var entry) ? Constructor(entry.Options).GetParameters().Select(p => Kebab(p.Name!)).ToArray() : [];
+
+    private static (string Name, List<(string Key, string Value)> Parameters) Parse(string spec)
+    {
+        var s = spec.Trim();
+        int open = s.IndexOf('(');
+        if (open < 0) return (s.ToLowerInvariant(), []);
+        if (!s.EndsWith(')')) throw new ArgumentException($"algorithm '{spec}': parameters must end with ')'", nameof(spec));
+        var name = s[..open].Trim().ToLowerInvariant();
+        var list = new List<(string, string)>();
+        foreach (var part in s[(open + 1)..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"algorithm '{name}': parameter '{part}' must be name=value", nameof(spec));
+            list.Add((part[..eq].Trim(), part[(eq + 1)..].Trim()));
+        }
+        return (name, list);
+    }
+
+    private static ConstructorInfo Constructor(Type options) => options.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+
+    private static object Bind(string algorithm, Type options, List<(string Key, string Value)> parameters)
+    {
+        var ctor = Constructor(options);
+        var ps = ctor.GetParameters();
+        var args = ps.Select(p => p.HasDefaultValue ? p.DefaultValue : null).ToArray();
+        foreach (var (key, value) in parameters)
+        {
+            int i = Array.FindIndex(ps, p => Normal(p.Name!) == Normal(key));
+            if (i < 0) throw new ArgumentException($"algorithm '{algorithm}' has no parameter '{key}'; it takes: {string.Join(", ", ps.Select(p => Kebab(p.Name!)))}", key);
+            try { args[i] = Convert(value, ps[i].ParameterType); }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                throw new ArgumentException($"algorithm '{algorithm}': parameter '{Kebab(ps[i].Name!)}' cannot be '{value}' ({e.Message})", key, e);
+            }
+        }
+        var bound = ctor.Invoke(args);
+        // The options record checks its own ranges, naming the parameter.
+        try { bound.GetType().GetMethod("Validate")?.Invoke(bound, null); }
+        catch (TargetInvocationException e) when (e.InnerException is ArgumentException bad)
+        {
+            throw new ArgumentException($"algorithm '{algorithm}': {bad.Message}", bad.ParamName, bad);
+        }
+        return bound;
+    }
+
+    private static object? Convert(string value, Type type)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (target == typeof(int)) return int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+        if (target == typeof(double)) return double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (target == typeof(float)) return float.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (target.IsEnum)
+        {
+            var match = Enum.GetNames(target).FirstOrDefault(n => Normal(n) == Normal(value))
+                ?? throw new ArgumentException($"expected one of {string.Join(", ", Enum.GetNames(target).Select(Kebab))}");
+            return Enum.Parse(target, match);
+        }
+        if (target == typeof(double[]))
+        {
+            var inner = value.Trim().TrimStart('[').TrimEnd(']');
+            return inner.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+        }
+        throw new ArgumentException($"parameters of type {target.Name} cannot be set");
+    }
+
+    private static string Normal(string name) => new(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+
+    private static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

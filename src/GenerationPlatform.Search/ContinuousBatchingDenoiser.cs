@@ -14,7 +14,8 @@ public sealed record BatchingStats(long ModelCalls, long TrajectorySteps, int Ma
 /// Step-level continuous batching: every model call takes the pending step of the active trajectories
 /// of all requests (each at its own time, class and guidance), up to a maximum batch, shared fairly
 /// between requests; trajectories join and leave between steps. The model runs on one dedicated
-/// thread. With <c>wholeRequests</c> a request's trajectories only start when a batch can take them all
+/// thread. Owners share a batch in proportion to their weights (weighted fair sharing of the
+/// trajectory steps in every call); requests of one owner share its part in turn. With <c>wholeRequests</c> a request's trajectories only start when a batch can take them all
 /// and newcomers wait for the batch to drain (the request-level batching baseline).
 /// </summary>
 public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
@@ -25,14 +26,19 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         public CancellationToken Token { get; } = token;
         public string Owner { get; } = owner;
         public TaskCompletionSource<DenoiseOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The caller's trace context: every batch that carries this job links to it.</summary>
+        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
+        public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
         public int Cursor;
-        public bool Started;
+        public bool Started, Waited;
     }
 
     private readonly IVelocityField field;
     private readonly int maxBatch;
     private readonly bool wholeRequests;
     private readonly TimeSpan maxWait;
+    private readonly string model;
+    private readonly Func<string, double> ownerWeight;
     private readonly Lock gate = new();
     private readonly List<Job> jobs = [];
     private readonly SemaphoreSlim signal = new(0);
@@ -41,14 +47,20 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     private long calls, steps, computeTicks;
 
     /// <param name="maxWait">How long a call may wait for more work before running a batch that is not full.</param>
-    public ContinuousBatchingDenoiser(IVelocityField field, int maxBatch = 256, TimeSpan? maxWait = null, bool wholeRequests = false)
+    /// <param name="model">The model's name, for telemetry.</param>
+    /// <param name="ownerWeight">An owner's share of a batch relative to others (positive; default 1 for all).</param>
+    public ContinuousBatchingDenoiser(IVelocityField field, int maxBatch = 256, TimeSpan? maxWait = null, bool wholeRequests = false,
+        string model = "", Func<string, double>? ownerWeight = null)
     {
         this.field = field;
+        this.model = model;
+        this.ownerWeight = ownerWeight ?? (_ => 1.0);
         this.maxBatch = maxBatch > 0 ? maxBatch : throw new ArgumentOutOfRangeException(nameof(maxBatch));
         this.wholeRequests = wholeRequests;
         this.maxWait = maxWait ?? TimeSpan.Zero;
         worker = new Thread(Loop) { IsBackground = true, Name = "denoiser-compute" };
-        worker.Start();
+        // The compute thread serves everyone: it must not inherit the creator's trace or other ambient state.
+        using (ExecutionContext.SuppressFlow()) worker.Start();
     }
 
     public BatchingStats Stats => new(Interlocked.Read(ref calls), Interlocked.Read(ref steps), maxBatch, TimeSpan.FromTicks(Interlocked.Read(ref computeTicks)));
@@ -85,11 +97,22 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
                 if (signal.Wait(maxWait, CancellationToken.None)) signal.Release();
                 lock (gate) batch = Compose();
             }
+            List<(string Owner, ActivityContext Caller)> carried;
+            lock (gate) carried = Carried(batch);
+            var nfeBefore = batch.Select(t => t.Nfe).ToArray();
             var clock = Stopwatch.StartNew();
             Exception? failure = null;
-            try { new TrajectorySampler(field, maxBatch).Step(batch); }
-            catch (Exception e) { failure = e; }
+            using (var span = StartBatchSpan(batch.Count, carried))
+            {
+                try { new TrajectorySampler(field, maxBatch).Step(batch); }
+                catch (Exception e)
+                {
+                    failure = e;
+                    span?.SetStatus(ActivityStatusCode.Error, e.Message);
+                }
+            }
             Interlocked.Add(ref computeTicks, clock.Elapsed.Ticks);
+            Record(batch, nfeBefore);
             Interlocked.Increment(ref calls);
             Interlocked.Add(ref steps, batch.Count);
             lock (gate) Settle(failure, batch);
@@ -98,7 +121,63 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
             foreach (var job in jobs) job.Completion.TrySetCanceled();
     }
 
-    /// <summary>Picks up to maxBatch trajectory steps: owners in turn, each owner's requests in turn.</summary>
+    /// <summary>The owners and callers of the jobs in a batch, recording each job's queue wait at its first call.</summary>
+    private List<(string Owner, ActivityContext Caller)> Carried(List<Trajectory> batch)
+    {
+        var carried = new List<(string, ActivityContext)>();
+        var now = Stopwatch.GetTimestamp();
+        foreach (var job in jobs)
+        {
+            if (!job.Trajectories.Any(batch.Contains)) continue;
+            carried.Add((job.Owner, job.Caller));
+            if (job.Waited) continue;
+            job.Waited = true;
+            SearchTelemetry.QueueWait.Record(Stopwatch.GetElapsedTime(job.EnqueuedAt, now).TotalSeconds,
+                new KeyValuePair<string, object?>("model", model));
+        }
+        return carried;
+    }
+
+    private Activity? StartBatchSpan(int size, List<(string Owner, ActivityContext Caller)> carried)
+    {
+        if (!SearchTelemetry.Source.HasListeners()) return null;
+        var links = carried.Where(c => c.Caller != default).Select(c => c.Caller).Distinct().Select(c => new ActivityLink(c)).ToArray();
+        // A batch serves many jobs: it is a root of its own, linked to every job it carries.
+        var span = SearchTelemetry.Source.StartActivity(ActivityKind.Internal, parentContext: default, tags: null, links: links, name: "denoiser.batch");
+        span?.SetTag("genplat.model", model);
+        span?.SetTag("genplat.batch.size", size);
+        span?.SetTag("genplat.batch.jobs", carried.Count);
+        return span;
+    }
+
+    private void Record(List<Trajectory> batch, int[] nfeBefore)
+    {
+        var modelTag = new KeyValuePair<string, object?>("model", model);
+        SearchTelemetry.BatchSize.Record(batch.Count, modelTag);
+        SearchTelemetry.BatchFill.Record(batch.Count / (double)maxBatch, modelTag);
+        if (!SearchTelemetry.Nfe.Enabled) return;
+        Dictionary<string, long> byOwner;
+        lock (gate)
+        {
+            byOwner = new Dictionary<string, long>(StringComparer.Ordinal);
+            var ownerOf = new Dictionary<Trajectory, string>();
+            foreach (var job in jobs)
+                foreach (var t in job.Trajectories) ownerOf[t] = job.Owner;
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var owner = ownerOf.GetValueOrDefault(batch[i], "");
+                byOwner[owner] = byOwner.GetValueOrDefault(owner) + batch[i].Nfe - nfeBefore[i];
+            }
+        }
+        foreach (var (owner, nfe) in byOwner)
+            SearchTelemetry.Nfe.Add(nfe, new KeyValuePair<string, object?>("tenant", owner), modelTag);
+    }
+
+    /// <summary>
+    /// Picks up to maxBatch trajectory steps, weighted-fair between owners: the next step always goes
+    /// to the owner with pending work whose share so far, over its weight, is smallest; each owner's
+    /// requests take its steps in turn.
+    /// </summary>
     private List<Trajectory> Compose()
     {
         foreach (var job in jobs.Where(j => j.Token.IsCancellationRequested).ToList())
@@ -125,27 +204,37 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
             foreach (var job in running) batch.AddRange(job.Trajectories.Where(t => !t.IsDone));
             return batch;
         }
-        var queues = jobs.GroupBy(j => j.Owner).Select(g => new Queue<Job>(g)).ToList();
-        // Round-robin over owners, then over each owner's requests, one trajectory at a time.
-        bool added = true;
-        while (batch.Count < maxBatch && added)
+        var owners = jobs.GroupBy(j => j.Owner)
+            .Select(g => new OwnerShare(new Queue<Job>(g), Math.Max(1e-6, ownerWeight(g.Key)))).ToList();
+        while (batch.Count < maxBatch && owners.Count > 0)
         {
-            added = false;
-            foreach (var q in queues)
+            // Stride scheduling: lowest (taken + 1) / weight first; ties keep arrival order.
+            var owner = owners[0];
+            for (int i = 1; i < owners.Count; i++)
+                if ((owners[i].Taken + 1) / owners[i].Weight < (owner.Taken + 1) / owner.Weight) owner = owners[i];
+            Trajectory? next = null;
+            for (int tries = owner.Queue.Count; tries > 0 && next is null; tries--)
             {
-                for (int tries = q.Count; tries > 0 && batch.Count < maxBatch; tries--)
-                {
-                    var job = q.Dequeue();
-                    q.Enqueue(job);
-                    var next = NextPending(job, batch);
-                    if (next is null) continue;
-                    batch.Add(next);
-                    added = true;
-                    break;
-                }
+                var job = owner.Queue.Dequeue();
+                owner.Queue.Enqueue(job);
+                next = NextPending(job, batch);
             }
+            if (next is null)
+            {
+                owners.Remove(owner); // nothing left to run for this owner in this call
+                continue;
+            }
+            batch.Add(next);
+            owner.Taken++;
         }
         return batch;
+    }
+
+    private sealed class OwnerShare(Queue<Job> queue, double weight)
+    {
+        public Queue<Job> Queue { get; } = queue;
+        public double Weight { get; } = weight;
+        public int Taken;
     }
 
     private static Trajectory? NextPending(Job job, List<Trajectory> already)

@@ -1,5 +1,6 @@
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Verifiers.Onnx;
 using GenerationPlatform.Verifiers.ResNet;
 
 namespace GenerationPlatform.Verifiers;
@@ -9,7 +10,8 @@ public sealed class UnknownVerifierException(string message) : Exception(message
 
 /// <summary>
 /// Builds verifiers from their names: `classifier`, `class-gaussian`, `resnet-probe`,
-/// `self-consistency`, and `ensemble(a, b, ...)` of those. Models are loaded once, on first use, and
+/// `self-consistency`, `onnx:NAME` (an operator's ONNX model, registered by name), and
+/// `ensemble(a, b, ...)` of those. Models are loaded once, on first use, and
 /// shared by the verifiers built here (one ResNet-18 session serves both ResNet verifiers).
 /// </summary>
 public sealed class VerifierCatalog : IDisposable
@@ -19,11 +21,15 @@ public sealed class VerifierCatalog : IDisposable
     private readonly Lazy<ResNet18Features> resnet;
     private readonly Lazy<ResNetProbeHead> probeHead;
     private readonly Dictionary<string, IImageVerifier> built = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OnnxVerifierSpec> onnx;
 
     /// <param name="probeHeadPath">The `resnet-probe` head (default Weights/resnet-probe-head.safetensors next to the application).</param>
     /// <param name="resnetOptions">Where the ResNet-18 ONNX files are and how to run them (default: DnnImageModels/ next to the application).</param>
-    public VerifierCatalog(string? classifierPath = null, string? statisticsPath = null, string? probeHeadPath = null, ResNet18Options? resnetOptions = null)
+    /// <param name="onnxVerifiers">`onnx:NAME` contracts by NAME (case-insensitive); each model is loaded and checked on first use.</param>
+    public VerifierCatalog(string? classifierPath = null, string? statisticsPath = null, string? probeHeadPath = null, ResNet18Options? resnetOptions = null,
+        IReadOnlyDictionary<string, OnnxVerifierSpec>? onnxVerifiers = null)
     {
+        onnx = new(onnxVerifiers ?? new Dictionary<string, OnnxVerifierSpec>(), StringComparer.OrdinalIgnoreCase);
         classifier = new(() => ClassifierFiles.Load(classifierPath));
         statistics = new(() => FeatureStatistics.Load(statisticsPath ?? ClassifierFiles.DefaultStatisticsPath));
         resnet = new(() => new ResNet18Features(resnetOptions));
@@ -31,6 +37,11 @@ public sealed class VerifierCatalog : IDisposable
     }
 
     public static IReadOnlyList<string> BaseNames { get; } = ["classifier", "class-gaussian", "resnet-probe", "self-consistency"];
+
+    public const string OnnxPrefix = "onnx:";
+
+    /// <summary>The registered `onnx:NAME` verifiers' names, as registered.</summary>
+    public IReadOnlyList<string> OnnxNames => onnx.Keys.Order(StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>Parses and builds a verifier; throws <see cref="UnknownVerifierException"/> for unknown names.</summary>
     public IImageVerifier Get(string spec)
@@ -45,13 +56,23 @@ public sealed class VerifierCatalog : IDisposable
                 "class-gaussian" => new ClassGaussianVerifier(classifier.Value, statistics.Value),
                 "resnet-probe" => ProbeVerifier(),
                 "self-consistency" => new SelfConsistencyVerifier(resnet.Value),
+                _ when name.StartsWith(OnnxPrefix, StringComparison.Ordinal) => OnnxVerifier(name[OnnxPrefix.Length..], spec),
                 _ when name.StartsWith("ensemble(", StringComparison.Ordinal) && name.EndsWith(')') =>
                     new EnsembleVerifier(SplitMembers(name["ensemble(".Length..^1]).Select(Get).ToArray()),
-                _ => throw new UnknownVerifierException($"unknown verifier '{spec}'; known: {string.Join(", ", BaseNames)}, ensemble(a, b, ...)"),
+                _ => throw new UnknownVerifierException($"unknown verifier '{spec}'; known: {string.Join(", ", BaseNames.Concat(OnnxNames.Select(n => OnnxPrefix + n)))}, ensemble(a, b, ...)"),
             };
             built[name] = verifier;
             return verifier;
         }
+    }
+
+    private OnnxVerifier OnnxVerifier(string name, string spec)
+    {
+        if (!onnx.TryGetValue(name, out var contract))
+            throw new UnknownVerifierException(onnx.Count == 0
+                ? $"unknown verifier '{spec}': no ONNX verifiers are registered (configuration GenerationPlatform:Verifiers:Onnx:{{NAME}}, or genplat --onnx-verifier NAME=spec.json)"
+                : $"unknown verifier '{spec}': registered ONNX verifiers: {string.Join(", ", OnnxNames.Select(n => OnnxPrefix + n))}");
+        return new OnnxVerifier(name, contract); // lower case, like every name the catalog builds (ensembles name their members)
     }
 
     private ResNetProbeVerifier ProbeVerifier()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenerationPlatform.Diffusion.Imaging;
+using GenerationPlatform.Verifiers.Tests;
 
 namespace GenerationPlatform.Cli.Tests;
 
@@ -22,6 +23,9 @@ public sealed class SearchCommandTests : IDisposable
         { ["search", "--class", "Sneaker", "--algorithm", "pruned", "--prune-at", "0.6,0.3", "--out", "X"], "--prune-at" },
         { ["search", "--class", "Sneaker", "--algorithm", "zero-order", "--on-reject", "sulk", "--out", "X"], "--on-reject" },
         { ["search", "--class", "Shoe", "--out", "X"], "--class" },
+        { ["search", "--class", "Sneaker", "--onnx-verifier", "aesthetic", "--out", "X"], "--onnx-verifier" },
+        { ["search", "--class", "Sneaker", "--onnx-verifier", "aesthetic=missing.json", "--out", "X"], "--onnx-verifier" },
+        { ["search", "--class", "Sneaker", "--verifier", "onnx:aesthetic", "--out", "X"], "--verifier" },
     };
 
     [Theory]
@@ -33,6 +37,30 @@ public sealed class SearchCommandTests : IDisposable
         var line = Assert.Single(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(option, line);
         Assert.False(File.Exists(Path.Combine(dir, "out", "result.json")));
+    }
+
+    [Fact]
+    public void SearchesWithARegisteredOnnxVerifierInAnEnsemble()
+    {
+        // A linear scorer that prefers bright images: logit of every class = 0.01 * sum of pixels.
+        File.WriteAllBytes(Path.Combine(dir, "bright.onnx"), TestOnnxModels.Linear(Enumerable.Repeat(0.01f, 28 * 28 * 10).ToArray(), new float[10]));
+        var spec = Path.Combine(dir, "bright.json");
+        File.WriteAllText(spec, """{ "Path": "bright.onnx", "Input": "image", "Output": "logits", "Score": "logit-of-class" }""");
+        var outDir = Path.Combine(dir, "onnx");
+        var r = GenplatProcess.Run("search", "--class", "Bag", "--verifier", "ensemble(classifier,onnx:bright)", "--report-verifier", "onnx:bright",
+            "--onnx-verifier", $"bright={spec}", "--budget-nfe", "28", "--steps", "4", "--top-k", "2", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "result.json")));
+        var top = json.RootElement.GetProperty("top");
+        var scores = top[0].GetProperty("scores");
+        Assert.True(scores.TryGetProperty("ensemble(classifier,onnx:bright)", out _), scores.ToString());
+        var image = top[0].GetProperty("scores").GetProperty("onnx:bright").GetDouble();
+        Assert.NotEqual(0, image);
+
+        File.WriteAllText(spec, """{ "Path": "bright.onnx", "Input": "pixels", "Output": "logits", "Score": "logit-of-class" }""");
+        var bad = GenplatProcess.Run("search", "--class", "Bag", "--verifier", "onnx:bright", "--onnx-verifier", $"bright={spec}", "--out", outDir);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--onnx-verifier: onnx:bright: Input: expected an input named 'pixels'", bad.StdErr);
     }
 
     [Fact]

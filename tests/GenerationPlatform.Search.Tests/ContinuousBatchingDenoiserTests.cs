@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using GenerationPlatform.Diffusion.Sampling;
 
 namespace GenerationPlatform.Search.Tests;
@@ -99,5 +101,96 @@ public sealed class ContinuousBatchingDenoiserTests
         // 4 + 4 cannot share a batch of 6: two rounds of 11 calls each.
         Assert.Equal(22, denoiser.Stats.ModelCalls);
         await Assert.ThrowsAsync<ArgumentException>(() => denoiser.DenoiseAsync(Enumerable.Range(0, 7).Select(i => Spec((uint)i)).ToArray(), CancellationToken.None));
+    }
+
+    /// <summary>Counts, for every model call, the rows of each class.</summary>
+    private sealed class LabelCountingField : IVelocityField
+    {
+        private readonly GaussianField inner = new();
+        public List<int[]> RowsByLabel { get; } = [];
+        public long ModelEvaluations => inner.ModelEvaluations;
+        public long Calls => inner.Calls;
+
+        public TorchSharp.torch.Tensor Evaluate(TorchSharp.torch.Tensor x, IReadOnlyList<VelocityQuery> rows)
+        {
+            var counts = new int[10];
+            foreach (var r in rows) counts[r.Label]++;
+            lock (RowsByLabel) RowsByLabel.Add(counts);
+            return inner.Evaluate(x, rows);
+        }
+    }
+
+    [Fact]
+    public async Task OwnersShareFullBatchesInProportionToTheirWeights()
+    {
+        var field = new LabelCountingField();
+        var weights = new Dictionary<string, double> { ["gold"] = 3, ["standard"] = 1 };
+        using var denoiser = new ContinuousBatchingDenoiser(field, maxBatch: 8, ownerWeight: o => weights[o]);
+        var gold = denoiser.DenoiseAsync(Enumerable.Range(0, 64).Select(i => Spec((uint)i, steps: 4) with { Label = 1 }).ToArray(), "gold", CancellationToken.None);
+        var standard = denoiser.DenoiseAsync(Enumerable.Range(100, 64).Select(i => Spec((uint)i, steps: 4) with { Label = 2 }).ToArray(), "standard", CancellationToken.None);
+        await Task.WhenAll(gold, standard);
+        List<int[]> calls;
+        lock (field.RowsByLabel) calls = [.. field.RowsByLabel];
+        // While both have more work than a batch holds, every full call splits 6 : 2.
+        var contested = calls.Where(c => c[1] + c[2] == 8 && c[1] > 0 && c[2] > 0).ToList();
+        Assert.True(contested.Count > 10, $"{contested.Count} contested calls");
+        Assert.All(contested.Take(10), c => Assert.Equal((6, 2), (c[1], c[2])));
+    }
+
+    [Fact]
+    public async Task BatchesReportNfeByOwnerAndLinkToTheirCallers()
+    {
+        var nfeByOwner = new Dictionary<string, long>();
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, l) => { if (instrument == SearchTelemetry.Nfe) l.EnableMeasurementEvents(instrument); };
+        meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string owner = "", model = "";
+            foreach (var t in tags)
+            {
+                if (t.Key == "tenant") owner = (string)t.Value!;
+                if (t.Key == "model") model = (string)t.Value!;
+            }
+            if (model != "counted") return; // other tests' denoisers run concurrently
+            lock (nfeByOwner) nfeByOwner[owner] = nfeByOwner.GetValueOrDefault(owner) + value;
+        });
+        meters.Start();
+        var batches = new List<Activity>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == SearchTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { if (a.OperationName == "denoiser.batch" && (string?)a.GetTagItem("genplat.model") == "counted") lock (batches) batches.Add(a); },
+        };
+        ActivitySource.AddActivityListener(activities);
+        using var caller = new ActivitySource("test.caller");
+        using var callerListener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "test.caller",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(callerListener);
+
+        using var denoiser = new ContinuousBatchingDenoiser(new GaussianField(), maxBatch: 16, model: "counted");
+        var a = Enumerable.Range(0, 5).Select(i => Spec((uint)i, steps: 4)).ToArray();
+        var b = Enumerable.Range(10, 3).Select(i => Spec((uint)i, steps: 6, kind: SamplerKind.Euler)).ToArray();
+        ActivityTraceId traceA;
+        Task<DenoiseOutcome[]> runA;
+        using (var job = caller.StartActivity("job-a"))
+        {
+            traceA = job!.TraceId;
+            runA = denoiser.DenoiseAsync(a, "alpha", CancellationToken.None);
+        }
+        await Task.WhenAll(runA, denoiser.DenoiseAsync(b, "beta", CancellationToken.None));
+        meters.RecordObservableInstruments();
+
+        Assert.Equal(a.Sum(s => (long)s.Nfe), nfeByOwner["alpha"]);
+        Assert.Equal(b.Sum(s => (long)s.Nfe), nfeByOwner["beta"]);
+        lock (batches)
+        {
+            Assert.Equal(denoiser.Stats.ModelCalls, batches.Count);
+            Assert.All(batches, span => Assert.Equal(default, span.ParentSpanId)); // a root of its own
+            Assert.Contains(batches, span => span.Links.Any(l => l.Context.TraceId == traceA));
+        }
     }
 }

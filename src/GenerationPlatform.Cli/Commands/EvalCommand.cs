@@ -7,6 +7,7 @@ using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Evaluation;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Classifier;
+using GenerationPlatform.Verifiers.ResNet;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -22,9 +23,13 @@ internal static class EvalCommand
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
         var outDir = new Option<string>("--out") { Description = "folder for scaling.csv (merged with earlier runs), scaling.md and the plots", DefaultValueFactory = _ => "docs/results" };
         var data = new Option<string?>("--data") { Description = $"Fashion-MNIST folder (default {FashionMnist.DefaultDirectory})" };
+        var fdResNet = new Option<bool>("--fd-resnet") { Description = "also compute FD with ResNet-18 features (about 50 images/s on a CPU; the test set's reference statistics are computed once and cached)" };
+        var fdImages = new Option<int>("--fd-resnet-images") { Description = "test images in the ResNet-18 reference statistics (the first N)", DefaultValueFactory = _ => 10_000 };
+        var fdCache = new Option<string>("--fd-resnet-cache") { Description = "folder for cached reference statistics", DefaultValueFactory = _ => DefaultReferenceCache };
+        var onnx = OnnxVerifierOption.Create();
         var cmd = new Command("eval", "Scaling evaluation: quality against total NFE for search algorithms, verifiers and the steps baseline")
         {
-            series, budgets, perClass, steps, cfg, seed, outDir, data,
+            series, budgets, perClass, steps, cfg, seed, outDir, data, fdResNet, fdImages, fdCache, onnx,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -37,23 +42,28 @@ internal static class EvalCommand
                 .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= 1024 ? v : throw new CliArgumentException($"--budgets: '{x}' is not a count of extra candidates (0-1024)")).ToArray();
             var settings = new ScalingSettings(CliParsing.Positive(p.GetValue(perClass), "--per-class"), extras, CliParsing.Positive(p.GetValue(steps), "--steps"),
                 SamplerKind.Heun, (float)CliParsing.InRange(p.GetValue(cfg), "--cfg", 0, 20), p.GetValue(seed));
+            int fdCount = p.GetValue(fdImages) is var n and >= 2 and <= 10_000 ? n : throw new CliArgumentException($"--fd-resnet-images must be between 2 and 10000 (got {p.GetValue(fdImages)})");
+            var onnxVerifiers = OnnxVerifierOption.Parse(p.GetValue(onnx));
             var dir = p.GetValue(outDir)!;
             var csv = Path.Combine(dir, "scaling.csv");
             CliParsing.EnsureWritable(csv, "--out");
 
             using var net = VelocityModelFile.Load();
             using var classifier = ClassifierFiles.Load();
-            using var catalog = new VerifierCatalog();
+            using var catalog = new VerifierCatalog(onnxVerifiers: onnxVerifiers);
             foreach (var c in curves.Where(c => c.Verifier is not null))
             {
                 try { catalog.Get(c.Verifier!); }
                 catch (UnknownVerifierException e) { throw new CliArgumentException($"--series: {e.Message}"); }
+                catch (Verifiers.Onnx.OnnxContractException e) { throw new CliArgumentException($"{OnnxVerifierOption.Name}: {e.Message}"); }
                 if (c.Algorithm != "steps" && !Search.AlgorithmCatalog.Names.Contains(c.Algorithm))
                     throw new CliArgumentException($"--series: unknown algorithm '{c.Algorithm}'; known: steps, {string.Join(", ", Search.AlgorithmCatalog.Names)}");
             }
             using var test = new DatasetTensors(FashionMnist.Load(train: false, p.GetValue(data)));
             using var testFeatures = ClassifierTrainer.Features(classifier, test.Images);
-            var eval = new ScalingEvaluation(new GuidedVelocityField(net), classifier, catalog, testFeatures);
+            using var resnet = p.GetValue(fdResNet) ? new ResNet18Features() : null;
+            using var reference = resnet is null ? null : ResNetReference(resnet, test, fdCount, p.GetValue(fdCache)!, ct);
+            var eval = new ScalingEvaluation(new GuidedVelocityField(net), classifier, catalog, testFeatures, reference);
             var points = new List<ScalingPoint>();
             foreach (var curve in curves)
                 foreach (var extra in extras)
@@ -62,7 +72,7 @@ internal static class EvalCommand
                     var point = await eval.RunAsync(curve, extra, settings, (done, all) => bar.Report(done, all, "images"), ct);
                     points.Add(point);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{point.Series} +{extra}: NFE {point.MeanTotalNfe:F0}, FID {point.Fid:F2}, IS {point.InceptionScore:F3}, precision {point.Precision:F3}, recall {point.Recall:F3}, accuracy {point.ConditionalAccuracy:P1}, verifier {point.MeanVerifierScore:F3}, {point.WallSeconds:F0} s"));
+                        $"{point.Series} +{extra}: NFE {point.MeanTotalNfe:F0}, FID {point.Fid:F2}{(double.IsNaN(point.FdResNet) ? "" : $", FD ResNet-18 {point.FdResNet:F2}")}, IS {point.InceptionScore:F3}, precision {point.Precision:F3}, recall {point.Recall:F3}, accuracy {point.ConditionalAccuracy:P1}, verifier {point.MeanVerifierScore:F3}, {point.WallSeconds:F0} s"));
                     // Saved after every point, so a long run that stops keeps what it measured.
                     var merged = ScalingReport.Merge(ScalingReport.Read(csv), [point]);
                     ScalingReport.Write(csv, merged);
@@ -74,6 +84,23 @@ internal static class EvalCommand
             return 0;
         });
         return cmd;
+    }
+
+    public static string DefaultReferenceCache =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "genplat", "fd-reference");
+
+    /// <summary>The test set's ResNet-18 feature moments: read from the cache, or computed (minutes) and cached.</summary>
+    private static FrechetReference ResNetReference(ResNet18Features resnet, DatasetTensors test, int count, string cache, CancellationToken ct)
+    {
+        if (count > test.Count) throw new CliArgumentException($"--fd-resnet-images: the test set has only {test.Count} images (got {count})");
+        const int pixels = 28 * 28;
+        var flat = test.Images.data<float>().ToArray();
+        var images = Enumerable.Range(0, count).Select(i => flat.AsSpan(i * pixels, pixels).ToArray()).ToArray();
+        var bar = new ConsoleProgress("ResNet-18 reference statistics");
+        var reference = FrechetReference.ForResNet18(resnet, Path.Combine(ResNet18Features.DefaultModelDirectory, ResNet18Features.ModelFile), images, cache,
+            (done, all) => bar.Report(done, all, "test images"), ct);
+        Console.Error.WriteLine(reference.LoadedFromCache ? $"ResNet-18 reference statistics read from {reference.CacheFile}" : $"ResNet-18 reference statistics cached in {reference.CacheFile}");
+        return reference;
     }
 
     /// <summary>Splits on commas outside parentheses, so `random:ensemble(a,b)` stays one series.</summary>

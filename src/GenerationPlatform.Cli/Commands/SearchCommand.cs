@@ -25,7 +25,8 @@ internal static class SearchCommand
     {
         var cls = new Option<string>("--class") { Description = "class name or index 0-9", Required = true };
         var algorithm = new Option<string>("--algorithm") { Description = string.Join("|", AlgorithmNames), DefaultValueFactory = _ => "random" };
-        var verifier = new Option<string>("--verifier") { Description = "classifier, class-gaussian or ensemble(a,b,...)", DefaultValueFactory = _ => "classifier" };
+        var verifier = new Option<string>("--verifier") { Description = "classifier, class-gaussian, resnet-probe, self-consistency, onnx:NAME or ensemble(a,b,...)", DefaultValueFactory = _ => "classifier" };
+        var onnx = OnnxVerifierOption.Create();
         var also = new Option<string[]>("--report-verifier") { Description = "further verifiers whose scores are reported, not optimized", AllowMultipleArgumentsPerToken = true };
         var budget = new Option<long>("--budget-nfe") { Description = $"hard cap on denoiser NFE, search and final together (1-{MaxBudget})", DefaultValueFactory = _ => 2000 };
         var topK = new Option<int>("--top-k") { Description = "images to return", DefaultValueFactory = _ => 4 };
@@ -57,7 +58,7 @@ internal static class SearchCommand
         var candidates = new Option<int?>("--candidates") { Description = "pruned: N (default: the most the budget allows)" };
         var cmd = new Command("search", "Search over noises or paths for images a verifier prefers, within an NFE budget")
         {
-            cls, algorithm, verifier, also, budget, topK, seed, steps, sampler, cfg, outDir, model,
+            cls, algorithm, verifier, onnx, also, budget, topK, seed, steps, sampler, cfg, outDir, model,
             previewSteps, neighbours, cosine, onReject, paths, renoisings, tStart, forwardDt, backwardDt, backwardSteps,
             particles, lambda, potential, resampleEvery, ess, eta, pruneAt, keep, candidates,
         };
@@ -102,13 +103,14 @@ internal static class SearchCommand
                 throw new CliArgumentException($"--{Kebab(e.ParamName ?? "option")}: {e.Message.Split(" (Parameter")[0]}");
             }
 
-            using var catalog = new VerifierCatalog();
+            using var catalog = new VerifierCatalog(onnxVerifiers: OnnxVerifierOption.Parse(p.GetValue(onnx)));
             Search.VerifierPanel panel;
             try
             {
                 panel = new Search.VerifierPanel(catalog.Get(p.GetValue(verifier)!), (p.GetValue(also) ?? []).Select(catalog.Get).ToArray());
             }
             catch (UnknownVerifierException e) { throw new CliArgumentException($"--verifier: {e.Message}"); }
+            catch (Verifiers.Onnx.OnnxContractException e) { throw new CliArgumentException($"{OnnxVerifierOption.Name}: {e.Message}"); }
             using var net = VelocityModelFile.Load(p.GetValue(model));
             var request = new SearchRequest(label, (float)w, p.GetValue(seed), b, k, kind, s);
             var bar = new ConsoleProgress($"search {search.Name}");

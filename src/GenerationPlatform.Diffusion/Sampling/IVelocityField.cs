@@ -26,9 +26,11 @@ public interface IVelocityField
 /// Classifier-free guidance around the velocity network: v = v_u + w (v_c - v_u). Rows with w = 1
 /// (or the null label) skip the unconditional branch, so guidance costs only where it is used.
 /// </summary>
+/// <remarks>The network may live on an accelerator: inputs move to its device and velocities come back on the CPU.</remarks>
 public sealed class GuidedVelocityField(VelocityUNet model) : IVelocityField
 {
     private long modelEvaluations, calls;
+    private readonly Device device = model.parameters().First().device;
 
     public long ModelEvaluations => Interlocked.Read(ref modelEvaluations);
     public long Calls => Interlocked.Read(ref calls);
@@ -51,17 +53,19 @@ public sealed class GuidedVelocityField(VelocityUNet model) : IVelocityField
         var labels = new long[n + guided.Count];
         for (int i = 0; i < n; i++) { times[i] = rows[i].T; labels[i] = rows[i].Label; }
         for (int j = 0; j < guided.Count; j++) { times[n + j] = rows[guided[j]].T; labels[n + j] = nullLabel; }
-        var input = guided.Count == 0 ? x : cat([x, x.index_select(0, tensor(guided.Select(i => (long)i).ToArray()))], 0);
-        var v = model.forward(input, tensor(times), tensor(labels));
+        bool onCpu = device.type == TorchSharp.DeviceType.CPU;
+        var xs = onCpu ? x : x.to(device);
+        var input = guided.Count == 0 ? xs : cat([xs, xs.index_select(0, tensor(guided.Select(i => (long)i).ToArray(), device: device))], 0);
+        var v = model.forward(input, tensor(times, device: device), tensor(labels, device: device));
         Interlocked.Add(ref modelEvaluations, n + guided.Count);
         Interlocked.Increment(ref calls);
-        if (guided.Count == 0) return v.MoveToOuterDisposeScope();
+        if (guided.Count == 0) return (onCpu ? v : v.cpu()).MoveToOuterDisposeScope();
         var conditional = v.narrow(0, 0, n).clone();
         var unconditional = v.narrow(0, n, guided.Count);
-        var idx = tensor(guided.Select(i => (long)i).ToArray());
-        var w = tensor(guided.Select(i => rows[i].Guidance).ToArray()).view(-1, 1, 1, 1);
+        var idx = tensor(guided.Select(i => (long)i).ToArray(), device: device);
+        var w = tensor(guided.Select(i => rows[i].Guidance).ToArray(), device: device).view(-1, 1, 1, 1);
         var vc = conditional.index_select(0, idx);
         conditional.index_copy_(0, idx, unconditional + w * (vc - unconditional));
-        return conditional.MoveToOuterDisposeScope();
+        return (onCpu ? conditional : conditional.cpu()).MoveToOuterDisposeScope();
     }
 }

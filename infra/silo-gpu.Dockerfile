@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# GPU silo image: `docker build -f infra/silo-gpu.Dockerfile .` from the repository root.
+# The one build switch GenPlatAccelerator=cuda swaps in TorchSharp's CUDA runtime and
+# Microsoft.ML.OnnxRuntime.Gpu (Directory.Build.props / the project files).
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+WORKDIR /src
+COPY Directory.Build.props Directory.Build.targets Directory.Packages.props GenerationPlatform.sln ./
+COPY src/ src/
+RUN dotnet restore src/GenerationPlatform.Cli/GenerationPlatform.Cli.csproj -p:GenPlatAccelerator=cuda
+RUN dotnet publish src/GenerationPlatform.Cli/GenerationPlatform.Cli.csproj -c Release --no-restore \
+      -p:GenPlatAccelerator=cuda -o /app
+
+# The .NET runtime, taken from Microsoft's image, on NVIDIA's CUDA 12 + cuDNN 9 runtime (Ubuntu 24.04,
+# whose libstdc++ has GLIBCXX_3.4.32). The NVIDIA container toolkit provides the driver at run time.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS dotnet
+FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04 AS runtime
+COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
+RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl libicu74 libgomp1 \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 1654 app && useradd --uid 1654 --gid app --no-create-home app \
+ && mkdir -p /var/lib/genplat/results && chown -R app:app /var/lib/genplat
+WORKDIR /app
+COPY --from=build /app ./
+USER app
+ENV GenerationPlatform__Host__Mode=cluster \
+    GenerationPlatform__Host__ListenAddress=0.0.0.0 \
+    GenerationPlatform__Host__GrpcPort=5080 \
+    GenerationPlatform__Host__HttpPort=5081 \
+    GenerationPlatform__Cluster__SiloPort=11111 \
+    GenerationPlatform__Cluster__GatewayPort=30000 \
+    GenerationPlatform__Silo__Accelerator=cuda \
+    GenerationPlatform__Results__Path=/var/lib/genplat/results \
+    NVIDIA_VISIBLE_DEVICES=all \
+    NVIDIA_DRIVER_CAPABILITIES=compute,utility \
+    DOTNET_gcServer=1
+EXPOSE 5080 5081 11111 30000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=90s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${GenerationPlatform__Host__HttpPort}/healthz/live" || exit 1
+ENTRYPOINT ["dotnet", "/app/genplat.dll", "serve"]

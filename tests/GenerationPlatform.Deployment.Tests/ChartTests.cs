@@ -1,0 +1,140 @@
+using YamlDotNet.RepresentationModel;
+
+namespace GenerationPlatform.Deployment.Tests;
+
+/// <summary>The Helm chart, rendered with the template engine helm uses, checked against what the silo host serves.</summary>
+public sealed class ChartTests
+{
+    internal const string Storage = "secret: { storageConnectionString: \"UseDevelopmentStorage=true\", tenantKeySha256: { alpha: [\"c663f32581668ec9a37bc1fd78bbeb9b03d19c9fe1765b0fb6c1f8bfd221b443\"] } }";
+
+    internal const string Everything = """
+        tenants: { quotas: { alpha: { MaxConcurrentJobs: 16, Weight: 2 } } }
+        telemetry: { otlpEndpoint: "http://otel-collector:4317", serviceMonitor: { enabled: true } }
+        autoscaling: { enabled: true }
+        orleansDashboard: { enabled: true }
+        """;
+
+    private static readonly Lazy<List<YamlMappingNode>> Default = new(() => Repository.Documents(Repository.RenderChart(Storage)));
+    private static readonly Lazy<List<YamlMappingNode>> Full = new(() => Repository.Documents(Repository.RenderChart(Storage, Everything)));
+
+    internal static List<YamlMappingNode> Rendered(bool everything) => everything ? Full.Value : Default.Value;
+
+    private static IEnumerable<YamlMappingNode> OfKind(List<YamlMappingNode> docs, string kind) => docs.Where(d => d.Scalar("kind") == kind);
+
+    private static YamlMappingNode Single(List<YamlMappingNode> docs, string kind, string nameSuffix) =>
+        Assert.Single(docs, d => d.Scalar("kind") == kind && d.Scalar("metadata", "name")!.EndsWith(nameSuffix, StringComparison.Ordinal));
+
+    internal static Dictionary<string, string> Config(List<YamlMappingNode> docs) =>
+        Single(docs, "ConfigMap", "-config").Entries("data").ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value!);
+
+    [Fact]
+    public void DefaultValuesRenderTheCoreObjects()
+    {
+        var docs = Rendered(false);
+        var kinds = docs.Select(d => $"{d.Scalar("kind")}/{d.Scalar("metadata", "name")}").ToList();
+        foreach (var expected in new[] { "Deployment/genplat-generation-platform-cpu", "Deployment/genplat-generation-platform-gpu", "Service/genplat-generation-platform",
+                     "PodDisruptionBudget/genplat-generation-platform", "Secret/genplat-generation-platform-secrets", "ConfigMap/genplat-generation-platform-config" })
+            Assert.Contains(expected, kinds);
+        Assert.DoesNotContain(docs, d => d.Scalar("kind") is "ServiceMonitor" or "HorizontalPodAutoscaler");
+        var full = Rendered(true);
+        Assert.Single(OfKind(full, "ServiceMonitor"));
+        Assert.Single(OfKind(full, "HorizontalPodAutoscaler"));
+        // With autoscaling the HPA owns the CPU pool's replica count.
+        Assert.Null(Single(full, "Deployment", "-cpu").At("spec", "replicas"));
+    }
+
+    [Fact]
+    public void AMissingStorageConnectionIsARenderError()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart());
+        Assert.Contains("secret.storageConnectionString is required", e.Message);
+        var docs = Repository.Documents(Repository.RenderChart("secret: { existingSecret: ops-genplat }"));
+        Assert.DoesNotContain(docs, d => d.Scalar("kind") == "Secret");
+        foreach (var deployment in OfKind(docs, "Deployment"))
+            Assert.Contains(Container(deployment).Items("envFrom"), f => f.Scalar("secretRef", "name") == "ops-genplat");
+    }
+
+    private static YamlNode Container(YamlMappingNode deployment) => Assert.Single(deployment.Items("spec", "template", "spec", "containers"));
+
+    private static Dictionary<string, int> Ports(YamlNode container) =>
+        container.Items("ports").ToDictionary(p => p.Scalar("name")!, p => int.Parse(p.Scalar("containerPort")!));
+
+    [Theory]
+    [InlineData("-cpu")]
+    [InlineData("-gpu")]
+    public void SilosListenWhereTheHostIsConfiguredToAndAreProbedOnItsHealthEndpoints(string pool)
+    {
+        var docs = Rendered(true);
+        var config = Config(docs);
+        var deployment = Single(docs, "Deployment", pool);
+        var container = Container(deployment);
+        var ports = Ports(container);
+        Assert.Equal(int.Parse(config["GenerationPlatform__Host__GrpcPort"]), ports["grpc"]);
+        Assert.Equal(int.Parse(config["GenerationPlatform__Host__HttpPort"]), ports["http"]);
+        Assert.Equal(int.Parse(config["GenerationPlatform__Cluster__SiloPort"]), ports["silo"]);
+        Assert.Equal(int.Parse(config["GenerationPlatform__Cluster__GatewayPort"]), ports["gateway"]);
+        Assert.Equal("true", config["GenerationPlatform__Dashboard__Enabled"]);
+        foreach (var (probe, path) in new[] { ("startupProbe", "/healthz/ready"), ("readinessProbe", "/healthz/ready"), ("livenessProbe", "/healthz/live") })
+        {
+            Assert.Equal(path, container.Scalar(probe, "httpGet", "path"));
+            Assert.Equal("http", container.Scalar(probe, "httpGet", "port"));
+        }
+        // Other silos reach this one at its pod IP.
+        var advertised = Assert.Single(container.Items("env"), e => e.Scalar("name") == "GenerationPlatform__Cluster__AdvertisedIp");
+        Assert.Equal("status.podIP", advertised.Scalar("valueFrom", "fieldRef", "fieldPath"));
+        // Rolling updates never take a silo away before its replacement is ready.
+        Assert.Equal("0", deployment.Scalar("spec", "strategy", "rollingUpdate", "maxUnavailable"));
+        // Kubernetes waits longer than the host's own graceful shutdown before SIGKILL.
+        var grace = int.Parse(deployment.Scalar("spec", "template", "spec", "terminationGracePeriodSeconds")!);
+        Assert.True(grace > TimeSpan.Parse(config["GenerationPlatform__Host__ShutdownTimeout"]).TotalSeconds + 5, $"grace {grace}s");
+        Assert.Equal("true", deployment.Scalar("spec", "template", "spec", "securityContext", "runAsNonRoot"));
+    }
+
+    [Fact]
+    public void GpuSilosRequestAGpuOnGpuNodesAndDeclareTheAccelerator()
+    {
+        var docs = Rendered(false);
+        var gpu = Single(docs, "Deployment", "-gpu");
+        var container = Container(gpu);
+        Assert.Equal("1", container.Scalar("resources", "limits", "nvidia.com/gpu"));
+        Assert.Equal("true", gpu.Scalar("spec", "template", "spec", "nodeSelector", "nvidia.com/gpu.present"));
+        Assert.Contains(gpu.Items("spec", "template", "spec", "tolerations"), t => t.Scalar("key") == "nvidia.com/gpu");
+        Assert.Equal("cuda", Assert.Single(container.Items("env"), e => e.Scalar("name") == "GenerationPlatform__Silo__Accelerator").Scalar("value"));
+        var cpu = Container(Single(docs, "Deployment", "-cpu"));
+        Assert.Null(cpu.At("resources", "limits", "nvidia.com/gpu"));
+        Assert.Equal("none", Assert.Single(cpu.Items("env"), e => e.Scalar("name") == "GenerationPlatform__Silo__Accelerator").Scalar("value"));
+        Assert.DoesNotContain(Repository.Documents(Repository.RenderChart(Storage, "gpuSilos: { enabled: false }")), d => d.Scalar("metadata", "name")!.EndsWith("-gpu"));
+    }
+
+    [Fact]
+    public void TheServiceAndTheDisruptionBudgetSelectEverySilo()
+    {
+        var docs = Rendered(true);
+        var service = Single(docs, "Service", "platform");
+        var pdb = Single(docs, "PodDisruptionBudget", "platform");
+        foreach (var deployment in OfKind(docs, "Deployment"))
+        {
+            var labels = deployment.Entries("spec", "template", "metadata", "labels").ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value);
+            Assert.All(service.Entries("spec", "selector"), s => Assert.Equal(((YamlScalarNode)s.Value).Value, labels.GetValueOrDefault(s.Key)));
+            Assert.All(pdb.Entries("spec", "selector", "matchLabels"), s => Assert.Equal(((YamlScalarNode)s.Value).Value, labels.GetValueOrDefault(s.Key)));
+        }
+        var grpc = Assert.Single(service.Items("spec", "ports"), p => p.Scalar("name") == "grpc");
+        Assert.Equal("grpc", grpc.Scalar("targetPort"));
+        Assert.Equal("kubernetes.io/h2c", grpc.Scalar("appProtocol"));
+    }
+
+    [Fact]
+    public void DashboardsShipAsConfigMapsWithTheInfraJson()
+    {
+        var docs = Rendered(false);
+        var shipped = Directory.GetFiles(Repository.PathOf("infra/grafana/dashboards"), "*.json");
+        Assert.NotEmpty(shipped);
+        foreach (var file in shipped)
+        {
+            var name = Path.GetFileName(file);
+            var map = Assert.Single(OfKind(docs, "ConfigMap"), d => d.At("data", name) is not null);
+            Assert.Equal("1", map.Scalar("metadata", "labels", "grafana_dashboard"));
+            Assert.Equal(File.ReadAllText(file).TrimEnd(), map.Scalar("data", name)!.TrimEnd());
+        }
+    }
+}

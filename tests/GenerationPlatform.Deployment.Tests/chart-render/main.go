@@ -1,0 +1,195 @@
+// chart-render renders a Helm chart the way `helm template` does for the features our chart uses:
+// Go text/template with the Sprig functions, plus Helm's include, tpl, toYaml, fromYaml, required,
+// .Values (values.yaml merged with -f files), .Chart, .Release, .Template and .Files (Get, Glob).
+// No helm binary is packaged for Debian 12; this uses the same template engine and function library.
+//
+//	GO111MODULE=off GOPATH=/usr/share/gocode go run main.go CHART_DIR [-f values.yaml]... > rendered.yaml
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig"
+	"gopkg.in/yaml.v3"
+)
+
+type files map[string][]byte
+
+func (f files) Get(name string) string { return string(f[name]) }
+
+func (f files) Glob(pattern string) files {
+	out := files{}
+	for name, data := range f {
+		if ok, _ := path.Match(pattern, name); ok {
+			out[name] = data
+		}
+	}
+	return out
+}
+
+func readTree(root, rel string, out files) error {
+	entries, err := os.ReadDir(filepath.Join(root, rel))
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := path.Join(rel, e.Name())
+		info, err := os.Stat(filepath.Join(root, name)) // follows symbolic links, as helm does
+		if err != nil {
+			return err
+		}
+		if info.IsDir() {
+			if err := readTree(root, name, out); err != nil {
+				return err
+			}
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil {
+			return err
+		}
+		out[name] = data
+	}
+	return nil
+}
+
+func toYaml(v interface{}) string {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+// merge overlays src onto dst (maps merge recursively, everything else replaces).
+func merge(dst, src map[string]interface{}) {
+	for k, v := range src {
+		if sm, ok := v.(map[string]interface{}); ok {
+			if dm, ok := dst[k].(map[string]interface{}); ok {
+				merge(dm, sm)
+				continue
+			}
+		}
+		dst[k] = v
+	}
+}
+
+func fail(format string, args ...interface{}) {
+	fmt.Fprintf(os.Stderr, "chart-render: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fail("usage: chart-render CHART_DIR [-f values.yaml]...")
+	}
+	chartDir := os.Args[1]
+	all := files{}
+	if err := readTree(chartDir, "", all); err != nil {
+		fail("%v", err)
+	}
+	var chartMeta map[string]interface{}
+	if err := yaml.Unmarshal(all["Chart.yaml"], &chartMeta); err != nil {
+		fail("Chart.yaml: %v", err)
+	}
+	chart := map[string]interface{}{}
+	for k, v := range chartMeta {
+		chart[strings.ToUpper(k[:1])+k[1:]] = v // helm exposes Chart.yaml fields capitalized
+	}
+	values := map[string]interface{}{}
+	if err := yaml.Unmarshal(all["values.yaml"], &values); err != nil {
+		fail("values.yaml: %v", err)
+	}
+	for i := 2; i < len(os.Args); i++ {
+		if os.Args[i] != "-f" || i+1 >= len(os.Args) {
+			fail("unexpected argument %q", os.Args[i])
+		}
+		i++
+		data, err := os.ReadFile(os.Args[i])
+		if err != nil {
+			fail("%v", err)
+		}
+		extra := map[string]interface{}{}
+		if err := yaml.Unmarshal(data, &extra); err != nil {
+			fail("%s: %v", os.Args[i], err)
+		}
+		merge(values, extra)
+	}
+	chartName, _ := chart["Name"].(string)
+	root := template.New("chart").Option("missingkey=zero")
+	funcs := sprig.TxtFuncMap()
+	funcs["toYaml"] = toYaml
+	funcs["fromYaml"] = func(s string) map[string]interface{} {
+		m := map[string]interface{}{}
+		_ = yaml.Unmarshal([]byte(s), &m)
+		return m
+	}
+	funcs["required"] = func(msg string, v interface{}) (interface{}, error) {
+		if v == nil || v == "" {
+			return nil, fmt.Errorf("%s", msg)
+		}
+		return v, nil
+	}
+	funcs["include"] = func(name string, data interface{}) (string, error) {
+		var buf bytes.Buffer
+		err := root.ExecuteTemplate(&buf, name, data)
+		return buf.String(), err
+	}
+	funcs["tpl"] = func(text string, data interface{}) (string, error) {
+		t, err := root.Clone()
+		if err != nil {
+			return "", err
+		}
+		t, err = t.New("tpl").Parse(text)
+		if err != nil {
+			return "", err
+		}
+		var buf bytes.Buffer
+		err = t.Execute(&buf, data)
+		return buf.String(), err
+	}
+	root.Funcs(funcs)
+	var names []string
+	for name := range all {
+		if strings.HasPrefix(name, "templates/") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, err := root.New(path.Join(chartName, name)).Parse(string(all[name])); err != nil {
+			fail("%v", err)
+		}
+	}
+	for _, name := range names {
+		if strings.HasPrefix(path.Base(name), "_") || !strings.HasSuffix(name, ".yaml") {
+			continue
+		}
+		full := path.Join(chartName, name)
+		data := map[string]interface{}{
+			"Values":   values,
+			"Chart":    chart,
+			"Files":    all,
+			"Release":  map[string]interface{}{"Name": "genplat", "Namespace": "default", "Service": "Helm", "IsInstall": true},
+			"Template": map[string]interface{}{"Name": full, "BasePath": path.Join(chartName, "templates")},
+		}
+		var buf bytes.Buffer
+		if err := root.ExecuteTemplate(&buf, full, data); err != nil {
+			fail("%v", err)
+		}
+		out := strings.ReplaceAll(buf.String(), "<no value>", "")
+		if strings.TrimSpace(out) == "" {
+			continue
+		}
+		fmt.Printf("---\n# Source: %s\n%s\n", full, strings.TrimSpace(out))
+	}
+}

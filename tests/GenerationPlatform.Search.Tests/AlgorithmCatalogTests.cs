@@ -1,0 +1,40 @@
+using GenerationPlatform.Search.Algorithms;
+
+namespace GenerationPlatform.Search.Tests;
+
+public sealed class AlgorithmCatalogTests
+{
+    [Theory]
+    [InlineData("random", "random")]
+    [InlineData(" Paths ", "paths")]
+    [InlineData("particles(lambda=4)", "particles")]
+    public void NamesResolve(string spec, string name) => Assert.Equal(name, AlgorithmCatalog.Create(spec).Name);
+
+    [Fact]
+    public void ParametersBindToTheOptionsRecord()
+    {
+        var paths = (PathOptions)AlgorithmCatalog.Create("paths(renoisings=3, t-start=0.8, StepsPerBackward=2)").Options;
+        Assert.Equal(new PathOptions(Renoisings: 3, TStart: 0.8, StepsPerBackward: 2), paths);
+        var particles = (ParticleOptions)AlgorithmCatalog.Create("particles(potential=level, ess-threshold=0.25)").Options;
+        Assert.Equal(ParticlePotential.Level, particles.Potential);
+        Assert.Equal(0.25, particles.EssThreshold);
+        var pruned = (PrunedOptions)AlgorithmCatalog.Create("pruned(prune-at=[0.3;0.6], keep=0.25)").Options;
+        Assert.Equal([0.3, 0.6], pruned.PruneAt!);
+        var zo = (ZeroOrderOptions)AlgorithmCatalog.Create("zero-order(on-reject=restart, neighbours=8)").Options;
+        Assert.Equal((ZeroOrderOnReject.Restart, 8), (zo.OnReject, zo.Neighbours));
+    }
+
+    [Theory]
+    [InlineData("paths(frobnicate=1)", "frobnicate")]
+    [InlineData("paths(renoisings=two)", "renoisings")]
+    [InlineData("particles(potential=sideways)", "potential")]
+    [InlineData("zero-order(cosine=1.5)", "Cosine")]
+    [InlineData("random(preview-steps", "parameters must end")]
+    [InlineData("random(preview-steps)", "name=value")]
+    [InlineData("annealing", "unknown algorithm")]
+    public void BadSpecsNameWhatIsWrong(string spec, string named)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => AlgorithmCatalog.Create(spec));
+        Assert.Contains(named, e.Message);
+    }
+}
