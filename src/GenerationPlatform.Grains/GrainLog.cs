@@ -30,4 +30,13 @@ internal static partial class GrainLog
 
     [LoggerMessage(9, LogLevel.Warning, "Job {JobId} could not persist its state")]
     public static partial void StateWriteFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(10, LogLevel.Information, "Job {JobId} resumed after round {Round} ({Resumptions} resumptions)")]
+    public static partial void JobResumed(ILogger logger, string jobId, int round, int resumptions);
+
+    [LoggerMessage(11, LogLevel.Information, "Job {JobId} suspended after round {Round}: its activation is going away; the next one resumes it")]
+    public static partial void JobSuspended(ILogger logger, string jobId, int round);
+
+    [LoggerMessage(12, LogLevel.Error, "Job {JobId} could not register or unregister its resume reminder; it will not resume by itself if its silo stops")]
+    public static partial void ReminderFailed(ILogger logger, Exception exception, string jobId);
 }

@@ -24,6 +24,18 @@ public sealed class DenoiserOptions
     public bool WholeRequests { get; set; }
 }
 
+/// <summary>Search jobs (section GenerationPlatform:Jobs).</summary>
+public sealed class SearchJobOptions
+{
+    public const string Section = "GenerationPlatform:Jobs";
+
+    /// <summary>
+    /// Period of the reminder a running job holds: if the job's silo dies, the reminder activates it on
+    /// another silo, which resumes it from its last round. At least the reminder service's minimum (1 minute by default).
+    /// </summary>
+    public TimeSpan ResumeCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}
+
 /// <summary>Micro-batching of the verifier grains (section GenerationPlatform:Verifier).</summary>
 public sealed class VerifierBatchingOptions
 {

@@ -34,6 +34,10 @@ public static class ResultWriting
         IResultStore store, string jobId, SearchJobState state, JobResult result, DateTimeOffset finishedAt, ILogger logger, CancellationToken cancellationToken)
     {
         var request = state.Request!;
+        using var span = GenerationPlatform.Search.SearchTelemetry.Source.StartActivity("result.write", System.Diagnostics.ActivityKind.Internal);
+        span?.SetTag("genplat.job", jobId);
+        span?.SetTag("genplat.store", store.Kind);
+        span?.SetTag("genplat.images", result.Top.Length);
         try
         {
             var pngs = result.Top.Select(c => (ReadOnlyMemory<byte>)ImageGrid.EncodePng(c.Image, ImageSide)).ToArray();
@@ -44,6 +48,7 @@ public static class ResultWriting
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             ResultWritingLog.WriteFailed(logger, e, jobId, store.Kind);
             return (JobStatus.Failed, JobEventKind.Failed, $"the result could not be stored ({store.Kind} store): {e.Message}", null);
         }

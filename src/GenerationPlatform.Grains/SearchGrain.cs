@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GenerationPlatform.Grains;
 
@@ -17,15 +19,22 @@ namespace GenerationPlatform.Grains;
 /// the thread pool: its awaits use ConfigureAwait(false) and it reaches the denoiser and verifier
 /// grains through <see cref="GrainDenoiser"/> and <see cref="GrainVerifier"/>; it never touches grain
 /// state. Its progress reports go through a channel to a reader running on this activation, which
-/// appends them to the event log and writes the state once per round. The search's end is awaited
-/// on this activation too, which settles the tenant's usage and writes the outcome.
+/// appends them to the event log and writes the state, with the round's checkpoint, once per round.
+/// The search's end is awaited on this activation too, which settles the tenant's usage and writes the outcome.
+///
+/// While a job runs it holds a reminder. If its silo dies, the reminder (or any call) activates the
+/// grain on another silo, whose <see cref="OnActivateAsync"/> finds the job still running and resumes
+/// it from the persisted checkpoint, with the same reservation, deadline and event log. An activation
+/// that is deactivated mid-search (its silo shutting down) stops the search without ending the job.
 /// </remarks>
 public sealed class SearchGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<SearchJobState> job,
     TimeProvider time,
-    ILogger<SearchGrain> logger) : Grain, ISearchGrain
+    IOptions<SearchJobOptions> jobOptions,
+    ILogger<SearchGrain> logger) : Grain, ISearchGrain, IRemindable
 {
-    private CancellationTokenSource? cancellation, deadline;
+    private const string ResumeReminder = "resume";
+    private CancellationTokenSource? cancellation, deadline, deactivation;
     private Task? run;
     private IGrainTimer? keepAlive;
 
@@ -34,13 +43,50 @@ public sealed class SearchGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (State.Status == JobStatus.Running)
+        // The activation that ran this job is gone (its silo stopped or died): continue where it left off.
+        if (State.Status == JobStatus.Running) await ResumeAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (run is null or { IsCompleted: true }) return;
+        // Stop the search but leave the job running: the next activation resumes it from the last checkpoint.
+        deactivation!.Cancel();
+        try { await run.WaitAsync(cancellationToken); }
+        catch (OperationCanceledException) { } // out of time: the persisted checkpoint is what the next activation gets
+    }
+
+    /// <summary>The reminder only has to get the grain activated; a reminder left over from a finished job is removed.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ResumeReminder && State.Status != JobStatus.Running) await UnregisterResumeReminderAsync();
+    }
+
+    private async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        var request = State.Request!;
+        SearchCheckpoint? checkpoint;
+        VerifierTraits[] traits;
+        try
         {
-            // The activation that ran this job is gone (its silo stopped). Resuming from the last
-            // round needs resumable algorithms; until then the job ends here, honestly.
-            await FinishAsync(JobStatus.Failed, JobEventKind.Failed, "interrupted: the silo running the job stopped; resume is not supported yet",
-                State.SearchNfe + State.FinalNfe, null, cancellationToken);
+            checkpoint = State.Checkpoint is { } bytes ? SearchCheckpoint.Read(bytes) : null;
+            traits = await ResolveAsync(request, cancellationToken);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            GrainLog.JobFailed(logger, e, JobId);
+            await FinishAsync(JobStatus.Failed, JobEventKind.Failed, $"the job's silo stopped and it could not be resumed: {e.Message}",
+                State.SearchNfe + State.FinalNfe, null, cancellationToken);
+            return;
+        }
+        State.Resumptions++;
+        int round = checkpoint?.Round ?? -1;
+        AddEvent(JobEventKind.Progress, State.LastRound, State.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(),
+            State.Best.Length > 0 ? State.Best[0].Score : double.NaN,
+            checkpoint is null ? "resumed from the start: the job's silo stopped before its first round ended" : $"resumed after round {round}: the job's silo stopped");
+        await job.WriteStateAsync(cancellationToken);
+        GrainLog.JobResumed(logger, JobId, round, State.Resumptions);
+        await Begin(request, traits, checkpoint);
     }
 
     public async Task<JobAdmission> StartAsync(JobRequest request, CancellationToken cancellationToken)
@@ -70,14 +116,32 @@ public sealed class SearchGrain(
         AddEvent(JobEventKind.Accepted, round: -1, best: [], bestScore: double.NaN, message: admission.Message);
         await job.WriteStateAsync(CancellationToken.None);
         GrainLog.JobStarted(logger, JobId, request.TenantId, request.Algorithm, request.BudgetNfe);
+        await Begin(request, traits, checkpoint: null);
+        return admission;
+    }
 
+    /// <summary>Starts (or resumes) the search on this activation, with what it needs while it runs.</summary>
+    private async Task Begin(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint)
+    {
         cancellation = new CancellationTokenSource();
-        deadline = request.Deadline is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();
+        deactivation = new CancellationTokenSource();
+        // The deadline counts from the job's acceptance, across resumptions.
+        TimeSpan? left = request.Deadline is { } d ? State.AcceptedAt!.Value + d - time.GetUtcNow() : null;
+        deadline = left is { } l ? new CancellationTokenSource(l > TimeSpan.Zero ? l : TimeSpan.Zero, time) : new CancellationTokenSource();
         // While the search runs the activation must not be collected as idle.
         keepAlive = this.RegisterGrainTimer(static _ => Task.CompletedTask,
             new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { KeepAlive = true, Interleave = true });
-        run = RunAsync(request, traits);
-        return admission;
+        // If this silo dies, the reminder gets the job activated elsewhere, which resumes it.
+        try
+        {
+            var period = jobOptions.Value.ResumeCheckPeriod;
+            await this.RegisterOrUpdateReminder(ResumeReminder, period, period);
+        }
+        catch (Exception e)
+        {
+            GrainLog.ReminderFailed(logger, e, JobId);
+        }
+        run = RunAsync(request, traits, checkpoint);
     }
 
     public Task<JobSnapshot> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(new JobSnapshot(
@@ -121,12 +185,28 @@ public sealed class SearchGrain(
         return traits;
     }
 
-    private async Task RunAsync(JobRequest request, VerifierTraits[] traits)
+    private async Task RunAsync(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint)
+    {
+        // The job's span: a child of the call that started (or resumed) it; rounds, batches' links and the result write hang off it.
+        using var span = SearchTelemetry.Source.StartActivity("search.job", ActivityKind.Internal);
+        span?.SetTag("genplat.job", JobId);
+        span?.SetTag("genplat.tenant", request.TenantId);
+        span?.SetTag("genplat.algorithm", request.Algorithm);
+        span?.SetTag("genplat.verifier", request.Verifier);
+        span?.SetTag("genplat.budget_nfe", request.BudgetNfe);
+        if (checkpoint is not null) span?.SetTag("genplat.resumed_after_round", checkpoint.Round);
+        var tenantTag = new KeyValuePair<string, object?>("tenant", request.TenantId);
+        PlatformMetrics.ActiveJobs.Add(1, tenantTag);
+        try { await SearchAsync(request, traits, checkpoint, span); }
+        finally { PlatformMetrics.ActiveJobs.Add(-1, tenantTag); }
+    }
+
+    private async Task SearchAsync(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint, Activity? span)
     {
         var budget = new NfeBudget(request.BudgetNfe);
         var progress = Channel.CreateUnbounded<SearchProgress>(new UnboundedChannelOptions { SingleReader = true });
         var recording = RecordProgressAsync(progress.Reader);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation!.Token, deadline!.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation!.Token, deadline!.Token, deactivation!.Token);
         SearchResult? result = null;
         Exception? failure = null;
         try
@@ -138,7 +218,8 @@ public sealed class SearchGrain(
                 new GrainDenoiser(GrainFactory.GetGrain<IDenoiserGrain>(request.Model), request.TenantId),
                 new VerifierPanel(verifiers[0], verifiers.Skip(1).ToArray()),
                 budget,
-                new ChannelProgress(progress.Writer));
+                new ChannelProgress(progress.Writer),
+                checkpoint);
             var searchRequest = request.ToSearchRequest();
             var token = stop.Token;
             result = await Task.Run(() => algorithm.RunAsync(searchRequest, context, token), CancellationToken.None);
@@ -153,12 +234,26 @@ public sealed class SearchGrain(
         }
         await recording;
 
+        if (failure is not null && deactivation.IsCancellationRequested && !cancellation.IsCancellationRequested && !deadline.IsCancellationRequested)
+        {
+            // This activation is going away mid-search: the job stays running, and its reminder and checkpoint stay in place.
+            keepAlive?.Dispose();
+            keepAlive = null;
+            deadline.Dispose();
+            GrainLog.JobSuspended(logger, JobId, State.LastRound);
+            return;
+        }
+
         var (status, kind, message) =
             failure is null ? (JobStatus.Completed, JobEventKind.Completed, (string?)null)
             : cancellation.IsCancellationRequested ? (JobStatus.Cancelled, JobEventKind.Cancelled, "cancelled")
             : deadline.IsCancellationRequested ? (JobStatus.DeadlineExceeded, JobEventKind.DeadlineExceeded, $"deadline of {request.Deadline} exceeded")
             : (JobStatus.Failed, JobEventKind.Failed, failure.Message);
-        if (status == JobStatus.Failed) GrainLog.JobFailed(logger, failure!, JobId);
+        if (status == JobStatus.Failed)
+        {
+            GrainLog.JobFailed(logger, failure!, JobId);
+            span?.SetStatus(ActivityStatusCode.Error, failure!.Message);
+        }
         State.SearchNfe = budget.SearchNfe;
         State.FinalNfe = budget.FinalNfe;
         try { await FinishAsync(status, kind, message, budget.Spent, result?.ToContract(), CancellationToken.None); }
@@ -187,6 +282,7 @@ public sealed class SearchGrain(
             }
         }
         State.Result = result;
+        State.Checkpoint = null; // only a running job resumes
         if (result is not null) State.Best = result.Top;
         AddEvent(kind, State.LastRound, State.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(),
             State.Best.Length > 0 ? State.Best[0].Score : double.NaN, message);
@@ -194,10 +290,31 @@ public sealed class SearchGrain(
         State.FinishedAt = time.GetUtcNow();
         State.Status = status;
         await job.WriteStateAsync(cancellationToken);
+        var outcome = new[] { new KeyValuePair<string, object?>("tenant", request.TenantId), new("outcome", PlatformMetrics.Tag(status)) };
+        PlatformMetrics.Jobs.Add(1, outcome);
+        if (State.AcceptedAt is { } accepted)
+            PlatformMetrics.JobDuration.Record((State.FinishedAt.Value - accepted).TotalSeconds,
+                [.. outcome, new("algorithm", AlgorithmName(request.Algorithm))]);
         keepAlive?.Dispose();
         keepAlive = null;
         deadline?.Dispose(); // its timer; the token stays readable
+        await UnregisterResumeReminderAsync();
         GrainLog.JobEnded(logger, JobId, status, spentNfe);
+    }
+
+    /// <summary>The algorithm's name without parameters, so metric series stay few.</summary>
+    private static string AlgorithmName(string spec) => spec.Split('(')[0].Trim().ToLowerInvariant();
+
+    private async Task UnregisterResumeReminderAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        }
+        catch (Exception e)
+        {
+            GrainLog.ReminderFailed(logger, e, JobId); // a stale reminder finds the job finished and tries again
+        }
     }
 
     /// <summary>Runs on this activation: every batch of progress reports becomes events and one state write.</summary>
@@ -207,7 +324,10 @@ public sealed class SearchGrain(
         {
             while (reader.TryRead(out var p))
             {
+                // A resumed search repeats only a report that was not checkpointed (the last one): log each round once.
+                if (p.Round <= State.LastRound) continue;
                 State.LastRound = p.Round;
+                if (p.Checkpoint is not null) State.Checkpoint = p.Checkpoint.Payload;
                 State.SearchNfe = p.Nfe.Search;
                 State.FinalNfe = p.Nfe.Final;
                 State.Best = p.Best.Select(c => c.ToContract()).ToArray();

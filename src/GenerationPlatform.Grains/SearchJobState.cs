@@ -4,7 +4,7 @@ namespace GenerationPlatform.Grains;
 
 /// <summary>
 /// What a search job persists, written after every round: the request, the event log, the best
-/// candidates so far (with images) and the NFE spent, then the outcome.
+/// candidates so far (with images), the NFE spent and the checkpoint to resume from, then the outcome.
 /// </summary>
 [GenerateSerializer]
 public sealed record SearchJobState
@@ -24,4 +24,8 @@ public sealed record SearchJobState
     [Id(11)] public bool UsageSettled { get; set; }
     /// <summary>Where the result was stored (result.json's URI), once it is.</summary>
     [Id(12)] public string? ResultLocation { get; set; }
+    /// <summary>The search's last round checkpoint (<c>SearchCheckpoint.Payload</c>) while it runs: a new activation resumes from it.</summary>
+    [Id(13)] public byte[]? Checkpoint { get; set; }
+    /// <summary>How many times the job was resumed by a new activation.</summary>
+    [Id(14)] public int Resumptions { get; set; }
 }

@@ -12,7 +12,9 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// The grains' options (bound from configuration sections, validated at start) and the science
     /// they serve: the shipped networks and the verifier catalog unless a provider is already registered.
-    /// The host adds a grain storage provider named <see cref="GrainStorage.Name"/>, and declares in its
+    /// The host adds a grain storage provider named <see cref="GrainStorage.Name"/> and a reminder service
+    /// (running jobs hold a reminder so that another silo resumes them if theirs dies; both must outlive
+    /// any one silo in a cluster), and declares in its
     /// silo metadata what it can serve (<c>UseSiloMetadata(SiloCapabilities.Declare(...))</c>): denoisers
     /// are placed only on silos that declare their model and an accelerator.
     /// </summary>
@@ -26,6 +28,8 @@ public static class SiloBuilderExtensions
         services.AddOptions<TenantQuotaOptions>().BindConfiguration(TenantQuotaOptions.Section)
             .Validate(o => o.Quotas.Values.Append(o.Default).All(q => q.MaxConcurrentJobs > 0 && q.Weight > 0 && q.NfePerMinute > 0 && q.NfePerDay > 0 && q.MaxBudgetPerRequest > 0),
                 "every tenant quota must be positive").ValidateOnStart();
+        services.AddOptions<SearchJobOptions>().BindConfiguration(SearchJobOptions.Section)
+            .Validate(o => o.ResumeCheckPeriod > TimeSpan.Zero, "the jobs' resume check period must be positive").ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
         services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);

@@ -31,10 +31,18 @@ public sealed class NfeBudget(long limit)
         }
     }
 
-    /// <summary>Restores the counters of a resumed search.</summary>
+    /// <summary>
+    /// Restores the counters of a resumed search on a fresh budget: what was spent before counts
+    /// against the same cap, so a resumed run can spend only what the interrupted one had left.
+    /// </summary>
     public void Restore(long searchNfe, long finalNfe, long evaluations)
     {
-        if (searchNfe + finalNfe > Limit) throw new BudgetExceededException("restored spending exceeds the budget");
-        search = searchNfe; final = finalNfe; modelEvaluations = evaluations;
+        if (searchNfe < 0 || finalNfe < 0 || evaluations < 0) throw new ArgumentOutOfRangeException(nameof(searchNfe), "restored spending must not be negative");
+        lock (this)
+        {
+            if (search != 0 || final != 0 || modelEvaluations != 0) throw new InvalidOperationException("only a budget that has not been charged can be restored");
+            if (searchNfe + finalNfe > Limit) throw new BudgetExceededException($"restored spending ({searchNfe + finalNfe} NFE) exceeds the budget of {Limit}");
+            search = searchNfe; final = finalNfe; modelEvaluations = evaluations;
+        }
     }
 }

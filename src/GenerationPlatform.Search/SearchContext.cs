@@ -6,11 +6,19 @@ namespace GenerationPlatform.Search;
 
 /// <summary>
 /// What an algorithm runs against: the denoiser, the verifiers and the budget. Every denoise call
-/// is charged to the budget before it runs; every call is timed by kind.
+/// is charged to the budget before it runs; every call is timed by kind. With a progress sink,
+/// every round's report carries a <see cref="SearchCheckpoint"/>; with <paramref name="resumeFrom"/>,
+/// the run continues after that checkpoint's round, its budget already charged with what was spent.
 /// </summary>
-public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, NfeBudget budget, IProgress<SearchProgress>? progress = null)
+public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, NfeBudget budget, IProgress<SearchProgress>? progress = null, SearchCheckpoint? resumeFrom = null)
 {
     private readonly Stopwatch searchClock = new(), finalClock = new(), verifyClock = new();
+    private string? algorithm, fingerprint;
+    // Tracing: the run's span (whoever created this context) and a span per round, from its first call to its report.
+    private readonly ActivityContext runSpan = Activity.Current?.Context ?? default;
+    private readonly Lock roundGate = new();
+    private Activity? round;
+    private int roundsTraced;
 
     public NfeBudget Budget => budget;
     public VerifierPanel Verifiers => verifiers;
@@ -25,6 +33,8 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         if (specs.Count == 0) return [];
         cancellationToken.ThrowIfCancellationRequested();
         budget.Charge(specs.Sum(s => (long)s.Nfe), specs.Sum(s => (long)s.ModelEvaluations), isFinal);
+        // The call runs in the round's span, so batches that carry it link to the round.
+        Activity.Current = RoundSpan();
         var clock = isFinal ? finalClock : searchClock;
         clock.Start();
         try
@@ -39,16 +49,102 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     public async Task<CandidateScores[]> ScoreAsync(IReadOnlyList<VerifierInput> inputs, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Activity.Current = RoundSpan();
         verifyClock.Start();
         try { return await verifiers.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false); }
         finally { verifyClock.Stop(); }
     }
 
-    public void Report(int round, IReadOnlyList<Candidate> best) =>
-        progress?.Report(new SearchProgress(round, Nfe, budget.Limit, best.Count > 0 ? best[0].Scores.Primary : double.NaN, best));
+    /// <summary>The checkpoint this run resumes from, if any.</summary>
+    public SearchCheckpoint? ResumeFrom => resumeFrom;
+
+    /// <summary>
+    /// Called once as a run starts: binds this run's checkpoints to the algorithm and its fingerprint
+    /// (request, options, primary verifier). Without a checkpoint to resume from, returns null; with
+    /// one, checks it belongs to this run, restores the budget's spending and returns what
+    /// <paramref name="read"/> makes of the state (given the checkpoint's round). A checkpoint that does
+    /// not fit throws <see cref="InvalidCheckpointException"/> before anything is spent.
+    /// </summary>
+    public T? Resume<T>(string algorithmName, FormattableString options, SearchRequest request, Func<CheckpointReader, int, T> read) where T : class
+    {
+        if (algorithm is not null) throw new InvalidOperationException("a search context serves one run");
+        algorithm = algorithmName;
+        fingerprint = SearchCheckpoint.FingerprintOf(request, verifiers.Primary.Name, options);
+        if (resumeFrom is null) return null;
+        // The payload is the checkpoint: verify it, and that the record's fields say the same.
+        var from = SearchCheckpoint.Read(resumeFrom.Payload);
+        if ((from.Algorithm, from.Round, from.Nfe) != (resumeFrom.Algorithm, resumeFrom.Round, resumeFrom.Nfe))
+            throw new InvalidCheckpointException($"the checkpoint's fields ({resumeFrom.Algorithm}, round {resumeFrom.Round}, {resumeFrom.Nfe}) disagree with its payload ({from.Algorithm}, round {from.Round}, {from.Nfe})");
+        if (from.Algorithm != algorithmName)
+            throw new InvalidCheckpointException($"the checkpoint was taken by the '{from.Algorithm}' search, not '{algorithmName}'");
+        if (from.Fingerprint != fingerprint)
+            throw new InvalidCheckpointException($"the checkpoint belongs to another request or options ({from.Fingerprint}), not this one ({fingerprint})");
+        T state;
+        try
+        {
+            var reader = new CheckpointReader(from.State);
+            state = read(reader, from.Round);
+            reader.End();
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException)
+        {
+            throw new InvalidCheckpointException($"corrupt '{algorithmName}' checkpoint state: {e.Message}", e);
+        }
+        budget.Restore(from.Nfe.Search, from.Nfe.Final, from.Nfe.ModelEvaluations);
+        return state;
+    }
+
+    /// <summary>A progress report without a checkpoint (the last one, before the result is returned).</summary>
+    public void Report(int round, IReadOnlyList<Candidate> best) => Report(round, best, null);
+
+    /// <summary>The end of a round: reports progress, with a checkpoint of the state <paramref name="checkpoint"/> writes.</summary>
+    public void Report(int round, IReadOnlyList<Candidate> best, Action<CheckpointWriter>? checkpoint)
+    {
+        EndRoundSpan(round, best);
+        if (progress is null) return;
+        var nfe = Nfe;
+        SearchCheckpoint? taken = null;
+        if (checkpoint is not null)
+        {
+            if (algorithm is null || fingerprint is null) throw new InvalidOperationException("an algorithm must call Resume before it checkpoints");
+            var writer = new CheckpointWriter();
+            checkpoint(writer);
+            taken = SearchCheckpoint.Create(algorithm, fingerprint, round, nfe, writer.ToArray());
+        }
+        progress.Report(new SearchProgress(round, nfe, budget.Limit, best.Count > 0 ? best[0].Scores.Primary : double.NaN, best, taken));
+    }
+
+    /// <summary>The current round's span, started by the round's first call (null when nobody listens).</summary>
+    private Activity? RoundSpan()
+    {
+        lock (roundGate)
+        {
+            if (round is null && SearchTelemetry.Source.HasListeners())
+            {
+                round = SearchTelemetry.Source.StartActivity("search.round", ActivityKind.Internal, runSpan);
+                round?.SetTag("genplat.round.index", roundsTraced);
+            }
+            return round;
+        }
+    }
+
+    private void EndRoundSpan(int reported, IReadOnlyList<Candidate> best)
+    {
+        lock (roundGate)
+        {
+            if (round is null) return;
+            round.SetTag("genplat.round", reported);
+            round.SetTag("genplat.nfe.spent", budget.Spent);
+            if (best.Count > 0) round.SetTag("genplat.best_score", best[0].Scores.Primary);
+            round.Stop();
+            round = null;
+            roundsTraced++;
+        }
+    }
 
     public SearchResult Result(string algorithm, IReadOnlyList<Candidate> top, IReadOnlyList<Candidate> all, int rounds)
     {
+        EndRoundSpan(rounds, top);
         var cost = verifiers.Cost;
         return new SearchResult(algorithm, verifiers.Primary.Name, top, all, Nfe, budget.Limit, cost.Calls, cost.Images, SearchTime, FinalTime, VerifierTime, rounds);
     }
@@ -78,6 +174,8 @@ internal static class Ranking
     /// For batch-relative verifiers (rank ensembles), scores from different calls are not comparable:
     /// re-score the pool in one call (verifier cost only, no NFE) before choosing.
     /// </summary>
+    public static bool IsBatchRelative(SearchContext context) => BatchRelativity.IsBatchRelative(context.Verifiers.Primary);
+
     public static async Task<List<Candidate>> ComparableAsync(SearchContext context, IReadOnlyList<Candidate> pool, int label, CancellationToken ct)
     {
         if (!BatchRelativity.IsBatchRelative(context.Verifiers.Primary) || pool.Count == 0) return pool.ToList();

@@ -49,8 +49,8 @@ public sealed record NfeSplit(long Search, long Final, long ModelEvaluations)
     public long Total => Search + Final;
 }
 
-/// <summary>A progress event, emitted after every round.</summary>
-public sealed record SearchProgress(int Round, NfeSplit Nfe, long Budget, double BestScore, IReadOnlyList<Candidate> Best);
+/// <summary>A progress event, emitted after every round, with the checkpoint to resume after it (none on the last report).</summary>
+public sealed record SearchProgress(int Round, NfeSplit Nfe, long Budget, double BestScore, IReadOnlyList<Candidate> Best, SearchCheckpoint? Checkpoint = null);
 
 public sealed record SearchResult(
     string Algorithm,

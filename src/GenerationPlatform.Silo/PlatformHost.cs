@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using System.Net;
 
@@ -47,6 +48,8 @@ public static class PlatformHost
         int httpPort = host.HttpPort == 0 ? PlatformHostOptions.FreePort(address) : host.HttpPort;
         builder.Services.AddSingleton(new ResolvedPorts(grpcPort, httpPort));
 
+        var dashboard = Bind<PlatformDashboardOptions>(config, PlatformDashboardOptions.Section);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, grpcPort, o => o.Protocols = HttpProtocols.Http2);
@@ -84,12 +87,15 @@ public static class PlatformHost
                     declaration.Models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 : new Dictionary<string, string>());
             silo.AddGenerationPlatformGrains();
+            // The trace of a request continues through grain calls.
+            silo.AddActivityPropagation();
+            if (dashboard.Enabled) silo.AddDashboard();
         });
 
         builder.Services.AddResultStore(config);
         builder.Services.AddGenerationApi();
         builder.Services.AddHealthChecks();
-        // Telemetry (OpenTelemetry, Prometheus /metrics) registers here: PlatformTelemetry.Add(builder), issue 4.
+        builder.Services.AddPlatformTelemetry(config, $"{Environment.MachineName}:{grpcPort}");
         return builder;
     }
 
@@ -101,7 +107,9 @@ public static class PlatformHost
         app.MapGenerationApi($"*:{ports.Grpc}");
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireHost($"*:{ports.Http}");
         app.MapHealthChecks(ReadyPath).RequireHost($"*:{ports.Http}");
-        // Telemetry: app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{ports.Http}") goes here.
+        app.MapPlatformMetrics(ports.Http);
+        if (Bind<PlatformDashboardOptions>(app.Configuration, PlatformDashboardOptions.Section).Enabled)
+            app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireHost($"*:{ports.Http}");
         return app;
     }
 

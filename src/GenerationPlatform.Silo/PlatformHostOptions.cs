@@ -24,6 +24,9 @@ public sealed class PlatformHostOptions
     /// <summary>HTTP/1.1: health endpoints (and /metrics once telemetry lands). 0: a free port.</summary>
     public int HttpPort { get; set; } = 5081;
 
+    /// <summary>How long a stopping host waits for Orleans to hand over grains and for calls to finish (Kubernetes' grace period must be longer).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
     public bool IsCluster => string.Equals(Mode?.Trim(), Cluster, StringComparison.OrdinalIgnoreCase);
 
     public IPAddress Address => ListenAddress is { Length: > 0 } a ? IPAddress.Parse(a) : IsCluster ? IPAddress.Any : IPAddress.Loopback;
@@ -34,6 +37,7 @@ public sealed class PlatformHostOptions
         : GrpcPort is < 0 or > 65535 ? $"{Section}:GrpcPort must be 0-65535 (got {GrpcPort})"
         : HttpPort is < 0 or > 65535 ? $"{Section}:HttpPort must be 0-65535 (got {HttpPort})"
         : GrpcPort != 0 && GrpcPort == HttpPort ? $"{Section}:GrpcPort and {Section}:HttpPort must differ (both {GrpcPort})"
+        : ShutdownTimeout <= TimeSpan.Zero ? $"{Section}:ShutdownTimeout must be positive (got {ShutdownTimeout})"
         : null;
 
     /// <summary>A port the OS says is free now (for port 0; the host binds it right after).</summary>
@@ -102,4 +106,13 @@ public sealed class SiloDeclarationOptions
         Accelerator?.Trim().ToLowerInvariant() is not ("cuda" or "cpu" or "none") ? $"{Section}:Accelerator must be 'cuda', 'cpu' or 'none' (got '{Accelerator}')"
         : ServesModels && string.IsNullOrWhiteSpace(Models) ? $"{Section}:Models must list models or be '*'"
         : null;
+}
+
+/// <summary>The Orleans dashboard (section GenerationPlatform:Dashboard), served at /dashboard on the HTTP port when enabled.</summary>
+public sealed class PlatformDashboardOptions
+{
+    public const string Section = "GenerationPlatform:Dashboard";
+    public const string Path = "/dashboard";
+
+    public bool Enabled { get; set; }
 }

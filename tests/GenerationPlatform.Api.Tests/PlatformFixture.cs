@@ -15,7 +15,7 @@ namespace GenerationPlatform.Api.Tests;
 /// The real host in-process (silo, gRPC on an h2c port, health on an HTTP port, local-folder results
 /// in a temporary folder), on free loopback ports, serving the analytic field and verifier.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
     public const string AlphaKey = "alpha-key-0123456789", BetaKey = "beta-key-9876543210", SoloKey = "solo-key-555", SmallKey = "small-key-777";
     public const string Model = "gauss-e2e", SlowModel = "slow-e2e", Verifier = "mean-target";
@@ -55,10 +55,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         builder.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
         builder.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();
         builder.Services.AddSingleton<IServedCatalog, AnalyticCatalog>();
+        Configure(builder);
         App = PlatformHost.Build(builder);
         await App.StartAsync();
         Endpoints = PlatformHost.Endpoints(App);
     }
+
+    /// <summary>More services before the host is built (a derived fixture's exporters, for instance).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder) { }
 
     public async Task DisposeAsync()
     {

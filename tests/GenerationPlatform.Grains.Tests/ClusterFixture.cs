@@ -35,6 +35,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.UseInMemoryReminderService();
             silo.UseSiloMetadata(SiloCapabilities.Declare("cpu", "*"));
             silo.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
             silo.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();

@@ -13,7 +13,7 @@ public sealed class SearchAlgorithmTests
 
     public static TheoryData<string> Algorithms => new() { "random", "random-preview", "zero-order", "zero-order-restart", "pruned", "paths", "particles" };
 
-    private static ISearchAlgorithm Make(string name) => name switch
+    internal static ISearchAlgorithm Make(string name) => name switch
     {
         "random" => new RandomSearch(new RandomSearchOptions(CandidatesPerRound: 5)),
         "random-preview" => new RandomSearch(new RandomSearchOptions(PreviewSteps: 3)),

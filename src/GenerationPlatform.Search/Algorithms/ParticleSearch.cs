@@ -55,13 +55,22 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
         options.Validate();
         var sde = Stochastic(request);
         int k = ParticleCount(request);
-        if (k < 1 || !context.Budget.CanAfford(Cost(request)))
+        var saved = context.Resume(Name,
+            $"particles={options.Particles};lambda={options.Lambda:R};potential={options.Potential};every={options.ResampleEvery};ess={options.EssThreshold:R};eta={options.Eta:R}", request,
+            (r, round) =>
+            {
+                var kept = new List<(NoiseSeed Seed, float[]? State, double Reward)>();
+                for (int i = r.ReadInt32(); i > 0; i--) kept.Add((r.ReadSeed(), r.ReadFloats(), r.ReadDouble()));
+                return new Saved(round, kept, r.ReadDoubles(), r.ReadCandidates());
+            });
+        if (saved is null && (k < 1 || !context.Budget.CanAfford(Cost(request))))
             throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot carry {k} particles through {request.Steps} steps ({Cost(request)} NFE)");
-        var particles = Enumerable.Range(0, k).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null, Reward: 0.0)).ToList();
-        var logWeights = new double[k];
-        var history = new List<Candidate>();
-        int round = 0;
-        for (int from = 0; from < sde.Steps; from += options.ResampleEvery, round++)
+        var particles = saved?.Particles ?? Enumerable.Range(0, k).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null, Reward: 0.0)).ToList();
+        var logWeights = saved?.LogWeights ?? new double[k];
+        if (particles.Count != k || logWeights.Length != k) throw new InvalidCheckpointException($"the checkpoint holds {particles.Count} particles, this search runs {k}");
+        var history = saved?.History ?? [];
+        int round = saved is null ? 0 : saved.Round + 1;
+        for (int from = round * options.ResampleEvery; from < sde.Steps; from += options.ResampleEvery, round++)
         {
             int to = Math.Min(sde.Steps, from + options.ResampleEvery);
             bool last = to == sde.Steps;
@@ -93,10 +102,19 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
                 particles = picks.Select((src, j) => (new NoiseSeed(request.Seed, (uint)round + 1, (uint)j), particles[src].State, particles[src].Reward)).ToList();
                 Array.Clear(logWeights);
             }
-            context.Report(round, Ranking.Best(history.Where(c => c.Round == round), request.TopK));
+            // Checkpoint: the particles (seed, state, last reward), their weights and the history (no images: only reported).
+            context.Report(round, Ranking.Best(history.Where(c => c.Round == round), request.TopK), w =>
+            {
+                w.Write(particles.Count);
+                foreach (var (seed, state, reward) in particles) { w.Write(seed); w.Write(state); w.Write(reward); }
+                w.Write(logWeights);
+                w.Write(history, _ => false);
+            });
         }
         throw new InvalidOperationException("particle search ended without reaching t = 0");
     }
+
+    private sealed record Saved(int Round, List<(NoiseSeed Seed, float[]? State, double Reward)> Particles, double[] LogWeights, List<Candidate> History);
 
     public static double[] Normalize(double[] logWeights)
     {

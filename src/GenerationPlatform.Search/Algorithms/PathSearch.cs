@@ -73,15 +73,32 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
     {
         options.Validate();
         int n = PathCount(request);
-        var start = Spec(request, default, null, 1, options.TStart, StepsFor(request, 1 - options.TStart));
-        if (!context.Budget.CanAfford((long)n * start.Nfe + FinishCost(request, n, options.TStart)))
-            throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot denoise {n} paths to t = 0");
-        var seeds = Enumerable.Range(0, n).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray();
-        var outcomes = await context.DenoiseAsync(seeds.Select(s => Spec(request, s, null, 1, options.TStart, start.Steps)).ToArray(), false, cancellationToken).ConfigureAwait(false);
-        var paths = seeds.Select((s, i) => (Seed: s, State: outcomes[i].State)).ToList();
-        var history = new List<Candidate>();
-        double t = options.TStart;
-        int round = 1;
+        var saved = context.Resume(Name,
+            $"paths={options.Paths};renoisings={options.Renoisings};t-start={options.TStart:R};dt-f={options.ForwardDt:R};dt-b={options.BackwardDt:R};steps-back={options.StepsPerBackward}", request,
+            (r, round) =>
+            {
+                var kept = new List<(NoiseSeed Seed, float[] State)>();
+                for (int i = r.ReadInt32(); i > 0; i--) kept.Add((r.ReadSeed(), r.ReadFloats()!));
+                return new Saved(round, kept, r.ReadCandidates(), r.ReadDouble());
+            });
+        List<(NoiseSeed Seed, float[] State)> paths;
+        List<Candidate> history;
+        double t;
+        int round;
+        DenoiseOutcome[] outcomes;
+        if (saved is null)
+        {
+            var start = Spec(request, default, null, 1, options.TStart, StepsFor(request, 1 - options.TStart));
+            if (!context.Budget.CanAfford((long)n * start.Nfe + FinishCost(request, n, options.TStart)))
+                throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot denoise {n} paths to t = 0");
+            var seeds = Enumerable.Range(0, n).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray();
+            outcomes = await context.DenoiseAsync(seeds.Select(s => Spec(request, s, null, 1, options.TStart, start.Steps)).ToArray(), false, cancellationToken).ConfigureAwait(false);
+            paths = seeds.Select((s, i) => (Seed: s, State: outcomes[i].State)).ToList();
+            history = [];
+            t = options.TStart;
+            round = 1;
+        }
+        else (paths, history, t, round) = (saved.Paths, saved.History, saved.T, saved.Round + 1);
         while (t > 0)
         {
             double tf = Math.Min(1, t + options.ForwardDt), tb = Math.Max(0, tf - options.BackwardDt);
@@ -104,8 +121,16 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
                 .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Index).ToList();
             history.AddRange(ranked.Select(x => x.Candidate));
             paths = ranked.Take(n).Select(x => (specs[x.Index].Seed, outcomes[x.Index].State)).ToList();
-            context.Report(round, ranked.Take(request.TopK).Select(x => x.Candidate).ToList());
             t = tb;
+            // Checkpoint: the kept paths, where they are, and the history (images of this round's proposals: they are the finals if t = 0).
+            int done = round;
+            context.Report(round, ranked.Take(request.TopK).Select(x => x.Candidate).ToList(), w =>
+            {
+                w.Write(paths.Count);
+                foreach (var (seed, state) in paths) { w.Write(seed); w.Write(state); }
+                w.Write(history, c => c.Round == done);
+                w.Write(t);
+            });
             round++;
         }
         List<Candidate> finals;
@@ -121,4 +146,6 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
         context.Report(round, top);
         return context.Result(Name, top, [.. pool, .. history.Where(c => !finals.Contains(c))], round);
     }
+
+    private sealed record Saved(int Round, List<(NoiseSeed Seed, float[] State)> Paths, List<Candidate> History, double T);
 }

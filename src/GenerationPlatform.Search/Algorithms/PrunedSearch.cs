@@ -1,3 +1,4 @@
+using System.Globalization;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers.Core;
 
@@ -67,13 +68,23 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
     {
         options.Validate();
         int n = CandidateCount(request);
-        if (n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule");
-        var alive = Enumerable.Range(0, n).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null)).ToList();
+        var saved = context.Resume(Name, $"prune-at={string.Join(",", options.Stages.Select(f => f.ToString("R", CultureInfo.InvariantCulture)))};keep={options.Keep:R};candidates={options.Candidates}", request,
+            (r, round) =>
+            {
+                var kept = new List<(NoiseSeed Seed, float[]? State)>();
+                for (int i = r.ReadInt32(); i > 0; i--) kept.Add((r.ReadSeed(), r.ReadFloats()));
+                return new Saved(round, kept, r.ReadCandidates());
+            });
+        if (saved is null && n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule");
+        var alive = saved?.Alive ?? Enumerable.Range(0, n).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null)).ToList();
         var cuts = PruneSteps(request);
-        var pruned = new List<Candidate>();
-        int from = 0, round = 0;
-        foreach (var cut in cuts)
+        var pruned = saved?.Pruned ?? [];
+        int round = saved is null ? 0 : saved.Round + 1;
+        if (round > cuts.Length) throw new InvalidCheckpointException($"the checkpoint is after pruning stage {round - 1}; this schedule has {cuts.Length}");
+        int from = round == 0 ? 0 : cuts[round - 1];
+        for (; round < cuts.Length; round++)
         {
+            int cut = cuts[round];
             var outcomes = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, cut)).ToArray(), false, cancellationToken).ConfigureAwait(false);
             var scores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.X0Predictions[^1].Image, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
             var ranked = Enumerable.Range(0, alive.Count)
@@ -82,9 +93,14 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
             int keep = Survivors(alive.Count, request.TopK);
             pruned.AddRange(ranked.Skip(keep).Select(x => x.Candidate));
             alive = ranked.Take(keep).Select(x => (alive[x.Index].Seed, (float[]?)outcomes[x.Index].State)).ToList();
-            context.Report(round, ranked.Take(request.TopK).Select(x => x.Candidate).ToList());
+            // Checkpoint: the survivors' seeds and states, and the pruned candidates (no images: only reported).
+            context.Report(round, ranked.Take(request.TopK).Select(x => x.Candidate).ToList(), w =>
+            {
+                w.Write(alive.Count);
+                foreach (var (seed, state) in alive) { w.Write(seed); w.Write(state); }
+                w.Write(pruned, _ => false);
+            });
             from = cut;
-            round++;
         }
         // The survivors' last segment produces the returned images: final-denoising NFE.
         var finals = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, request.Steps)).ToArray(), true, cancellationToken).ConfigureAwait(false);
@@ -94,4 +110,6 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
         context.Report(round, top);
         return context.Result(Name, top, [.. done, .. pruned], round + 1);
     }
+
+    private sealed record Saved(int Round, List<(NoiseSeed Seed, float[]? State)> Alive, List<Candidate> Pruned);
 }

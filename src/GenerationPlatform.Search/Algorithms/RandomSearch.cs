@@ -43,17 +43,22 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
         options.Validate();
         int n = CandidateCount(request);
         if (n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE buys no candidate (one costs {request.SampleNfe} NFE{(options.PreviewSteps is null ? "" : $" plus {request.TopK} final samples")})");
+        // Checkpoint: every candidate's seed and scores; images only where the rest of the run may need them.
+        var saved = context.Resume(Name, $"preview={options.PreviewSteps};per-round={options.CandidatesPerRound}", request, (r, round) => new Saved(round, r.ReadCandidates()));
+        bool batchRelative = Ranking.IsBatchRelative(context);
         var scoringRequest = options.PreviewSteps is int p ? request with { Steps = p } : request;
-        var all = new List<Candidate>(n);
-        int round = 0;
-        for (int start = 0; start < n; start += options.CandidatesPerRound, round++)
+        var all = saved?.All ?? new List<Candidate>(n);
+        int round = saved is null ? 0 : saved.Round + 1;
+        for (int start = round * options.CandidatesPerRound; start < n; start += options.CandidatesPerRound, round++)
         {
             int count = Math.Min(options.CandidatesPerRound, n - start);
             var seeds = Enumerable.Range(start, count).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray();
             var outcomes = await context.DenoiseAsync(seeds.Select(s => scoringRequest.Full(s)).ToArray(), isFinal: false, cancellationToken).ConfigureAwait(false);
             var scores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < count; i++) all.Add(new Candidate(seeds[i], outcomes[i].State, scores[i], round, options.PreviewSteps is null ? "noise" : "preview"));
-            context.Report(round, Ranking.Best(all, request.TopK));
+            var best = Ranking.Best(all, request.TopK);
+            // The final top-k is within every round's top-k, unless a batch-relative verifier re-scores the whole pool.
+            context.Report(round, best, w => w.Write(all, c => batchRelative || best.Contains(c)));
         }
         var pool = await Ranking.ComparableAsync(context, all, request.Label, cancellationToken).ConfigureAwait(false);
         var top = Ranking.Best(pool, Math.Min(request.TopK, pool.Count));
@@ -68,4 +73,6 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
         context.Report(round, top);
         return context.Result(Name, top, pool, round);
     }
+
+    private sealed record Saved(int Round, List<Candidate> All);
 }

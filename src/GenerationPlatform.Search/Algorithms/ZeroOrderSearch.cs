@@ -44,21 +44,50 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
     {
         options.Validate();
         int sample = request.SampleNfe;
-        if (!context.Budget.CanAfford(sample)) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot denoise the first pivot ({sample} NFE)");
-        var all = new List<Candidate>();
+        var saved = context.Resume(Name, $"neighbours={options.Neighbours};cosine={options.Cosine:R};rounds={options.MaxRounds};on-reject={options.OnReject}", request,
+            (r, round) => new Saved(round, r.ReadCandidates(), r.ReadCandidate(), r.ReadFloats()!, r.ReadBoolean(), r.ReadSeed()));
+        bool batchRelative = Ranking.IsBatchRelative(context);
+        List<Candidate> all;
+        Candidate pivot;
+        NoiseSeed pivotSeed, restartSeed;
+        float[] pivotNoise;
+        float[]? restartNoise;
+        bool pendingRestart;
+        int round;
+        // Checkpoint: the pivot (noise and image), a pending restart, and every candidate (images only where needed later).
+        void Save(CheckpointWriter w, IReadOnlyList<Candidate> best)
+        {
+            w.Write(all, c => batchRelative || best.Contains(c));
+            w.Write(pivot, withImage: true);
+            w.Write(pivotNoise);
+            w.Write(pendingRestart);
+            w.Write(restartSeed);
+        }
 
-        // Round 0: the first pivot.
-        var pivotSeed = new NoiseSeed(request.Seed, 0, 0);
-        var pivotNoise = pivotSeed.Normal(TrajectorySpec.StateSize);
-        var first = await context.DenoiseAsync([request.Full(pivotSeed)], false, cancellationToken).ConfigureAwait(false);
-        var firstScore = await context.ScoreAsync([new VerifierInput(first[0].State, request.Label)], cancellationToken).ConfigureAwait(false);
-        var pivot = new Candidate(pivotSeed, first[0].State, firstScore[0], 0, "noise");
-        all.Add(pivot);
-        context.Report(0, [pivot]);
-        bool pendingRestart = false;
-        float[]? restartNoise = null;
-        NoiseSeed restartSeed = default;
-        int round = 1;
+        if (saved is null)
+        {
+            if (!context.Budget.CanAfford(sample)) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot denoise the first pivot ({sample} NFE)");
+            all = [];
+            // Round 0: the first pivot.
+            pivotSeed = new NoiseSeed(request.Seed, 0, 0);
+            pivotNoise = pivotSeed.Normal(TrajectorySpec.StateSize);
+            var first = await context.DenoiseAsync([request.Full(pivotSeed)], false, cancellationToken).ConfigureAwait(false);
+            var firstScore = await context.ScoreAsync([new VerifierInput(first[0].State, request.Label)], cancellationToken).ConfigureAwait(false);
+            pivot = new Candidate(pivotSeed, first[0].State, firstScore[0], 0, "noise");
+            all.Add(pivot);
+            pendingRestart = false;
+            restartNoise = null;
+            restartSeed = default;
+            context.Report(0, [pivot], w => Save(w, [pivot]));
+            round = 1;
+        }
+        else
+        {
+            (all, pivot, pivotNoise, pendingRestart, restartSeed) = (saved.All, saved.Pivot, saved.PivotNoise, saved.PendingRestart, saved.RestartSeed);
+            pivotSeed = pivot.Seed;
+            restartNoise = pendingRestart ? restartSeed.Normal(TrajectorySpec.StateSize) : null;
+            round = saved.Round + 1;
+        }
         for (; round <= options.MaxRounds; round++)
         {
             int fresh = pendingRestart ? 1 : 0;
@@ -102,7 +131,8 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
                 restartSeed = new NoiseSeed(request.Seed, (uint)round + 1, 0);
                 restartNoise = restartSeed.Normal(TrajectorySpec.StateSize);
             }
-            context.Report(round, Ranking.Best(all, request.TopK));
+            var best = Ranking.Best(all, request.TopK);
+            context.Report(round, best, w => Save(w, best));
         }
         var pool = await Ranking.ComparableAsync(context, all, request.Label, cancellationToken).ConfigureAwait(false);
         var top = Ranking.Best(pool, request.TopK);
@@ -127,4 +157,6 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
         for (int i = 0; i < x.Length; i++) y[i] = (float)(norm * (c * u[i] + s * w[i] / wn));
         return y;
     }
+
+    private sealed record Saved(int Round, List<Candidate> All, Candidate Pivot, float[] PivotNoise, bool PendingRestart, NoiseSeed RestartSeed);
 }

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using GenerationPlatform.Diffusion.Sampling;
+
+namespace GenerationPlatform.Search;
+
+/// <summary>Thrown when a checkpoint cannot continue a search: corrupt, another version, or taken by another algorithm or request.</summary>
+public sealed class InvalidCheckpointException(string message, Exception? inner = null) : InvalidOperationException(message, inner);
+
+/// <summary>
+/// Everything a search needs to continue after round <see cref="Round"/>, taken at the end of that
+/// round. <see cref="Payload"/> is the whole checkpoint in a versioned binary format (it carries the
+/// other fields too): persist it anywhere and <see cref="Read"/> it back in another process.
+/// </summary>
+/// <remarks>
+/// Format, version 1, little-endian (BinaryWriter): "GPSC", int32 version, string algorithm,
+/// string fingerprint (the request, options and primary verifier it belongs to), int32 round,
+/// int64 search NFE, int64 final NFE, int64 model evaluations, int32 length + the algorithm's own
+/// state, then the FNV-1a 64 hash of every byte before it.
+/// </remarks>
+public sealed record SearchCheckpoint(string Algorithm, int Round, NfeSplit Nfe, byte[] Payload)
+{
+    public const int Version = 1;
+    private static readonly byte[] Magic = "GPSC"u8.ToArray();
+
+    internal string Fingerprint { get; private init; } = "";
+    internal byte[] State { get; private init; } = [];
+
+    internal static SearchCheckpoint Create(string algorithm, string fingerprint, int round, NfeSplit nfe, byte[] state)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic);
+            w.Write(Version);
+            w.Write(algorithm);
+            w.Write(fingerprint);
+            w.Write(round);
+            w.Write(nfe.Search);
+            w.Write(nfe.Final);
+            w.Write(nfe.ModelEvaluations);
+            w.Write(state.Length);
+            w.Write(state);
+            w.Write(Fnv1a(stream.GetBuffer().AsSpan(0, (int)stream.Length)));
+        }
+        return new SearchCheckpoint(algorithm, round, nfe, stream.ToArray()) { Fingerprint = fingerprint, State = state };
+    }
+
+    /// <summary>Parses and verifies a persisted checkpoint; throws <see cref="InvalidCheckpointException"/> if it is not intact.</summary>
+    public static SearchCheckpoint Read(byte[] payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (payload.Length < Magic.Length + 4 + 8 || !payload.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new InvalidCheckpointException("not a search checkpoint (bad header)");
+        if (BitConverter.ToUInt64(payload, payload.Length - 8) != Fnv1a(payload.AsSpan(0, payload.Length - 8)))
+            throw new InvalidCheckpointException("corrupt search checkpoint: checksum mismatch");
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(payload, Magic.Length, payload.Length - Magic.Length - 8), Encoding.UTF8);
+            int version = r.ReadInt32();
+            if (version != Version) throw new InvalidCheckpointException($"search checkpoint version {version} is not supported (this build reads version {Version})");
+            string algorithm = r.ReadString(), fingerprint = r.ReadString();
+            int round = r.ReadInt32();
+            var nfe = new NfeSplit(r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+            var state = r.ReadBytes(r.ReadInt32());
+            if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidCheckpointException("corrupt search checkpoint: trailing bytes");
+            return new SearchCheckpoint(algorithm, round, nfe, payload) { Fingerprint = fingerprint, State = state };
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidCheckpointException("corrupt search checkpoint: truncated", e);
+        }
+    }
+
+    /// <summary>What a checkpoint is bound to: the algorithm's options, the request and the primary verifier.</summary>
+    internal static string FingerprintOf(SearchRequest request, string verifier, FormattableString options) => string.Create(CultureInfo.InvariantCulture,
+        $"label={request.Label};guidance={request.Guidance:R};seed={request.Seed};budget={request.BudgetNfe};top={request.TopK};sampler={request.Sampler};steps={request.Steps};eta={request.Eta:R};verifier={verifier};{options.ToString(CultureInfo.InvariantCulture)}");
+
+    private static ulong Fnv1a(ReadOnlySpan<byte> bytes)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (var b in bytes) hash = (hash ^ b) * 1099511628211;
+        return hash;
+    }
+}
+
+/// <summary>Writes an algorithm's state into a checkpoint.</summary>
+public sealed class CheckpointWriter
+{
+    private readonly MemoryStream stream = new();
+    private readonly BinaryWriter w;
+
+    internal CheckpointWriter() => w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+
+    internal byte[] ToArray() { w.Flush(); return stream.ToArray(); }
+
+    public void Write(int value) => w.Write(value);
+    public void Write(long value) => w.Write(value);
+    public void Write(double value) => w.Write(value);
+    public void Write(bool value) => w.Write(value);
+    public void Write(string value) => w.Write(value);
+
+    public void Write(NoiseSeed seed)
+    {
+        w.Write(seed.Seed);
+        w.Write(seed.Round);
+        w.Write(seed.Candidate);
+    }
+
+    /// <summary>A float array, or null (length -1).</summary>
+    public void Write(float[]? values)
+    {
+        if (values is null) { w.Write(-1); return; }
+        w.Write(values.Length);
+        w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    public void Write(double[] values)
+    {
+        w.Write(values.Length);
+        w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    /// <summary>A candidate; its image only when <paramref name="withImage"/> (it reads back as an empty image otherwise).</summary>
+    public void Write(Candidate c, bool withImage)
+    {
+        Write(c.Seed);
+        w.Write(c.Round);
+        w.Write(c.Origin);
+        w.Write(c.Scores.Primary);
+        w.Write(c.Scores.ByVerifier.Count);
+        foreach (var (name, score) in c.Scores.ByVerifier) { w.Write(name); w.Write(score); }
+        Write(withImage ? c.Image : null);
+    }
+
+    public void Write(IReadOnlyList<Candidate> candidates, Func<Candidate, bool> withImage)
+    {
+        w.Write(candidates.Count);
+        foreach (var c in candidates) Write(c, withImage(c));
+    }
+}
+
+/// <summary>Reads back, in the same order, what a <see cref="CheckpointWriter"/> wrote.</summary>
+public sealed class CheckpointReader
+{
+    private readonly BinaryReader r;
+
+    internal CheckpointReader(byte[] state) => r = new BinaryReader(new MemoryStream(state), Encoding.UTF8);
+
+    public int ReadInt32() => r.ReadInt32();
+    public long ReadInt64() => r.ReadInt64();
+    public double ReadDouble() => r.ReadDouble();
+    public bool ReadBoolean() => r.ReadBoolean();
+    public string ReadString() => r.ReadString();
+
+    public NoiseSeed ReadSeed() => new(r.ReadUInt64(), r.ReadUInt32(), r.ReadUInt32());
+
+    public float[]? ReadFloats()
+    {
+        int n = r.ReadInt32();
+        if (n < 0) return null;
+        var values = new float[n];
+        ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
+    public double[] ReadDoubles()
+    {
+        var values = new double[r.ReadInt32()];
+        ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
+    public Candidate ReadCandidate()
+    {
+        var seed = ReadSeed();
+        int round = r.ReadInt32();
+        string origin = r.ReadString();
+        double primary = r.ReadDouble();
+        int count = r.ReadInt32();
+        var byVerifier = new Dictionary<string, double>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++) byVerifier.Add(r.ReadString(), r.ReadDouble());
+        var image = ReadFloats() ?? [];
+        return new Candidate(seed, image, new CandidateScores(primary, byVerifier), round, origin);
+    }
+
+    public List<Candidate> ReadCandidates()
+    {
+        int n = r.ReadInt32();
+        var list = new List<Candidate>(n);
+        for (int i = 0; i < n; i++) list.Add(ReadCandidate());
+        return list;
+    }
+
+    /// <summary>Throws unless every byte of the state was read: the writer and the reader disagree otherwise.</summary>
+    public void End()
+    {
+        if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidCheckpointException("search checkpoint state has unread bytes");
+    }
+
+    private void ReadExactly(Span<byte> target)
+    {
+        if (r.Read(target) != target.Length) throw new EndOfStreamException();
+    }
+}
