@@ -35,13 +35,13 @@ public static class Jobs
         Seed = seed,
     };
 
-    /// <summary>Submits each job through the silos in turn (job i through silo i mod N).</summary>
+    /// <summary>Submits each job through the running silos in turn (job i through silo i mod N).</summary>
     public static async Task SubmitAsync(PlatformCluster cluster, IReadOnlyList<TenantJob> jobs, CancellationToken cancellationToken)
     {
-        var silos = cluster.Running.ToArray();
+        var silos = cluster.Running.ToList();
         for (int i = 0; i < jobs.Count; i++)
         {
-            using var client = cluster.Client(silos[i % silos.Length], jobs[i].Tenant);
+            using var client = cluster.Client(silos[i % silos.Count], jobs[i].Tenant);
             jobs[i].JobId = (await client.SubmitAsync(jobs[i].Request, cancellationToken)).JobId;
         }
     }
