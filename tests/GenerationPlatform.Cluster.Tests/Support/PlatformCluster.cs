@@ -69,12 +69,25 @@ public sealed class PlatformCluster : IAsyncDisposable
         try
         {
             var genplat = GenplatDll();
+            for (int i = 0; i < spec.Silos; i++) cluster.silos.Add(cluster.StartSilo(genplat, i));
             for (int i = 0; i < spec.Silos; i++)
             {
-                cluster.silos.Add(SiloProcess.Start($"silo{i}", genplat, cluster.workingDirectory, cluster.SiloEnvironment(),
-                    FreePort(), FreePort(), FreePort(), FreePort()));
+                for (int attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await cluster.silos[i].WaitReadyAsync(cancellationToken);
+                        break;
+                    }
+                    catch (SiloExitedException) when (attempt < 3)
+                    {
+                        // A free port picked before the process started can be taken by then (another process's outgoing
+                        // connection): start it again on fresh ports. Its output stays in the exception of a last attempt.
+                        cluster.silos[i].Dispose();
+                        cluster.silos[i] = cluster.StartSilo(genplat, i);
+                    }
+                }
             }
-            foreach (var silo in cluster.silos) await silo.WaitReadyAsync(cancellationToken);
             return cluster;
         }
         catch
@@ -83,6 +96,9 @@ public sealed class PlatformCluster : IAsyncDisposable
             throw;
         }
     }
+
+    private SiloProcess StartSilo(string genplat, int index) =>
+        SiloProcess.Start($"silo{index}", genplat, workingDirectory, SiloEnvironment(), FreePort(), FreePort(), FreePort(), FreePort());
 
     /// <summary>A gRPC client of <paramref name="silo"/> for <paramref name="tenant"/>.</summary>
     public GenerationPlatformClient Client(SiloProcess silo, string tenant) => new(silo.GrpcAddress, Spec.TenantKeys[tenant]);

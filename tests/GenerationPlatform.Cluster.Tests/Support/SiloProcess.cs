@@ -5,6 +5,9 @@ using System.Text;
 
 namespace GenerationPlatform.Cluster.Tests.Support;
 
+/// <summary>A silo process that ended before it was ready.</summary>
+public sealed class SiloExitedException(string message) : Exception(message);
+
 /// <summary>
 /// One <c>genplat serve</c> process (the real host, run with <c>dotnet genplat.dll</c>), configured only through
 /// GenerationPlatform__... environment variables as a container would be. Its output is kept for failure messages.
@@ -79,7 +82,7 @@ public sealed class SiloProcess : IDisposable
         while (true)
         {
             if (process.HasExited)
-                throw new InvalidOperationException($"silo {Name} exited with code {process.ExitCode} before it was ready. Output:\n{Output}");
+                throw new SiloExitedException($"silo {Name} exited with code {process.ExitCode} before it was ready. Output:\n{Output}");
             if (clock.Elapsed > ReadyTimeout)
                 throw new TimeoutException($"silo {Name} was not ready within {ReadyTimeout.TotalSeconds} s. Output:\n{Output}");
             try
