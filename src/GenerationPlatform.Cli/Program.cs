@@ -15,6 +15,7 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     EvalCommand.Create(),
     BenchCommand.Create(),
     ServeCommand.Create(),
+    LoadTestCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

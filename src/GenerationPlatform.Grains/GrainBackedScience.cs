@@ -11,7 +11,8 @@ internal sealed class GrainDenoiser(IDenoiserGrain grain, string tenantId) : IDe
     public async Task<DenoiseOutcome[]> DenoiseAsync(IReadOnlyList<TrajectorySpec> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return [];
-        var outcomes = await grain.DenoiseAsync(batch.Select(s => s.ToContract()).ToArray(), tenantId, cancellationToken).ConfigureAwait(false);
+        var segments = batch.Select(s => s.ToContract()).ToArray();
+        var outcomes = await SiloLoss.RetryAsync(() => grain.DenoiseAsync(segments, tenantId, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (outcomes.Length != batch.Count) throw new InvalidOperationException($"denoiser returned {outcomes.Length} outcomes for {batch.Count} segments");
         return outcomes.Select(o => o.ToOutcome()).ToArray();
     }
@@ -32,11 +33,44 @@ internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits)
 
     public async Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken)
     {
-        var scores = await grain.ScoreAsync(batch.Select(b => b.ToContract()).ToArray(), cancellationToken).ConfigureAwait(false);
+        var images = batch.Select(b => b.ToContract()).ToArray();
+        var scores = await SiloLoss.RetryAsync(() => grain.ScoreAsync(images, cancellationToken), cancellationToken).ConfigureAwait(false);
         meter.Measure(batch.Count, () => 0); // counts the call; the wall time is measured by the search context
         return scores;
     }
 
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("a grain-backed verifier is asynchronous: score through VerifierPanel");
+}
+
+/// <summary>
+/// Denoise and verify calls are pure functions of their arguments, so a call lost with the silo that hosted the
+/// denoiser or verifier grain is simply made again: once membership declares that silo dead, the grain activates
+/// on another silo. Without this, every job using a grain on a dead silo would fail, not just the jobs that ran there.
+/// </summary>
+internal static class SiloLoss
+{
+    /// <summary>How long a call keeps being retried: longer than membership needs to declare a silo dead.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsSiloLoss(e) && DateTime.UtcNow + delay < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(4).Ticks));
+            }
+        }
+    }
+
+    /// <summary>The target silo is gone or unreachable (SiloUnavailableException is a rejection), or its answer never came.</summary>
+    private static bool IsSiloLoss(Exception e) => e is OrleansMessageRejectionException or TimeoutException;
 }

@@ -18,6 +18,7 @@ public static class HostConfiguration
     [
         (PlatformHostOptions.Section, typeof(PlatformHostOptions)),
         (PlatformClusterOptions.Section, typeof(PlatformClusterOptions)),
+        (PlatformClusterOptions.MembershipSection, typeof(Orleans.Configuration.ClusterMembershipOptions)),
         (SiloDeclarationOptions.Section, typeof(SiloDeclarationOptions)),
         (PlatformDashboardOptions.Section, typeof(PlatformDashboardOptions)),
         (ResultStoreOptions.SectionName, typeof(ResultStoreOptions)),

@@ -73,6 +73,8 @@ public static class PlatformHost
                     o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, cluster.SiloPort);
                     o.GatewayListeningEndpoint = cluster.GatewayPort == 0 ? null : new IPEndPoint(IPAddress.Any, cluster.GatewayPort);
                 });
+                // How fast a dead silo is detected (probe timeout, missed probes, votes): Orleans' defaults unless set.
+                silo.Services.Configure<ClusterMembershipOptions>(config.GetSection(PlatformClusterOptions.MembershipSection));
             }
             else
             {

@@ -54,6 +54,12 @@ public sealed class PlatformClusterOptions
 {
     public const string Section = "GenerationPlatform:Cluster";
 
+    /// <summary>
+    /// Orleans <c>ClusterMembershipOptions</c> by property name, e.g. <c>GenerationPlatform:Cluster:Membership:ProbeTimeout</c>
+    /// (00:00:05), <c>NumMissedProbesLimit</c> (3), <c>NumVotesForDeathDeclaration</c> (2): how soon a dead silo is declared dead.
+    /// </summary>
+    public const string MembershipSection = Section + ":Membership";
+
     /// <summary>Orleans ClusterId: silos with the same id form one cluster (a deployment).</summary>
     public string ClusterId { get; set; } = "genplat";
 

@@ -1,0 +1,127 @@
+using GenerationPlatform.Api.V1;
+using GenerationPlatform.Cluster.Tests.Support;
+using IDenoiserGrain = GenerationPlatform.Contracts.IDenoiserGrain;
+using ISearchGrain = GenerationPlatform.Contracts.ISearchGrain;
+using Xunit.Abstractions;
+
+namespace GenerationPlatform.Cluster.Tests;
+
+/// <summary>Three <c>genplat serve</c> processes on Azure Table clustering (Azurite); silos doing the work are SIGKILLed mid-search, one at a time.</summary>
+public sealed class SiloKillTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+
+    private static readonly Dictionary<string, string> Tenants = new()
+    {
+        ["alpha"] = "alpha-cluster-key-0001",
+        ["beta"] = "beta-cluster-key-0002",
+        ["gamma"] = "gamma-cluster-key-0003",
+    };
+
+    /// <summary>Four jobs of three tenants, 48 candidates each: three rounds of 16, so a kill after round 0 lands mid-search.</summary>
+    private static List<TenantJob> Workload() =>
+    [
+        new("alpha", Jobs.Request(11, "Sneaker", 48)),
+        new("alpha", Jobs.Request(12, "Bag", 48)),
+        new("beta", Jobs.Request(21, "Trouser", 48)),
+        new("gamma", Jobs.Request(31, "Dress", 48)),
+    ];
+
+    [Fact]
+    public async Task Every_job_completes_with_the_undisturbed_result_when_the_silo_doing_the_work_is_killed()
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        var ct = timeout.Token;
+        await using var cluster = await PlatformCluster.StartAsync(new ClusterSpec(3, Tenants), ct);
+        try
+        {
+            // The undisturbed run: the same requests (fixed seeds) on the same cluster.
+            var undisturbed = Workload();
+            await Jobs.SubmitAsync(cluster, undisturbed, ct);
+            var expected = await Jobs.WaitEndedAsync(cluster, undisturbed, ct);
+            Assert.All(expected, j => Assert.Equal(JobState.Completed, j.State));
+
+            // First kill: the silo running the most search grains (the denoiser counting as one more). Its jobs resume
+            // on the other silos from their last round.
+            await DisturbedRunAsync(cluster, expected, "the most jobs", (where, victim) =>
+                where.Searches.Count(a => a?.Endpoint.Port == victim.SiloPort) * 2 + (where.Denoiser?.Endpoint.Port == victim.SiloPort ? 1 : 0),
+                where => Assert.Contains(where.Searches, a => a is not null && a.Endpoint.Port == where.Victim.SiloPort), ct);
+
+            // Second kill, of one of the two left: the denoiser's silo. Jobs whose search grain lives on the other silo
+            // lose their denoiser in the middle of a call and go on (the call is made again on the new activation).
+            await DisturbedRunAsync(cluster, expected, "the denoiser", (where, victim) => where.Denoiser?.Endpoint.Port == victim.SiloPort ? 1 : 0,
+                where => Assert.Contains(where.Searches, a => a is not null && a.Endpoint.Port != where.Victim.SiloPort), ct);
+        }
+        catch
+        {
+            output.WriteLine(cluster.Diagnostics());
+            throw;
+        }
+    }
+
+    private sealed record Placement(SiloAddress? Denoiser, List<SiloAddress?> Searches, SiloProcess Victim);
+
+    /// <summary>
+    /// Runs the workload again, SIGKILLs the running silo that <paramref name="score"/> ranks first once every job has
+    /// finished round 0 of its 3, and checks every job completes with its stored result equal to the undisturbed one.
+    /// </summary>
+    private async Task DisturbedRunAsync(PlatformCluster cluster, Job[] expected, string victimIs, Func<Placement, SiloProcess, int> score,
+        Action<Placement> assertPlacement, CancellationToken ct)
+    {
+        var disturbed = Workload();
+        await Jobs.SubmitAsync(cluster, disturbed, ct);
+        while (true)
+        {
+            var states = await Task.WhenAll(disturbed.Select(j => Jobs.GetAsync(cluster, j, ct)));
+            if (states.All(s => s.LastRound >= 0 || s.State != JobState.Running)) break;
+            await Task.Delay(100, ct);
+        }
+
+        // Where Orleans placed the work, from the management grain.
+        var orleans = await cluster.OrleansClientAsync(ct);
+        var management = orleans.GetGrain<IManagementGrain>(0);
+        var denoiser = await management.GetActivationAddress(orleans.GetGrain<IDenoiserGrain>(Jobs.Model));
+        var searches = new List<SiloAddress?>();
+        foreach (var job in disturbed) searches.Add(await management.GetActivationAddress(orleans.GetGrain<ISearchGrain>(job.JobId)));
+        var where = new Placement(denoiser, searches, null!);
+        var victim = cluster.Running.MaxBy(s => score(where, s))!;
+        where = where with { Victim = victim };
+        int running = (await Task.WhenAll(disturbed.Select(j => Jobs.GetAsync(cluster, j, ct)))).Count(s => s.State == JobState.Running);
+        output.WriteLine($"killing {victim.Name} ({victimIs}); {running} of {disturbed.Count} jobs running; search grains: "
+            + string.Join(", ", cluster.Running.Select(s => $"{s.Name} {searches.Count(a => a?.Endpoint.Port == s.SiloPort)}"))
+            + $"; denoiser on {cluster.SiloAt(denoiser?.Endpoint.Port ?? 0)?.Name ?? "none"}");
+        assertPlacement(where);
+        Assert.True(running > 0, "every job had already ended before the kill: nothing was disturbed");
+        victim.Kill();
+
+        var ended = await Jobs.WaitEndedAsync(cluster, disturbed, ct);
+        for (int i = 0; i < disturbed.Count; i++)
+        {
+            Assert.True(JobState.Completed == ended[i].State, $"job {i} ({disturbed[i].Tenant}) ended {ended[i].State}: {ended[i].Message}");
+            await Jobs.AssertStoredAsync(cluster.ResultContainer, disturbed[i], ended[i].Result, ct);
+            AssertSameResult(expected[i].Result, ended[i].Result);
+        }
+    }
+
+    /// <summary>
+    /// Same top-k seeds in the same order, same NFE, and the same scores and images up to float noise. A resumed job
+    /// batches its trajectories with different neighbours on the CPU (batch composition changes the order of
+    /// reductions in the convolutions), so final images may differ in the last float bits: pixels are compared within
+    /// 2 gray levels of 255 and scores within 1e-3; the choice of candidates, which is what search decides, exactly.
+    /// </summary>
+    private static void AssertSameResult(JobResult expected, JobResult actual)
+    {
+        Assert.Equal(expected.Images.Select(i => i.Seed), actual.Images.Select(i => i.Seed));
+        Assert.Equal(expected.Nfe.Search, actual.Nfe.Search);
+        Assert.Equal(expected.Nfe.Final, actual.Nfe.Final);
+        Assert.Equal(expected.Rounds, actual.Rounds);
+        for (int k = 0; k < expected.Images.Count; k++)
+        {
+            Assert.Equal(expected.Images[k].Score, actual.Images[k].Score, 1e-3);
+            var a = Jobs.Pixels(expected.Images[k].Png.ToByteArray());
+            var b = Jobs.Pixels(actual.Images[k].Png.ToByteArray());
+            Assert.Equal(a.Length, b.Length);
+            Assert.True(a.Zip(b).All(p => Math.Abs(p.First - p.Second) <= 2), $"top-{k + 1} differs by more than 2 gray levels");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using GenerationPlatform.Api.V1;
+using GenerationPlatform.Cluster.Tests.Support;
+using Xunit.Abstractions;
+
+namespace GenerationPlatform.Cluster.Tests;
+
+/// <summary>Blob storage (Azurite) stopped for ten seconds while a two-silo cluster's jobs are writing their results.</summary>
+public sealed class StorageOutageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
+
+    private static readonly Dictionary<string, string> Tenants = new()
+    {
+        ["alpha"] = "alpha-outage-key-0001",
+        ["beta"] = "beta-outage-key-0002",
+    };
+
+    [Fact]
+    public async Task Jobs_wait_out_a_storage_outage_and_none_is_completed_without_its_stored_result()
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        var ct = timeout.Token;
+        await using var cluster = await PlatformCluster.StartAsync(new ClusterSpec(2, Tenants), ct);
+        try
+        {
+            // One round of 16 candidates each: the search ends within seconds and the result write starts.
+            List<TenantJob> jobs =
+            [
+                new("alpha", Jobs.Request(101, "Sneaker", 16)),
+                new("alpha", Jobs.Request(102, "Shirt", 16)),
+                new("beta", Jobs.Request(201, "Bag", 16)),
+                new("beta", Jobs.Request(202, "Coat", 16)),
+            ];
+            await Jobs.SubmitAsync(cluster, jobs, ct);
+            // Graceful: Azurite saves its state (a SIGKILLed Azurite forgets unsaved blobs, containers included).
+            cluster.Blobs.Stop(graceful: true);
+            var down = Stopwatch.StartNew();
+
+            // While the results cannot be written, no job may say it completed; the searches themselves finish.
+            var searched = new HashSet<int>();
+            while (down.Elapsed < Outage)
+            {
+                for (int i = 0; i < jobs.Count; i++)
+                {
+                    var job = await Jobs.GetAsync(cluster, jobs[i], ct);
+                    Assert.True(job.State == JobState.Running, $"job {i} is {job.State} while blob storage is down: {job.Message}");
+                    if (job.LastRound >= 0) searched.Add(i);
+                }
+                await Task.Delay(200, ct);
+            }
+            output.WriteLine($"{searched.Count} of {jobs.Count} jobs had finished searching and were writing when storage came back after {down.Elapsed.TotalSeconds:F1} s");
+            Assert.NotEmpty(searched); // the outage did hit result writes
+            await cluster.Blobs.StartAgainAsync(ct);
+
+            var ended = await Jobs.WaitEndedAsync(cluster, jobs, ct);
+            for (int i = 0; i < jobs.Count; i++)
+            {
+                Assert.True(JobState.Completed == ended[i].State, $"job {i} ended {ended[i].State}: {ended[i].Message}");
+                await Jobs.AssertStoredAsync(cluster.ResultContainer, jobs[i], ended[i].Result, ct);
+            }
+        }
+        catch
+        {
+            output.WriteLine(cluster.Diagnostics());
+            throw;
+        }
+    }
+}
