@@ -69,7 +69,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
     [Fact]
     public async Task A_resumed_job_keeps_the_deadline_counted_from_its_acceptance()
     {
-        var deadline = TimeSpan.FromSeconds(2);
+        var deadline = TimeSpan.FromSeconds(3);
         var request = Request("punctual", "random", budget: 19 * 16 * 200) with { Deadline = deadline };
         var doomed = await fixture.SecondSiloAsync();
         var job = await OnSiloAsync(doomed.SiloAddress);
@@ -84,8 +84,9 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
         var resumedAt = Assert.Single(events, e => e.Message?.StartsWith("resumed", StringComparison.Ordinal) == true).At;
         var dueAt = status.AcceptedAt!.Value + deadline;
         output.WriteLine($"accepted {status.AcceptedAt:HH:mm:ss.fff}, resumed {resumedAt:HH:mm:ss.fff}, due {dueAt:HH:mm:ss.fff}, ended {status.FinishedAt:HH:mm:ss.fff}");
-        // A deadline restarted by the resume would end the job a whole deadline after it resumed.
-        Assert.True(status.FinishedAt <= (resumedAt > dueAt ? resumedAt : dueAt) + TimeSpan.FromSeconds(0.75), "the deadline was not kept across the resume");
+        // A deadline restarted by the resume would end the job a whole deadline after it resumed; the kept one ends
+        // it at the original due time (or at once if that has passed). The bound leaves room for a loaded machine.
+        Assert.True(status.FinishedAt < resumedAt + deadline, "the deadline was not kept across the resume");
         Assert.True(status.SpentNfe < request.BudgetNfe);
         var usage = await fixture.Client.GetGrain<ITenantGrain>(request.TenantId).GetUsageAsync();
         Assert.Equal((0, 0L, 1L, 0L, 1L), (usage.ActiveJobs, usage.ReservedNfe, usage.JobsAdmitted, usage.JobsSettled, usage.JobsReleased));
