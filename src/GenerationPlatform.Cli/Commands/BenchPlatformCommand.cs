@@ -11,6 +11,7 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Search;
+using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Silo;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Core;
@@ -33,12 +34,14 @@ internal static class BenchPlatformCommand
     private const float Guidance = 1.5f;
 
     /// <summary>One benchmark configuration: the same K jobs for every side.</summary>
-    private sealed record Load(int Jobs, int Samples, int PerRound, int Steps, int MaxBatch, int TopK)
+    private sealed record Load(int Jobs, int Samples, int Steps, int MaxBatch, int TopK)
     {
+        /// <summary>Random search's round size (the API takes no algorithm parameters): each round is denoised, then verified.</summary>
+        public static int PerRound { get; } = new RandomSearchOptions().CandidatesPerRound;
         public int SampleNfe => new SearchRequest(0, Guidance, 0, 1, Sampler: SamplerKind.Heun, Steps: Steps).SampleNfe;
         public long Budget => (long)Samples * SampleNfe;
         public int Rounds => (Samples + PerRound - 1) / PerRound;
-        public string Algorithm => $"random(candidates-per-round={PerRound})";
+        public const string Algorithm = "random";
         public static int Label(int job) => job % 10;
         public static ulong Seed(int wave, int job) => 1_000_003UL * (ulong)(wave + 1) + (ulong)job;
 
@@ -52,30 +55,29 @@ internal static class BenchPlatformCommand
     public static Command Create()
     {
         var jobs = new Option<int>("--jobs") { Description = "concurrent jobs K", DefaultValueFactory = _ => 16 };
-        var samples = new Option<int>("--samples") { Description = "full samples per job (the job's budget is samples x one sample's NFE) unless --budget is given", DefaultValueFactory = _ => 8 };
+        var samples = new Option<int>("--samples") { Description = "full samples per job (the job's budget is samples x one sample's NFE) unless --budget is given; random search verifies them in rounds of 16", DefaultValueFactory = _ => 32 };
         var budget = new Option<long?>("--budget") { Description = "NFE per job; random search does budget / (one sample's NFE) full samples" };
-        var perRound = new Option<int>("--per-round") { Description = "candidates per search round (each round is denoised, then verified)", DefaultValueFactory = _ => 4 };
-        var steps = new Option<int>("--steps") { Description = "Heun steps per sample (2 x steps - 1 NFE)", DefaultValueFactory = _ => 10 };
+        var steps = new Option<int>("--steps") { Description = "Heun steps per sample (2 x steps - 1 NFE)", DefaultValueFactory = _ => 4 };
         var maxBatch = new Option<int>("--max-batch") { Description = "most trajectory steps per model call, platform and bare loop alike", DefaultValueFactory = _ => new DenoiserOptions().MaxBatch };
         var repeat = new Option<int>("--repeat") { Description = "timed waves of K jobs per side", DefaultValueFactory = _ => 2 };
-        var warmup = new Option<int>("--warmup") { Description = "untimed waves per side first (model load, JIT, first model call)", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup") { Description = "untimed waves per side first, one sample per job (model load, JIT, first model call, every platform path)", DefaultValueFactory = _ => 1 };
         var cmd = new Command("platform", "Platform NFE/s (K concurrent jobs over gRPC, embedded host) vs the bare batched sampler loop; then whole-request batching")
         {
-            jobs, samples, budget, perRound, steps, maxBatch, repeat, warmup,
+            jobs, samples, budget, steps, maxBatch, repeat, warmup,
         };
         cmd.SetAction(async (p, ct) =>
         {
             int k = Count(p.GetValue(jobs), "--jobs", 1, 1024);
             int s = Count(p.GetValue(steps), "--steps", 1, 200);
-            int sampleNfe = new Load(1, 1, 1, s, 1, 1).SampleNfe;
+            int sampleNfe = new Load(1, 1, s, 1, 1).SampleNfe;
             int n = p.GetValue(budget) is { } b
                 ? (int)(b is >= 1 and <= 100_000 && b >= sampleNfe ? b / sampleNfe
                     : throw new CliArgumentException($"--budget must be between one sample's NFE ({sampleNfe}) and 100000 (got {b})"))
                 : Count(p.GetValue(samples), "--samples", 1, 10_000);
-            int c = Count(p.GetValue(perRound), "--per-round", 1, 1024);
             int mb = Count(p.GetValue(maxBatch), "--max-batch", 1, 4096);
-            if (Math.Min(c, n) > mb) throw new CliArgumentException($"--max-batch: whole-request batching needs a round of {Math.Min(c, n)} trajectories to fit (got {mb})");
-            var load = new Load(k, n, Math.Min(c, n), s, mb, Math.Min(4, n));
+            int round = Math.Min(Load.PerRound, n);
+            if (round > mb) throw new CliArgumentException($"--max-batch: whole-request batching needs a round of {round} trajectories to fit in a batch (got {mb})");
+            var load = new Load(k, n, s, mb, Math.Min(4, n));
             await RunAsync(load, Count(p.GetValue(repeat), "--repeat", 1, 100), Count(p.GetValue(warmup), "--warmup", 0, 100), ct);
             return 0;
         });
@@ -86,7 +88,7 @@ internal static class BenchPlatformCommand
 
     private static async Task RunAsync(Load load, int repeat, int warmup, CancellationToken ct)
     {
-        Console.WriteLine($"genplat bench platform: K = {load.Jobs} concurrent jobs, each random search ({load.Algorithm}) with budget {load.Budget} NFE = " +
+        Console.WriteLine($"genplat bench platform: K = {load.Jobs} concurrent jobs, each {Load.Algorithm} search ({Load.PerRound} candidates per round, each round verified) with budget {load.Budget} NFE = " +
             $"{load.Samples} samples x {load.SampleNfe} NFE (Heun, {load.Steps} steps, cfg {Guidance}), verifier {Verifier}, top-k {load.TopK}; max batch {load.MaxBatch}");
         Console.WriteLine($"{repeat} timed wave(s) of K jobs per side after {warmup} warm-up wave(s); {get_num_threads()} torch threads, {Environment.ProcessorCount} logical cores");
         Console.WriteLine("bare loop: one process, no grains, no gRPC: per round, all jobs' candidates of that round in one TrajectorySampler (same max batch), then the classifier scores them in one call");
@@ -97,6 +99,8 @@ internal static class BenchPlatformCommand
         var field = new GuidedVelocityField(net);
         using var catalog = new VerifierCatalog();
         var classifier = catalog.Get(Verifier);
+        // A warm-up wave takes every path the timed waves take (gRPC, grains, model, verifier, result store) with one sample per job.
+        var warm = load with { Samples = 1, TopK = 1 };
         var results = Directory.CreateTempSubdirectory("genplat-bench-").FullName;
         try
         {
@@ -105,20 +109,20 @@ internal static class BenchPlatformCommand
             {
                 for (int w = 0; w < warmup; w++)
                 {
-                    Bare(load, field, classifier, w, ct);
-                    await host.WaveAsync(w, ct);
+                    Bare(warm, field, classifier, w, ct);
+                    await host.WaveAsync(warm, w, ct);
                 }
                 for (int r = 0; r < repeat; r++)
                 {
                     // Interleaved, so that drift in a shared machine's load hits both sides alike.
                     bare.Add(Bare(load, field, classifier, warmup + r, ct));
-                    step.Add(await host.WaveAsync(warmup + r, ct));
+                    step.Add(await host.WaveAsync(load, warmup + r, ct));
                 }
             }
             await using (var host = await BenchHost.StartAsync(load, wholeRequests: true, results, ct))
             {
-                for (int w = 0; w < warmup; w++) await host.WaveAsync(w, ct);
-                for (int r = 0; r < repeat; r++) whole.Add(await host.WaveAsync(warmup + r, ct));
+                for (int w = 0; w < warmup; w++) await host.WaveAsync(warm, w, ct);
+                for (int r = 0; r < repeat; r++) whole.Add(await host.WaveAsync(load, warmup + r, ct));
             }
             Report(load, bare, step, whole);
         }
@@ -144,7 +148,7 @@ internal static class BenchPlatformCommand
             for (int j = 0; j < load.Jobs; j++)
             {
                 var request = load.Request(wave, j);
-                for (int i = round * load.PerRound; i < Math.Min(load.Samples, (round + 1) * load.PerRound); i++)
+                for (int i = round * Load.PerRound; i < Math.Min(load.Samples, (round + 1) * Load.PerRound); i++)
                 {
                     var spec = request.Full(new NoiseSeed(request.Seed, 0, (uint)i));
                     nfe += spec.Nfe;
@@ -173,10 +177,9 @@ internal static class BenchPlatformCommand
         private readonly WebApplication app;
         private readonly GenerationPlatformClient client;
         private readonly IDenoiserGrain denoiser;
-        private readonly Load load;
 
-        private BenchHost(WebApplication app, GenerationPlatformClient client, IDenoiserGrain denoiser, Load load) =>
-            (this.app, this.client, this.denoiser, this.load) = (app, client, denoiser, load);
+        private BenchHost(WebApplication app, GenerationPlatformClient client, IDenoiserGrain denoiser) =>
+            (this.app, this.client, this.denoiser) = (app, client, denoiser);
 
         public static async Task<BenchHost> StartAsync(Load load, bool wholeRequests, string results, CancellationToken ct)
         {
@@ -199,28 +202,29 @@ internal static class BenchPlatformCommand
                 ["GenerationPlatform:Results:Path"] = Path.Combine(results, wholeRequests ? "whole" : "step"),
             };
             var builder = PlatformHost.CreateBuilder([], overrides);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+                .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error); // its CPU-starvation notes on a busy machine
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout: the figures only
             var app = PlatformHost.Build(builder);
             await app.StartAsync(ct);
             var client = new GenerationPlatformClient(new Uri(PlatformHost.Endpoints(app).Grpc), key);
             var denoiser = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IDenoiserGrain>(ModelOptions.ShippedModel);
-            return new BenchHost(app, client, denoiser, load);
+            return new BenchHost(app, client, denoiser);
         }
 
         /// <summary>K jobs submitted at once; the wave ends when the last terminal update arrives.</summary>
-        public async Task<Wave> WaveAsync(int wave, CancellationToken ct)
+        public async Task<Wave> WaveAsync(Load load, int wave, CancellationToken ct)
         {
             var before = await denoiser.GetStatsAsync(ct);
             var wall = Stopwatch.StartNew();
-            var outcomes = await Task.WhenAll(Enumerable.Range(0, load.Jobs).Select(j => Task.Run(() => JobAsync(wave, j, ct), ct)));
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, load.Jobs).Select(j => Task.Run(() => JobAsync(load, wave, j, ct), ct)));
             wall.Stop();
             var after = await denoiser.GetStatsAsync(ct);
             return new Wave(outcomes.Sum(o => o.Nfe), wall.Elapsed, outcomes.Select(o => o.Seconds).ToArray(), outcomes.Select(o => o.Top).ToArray(),
                 after.ComputeTime - before.ComputeTime, TimeSpan.Zero, after.ModelCalls - before.ModelCalls, after.TrajectorySteps - before.TrajectorySteps);
         }
 
-        private async Task<(long Nfe, double Seconds, double Top)> JobAsync(int wave, int job, CancellationToken ct)
+        private async Task<(long Nfe, double Seconds, double Top)> JobAsync(Load load, int wave, int job, CancellationToken ct)
         {
             var request = load.Request(wave, job);
             var clock = Stopwatch.StartNew();
@@ -228,7 +232,7 @@ internal static class BenchPlatformCommand
             {
                 Model = ModelOptions.ShippedModel,
                 Class = Load.Label(job).ToString(CultureInfo.InvariantCulture),
-                Algorithm = load.Algorithm,
+                Algorithm = Load.Algorithm,
                 Verifier = Verifier,
                 BudgetNfe = request.BudgetNfe,
                 TopK = request.TopK,
