@@ -60,10 +60,11 @@ internal static class BenchPlatformCommand
         var steps = new Option<int>("--steps") { Description = "Heun steps per sample (2 x steps - 1 NFE)", DefaultValueFactory = _ => 4 };
         var maxBatch = new Option<int>("--max-batch") { Description = "most trajectory steps per model call, platform and bare loop alike", DefaultValueFactory = _ => new DenoiserOptions().MaxBatch };
         var repeat = new Option<int>("--repeat") { Description = "timed waves of K jobs per side", DefaultValueFactory = _ => 2 };
+        var arrivalMs = new Option<double?>("--arrival-ms") { Description = "spacing of job arrivals in the spread-arrival waves (default: a quarter of one job's latency when it runs alone)" };
         var warmup = new Option<int>("--warmup") { Description = "untimed waves per side first, one sample per job (model load, JIT, first model call, every platform path)", DefaultValueFactory = _ => 1 };
         var cmd = new Command("platform", "Platform NFE/s (K concurrent jobs over gRPC, embedded host) vs the bare batched sampler loop; then whole-request batching")
         {
-            jobs, samples, budget, steps, maxBatch, repeat, warmup,
+            jobs, samples, budget, steps, maxBatch, repeat, warmup, arrivalMs,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -78,7 +79,8 @@ internal static class BenchPlatformCommand
             int round = Math.Min(Load.PerRound, n);
             if (round > mb) throw new CliArgumentException($"--max-batch: whole-request batching needs a round of {round} trajectories to fit in a batch (got {mb})");
             var load = new Load(k, n, s, mb, Math.Min(4, n));
-            await RunAsync(load, Count(p.GetValue(repeat), "--repeat", 1, 100), Count(p.GetValue(warmup), "--warmup", 0, 100), ct);
+            double? arrival = p.GetValue(arrivalMs) is { } a ? CliParsing.InRange(a, "--arrival-ms", 0, 600_000) : null;
+            await RunAsync(load, Count(p.GetValue(repeat), "--repeat", 1, 100), Count(p.GetValue(warmup), "--warmup", 0, 100), arrival, ct);
             return 0;
         });
         return cmd;
@@ -86,7 +88,7 @@ internal static class BenchPlatformCommand
 
     private static int Count(int value, string name, int min, int max) => (int)CliParsing.InRange(value, name, min, max);
 
-    private static async Task RunAsync(Load load, int repeat, int warmup, CancellationToken ct)
+    private static async Task RunAsync(Load load, int repeat, int warmup, double? arrival, CancellationToken ct)
     {
         Console.WriteLine($"genplat bench platform: K = {load.Jobs} concurrent jobs, each {Load.Algorithm} search ({Load.PerRound} candidates per round, each round verified) with budget {load.Budget} NFE = " +
             $"{load.Samples} samples x {load.SampleNfe} NFE (Heun, {load.Steps} steps, cfg {Guidance}), verifier {Verifier}, top-k {load.TopK}; max batch {load.MaxBatch}");
@@ -104,7 +106,8 @@ internal static class BenchPlatformCommand
         var results = Directory.CreateTempSubdirectory("genplat-bench-").FullName;
         try
         {
-            List<Wave> bare = [], step = [], whole = [];
+            List<Wave> bare = [], step = [], whole = [], stepSpread = [], wholeSpread = [];
+            TimeSpan spacing = TimeSpan.Zero;
             await using (var host = await BenchHost.StartAsync(load, wholeRequests: false, results, ct))
             {
                 for (int w = 0; w < warmup; w++)
@@ -118,13 +121,19 @@ internal static class BenchPlatformCommand
                     bare.Add(Bare(load, field, classifier, warmup + r, ct));
                     step.Add(await host.WaveAsync(load, warmup + r, ct));
                 }
+                // Spread arrivals, what continuous batching is for: by default one job every quarter of a job's solo
+                // latency, so that about four jobs overlap and newcomers keep arriving while others run.
+                spacing = arrival is { } ms ? TimeSpan.FromMilliseconds(ms)
+                    : TimeSpan.FromSeconds((await host.WaveAsync(load with { Jobs = 1 }, warmup + 2 * repeat, ct)).Wall.TotalSeconds / 4);
+                for (int r = 0; r < repeat; r++) stepSpread.Add(await host.WaveAsync(load, warmup + repeat + r, ct, spacing));
             }
             await using (var host = await BenchHost.StartAsync(load, wholeRequests: true, results, ct))
             {
                 for (int w = 0; w < warmup; w++) await host.WaveAsync(warm, w, ct);
                 for (int r = 0; r < repeat; r++) whole.Add(await host.WaveAsync(load, warmup + r, ct));
+                for (int r = 0; r < repeat; r++) wholeSpread.Add(await host.WaveAsync(load, warmup + repeat + r, ct, spacing));
             }
-            Report(load, bare, step, whole);
+            Report(load, bare, step, whole, stepSpread, wholeSpread, spacing);
         }
         finally
         {
@@ -212,12 +221,16 @@ internal static class BenchPlatformCommand
             return new BenchHost(app, client, denoiser);
         }
 
-        /// <summary>K jobs submitted at once; the wave ends when the last terminal update arrives.</summary>
-        public async Task<Wave> WaveAsync(Load load, int wave, CancellationToken ct)
+        /// <summary>K jobs, job j submitted at j x spacing (all at once by default); the wave ends when the last terminal update arrives.</summary>
+        public async Task<Wave> WaveAsync(Load load, int wave, CancellationToken ct, TimeSpan spacing = default)
         {
             var before = await denoiser.GetStatsAsync(ct);
             var wall = Stopwatch.StartNew();
-            var outcomes = await Task.WhenAll(Enumerable.Range(0, load.Jobs).Select(j => Task.Run(() => JobAsync(load, wave, j, ct), ct)));
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, load.Jobs).Select(j => Task.Run(async () =>
+            {
+                if (spacing > TimeSpan.Zero) await Task.Delay(spacing * j, ct);
+                return await JobAsync(load, wave, j, ct);
+            }, ct)));
             wall.Stop();
             var after = await denoiser.GetStatsAsync(ct);
             return new Wave(outcomes.Sum(o => o.Nfe), wall.Elapsed, outcomes.Select(o => o.Seconds).ToArray(), outcomes.Select(o => o.Top).ToArray(),
@@ -255,7 +268,7 @@ internal static class BenchPlatformCommand
         }
     }
 
-    private static void Report(Load load, List<Wave> bare, List<Wave> step, List<Wave> whole)
+    private static void Report(Load load, List<Wave> bare, List<Wave> step, List<Wave> whole, List<Wave> stepSpread, List<Wave> wholeSpread, TimeSpan spacing)
     {
         static double Rate(List<Wave> waves) => waves.Sum(w => w.Nfe) / waves.Sum(w => w.Wall.TotalSeconds);
         static double Pct(List<Wave> waves, double q)
@@ -277,6 +290,8 @@ internal static class BenchPlatformCommand
         Console.WriteLine(Row("bare loop", bare));
         Console.WriteLine(Row("platform, step-level batching", step));
         Console.WriteLine(Row("platform, whole-request batching", whole));
+        Console.WriteLine(Row("platform, step-level, spread arrivals", stepSpread));
+        Console.WriteLine(Row("platform, whole-request, spread arrivals", wholeSpread));
         Console.WriteLine();
         double bareSampler = bare.Sum(w => w.Sampler.TotalSeconds), bareVerifier = bare.Sum(w => w.Verifier.TotalSeconds);
         Console.WriteLine($"bare loop: sampler {bareSampler:F2} s, verifier {bareVerifier:F2} s; sampler-only NFE/s {bare.Sum(w => w.Nfe) / bareSampler:F1} " +
@@ -286,9 +301,13 @@ internal static class BenchPlatformCommand
             $"(the bare loop spends {bare.Sum(w => w.Wall.TotalSeconds) - bareSampler:F2} s outside its sampler, verification included)");
         double agree = bare.Zip(step).SelectMany(p => p.First.TopScores.Zip(p.Second.TopScores, (a, b) => Math.Abs(a - b))).Max();
         Console.WriteLine($"same work: top-1 classifier score per job, platform vs bare loop, max |difference| {agree:G3}");
-        Console.WriteLine($"ratio platform/bare NFE/s: {stepRate / bareRate:F3} (target >= 0.9 at K = 16)");
-        Console.WriteLine($"step-level vs whole-request batching: NFE/s {stepRate:F1} vs {wholeRate:F1} (x{stepRate / wholeRate:F2}), " +
-            $"latency p50 {Pct(step, 0.5):F2} s vs {Pct(whole, 0.5):F2} s, p95 {Pct(step, 0.95):F2} s vs {Pct(whole, 0.95):F2} s, " +
-            $"mean fill {Batch(step) / load.MaxBatch:F3} vs {Batch(whole) / load.MaxBatch:F3}");
+        Console.WriteLine($"ratio platform/bare NFE/s: {stepRate / bareRate:F3} (target >= 0.9 at K = 16); by interleaved wave pair: " +
+            string.Join(", ", bare.Zip(step, (b, p) => (p.Nfe / p.Wall.TotalSeconds / (b.Nfe / b.Wall.TotalSeconds)).ToString("F3", CultureInfo.InvariantCulture))));
+        void Versus(string what, List<Wave> a, List<Wave> b) =>
+            Console.WriteLine($"step-level vs whole-request batching, {what}: NFE/s {Rate(a):F1} vs {Rate(b):F1} (x{Rate(a) / Rate(b):F2}), " +
+                $"latency p50 {Pct(a, 0.5):F2} s vs {Pct(b, 0.5):F2} s, p95 {Pct(a, 0.95):F2} s vs {Pct(b, 0.95):F2} s, " +
+                $"mean fill {Batch(a) / load.MaxBatch:F3} vs {Batch(b) / load.MaxBatch:F3}");
+        Versus("all K jobs at once", step, whole);
+        Versus($"job j arriving at j x {spacing.TotalMilliseconds:F0} ms", stepSpread, wholeSpread);
     }
 }
