@@ -66,6 +66,12 @@ public interface IDenoiserGrain : IGrainWithStringKey
 {
     /// <param name="owner">The tenant the work is for: batches are shared fairly between owners.</param>
     /// <returns>Outcome i belongs to segment i.</returns>
+    /// <remarks>
+    /// A call lasts as long as its trajectories take in batches shared with every other job, which under
+    /// load is far beyond Orleans' default 30 s response timeout; the job's deadline (at most an hour)
+    /// and cancellation bound it instead.
+    /// </remarks>
+    [ResponseTimeout("01:00:00")]
     Task<SegmentOutcome[]> DenoiseAsync(DenoiseSegment[] segments, string owner, CancellationToken cancellationToken = default);
 
     Task<DenoiserStats> GetStatsAsync(CancellationToken cancellationToken = default);

@@ -17,7 +17,7 @@ public sealed class DenoiserOptions
     /// <summary>Most trajectory steps in one model call.</summary>
     public int MaxBatch { get; set; } = 256;
 
-    /// <summary>How long a model call may wait for more work before running a batch that is not full.</summary>
+    /// <summary>How long the first model call after idle may wait for more work before running a batch that is not full (later calls never wait: newcomers join at the next step).</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>Request-level batching instead (the baseline the benchmark compares with).</summary>

@@ -46,7 +46,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     private readonly CancellationTokenSource stopping = new();
     private long calls, steps, computeTicks;
 
-    /// <param name="maxWait">How long a call may wait for more work before running a batch that is not full.</param>
+    /// <param name="maxWait">How long the first call after idle may wait for more work before running a batch that is not full.</param>
     /// <param name="model">The model's name, for telemetry.</param>
     /// <param name="ownerWeight">An owner's share of a batch relative to others (positive; default 1 for all).</param>
     public ContinuousBatchingDenoiser(IVelocityField field, int maxBatch = 256, TimeSpan? maxWait = null, bool wholeRequests = false,
@@ -82,21 +82,25 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     private void Loop()
     {
         var token = stopping.Token;
+        bool fromIdle = true;
         while (!token.IsCancellationRequested)
         {
             List<Trajectory> batch;
             lock (gate) batch = Compose();
             if (batch.Count == 0)
             {
+                fromIdle = true;
                 try { signal.Wait(token); } catch (OperationCanceledException) { break; }
                 continue;
             }
-            if (batch.Count < maxBatch && maxWait > TimeSpan.Zero)
+            if (fromIdle && batch.Count < maxBatch && maxWait > TimeSpan.Zero)
             {
-                // Give concurrent requests a moment to join a batch that is not full.
+                // Give concurrent requests a moment to join the first batch after idle. Once trajectories are in
+                // flight there is no wait: newcomers join at the next step anyway, and waiting would idle the model.
                 if (signal.Wait(maxWait, CancellationToken.None)) signal.Release();
                 lock (gate) batch = Compose();
             }
+            fromIdle = false;
             List<(string Owner, ActivityContext Caller)> carried;
             lock (gate) carried = Carried(batch);
             var nfeBefore = batch.Select(t => t.Nfe).ToArray();

@@ -78,6 +78,17 @@ public sealed class ContinuousBatchingDenoiserTests
     }
 
     [Fact]
+    public async Task OnlyTheFirstCallAfterIdleWaitsForMoreWork()
+    {
+        // Six model calls, none of them full: waiting before each would take at least 6 x 2 s.
+        using var denoiser = new ContinuousBatchingDenoiser(new GaussianField(), maxBatch: 8, maxWait: TimeSpan.FromSeconds(2));
+        var clock = Stopwatch.StartNew();
+        await denoiser.DenoiseAsync([Spec(1, steps: 6, kind: SamplerKind.Euler)], CancellationToken.None);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
+        Assert.Equal(6, denoiser.Stats.ModelCalls);
+    }
+
+    [Fact]
     public async Task CancellingOneRequestLeavesTheOthers()
     {
         using var denoiser = new ContinuousBatchingDenoiser(new GaussianField(), maxBatch: 4);

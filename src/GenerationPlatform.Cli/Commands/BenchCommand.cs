@@ -42,6 +42,7 @@ internal static class BenchCommand
             return Task.FromResult(0);
         });
         bench.Subcommands.Add(modelCmd);
+        bench.Subcommands.Add(BenchPlatformCommand.Create());
         return bench;
     }
 

@@ -1,5 +1,8 @@
+extern alias server;
+
 using System.CommandLine;
 using GenerationPlatform.Silo;
+using server::GenerationPlatform.Api;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,7 +45,7 @@ internal static class ServeCommand
             {
                 var (tenant, key) = DevTenant(pair);
                 int n = keyCounts[tenant] = keyCounts.GetValueOrDefault(tenant) + 1;
-                overrides[$"GenerationPlatform:Auth:Tenants:{tenant}:KeySha256:{n - 1}"] = Api.ApiKeyAuthenticator.HashOf(key);
+                overrides[$"GenerationPlatform:Auth:Tenants:{tenant}:KeySha256:{n - 1}"] = ApiKeyAuthenticator.HashOf(key);
             }
 
             var builder = PlatformHost.CreateBuilder([], overrides);
@@ -83,7 +86,7 @@ internal static class ServeCommand
         int colon = pair.IndexOf(':');
         if (colon <= 0 || colon == pair.Length - 1) throw new CliArgumentException($"--dev-tenant: expected tenant:key (got '{pair}')");
         var tenant = pair[..colon];
-        if (!Api.RequestLimits.IsName(tenant, 64) || !StorageSegment.IsValid(tenant))
+        if (!RequestLimits.IsName(tenant, 64) || !StorageSegment.IsValid(tenant))
             throw new CliArgumentException($"--dev-tenant: tenant '{tenant}' must be 1-64 letters, digits, '-', '_' or '.'");
         return (tenant, pair[(colon + 1)..]);
     }
