@@ -19,6 +19,12 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     private readonly Lock roundGate = new();
     private Activity? round;
     private int roundsTraced;
+    // Verifiers that compare an image with its own earlier x0-prediction (self-consistency) get it from here:
+    // final segments capture it at ProbeTime, keyed by the image array they produce.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<float[], float[]> probes = new();
+
+    /// <summary>The time of the x0-prediction a probing verifier compares a final image with (low noise).</summary>
+    public const float ProbeTime = 0.3f;
 
     public NfeBudget Budget => budget;
     public VerifierPanel Verifiers => verifiers;
@@ -35,12 +41,16 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         budget.Charge(specs.Sum(s => (long)s.Nfe), specs.Sum(s => (long)s.ModelEvaluations), isFinal);
         // The call runs in the round's span, so batches that carry it link to the round.
         Activity.Current = RoundSpan();
+        if (verifiers.NeedsProbe) specs = specs.Select(WithProbe).ToArray();
         var clock = isFinal ? finalClock : searchClock;
         clock.Start();
         try
         {
             var outcomes = await denoiser.DenoiseAsync(specs, cancellationToken).ConfigureAwait(false);
             if (outcomes.Length != specs.Count) throw new InvalidOperationException($"denoiser returned {outcomes.Length} outcomes for {specs.Count} segments");
+            if (verifiers.NeedsProbe)
+                foreach (var o in outcomes)
+                    if (o.X0Predictions.FirstOrDefault(p => p.RequestedTime == ProbeTime) is { } probe) probes.AddOrUpdate(o.State, probe.Image);
             return outcomes;
         }
         finally { clock.Stop(); }
@@ -50,6 +60,8 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     {
         cancellationToken.ThrowIfCancellationRequested();
         Activity.Current = RoundSpan();
+        if (verifiers.NeedsProbe)
+            inputs = inputs.Select(i => i.ProbeX0 is null && probes.TryGetValue(i.Image, out var probe) ? i with { ProbeX0 = probe } : i).ToArray();
         verifyClock.Start();
         try { return await verifiers.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false); }
         finally { verifyClock.Stop(); }
@@ -112,6 +124,18 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
             taken = SearchCheckpoint.Create(algorithm, fingerprint, round, nfe, writer.ToArray());
         }
         progress.Report(new SearchProgress(round, nfe, budget.Limit, best.Count > 0 ? best[0].Scores.Primary : double.NaN, best, taken));
+    }
+
+    /// <summary>
+    /// A segment that ends in an image also captures the x0-prediction at <see cref="ProbeTime"/> (free: no extra
+    /// NFE), unless it already captures a lower time, so the algorithm's own last capture stays last.
+    /// </summary>
+    private static TrajectorySpec WithProbe(TrajectorySpec spec)
+    {
+        if (spec.TTo != 0f || spec.TFrom <= ProbeTime) return spec;
+        var times = spec.X0Times ?? [];
+        if (times.Contains(ProbeTime) || times.Any(t => t > ProbeTime)) return spec;
+        return spec with { X0Times = [ProbeTime, .. times] };
     }
 
     /// <summary>The current round's span, started by the round's first call (null when nobody listens).</summary>

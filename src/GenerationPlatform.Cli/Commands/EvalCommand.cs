@@ -56,8 +56,11 @@ internal static class EvalCommand
                 try { catalog.Get(c.Verifier!); }
                 catch (UnknownVerifierException e) { throw new CliArgumentException($"--series: {e.Message}"); }
                 catch (Verifiers.Onnx.OnnxContractException e) { throw new CliArgumentException($"{OnnxVerifierOption.Name}: {e.Message}"); }
-                if (c.Algorithm != "steps" && !Search.AlgorithmCatalog.Names.Contains(c.Algorithm))
-                    throw new CliArgumentException($"--series: unknown algorithm '{c.Algorithm}'; known: steps, {string.Join(", ", Search.AlgorithmCatalog.Names)}");
+                if (c.Algorithm != "steps")
+                {
+                    try { Search.AlgorithmCatalog.Create(c.Algorithm); }
+                    catch (ArgumentException e) { throw new CliArgumentException($"--series: {e.Message} (or steps)"); }
+                }
             }
             using var test = new DatasetTensors(FashionMnist.Load(train: false, p.GetValue(data)));
             using var testFeatures = ClassifierTrainer.Features(classifier, test.Images);
