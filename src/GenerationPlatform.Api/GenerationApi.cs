@@ -143,6 +143,7 @@ public sealed class GenerationApi(
     {
         var grain = grains.GetGrain<ISearchGrain>(jobId);
         var wait = FirstPoll;
+        bool finishedSeen = false;
         while (true)
         {
             var events = await Call(() => grain.GetEventsAsync(from, cancellationToken));
@@ -159,7 +160,13 @@ public sealed class GenerationApi(
                 continue;
             }
             // Nothing new: a job that has ended will log nothing more (a from_index past its end yields an empty stream).
-            if ((await Call(() => grain.GetStatusAsync(cancellationToken))).IsFinished) return;
+            // It may have ended, terminal event included, between the two calls: read once more before giving up.
+            if ((await Call(() => grain.GetStatusAsync(cancellationToken))).IsFinished)
+            {
+                if (finishedSeen) return;
+                finishedSeen = true;
+                continue;
+            }
             await Task.Delay(wait, cancellationToken);
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LastPoll.Ticks));
         }
