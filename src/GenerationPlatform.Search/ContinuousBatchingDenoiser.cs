@@ -101,12 +101,12 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
                 lock (gate) batch = Compose();
             }
             fromIdle = false;
-            List<(string Owner, ActivityContext Caller)> carried;
+            Carriage carried;
             lock (gate) carried = Carried(batch);
             var nfeBefore = batch.Select(t => t.Nfe).ToArray();
             var clock = Stopwatch.StartNew();
             Exception? failure = null;
-            using (var span = StartBatchSpan(batch.Count, carried))
+            using (var span = StartBatchSpan(batch.Count, carried.Callers))
             {
                 try { new TrajectorySampler(field, maxBatch).Step(batch); }
                 catch (Exception e)
@@ -116,7 +116,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
                 }
             }
             Interlocked.Add(ref computeTicks, clock.Elapsed.Ticks);
-            Record(batch, nfeBefore);
+            Record(batch, carried.Owners, nfeBefore);
             Interlocked.Increment(ref calls);
             Interlocked.Add(ref steps, batch.Count);
             lock (gate) Settle(failure, batch);
@@ -125,54 +125,53 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
             foreach (var job in jobs) job.Completion.TrySetCanceled();
     }
 
-    /// <summary>The owners and callers of the jobs in a batch, recording each job's queue wait at its first call.</summary>
-    private List<(string Owner, ActivityContext Caller)> Carried(List<Trajectory> batch)
+    /// <summary>Who a batch serves: the owner of each row, and the trace context of each job it carries.</summary>
+    private sealed record Carriage(string[] Owners, List<ActivityContext> Callers);
+
+    /// <summary>The owners and callers of a batch (one pass over the jobs), recording each job's queue wait at its first call.</summary>
+    private Carriage Carried(List<Trajectory> batch)
     {
-        var carried = new List<(string, ActivityContext)>();
+        var row = new Dictionary<Trajectory, int>(batch.Count);
+        for (int i = 0; i < batch.Count; i++) row[batch[i]] = i;
+        var owners = new string[batch.Count];
+        var callers = new List<ActivityContext>();
         var now = Stopwatch.GetTimestamp();
         foreach (var job in jobs)
         {
-            if (!job.Trajectories.Any(batch.Contains)) continue;
-            carried.Add((job.Owner, job.Caller));
+            bool carried = false;
+            foreach (var t in job.Trajectories)
+                if (row.TryGetValue(t, out int i)) { owners[i] = job.Owner; carried = true; }
+            if (!carried) continue;
+            if (job.Caller != default) callers.Add(job.Caller);
             if (job.Waited) continue;
             job.Waited = true;
             SearchTelemetry.QueueWait.Record(Stopwatch.GetElapsedTime(job.EnqueuedAt, now).TotalSeconds,
                 new KeyValuePair<string, object?>("model", model));
         }
-        return carried;
+        return new Carriage(owners, callers);
     }
 
-    private Activity? StartBatchSpan(int size, List<(string Owner, ActivityContext Caller)> carried)
+    private Activity? StartBatchSpan(int size, List<ActivityContext> callers)
     {
         if (!SearchTelemetry.Source.HasListeners()) return null;
-        var links = carried.Where(c => c.Caller != default).Select(c => c.Caller).Distinct().Select(c => new ActivityLink(c)).ToArray();
+        var links = callers.Distinct().Select(c => new ActivityLink(c)).ToArray();
         // A batch serves many jobs: it is a root of its own, linked to every job it carries.
         var span = SearchTelemetry.Source.StartActivity(ActivityKind.Internal, parentContext: default, tags: null, links: links, name: "denoiser.batch");
         span?.SetTag("genplat.model", model);
         span?.SetTag("genplat.batch.size", size);
-        span?.SetTag("genplat.batch.jobs", carried.Count);
+        span?.SetTag("genplat.batch.jobs", callers.Count);
         return span;
     }
 
-    private void Record(List<Trajectory> batch, int[] nfeBefore)
+    private void Record(List<Trajectory> batch, string[] owners, int[] nfeBefore)
     {
         var modelTag = new KeyValuePair<string, object?>("model", model);
         SearchTelemetry.BatchSize.Record(batch.Count, modelTag);
         SearchTelemetry.BatchFill.Record(batch.Count / (double)maxBatch, modelTag);
         if (!SearchTelemetry.Nfe.Enabled) return;
-        Dictionary<string, long> byOwner;
-        lock (gate)
-        {
-            byOwner = new Dictionary<string, long>(StringComparer.Ordinal);
-            var ownerOf = new Dictionary<Trajectory, string>();
-            foreach (var job in jobs)
-                foreach (var t in job.Trajectories) ownerOf[t] = job.Owner;
-            for (int i = 0; i < batch.Count; i++)
-            {
-                var owner = ownerOf.GetValueOrDefault(batch[i], "");
-                byOwner[owner] = byOwner.GetValueOrDefault(owner) + batch[i].Nfe - nfeBefore[i];
-            }
-        }
+        var byOwner = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < batch.Count; i++)
+            byOwner[owners[i]] = byOwner.GetValueOrDefault(owners[i]) + batch[i].Nfe - nfeBefore[i];
         foreach (var (owner, nfe) in byOwner)
             SearchTelemetry.Nfe.Add(nfe, new KeyValuePair<string, object?>("tenant", owner), modelTag);
     }
