@@ -294,16 +294,13 @@ public sealed class SearchGrain(
         PlatformMetrics.Jobs.Add(1, outcome);
         if (State.AcceptedAt is { } accepted)
             PlatformMetrics.JobDuration.Record((State.FinishedAt.Value - accepted).TotalSeconds,
-                [.. outcome, new("algorithm", AlgorithmName(request.Algorithm))]);
+                [.. outcome, new("algorithm", AlgorithmCatalog.NameOf(request.Algorithm))]);
         keepAlive?.Dispose();
         keepAlive = null;
         deadline?.Dispose(); // its timer; the token stays readable
         await UnregisterResumeReminderAsync();
         GrainLog.JobEnded(logger, JobId, status, spentNfe);
     }
-
-    /// <summary>The algorithm's name without parameters, so metric series stay few.</summary>
-    private static string AlgorithmName(string spec) => spec.Split('(')[0].Trim().ToLowerInvariant();
 
     private async Task UnregisterResumeReminderAsync()
     {

@@ -34,6 +34,9 @@ public static class AlgorithmCatalog
         return entry.Create(Bind(name, entry.Options, parameters));
     }
 
+    /// <summary>The algorithm a spec names, without its parameters (<c>paths(renoisings=3)</c> -> <c>paths</c>).</summary>
+    public static string NameOf(string spec) => Parse(spec).Name;
+
     /// <summary>The parameters an algorithm takes (kebab-case), for help texts and errors.</summary>
     public static IReadOnlyList<string> Parameters(string name) =>
         Algorithms.TryGetValue(name, out var entry) ? Constructor(entry.Options).GetParameters().Select(p => Kebab(p.Name!)).ToArray() : [];

@@ -44,6 +44,8 @@ public sealed partial class ComposeTests
         var prometheus = Repository.Documents(File.ReadAllText(Repository.PathOf("infra/prometheus/prometheus.yml"))).Single();
         var targets = prometheus.Items("scrape_configs").Single(j => j.Scalar("job_name") == "genplat-silo")
             .Items("static_configs").SelectMany(c => c.Items("targets")).Select(t => ((YamlScalarNode)t).Value!).ToHashSet();
+        var collector = Repository.Documents(File.ReadAllText(Repository.PathOf("infra/otel-collector/config.yaml"))).Single();
+        var grpcEndpoint = collector.Scalar("receivers", "otlp", "protocols", "grpc", "endpoint")!;
         foreach (var silo in Silos)
         {
             var env = Environment(silo);
@@ -54,8 +56,6 @@ public sealed partial class ComposeTests
             Assert.Equal("blob", env["GenerationPlatform__Results__Kind"]);
             Assert.Contains("TableEndpoint=http://azurite:10002", env["GenerationPlatform__Cluster__ConnectionString"]);
             // Traces and metrics go to the collector's OTLP gRPC receiver.
-            var collector = Repository.Documents(File.ReadAllText(Repository.PathOf("infra/otel-collector/config.yaml"))).Single();
-            var grpcEndpoint = collector.Scalar("receivers", "otlp", "protocols", "grpc", "endpoint")!;
             Assert.Equal($"http://otel-collector:{grpcEndpoint.Split(':')[^1]}", env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         }
     }
