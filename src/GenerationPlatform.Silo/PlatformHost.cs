@@ -49,6 +49,7 @@ public static class PlatformHost
         builder.Services.AddSingleton(new ResolvedPorts(grpcPort, httpPort));
 
         var dashboard = Bind<PlatformDashboardOptions>(config, PlatformDashboardOptions.Section);
+        builder.Services.AddSingleton(dashboard);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -108,7 +109,7 @@ public static class PlatformHost
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireHost($"*:{ports.Http}");
         app.MapHealthChecks(ReadyPath).RequireHost($"*:{ports.Http}");
         app.MapPlatformMetrics(ports.Http);
-        if (Bind<PlatformDashboardOptions>(app.Configuration, PlatformDashboardOptions.Section).Enabled)
+        if (app.Services.GetRequiredService<PlatformDashboardOptions>().Enabled)
             app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireHost($"*:{ports.Http}");
         return app;
     }
