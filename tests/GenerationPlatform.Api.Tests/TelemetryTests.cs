@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using GenerationPlatform.Search;
 using Microsoft.AspNetCore.Builder;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace GenerationPlatform.Api.Tests;
@@ -11,15 +12,31 @@ namespace GenerationPlatform.Api.Tests;
 /// <summary>The host with an in-memory span exporter next to its real exporters.</summary>
 public sealed class TelemetryFixture : PlatformFixture
 {
-    private readonly List<Activity> spans = [];
+    private readonly SpanCollector spans = new();
 
     protected override void Configure(WebApplicationBuilder builder) =>
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(spans));
 
-    /// <summary>A copy of the spans ended so far (the exporter appends from other threads).</summary>
-    public List<Activity> Spans()
+    /// <summary>A copy of the spans ended so far.</summary>
+    public List<Activity> Spans() => spans.Snapshot();
+
+    /// <summary>
+    /// Collects ended spans under its own lock. (The SDK's in-memory exporter appends to a plain list under a lock
+    /// of its own, so a reader copying that list can race an append.)
+    /// </summary>
+    private sealed class SpanCollector : BaseProcessor<Activity>
     {
-        lock (spans) return [.. spans];
+        private readonly List<Activity> ended = [];
+
+        public override void OnEnd(Activity data)
+        {
+            lock (ended) ended.Add(data);
+        }
+
+        public List<Activity> Snapshot()
+        {
+            lock (ended) return [.. ended];
+        }
     }
 }
 
