@@ -9,7 +9,7 @@ namespace GenerationPlatform.Search.Algorithms;
 /// <param name="ForwardDt">dt_f: how far each re-noising goes back towards noise.</param>
 /// <param name="BackwardDt">dt_b &gt; dt_f: how far each re-noised state is integrated back down.</param>
 /// <param name="StepsPerBackward">Sampler steps of each backward segment.</param>
-public sealed record PathOptions(int? Paths = null, int Renoisings = 2, double TStart = 0.7, double ForwardDt = 0.15, double BackwardDt = 0.3, int StepsPerBackward = 3)
+public sealed record PathOptions(int? Paths = null, int Renoisings = 2, double TStart = 0.7, double ForwardDt = 0.15, double BackwardDt = 0.45, int StepsPerBackward = 3)
 {
     public void Validate()
     {
