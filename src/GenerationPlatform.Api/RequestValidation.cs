@@ -47,7 +47,7 @@ public static class RequestValidation
         if (r.Class.Length > 64) throw Invalid("class", $"at most 64 characters (got {r.Class.Length})");
         if (!FashionMnist.TryParseClass(r.Class, out var label))
             throw Invalid("class", $"unknown class {Quote(r.Class)}: use 0-9 or one of {string.Join(", ", FashionMnist.ClassNames)}");
-        var algorithm = Name(r.Algorithm, "algorithm", limits, required: false) ?? DefaultAlgorithm;
+        var algorithm = AlgorithmSpec(r.Algorithm, limits) ?? DefaultAlgorithm;
         var verifier = VerifierName(r.Verifier, "verifier", limits, required: true)!;
         if (r.ReportedVerifiers.Count > limits.MaxReportedVerifiers)
             throw Invalid("reported_verifiers", $"at most {limits.MaxReportedVerifiers} (got {r.ReportedVerifiers.Count})");
@@ -96,8 +96,14 @@ public static class RequestValidation
 
         // Well-formed; now what is served.
         if (!catalog.ServesModel(model!)) throw NotFound("model", $"no model {Quote(model)}; ListModels lists the served models");
-        if (!AlgorithmCatalog.Names.Contains(algorithm.ToLowerInvariant()))
-            throw NotFound("algorithm", $"no algorithm {Quote(algorithm)}; known: {string.Join(", ", AlgorithmCatalog.Names)}");
+        string algorithmName;
+        try { algorithmName = AlgorithmCatalog.NameOf(algorithm); }
+        catch (ArgumentException e) { throw Invalid("algorithm", e.Message); }
+        if (!AlgorithmCatalog.Names.Contains(algorithmName))
+            throw NotFound("algorithm", $"no algorithm {Quote(algorithmName)}; known: {string.Join(", ", AlgorithmCatalog.Names)}");
+        // Its parameters: known names, values of the right type and in range.
+        try { AlgorithmCatalog.Create(algorithm).Validate(); }
+        catch (ArgumentException e) { throw Invalid("algorithm", e.Message); }
         if (!catalog.KnowsVerifier(verifier)) throw NotFound("verifier", $"no verifier {Quote(verifier)}; ListVerifiers lists them");
         for (int i = 0; i < reported.Length; i++)
             if (!catalog.KnowsVerifier(reported[i])) throw NotFound($"reported_verifiers[{i}]", $"no verifier {Quote(reported[i])}; ListVerifiers lists them");
@@ -112,6 +118,16 @@ public static class RequestValidation
         if (value.Length > limits.MaxNameLength) throw Invalid(field, $"at most {limits.MaxNameLength} characters (got {value.Length})");
         if (!RequestLimits.IsName(value, limits.MaxNameLength))
             throw Invalid(field, $"{Quote(value)} may hold only letters, digits, '-', '_' and '.'");
+        return value;
+    }
+
+    /// <summary>An algorithm, optionally with parameters: <c>paths</c> or <c>paths(backward-dt=0.45,renoisings=3)</c>; no spaces.</summary>
+    private static string? AlgorithmSpec(string? value, RequestLimits limits)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (value.Length > limits.MaxNameLength) throw Invalid("algorithm", $"at most {limits.MaxNameLength} characters (got {value.Length})");
+        if (!value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '(' or ')' or ',' or '=' or '[' or ']' or ';'))
+            throw Invalid("algorithm", $"{Quote(value)} may hold only letters, digits, '-', '_', '.' and parameters as in paths(renoisings=3,t-start=0.6)");
         return value;
     }
 

@@ -67,6 +67,25 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task Algorithm_parameters_reach_the_search()
+    {
+        using var client = fixture.Client(PlatformFixture.AlphaKey);
+        var plain = PlatformFixture.Request(seed: 31);
+        plain.Algorithm = "pruned";
+        var fewer = PlatformFixture.Request(seed: 31);
+        fewer.Algorithm = "pruned(candidates=4,keep=0.5)";
+        var byDefault = (await client.GenerateToEndAsync(plain)).Result;
+        var tuned = (await client.GenerateToEndAsync(fewer)).Result;
+
+        Assert.Equal("pruned", byDefault.Algorithm);
+        Assert.Equal("pruned(candidates=4,keep=0.5)", tuned.Algorithm);
+        // 4 candidates through the pruning schedule cost less than the most the 152-NFE budget allows.
+        Assert.True(tuned.Nfe.Search + tuned.Nfe.Final < byDefault.Nfe.Search + byDefault.Nfe.Final,
+            $"tuned {tuned.Nfe.Search + tuned.Nfe.Final} NFE, default {byDefault.Nfe.Search + byDefault.Nfe.Final} NFE");
+        Assert.All(tuned.Images, i => Assert.True(i.Seed.Candidate < 4));
+    }
+
+    [Fact]
     public async Task The_same_seed_gives_the_same_images()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
