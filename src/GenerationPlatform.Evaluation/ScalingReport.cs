@@ -103,17 +103,30 @@ public static class ScalingReport
             var measured = points.Where(p => !double.IsNaN(value(p))).ToList(); // FD ResNet-18 is optional
             if (measured.Count == 0) continue;
             var plot = new ScottPlot.Plot();
+            var palette = new ScottPlot.Palettes.Category10();
+            int index = 0;
             foreach (var series in measured.GroupBy(p => p.Series).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var ordered = series.OrderBy(p => p.MeanTotalNfe).ToArray();
                 var line = plot.Add.Scatter(ordered.Select(p => p.MeanTotalNfe).ToArray(), ordered.Select(value).ToArray());
                 line.LegendText = series.Key;
+                // Ten colours, then the same colours dashed with square markers: no two series look alike.
+                line.Color = palette.GetColor(index % palette.Colors.Length);
+                line.LineWidth = 1.5f;
+                line.MarkerSize = 6;
+                if (index / palette.Colors.Length % 2 == 1)
+                {
+                    line.LinePattern = ScottPlot.LinePattern.Dashed;
+                    line.MarkerShape = ScottPlot.MarkerShape.FilledSquare;
+                }
+                index++;
             }
             plot.Axes.Bottom.Label.Text = "mean total NFE per image";
             plot.Axes.Left.Label.Text = label;
-            plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+            // Outside the data area, so the legend never hides a curve.
+            plot.ShowLegend(ScottPlot.Edge.Right);
             var path = Path.Combine(directory, $"scaling-{file}.png");
-            plot.SavePng(path, 800, 500);
+            plot.SavePng(path, 1150, 560);
             written.Add(path);
         }
         return written;

@@ -19,4 +19,33 @@ public sealed class EvalCommandTests : IDisposable
         Assert.StartsWith($"genplat: {option}", line);
         Assert.False(File.Exists(Path.Combine(dir, "scaling.csv")));
     }
+
+    [Fact]
+    public void ReportOnlyWithoutResultsNamesTheFolder()
+    {
+        var r = GenplatProcess.Run("eval", "--report-only", "--out", dir);
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("genplat: --out: no scaling.csv", r.StdErr.Trim());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public void ReportOnlyRedrawsTheTableAndPlotsFromTheCsv()
+    {
+        File.WriteAllText(Path.Combine(dir, "scaling.csv"), """
+            series,extra_candidates,budget_nfe,mean_total_nfe,mean_search_nfe,fid,inception_score,precision,recall,conditional_accuracy,mean_verifier_score,images,wall_seconds,fd_resnet
+            steps,0,19,19,0,13.69,5.985,0.96,0.68,0.96,0,100,12.6,165.19
+            steps,1,38,37,0,13.19,6.009,0.98,0.72,0.97,0,100,22.3,
+            random:classifier,1,38,38,38,13.10,7.183,0.98,0.57,1,0.929,100,27.8,171.80
+
+            """);
+        var r = GenplatProcess.Run("eval", "--report-only", "--out", dir);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("3 points", r.StdOut);
+        var table = File.ReadAllText(Path.Combine(dir, "scaling.md"));
+        Assert.Contains("| random:classifier | 1 | 38 | 13.10 | 171.80 |", table);
+        Assert.Contains("| steps | 1 | 37 | 13.19 | – |", table);
+        foreach (var metric in new[] { "fid", "fd-resnet", "inception-score", "precision", "recall", "conditional-accuracy" })
+            Assert.True(new FileInfo(Path.Combine(dir, $"scaling-{metric}.png")).Length > 1000, metric);
+    }
 }

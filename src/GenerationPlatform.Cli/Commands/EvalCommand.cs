@@ -27,12 +27,23 @@ internal static class EvalCommand
         var fdImages = new Option<int>("--fd-resnet-images") { Description = "test images in the ResNet-18 reference statistics (the first N)", DefaultValueFactory = _ => 10_000 };
         var fdCache = new Option<string>("--fd-resnet-cache") { Description = "folder for cached reference statistics", DefaultValueFactory = _ => DefaultReferenceCache };
         var onnx = OnnxVerifierOption.Create();
+        var reportOnly = new Option<bool>("--report-only") { Description = "run nothing: redraw scaling.md and the plots from the --out folder's scaling.csv" };
         var cmd = new Command("eval", "Scaling evaluation: quality against total NFE for search algorithms, verifiers and the steps baseline")
         {
-            series, budgets, perClass, steps, cfg, seed, outDir, data, fdResNet, fdImages, fdCache, onnx,
+            series, budgets, perClass, steps, cfg, seed, outDir, data, fdResNet, fdImages, fdCache, onnx, reportOnly,
         };
         cmd.SetAction(async (p, ct) =>
         {
+            if (p.GetValue(reportOnly))
+            {
+                var folder = p.GetValue(outDir)!;
+                var existing = Path.Combine(folder, "scaling.csv");
+                if (!File.Exists(existing)) throw new CliArgumentException($"--out: no scaling.csv in '{folder}' to report");
+                var rows = ScalingReport.Read(existing);
+                WriteReport(folder, rows);
+                Console.WriteLine($"{rows.Count} points from {existing}: scaling.md and the plots redrawn");
+                return 0;
+            }
             var curves = SplitTopLevel(p.GetValue(series)!).Select(s =>
             {
                 try { return ScalingSeries.Parse(s); }
@@ -80,13 +91,17 @@ internal static class EvalCommand
                     var merged = ScalingReport.Merge(ScalingReport.Read(csv), [point]);
                     ScalingReport.Write(csv, merged);
                 }
-            var all = ScalingReport.Read(csv);
-            AtomicFile.Write(Path.Combine(dir, "scaling.md"), System.Text.Encoding.UTF8.GetBytes(ScalingReport.MarkdownTable(all)));
-            ScalingReport.Plot(all, dir);
+            WriteReport(dir, ScalingReport.Read(csv));
             Console.WriteLine(ScalingReport.MarkdownTable(points));
             return 0;
         });
         return cmd;
+    }
+
+    private static void WriteReport(string dir, IReadOnlyList<ScalingPoint> all)
+    {
+        AtomicFile.Write(Path.Combine(dir, "scaling.md"), System.Text.Encoding.UTF8.GetBytes(ScalingReport.MarkdownTable(all)));
+        ScalingReport.Plot(all, dir);
     }
 
     public static string DefaultReferenceCache =>
