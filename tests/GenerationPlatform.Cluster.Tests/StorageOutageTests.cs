@@ -33,14 +33,17 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
                 new("beta", Jobs.Request(201, "Bag", 16)),
                 new("beta", Jobs.Request(202, "Coat", 16)),
             ];
-            await Jobs.SubmitAsync(cluster, jobs, ct);
-            // Graceful: Azurite saves its state (a SIGKILLed Azurite forgets unsaved blobs, containers included).
+            // Blob storage goes down before the jobs are submitted, so every result write falls inside the outage (a job
+            // submitted first could finish and store its result before the stop took effect, and then legitimately be
+            // complete). Graceful: Azurite saves its state (a SIGKILLed Azurite forgets unsaved blobs, containers included).
             cluster.Blobs.Stop(graceful: true);
             var down = Stopwatch.StartNew();
+            await Jobs.SubmitAsync(cluster, jobs, ct);
 
-            // While the results cannot be written, no job may say it completed; the searches themselves finish.
+            // While the results cannot be written, no job may say it completed; the searches themselves finish. The
+            // outage lasts its ten seconds, and longer if no search has finished yet (a slow machine).
             var searched = new HashSet<int>();
-            while (down.Elapsed < Outage)
+            while (down.Elapsed < Outage || searched.Count == 0)
             {
                 for (int i = 0; i < jobs.Count; i++)
                 {
