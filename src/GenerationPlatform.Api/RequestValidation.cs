@@ -101,8 +101,8 @@ public static class RequestValidation
         catch (ArgumentException e) { throw Invalid("algorithm", e.Message); }
         if (!AlgorithmCatalog.Names.Contains(algorithmName))
             throw NotFound("algorithm", $"no algorithm {Quote(algorithmName)}; known: {string.Join(", ", AlgorithmCatalog.Names)}");
-        // Its parameters: known names, values of the right type and in range.
-        try { AlgorithmCatalog.Create(algorithm).Validate(); }
+        // Its parameters: known names, values of the right type and in range (the catalog checks them as it binds).
+        try { AlgorithmCatalog.Create(algorithm); }
         catch (ArgumentException e) { throw Invalid("algorithm", e.Message); }
         if (!catalog.KnowsVerifier(verifier)) throw NotFound("verifier", $"no verifier {Quote(verifier)}; ListVerifiers lists them");
         for (int i = 0; i < reported.Length; i++)

@@ -54,7 +54,8 @@ internal static class ContractMapping
     public static JobCandidate ToContract(this Candidate c) =>
         new(c.Seed.ToContract(), c.Image, c.Scores.Primary, new Dictionary<string, double>(c.Scores.ByVerifier), c.Round, c.Origin);
 
-    public static JobResult ToContract(this SearchResult r) => new(
-        r.Algorithm, r.Verifier, r.Top.Select(ToContract).ToArray(), r.Nfe.Search, r.Nfe.Final, r.Nfe.ModelEvaluations, r.Budget,
+    /// <summary>The job's result; <paramref name="algorithm"/> is the spec the job asked for, parameters included (the search names only the algorithm).</summary>
+    public static JobResult ToContract(this SearchResult r, string algorithm) => new(
+        algorithm, r.Verifier, r.Top.Select(ToContract).ToArray(), r.Nfe.Search, r.Nfe.Final, r.Nfe.ModelEvaluations, r.Budget,
         r.VerifierCalls, r.VerifiedImages, r.SearchTime, r.FinalTime, r.VerifierTime, r.Rounds);
 }

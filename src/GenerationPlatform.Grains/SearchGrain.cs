@@ -256,7 +256,7 @@ public sealed class SearchGrain(
         }
         State.SearchNfe = budget.SearchNfe;
         State.FinalNfe = budget.FinalNfe;
-        try { await FinishAsync(status, kind, message, budget.Spent, result is null ? null : result.ToContract() with { Algorithm = request.Algorithm }, CancellationToken.None); }
+        try { await FinishAsync(status, kind, message, budget.Spent, result?.ToContract(request.Algorithm), CancellationToken.None); }
         catch (Exception e) { GrainLog.StateWriteFailed(logger, e, JobId); }
     }
 

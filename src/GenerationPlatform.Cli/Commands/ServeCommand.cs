@@ -86,8 +86,8 @@ internal static class ServeCommand
         int colon = pair.IndexOf(':');
         if (colon <= 0 || colon == pair.Length - 1) throw new CliArgumentException($"--dev-tenant: expected tenant:key (got '{pair}')");
         var tenant = pair[..colon];
-        if (!RequestLimits.IsName(tenant, 64) || !StorageSegment.IsValid(tenant))
-            throw new CliArgumentException($"--dev-tenant: tenant '{tenant}' must be 1-64 letters, digits, '-', '_' or '.'");
+        if (!ApiKeyOptions.IsTenantId(tenant))
+            throw new CliArgumentException($"--dev-tenant: tenant '{tenant}' must be {ApiKeyOptions.TenantIdRule}");
         return (tenant, pair[(colon + 1)..]);
     }
 }
