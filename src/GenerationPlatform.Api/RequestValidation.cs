@@ -101,9 +101,18 @@ public static class RequestValidation
         catch (ArgumentException e) { throw Invalid("algorithm", e.Message); }
         if (!AlgorithmCatalog.Names.Contains(algorithmName))
             throw NotFound("algorithm", $"no algorithm {Quote(algorithmName)}; known: {string.Join(", ", AlgorithmCatalog.Names)}");
-        // Its parameters: known names, values of the right type and in range (the catalog checks them as it binds).
-        try { AlgorithmCatalog.Create(algorithm); }
-        catch (ArgumentException e) { throw Invalid("algorithm", e.Message); }
+        // Its parameters (known names, values of the right type, in their bounds) and what it will do with this budget.
+        try { AlgorithmCatalog.Plan(algorithm, search); }
+        catch (SearchPlanException e)
+        {
+            throw Invalid(e.Field switch
+            {
+                SearchPlanField.Budget => "budget_nfe",
+                SearchPlanField.Steps => "steps",
+                SearchPlanField.TopK => "top_k",
+                _ => "algorithm",
+            }, e.Message);
+        }
         if (!catalog.KnowsVerifier(verifier)) throw NotFound("verifier", $"no verifier {Quote(verifier)}; ListVerifiers lists them");
         for (int i = 0; i < reported.Length; i++)
             if (!catalog.KnowsVerifier(reported[i])) throw NotFound($"reported_verifiers[{i}]", $"no verifier {Quote(reported[i])}; ListVerifiers lists them");

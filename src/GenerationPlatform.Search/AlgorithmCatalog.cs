@@ -23,15 +23,59 @@ public static class AlgorithmCatalog
         ["pruned"] = (typeof(PrunedOptions), o => new PrunedSearch((PrunedOptions?)o)),
     };
 
-    /// <summary>The algorithm a spec names, with its parameters set; throws <see cref="ArgumentException"/> naming what is wrong.</summary>
+    /// <summary>The longest algorithm spec, parameters included.</summary>
+    public const int MaxSpecLength = 256;
+
+    /// <summary>
+    /// The algorithm a spec names, with its parameters set and checked against their bounds; throws
+    /// <see cref="SearchPlanException"/> naming what is wrong (the spec, or the parameter).
+    /// </summary>
     public static ISearchAlgorithm Create(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Length > MaxSpecLength)
+            throw new SearchPlanException(SearchPlanField.Algorithm, null, $"an algorithm spec has at most {MaxSpecLength} characters");
         var (name, parameters) = Parse(spec);
         if (!Algorithms.TryGetValue(name, out var entry))
-            throw new ArgumentException($"unknown algorithm '{name}'; known: {string.Join(", ", Names)}", nameof(spec));
-        if (parameters.Count == 0) return entry.Create(null);
-        return entry.Create(Bind(name, entry.Options, parameters));
+            throw new SearchPlanException(SearchPlanField.Algorithm, null, $"unknown algorithm '{name}'; known: {string.Join(", ", Names)}");
+        var algorithm = entry.Create(parameters.Count == 0 ? null : Bind(name, entry.Options, parameters));
+        Checked(name, algorithm.Validate);
+        return algorithm;
+    }
+
+    /// <summary>
+    /// The algorithm a spec names and what it will do for <paramref name="request"/>: bounded,
+    /// exact and cheap to compute. Throws <see cref="SearchPlanException"/> naming the field at fault.
+    /// </summary>
+    public static (ISearchAlgorithm Algorithm, SearchPlan Plan) Plan(string spec, SearchRequest request)
+    {
+        var algorithm = Create(spec);
+        request.Validate();
+        SearchPlan plan = null!;
+        Checked(algorithm.Name, () => plan = algorithm.Plan(request));
+        if (plan.Nfe > request.BudgetNfe || plan.Nfe < 1 || plan.LargestCall > SearchLimits.MaxTrajectoriesPerCall
+            || plan.ScoredImages > SearchLimits.MaxScoredImages || plan.Rounds > SearchLimits.MaxRounds)
+            throw new InvalidOperationException($"'{algorithm.Name}' planned beyond its limits: {plan}");
+        return (algorithm, plan);
+    }
+
+    /// <summary>Runs a check, turning a parameter's range error or an overflow into a <see cref="SearchPlanException"/>.</summary>
+    private static void Checked(string algorithm, Action check)
+    {
+        try { check(); }
+        catch (SearchPlanException) { throw; }
+        catch (ArgumentException bad) when (bad.ParamName is { } parameter)
+        {
+            var kebab = Kebab(parameter);
+            var why = bad.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal);
+            int actual = why.IndexOf("\nActual value was", StringComparison.Ordinal);
+            if (actual >= 0) why = why[..actual];
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, kebab, $"algorithm '{algorithm}': parameter '{kebab}' {why}", bad);
+        }
+        catch (OverflowException e)
+        {
+            throw new SearchPlanException(SearchPlanField.Algorithm, null, $"algorithm '{algorithm}': its parameters make a cost too large to count", e);
+        }
     }
 
     /// <summary>The algorithm a spec names, without its parameters (<c>paths(renoisings=3)</c> -> <c>paths</c>).</summary>
@@ -46,14 +90,17 @@ public static class AlgorithmCatalog
         var s = spec.Trim();
         int open = s.IndexOf('(');
         if (open < 0) return (s.ToLowerInvariant(), []);
-        if (!s.EndsWith(')')) throw new ArgumentException($"algorithm '{spec}': parameters must end with ')'", nameof(spec));
+        if (!s.EndsWith(')')) throw new SearchPlanException(SearchPlanField.Algorithm, null, $"algorithm '{s[..open].Trim()}': parameters must end with ')'");
         var name = s[..open].Trim().ToLowerInvariant();
         var list = new List<(string, string)>();
         foreach (var part in s[(open + 1)..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = part.IndexOf('=');
-            if (eq <= 0) throw new ArgumentException($"algorithm '{name}': parameter '{part}' must be name=value", nameof(spec));
-            list.Add((part[..eq].Trim(), part[(eq + 1)..].Trim()));
+            if (eq <= 0) throw new SearchPlanException(SearchPlanField.Algorithm, null, $"algorithm '{name}': parameter '{part}' must be name=value");
+            var key = part[..eq].Trim();
+            if (list.Any(p => Normal(p.Item1) == Normal(key)))
+                throw new SearchPlanException(SearchPlanField.AlgorithmParameter, key, $"algorithm '{name}': parameter '{key}' is given twice");
+            list.Add((key, part[(eq + 1)..].Trim()));
         }
         return (name, list);
     }
@@ -68,21 +115,15 @@ public static class AlgorithmCatalog
         foreach (var (key, value) in parameters)
         {
             int i = Array.FindIndex(ps, p => Normal(p.Name!) == Normal(key));
-            if (i < 0) throw new ArgumentException($"algorithm '{algorithm}' has no parameter '{key}'; it takes: {string.Join(", ", ps.Select(p => Kebab(p.Name!)))}", key);
+            if (i < 0) throw new SearchPlanException(SearchPlanField.Algorithm, null, $"algorithm '{algorithm}' has no parameter '{key}'; it takes: {string.Join(", ", ps.Select(p => Kebab(p.Name!)))}");
             try { args[i] = Convert(value, ps[i].ParameterType); }
             catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
             {
-                throw new ArgumentException($"algorithm '{algorithm}': parameter '{Kebab(ps[i].Name!)}' cannot be '{value}' ({e.Message})", key, e);
+                throw new SearchPlanException(SearchPlanField.AlgorithmParameter, Kebab(ps[i].Name!), $"algorithm '{algorithm}': parameter '{Kebab(ps[i].Name!)}' cannot be '{value}' ({e.Message})", e);
             }
         }
-        var bound = ctor.Invoke(args);
-        // The options record checks its own ranges, naming the parameter.
-        try { bound.GetType().GetMethod("Validate")?.Invoke(bound, null); }
-        catch (TargetInvocationException e) when (e.InnerException is ArgumentException bad)
-        {
-            throw new ArgumentException($"algorithm '{algorithm}': {bad.Message}", bad.ParamName, bad);
-        }
-        return bound;
+        // The options record checks its own ranges when the algorithm validates (Create).
+        return ctor.Invoke(args);
     }
 
     private static object? Convert(string value, Type type)

@@ -11,7 +11,8 @@ public sealed class NfeBudget(long limit)
 {
     private long search, final, modelEvaluations;
 
-    public long Limit { get; } = limit > 0 ? limit : throw new ArgumentOutOfRangeException(nameof(limit), limit, "the NFE budget must be positive");
+    public long Limit { get; } = limit is > 0 and <= SearchLimits.MaxBudgetNfe ? limit
+        : throw new ArgumentOutOfRangeException(nameof(limit), limit, $"the NFE budget must be between 1 and {SearchLimits.MaxBudgetNfe}");
     public long SearchNfe => Interlocked.Read(ref search);
     public long FinalNfe => Interlocked.Read(ref final);
     public long Spent => SearchNfe + FinalNfe;
@@ -19,10 +20,12 @@ public sealed class NfeBudget(long limit)
     /// <summary>Single-sample network evaluations, counting the unconditional branch of guidance.</summary>
     public long ModelEvaluations => Interlocked.Read(ref modelEvaluations);
 
-    public bool CanAfford(long nfe) => nfe <= Remaining;
+    public bool CanAfford(long nfe) => nfe >= 0 && nfe <= Remaining;
 
     internal void Charge(long nfe, long evaluations, bool isFinal)
     {
+        // A negative charge would raise what is left: only an overflow upstream could ask for one.
+        if (nfe < 0 || evaluations < 0) throw new BudgetExceededException($"a charge of {nfe} NFE ({evaluations} evaluations) is not a cost");
         lock (this)
         {
             if (nfe > Remaining) throw new BudgetExceededException($"spending {nfe} NFE would exceed the budget ({Spent} of {Limit} spent)");

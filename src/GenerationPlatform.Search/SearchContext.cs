@@ -38,6 +38,8 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     {
         if (specs.Count == 0) return [];
         cancellationToken.ThrowIfCancellationRequested();
+        if (specs.Count > SearchLimits.MaxTrajectoriesPerCall)
+            throw new InvalidOperationException($"{specs.Count} segments in one call; at most {SearchLimits.MaxTrajectoriesPerCall} (the algorithm's plan bounds it)");
         budget.Charge(specs.Sum(s => (long)s.Nfe), specs.Sum(s => (long)s.ModelEvaluations), isFinal);
         // The call runs in the round's span, so batches that carry it link to the round.
         Activity.Current = RoundSpan();
@@ -184,6 +186,14 @@ public interface ISearchAlgorithm
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad parameter.</summary>
     void Validate();
+
+    /// <summary>
+    /// What a run on <paramref name="request"/> will spend and size, from the request and parameters
+    /// alone, with checked arithmetic and in bounded time (no loop on floating-point steps). Throws
+    /// <see cref="SearchPlanException"/> when the search cannot run within the budget and
+    /// <see cref="SearchLimits"/>. The run charges exactly <see cref="SearchPlan.Nfe"/>.
+    /// </summary>
+    SearchPlan Plan(SearchRequest request);
 
     Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken);
 }

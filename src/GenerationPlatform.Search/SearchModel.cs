@@ -13,6 +13,17 @@ public sealed record SearchRequest(
     int Steps = 10,
     float Eta = 0f)
 {
+    /// <summary>Throws <see cref="SearchPlanException"/> naming the first field outside <see cref="SearchLimits"/>.</summary>
+    public void Validate()
+    {
+        if (BudgetNfe is < 1 or > SearchLimits.MaxBudgetNfe)
+            throw new SearchPlanException(SearchPlanField.Budget, null, $"the budget must be between 1 and {SearchLimits.MaxBudgetNfe} NFE");
+        if (Steps is < 1 or > SearchLimits.MaxSteps)
+            throw new SearchPlanException(SearchPlanField.Steps, null, $"steps must be between 1 and {SearchLimits.MaxSteps}");
+        if (TopK is < 1 or > SearchLimits.MaxTopK)
+            throw new SearchPlanException(SearchPlanField.TopK, null, $"top-k must be between 1 and {SearchLimits.MaxTopK}");
+    }
+
     /// <summary>NFE of one full denoising with this request's sampler and steps.</summary>
     public int SampleNfe => new TrajectorySpec(default, Label, Guidance, Sampler, Steps).Nfe;
 

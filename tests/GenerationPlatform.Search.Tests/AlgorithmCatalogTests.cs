@@ -28,7 +28,7 @@ public sealed class AlgorithmCatalogTests
     [InlineData("paths(frobnicate=1)", "frobnicate")]
     [InlineData("paths(renoisings=two)", "renoisings")]
     [InlineData("particles(potential=sideways)", "potential")]
-    [InlineData("zero-order(cosine=1.5)", "Cosine")]
+    [InlineData("zero-order(cosine=1.5)", "cosine")]
     [InlineData("random(preview-steps", "parameters must end")]
     [InlineData("random(preview-steps)", "name=value")]
     [InlineData("annealing", "unknown algorithm")]

@@ -30,18 +30,26 @@ public sealed record TrajectorySpec(
     public const int ImageSide = 28;
     public const int StateSize = ImageSide * ImageSide;
 
-    /// <summary>Exact NFE this trajectory will cost (per sample, not counting the guidance branch).</summary>
-    public int Nfe => Sampler == SamplerKind.Heun ? 2 * Steps - (TTo == 0f ? 1 : 0) : Steps;
+    /// <summary>The most sampler steps one trajectory or segment may take.</summary>
+    public const int MaxSteps = 1000;
+
+    /// <summary>Captures of x0-predictions one trajectory may ask for.</summary>
+    public const int MaxX0Captures = 64;
+
+    /// <summary>Exact NFE this trajectory will cost (per sample, not counting the guidance branch); checked, never wraps.</summary>
+    public int Nfe => checked(Sampler == SamplerKind.Heun ? 2 * Steps - (TTo == 0f ? 1 : 0) : Steps);
 
     /// <summary>Single-sample network evaluations, counting the unconditional branch of guidance.</summary>
-    public int ModelEvaluations => Nfe * (Guidance != 1f ? 2 : 1);
+    public int ModelEvaluations => checked(Nfe * (Guidance != 1f ? 2 : 1));
 
     public void Validate()
     {
-        if (Steps <= 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be greater than 0");
+        if (Steps is <= 0 or > MaxSteps) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"steps must be between 1 and {MaxSteps}");
+        if (X0Times is { Count: > MaxX0Captures }) throw new ArgumentOutOfRangeException(nameof(X0Times), X0Times.Count, $"at most {MaxX0Captures} x0-captures");
+        if (X0Times is not null && X0Times.Any(t => !float.IsFinite(t))) throw new ArgumentOutOfRangeException(nameof(X0Times), "x0-capture times must be finite");
         if (!(TFrom > TTo) || TFrom > 1f || TTo < 0f) throw new ArgumentOutOfRangeException(nameof(TFrom), $"segment must satisfy 1 >= t_from > t_to >= 0 (got {TFrom} -> {TTo})");
-        if (Eta is < 0f or >= 1f) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "eta must be in [0, 1)");
-        if (float.IsNaN(Guidance) || Guidance < 0f) throw new ArgumentOutOfRangeException(nameof(Guidance), Guidance, "guidance must be >= 0");
+        if (!(Eta >= 0f && Eta < 1f)) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "eta must be in [0, 1)");
+        if (!float.IsFinite(Guidance) || Guidance < 0f) throw new ArgumentOutOfRangeException(nameof(Guidance), Guidance, "guidance must be >= 0");
         if (InitialState is null && TFrom != 1f) throw new ArgumentException("a segment that does not start at t = 1 needs an initial state", nameof(InitialState));
         if (StepOffset < 0) throw new ArgumentOutOfRangeException(nameof(StepOffset), StepOffset, "step offset must be >= 0");
         if (InitialState is not null && InitialState.Length != StateSize) throw new ArgumentException($"initial state must have {StateSize} values", nameof(InitialState));

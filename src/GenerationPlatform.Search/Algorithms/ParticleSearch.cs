@@ -20,11 +20,11 @@ public sealed record ParticleOptions(int? Particles = null, double Lambda = 10, 
 {
     public void Validate()
     {
-        if (Particles <= 0) throw new ArgumentOutOfRangeException(nameof(Particles), Particles, "particles must be positive");
-        if (Lambda < 0 || double.IsNaN(Lambda)) throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "lambda must be >= 0");
-        if (ResampleEvery <= 0) throw new ArgumentOutOfRangeException(nameof(ResampleEvery), ResampleEvery, "resampling interval must be positive");
-        if (EssThreshold is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(EssThreshold), EssThreshold, "ESS threshold must be in [0, 1]");
-        if (Eta is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "eta must be in (0, 1): deterministic steps collapse resampled copies");
+        SearchLimits.Count(Particles, nameof(Particles), SearchLimits.MaxTrajectoriesPerCall);
+        SearchLimits.Finite(Lambda, nameof(Lambda), 0, SearchLimits.MaxLambda);
+        SearchLimits.Count(ResampleEvery, nameof(ResampleEvery), SearchLimits.MaxSteps);
+        SearchLimits.Finite(EssThreshold, nameof(EssThreshold), 0, 1);
+        SearchLimits.Finite(Eta, nameof(Eta), 0, 1, lowOpen: true, highOpen: true);
     }
 }
 
@@ -44,9 +44,28 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
 
     public void Validate() => options.Validate();
 
-    public int ParticleCount(SearchRequest request) => options.Particles ?? (int)Math.Min(4096, request.BudgetNfe / Stochastic(request).SampleNfe);
+    /// <summary>Weightings of a run: one per segment of <c>ResampleEvery</c> steps (the last segment ends the run).</summary>
+    private int Segments(SearchRequest request) => (request.Steps + options.ResampleEvery - 1) / options.ResampleEvery;
+
+    /// <summary>K: as set, or as many as the budget carries, within one call and the image cap (every segment scores K images).</summary>
+    public int ParticleCount(SearchRequest request) => options.Particles
+        ?? (int)Math.Min(Math.Min(SearchLimits.MaxTrajectoriesPerCall, SearchLimits.MaxScoredImages / Segments(request)), request.BudgetNfe / Stochastic(request).SampleNfe);
 
     public long Cost(SearchRequest request) => (long)ParticleCount(request) * Stochastic(request).SampleNfe;
+
+    public SearchPlan Plan(SearchRequest request)
+    {
+        request.Validate();
+        options.Validate();
+        int k = ParticleCount(request), segments = Segments(request);
+        if (k < 1 || Cost(request) > request.BudgetNfe)
+            throw new SearchPlanException(options.Particles is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter, options.Particles is null ? null : "particles",
+                $"a budget of {request.BudgetNfe} NFE cannot carry {Math.Max(k, 1)} particle(s) through {request.Steps} steps ({Math.Max(k, 1) * (long)Stochastic(request).SampleNfe} NFE)");
+        if ((long)k * segments > SearchLimits.MaxScoredImages)
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "particles",
+                $"{k} particles scored at {segments} weightings make {(long)k * segments} images; at most {SearchLimits.MaxScoredImages}");
+        return new SearchPlan(Cost(request), segments, k, k * segments);
+    }
 
     private SearchRequest Stochastic(SearchRequest request) => request with { Sampler = SamplerKind.Stochastic, Eta = (float)options.Eta };
 
@@ -72,6 +91,7 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
         int round = saved is null ? 0 : saved.Round + 1;
         for (int from = round * options.ResampleEvery; from < sde.Steps; from += options.ResampleEvery, round++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int to = Math.Min(sde.Steps, from + options.ResampleEvery);
             bool last = to == sde.Steps;
             var outcomes = await context.DenoiseAsync(particles.Select(p => sde.Segment(p.Seed, p.State, from, to)).ToArray(), last, cancellationToken).ConfigureAwait(false);

@@ -13,12 +13,15 @@ public sealed record PathOptions(int? Paths = null, int Renoisings = 2, double T
 {
     public void Validate()
     {
-        if (Paths is <= 0) throw new ArgumentOutOfRangeException(nameof(Paths), Paths, "paths must be positive");
-        if (Renoisings <= 0) throw new ArgumentOutOfRangeException(nameof(Renoisings), Renoisings, "re-noisings must be positive");
-        if (TStart is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(TStart), TStart, "t_start must be in (0, 1)");
-        if (ForwardDt is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ForwardDt), ForwardDt, "dt_f must be in (0, 1)");
-        if (BackwardDt <= ForwardDt || BackwardDt > 1) throw new ArgumentOutOfRangeException(nameof(BackwardDt), BackwardDt, "dt_b must be greater than dt_f and at most 1");
-        if (StepsPerBackward <= 0) throw new ArgumentOutOfRangeException(nameof(StepsPerBackward), StepsPerBackward, "steps per backward segment must be positive");
+        SearchLimits.Count(Paths, nameof(Paths), SearchLimits.MaxTrajectoriesPerCall);
+        SearchLimits.Count(Renoisings, nameof(Renoisings), SearchLimits.MaxRenoisings);
+        SearchLimits.Finite(TStart, nameof(TStart), 0, 1, lowOpen: true, highOpen: true);
+        SearchLimits.Finite(ForwardDt, nameof(ForwardDt), 0, 1, lowOpen: true, highOpen: true);
+        // Every round moves t down by at least dt_b - dt_f: at most 1 / MinPathProgress rounds.
+        SearchLimits.Finite(BackwardDt, nameof(BackwardDt), ForwardDt + SearchLimits.MinPathProgress, 1);
+        SearchLimits.Count(StepsPerBackward, nameof(StepsPerBackward), SearchLimits.MaxSteps);
+        if (Paths is int n && (long)n * Renoisings > SearchLimits.MaxTrajectoriesPerCall)
+            throw new ArgumentOutOfRangeException(nameof(Renoisings), Renoisings, $"paths x re-noisings ({(long)n * Renoisings}) must be at most {SearchLimits.MaxTrajectoriesPerCall}");
     }
 }
 
@@ -46,27 +49,74 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
             X0Times: [(float)(to + (from - to) / steps)], InitialState: state);
 
     private long FinishCost(SearchRequest request, int paths, double t) =>
-        t <= 0 ? 0 : (long)paths * Spec(request, default, null, 1, 0, StepsFor(request, t)).Nfe;
+        t <= 0 ? 0 : checked((long)paths * Spec(request, default, null, 1, 0, StepsFor(request, t)).Nfe);
 
-    /// <summary>Exact NFE of a full run with N paths (every round taken, then no finishing segment).</summary>
-    public long Cost(SearchRequest request, int n)
+    /// <summary>The rounds' segments [t_f -> t_b] from t_start down to 0; bounded, since each moves t down by at least dt_b - dt_f.</summary>
+    private IEnumerable<(double From, double To)> Rounds()
     {
-        long total = (long)n * Spec(request, default, null, 1, options.TStart, StepsFor(request, 1 - options.TStart)).Nfe;
-        for (double t = options.TStart; t > 0;)
+        int taken = 0;
+        for (double t = options.TStart; t > 0; taken++)
         {
+            if (taken >= SearchLimits.MaxRounds) throw new InvalidOperationException("path rounds do not reach t = 0");
             double tf = Math.Min(1, t + options.ForwardDt), tb = Math.Max(0, tf - options.BackwardDt);
-            total += (long)n * options.Renoisings * Spec(request, default, null, tf, tb, options.StepsPerBackward).Nfe;
+            yield return (tf, tb);
             t = tb;
         }
-        return total;
     }
 
+    private long RoundCost(SearchRequest request, int n, double tf, double tb) =>
+        checked((long)n * options.Renoisings * Spec(request, default, null, tf, tb, options.StepsPerBackward).Nfe);
+
+    private long StartCost(SearchRequest request, int n) => checked((long)n * Spec(request, default, null, 1, options.TStart, StepsFor(request, 1 - options.TStart)).Nfe);
+
+    /// <summary>Exact NFE of a full run with N paths (every round taken, then no finishing segment).</summary>
+    public long Cost(SearchRequest request, int n) => checked(StartCost(request, n) + Rounds().Sum(r => RoundCost(request, n, r.From, r.To)));
+
+    /// <summary>What a run with N paths does: the rounds it can pay for while still finishing, then the finishing segment if t > 0.</summary>
+    private SearchPlan Simulate(SearchRequest request, int n)
+    {
+        long spent = StartCost(request, n);
+        int rounds = 0, scored = 0;
+        double t = options.TStart;
+        foreach (var (tf, tb) in Rounds())
+        {
+            long round = RoundCost(request, n, tf, tb);
+            if (checked(spent + round + FinishCost(request, n, tb)) > request.BudgetNfe) break;
+            spent += round;
+            scored += n * options.Renoisings;
+            rounds++;
+            t = tb;
+        }
+        if (t > 0) { spent = checked(spent + FinishCost(request, n, t)); scored += n; }
+        return new SearchPlan(spent, rounds + 1, n * options.Renoisings, scored);
+    }
+
+    /// <summary>N: as set, or the most whose full run the budget pays for, within one call and the image cap.</summary>
     public int PathCount(SearchRequest request)
     {
         if (options.Paths is int n) return n;
-        int best = 1;
-        while (best < 4096 && Cost(request, best + 1) <= request.BudgetNfe) best++;
-        return best;
+        int low = 1, high = SearchLimits.MaxTrajectoriesPerCall / options.Renoisings;
+        while (low < high)
+        {
+            int mid = low + (high - low + 1) / 2;
+            if (Cost(request, mid) <= request.BudgetNfe && Simulate(request, mid).ScoredImages <= SearchLimits.MaxScoredImages) low = mid;
+            else high = mid - 1;
+        }
+        return low;
+    }
+
+    public SearchPlan Plan(SearchRequest request)
+    {
+        request.Validate();
+        options.Validate();
+        int n = PathCount(request);
+        if (checked(StartCost(request, n) + FinishCost(request, n, options.TStart)) > request.BudgetNfe)
+            throw new SearchPlanException(options.Paths is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter, options.Paths is null ? null : "paths",
+                $"a budget of {request.BudgetNfe} NFE cannot denoise {n} path(s) to t = 0");
+        var plan = Simulate(request, n);
+        if (plan.ScoredImages > SearchLimits.MaxScoredImages)
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "paths", $"{n} paths score {plan.ScoredImages} images; at most {SearchLimits.MaxScoredImages}");
+        return plan;
     }
 
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
@@ -101,6 +151,7 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
         else (paths, history, t, round) = (saved.Paths, saved.History, saved.T, saved.Round + 1);
         while (t > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             double tf = Math.Min(1, t + options.ForwardDt), tb = Math.Max(0, tf - options.BackwardDt);
             int proposals = paths.Count * options.Renoisings;
             long roundCost = (long)proposals * Spec(request, default, null, tf, tb, options.StepsPerBackward).Nfe;

@@ -13,10 +13,10 @@ public sealed record PrunedOptions(double[]? PruneAt = null, double Keep = 0.5, 
 
     public void Validate()
     {
-        if (Stages.Length == 0 || Stages.Any(f => f is <= 0 or >= 1) || Stages.Zip(Stages.Skip(1)).Any(p => p.Second <= p.First))
-            throw new ArgumentOutOfRangeException(nameof(PruneAt), "pruning points must be increasing fractions in (0, 1)");
-        if (Keep is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Keep), Keep, "keep must be in (0, 1)");
-        if (Candidates is <= 0) throw new ArgumentOutOfRangeException(nameof(Candidates), Candidates, "candidates must be positive");
+        if (Stages.Length is 0 or > SearchLimits.MaxPruneStages || Stages.Any(f => !(f > 0 && f < 1)) || Stages.Zip(Stages.Skip(1)).Any(p => p.Second <= p.First))
+            throw new ArgumentOutOfRangeException(nameof(PruneAt), $"pruning points must be 1 to {SearchLimits.MaxPruneStages} increasing finite fractions in (0, 1)");
+        SearchLimits.Finite(Keep, nameof(Keep), 0, 1, lowOpen: true, highOpen: true);
+        SearchLimits.Count(Candidates, nameof(Candidates), SearchLimits.MaxTrajectoriesPerCall);
     }
 }
 
@@ -56,12 +56,44 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
 
     private int Survivors(int alive, int topK) => Math.Min(alive, Math.Max(topK, (int)Math.Ceiling(alive * options.Keep)));
 
+    /// <summary>Images a run with N candidates scores: every stage's candidates, then the survivors' finals.</summary>
+    private int Scored(SearchRequest request, int n)
+    {
+        int scored = 0, alive = n;
+        foreach (var _ in PruneSteps(request).Append(request.Steps))
+        {
+            scored += alive;
+            alive = Survivors(alive, request.TopK);
+        }
+        return scored;
+    }
+
+    /// <summary>N: as set (0 if the budget cannot pay for it), or the most the budget pays for within one call and the image cap.</summary>
     public int CandidateCount(SearchRequest request)
     {
         if (options.Candidates is int fixedN) return Cost(request, fixedN) <= request.BudgetNfe ? fixedN : 0;
-        int n = 0;
-        while (Cost(request, n + 1) <= request.BudgetNfe && n < 1_000_000) n++;
-        return n;
+        // Cost and images grow with N: the largest affordable N by bisection.
+        int low = 0, high = SearchLimits.MaxTrajectoriesPerCall;
+        while (low < high)
+        {
+            int mid = low + (high - low + 1) / 2;
+            if (Cost(request, mid) <= request.BudgetNfe && Scored(request, mid) <= SearchLimits.MaxScoredImages) low = mid;
+            else high = mid - 1;
+        }
+        return low;
+    }
+
+    public SearchPlan Plan(SearchRequest request)
+    {
+        request.Validate();
+        options.Validate();
+        int n = CandidateCount(request);
+        if (n < 1)
+            throw new SearchPlanException(options.Candidates is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter, options.Candidates is null ? null : "candidates",
+                $"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule ({Cost(request, options.Candidates ?? 1)} NFE)");
+        if (Scored(request, n) > SearchLimits.MaxScoredImages)
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates", $"{n} candidates score {Scored(request, n)} images; at most {SearchLimits.MaxScoredImages}");
+        return new SearchPlan(Cost(request, n), PruneSteps(request).Length + 1, n, Scored(request, n));
     }
 
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
@@ -84,6 +116,7 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
         int from = round == 0 ? 0 : cuts[round - 1];
         for (; round < cuts.Length; round++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int cut = cuts[round];
             var outcomes = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, cut)).ToArray(), false, cancellationToken).ConfigureAwait(false);
             var scores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.X0Predictions[^1].Image, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);

@@ -8,8 +8,8 @@ public sealed record RandomSearchOptions(int? PreviewSteps = null, int Candidate
 {
     public void Validate()
     {
-        if (PreviewSteps is <= 0) throw new ArgumentOutOfRangeException(nameof(PreviewSteps), PreviewSteps, "preview steps must be positive");
-        if (CandidatesPerRound <= 0) throw new ArgumentOutOfRangeException(nameof(CandidatesPerRound), CandidatesPerRound, "candidates per round must be positive");
+        SearchLimits.Count(PreviewSteps, nameof(PreviewSteps), SearchLimits.MaxSteps);
+        SearchLimits.Count(CandidatesPerRound, nameof(CandidatesPerRound), SearchLimits.MaxTrajectoriesPerCall);
     }
 }
 
@@ -28,21 +28,37 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
 
     public void Validate() => options.Validate();
 
-    /// <summary>How many candidates a budget buys.</summary>
+    /// <summary>How many candidates a budget buys (at most <see cref="SearchLimits.MaxScoredImages"/>).</summary>
     public int CandidateCount(SearchRequest request)
     {
         int full = request.SampleNfe;
-        if (options.PreviewSteps is not int preview) return (int)Math.Min(int.MaxValue, request.BudgetNfe / full);
+        if (options.PreviewSteps is not int preview) return (int)Math.Min(SearchLimits.MaxScoredImages, request.BudgetNfe / full);
         int previewNfe = (request with { Steps = preview }).SampleNfe;
         long left = request.BudgetNfe - (long)request.TopK * full;
-        return left <= 0 ? 0 : (int)Math.Min(int.MaxValue, left / previewNfe);
+        return left <= 0 ? 0 : (int)Math.Min(SearchLimits.MaxScoredImages - request.TopK, left / previewNfe);
     }
+
+    public SearchPlan Plan(SearchRequest request)
+    {
+        request.Validate();
+        options.Validate();
+        int n = CandidateCount(request);
+        if (n < 1) throw new SearchPlanException(SearchPlanField.Budget, null, NoCandidate(request));
+        int scoring = options.PreviewSteps is int p ? (request with { Steps = p }).SampleNfe : request.SampleNfe;
+        int finals = options.PreviewSteps is null ? 0 : Math.Min(request.TopK, n);
+        long nfe = checked((long)n * scoring + (long)finals * request.SampleNfe);
+        int rounds = (n + options.CandidatesPerRound - 1) / options.CandidatesPerRound;
+        return new SearchPlan(nfe, rounds, Math.Max(Math.Min(n, options.CandidatesPerRound), finals), n + finals);
+    }
+
+    private string NoCandidate(SearchRequest request) =>
+        $"a budget of {request.BudgetNfe} NFE buys no candidate (one costs {request.SampleNfe} NFE{(options.PreviewSteps is null ? "" : $" plus {request.TopK} final samples")})";
 
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
     {
         options.Validate();
         int n = CandidateCount(request);
-        if (n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE buys no candidate (one costs {request.SampleNfe} NFE{(options.PreviewSteps is null ? "" : $" plus {request.TopK} final samples")})");
+        if (n < 1) throw new BudgetExceededException(NoCandidate(request));
         // Checkpoint: every candidate's seed and scores; images only where the rest of the run may need them.
         var saved = context.Resume(Name, $"preview={options.PreviewSteps};per-round={options.CandidatesPerRound}", request, (r, round) => new Saved(round, r.ReadCandidates()));
         bool batchRelative = Ranking.IsBatchRelative(context);

@@ -11,16 +11,16 @@ public enum ZeroOrderOnReject
     Restart,
 }
 
-/// <param name="Neighbours">N: neighbours per round.</param>
+/// <param name="Neighbours">N: proposals per round (neighbours, or a fresh noise and N - 1 of its neighbours after a restart).</param>
 /// <param name="Cosine">c: cosine between a neighbour and the pivot, in (0, 1).</param>
 /// <param name="MaxRounds">K: at most this many rounds (the budget may stop the search sooner).</param>
-public sealed record ZeroOrderOptions(int Neighbours = 4, double Cosine = 0.95, int MaxRounds = int.MaxValue, ZeroOrderOnReject OnReject = ZeroOrderOnReject.KeepPivot)
+public sealed record ZeroOrderOptions(int Neighbours = 4, double Cosine = 0.95, int MaxRounds = SearchLimits.MaxRounds - 1, ZeroOrderOnReject OnReject = ZeroOrderOnReject.KeepPivot)
 {
     public void Validate()
     {
-        if (Neighbours <= 0) throw new ArgumentOutOfRangeException(nameof(Neighbours), Neighbours, "neighbours must be positive");
-        if (Cosine is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Cosine), Cosine, "cosine must be in (0, 1)");
-        if (MaxRounds <= 0) throw new ArgumentOutOfRangeException(nameof(MaxRounds), MaxRounds, "rounds must be positive");
+        SearchLimits.Count(Neighbours, nameof(Neighbours), SearchLimits.MaxTrajectoriesPerCall);
+        SearchLimits.Finite(Cosine, nameof(Cosine), 0, 1, lowOpen: true, highOpen: true);
+        SearchLimits.Count(MaxRounds, nameof(MaxRounds), SearchLimits.MaxRounds - 1);
     }
 }
 
@@ -39,6 +39,36 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
     public object Options => options;
 
     public void Validate() => options.Validate();
+
+    /// <summary>Proposals of the next round: N, or fewer when the budget or the image cap runs short (0: the search ends).</summary>
+    private int RoundSize(long remaining, int sample, int scored) =>
+        (int)Math.Min(Math.Min(options.Neighbours, remaining / sample), SearchLimits.MaxScoredImages - scored);
+
+    /// <summary>
+    /// Every round spends its proposals' samples whatever the scores say (a restart's fresh noise is
+    /// one of the N), so the whole run's cost follows from the budget and the parameters.
+    /// </summary>
+    public SearchPlan Plan(SearchRequest request)
+    {
+        request.Validate();
+        options.Validate();
+        int sample = request.SampleNfe;
+        if (sample > request.BudgetNfe)
+            throw new SearchPlanException(SearchPlanField.Budget, null, $"a budget of {request.BudgetNfe} NFE cannot denoise the first pivot ({sample} NFE)");
+        long remaining = request.BudgetNfe - sample;
+        int scored = 1, rounds = 1, largest = 1;
+        // At most MaxRounds iterations: each round adds at least one scored image, which is capped too.
+        for (int round = 1; round <= options.MaxRounds; round++)
+        {
+            int size = RoundSize(remaining, sample, scored);
+            if (size < 1) break;
+            remaining -= (long)size * sample;
+            scored += size;
+            rounds++;
+            largest = Math.Max(largest, size);
+        }
+        return new SearchPlan(request.BudgetNfe - remaining, rounds, largest, scored);
+    }
 
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
     {
@@ -90,9 +120,10 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
         }
         for (; round <= options.MaxRounds; round++)
         {
-            int fresh = pendingRestart ? 1 : 0;
-            int affordable = (int)Math.Min(options.Neighbours, context.Budget.Remaining / sample - fresh);
-            if (affordable < 1) break;
+            cancellationToken.ThrowIfCancellationRequested();
+            int size = RoundSize(context.Budget.Remaining, sample, all.Count);
+            if (size < 1) break;
+            int affordable = size - (pendingRestart ? 1 : 0);
             if (pendingRestart)
             {
                 // The fresh noise becomes the pivot; its neighbours are drawn around it in the same round.

@@ -1,0 +1,89 @@
+using GenerationPlatform.Diffusion.Sampling;
+
+namespace GenerationPlatform.Search;
+
+/// <summary>
+/// Upper bounds on everything a search request and an algorithm's parameters can size. A search
+/// that would exceed one is refused before it starts (<see cref="SearchPlanException"/>), so no
+/// request can make one call carry more than a bounded number of trajectories, keep more than a
+/// bounded number of images, or run an unbounded number of rounds.
+/// </summary>
+public static class SearchLimits
+{
+    /// <summary>Trajectories in one denoise call (and images in one scoring call): bounds one message and one allocation.</summary>
+    public const int MaxTrajectoriesPerCall = 1024;
+
+    /// <summary>Scored images one search keeps (its candidates, with their images, until the result is chosen).</summary>
+    public const int MaxScoredImages = 8192;
+
+    /// <summary>Rounds of one search (progress reports and checkpoints).</summary>
+    public const int MaxRounds = 4096;
+
+    /// <summary>Sampler steps of one trajectory or segment.</summary>
+    public const int MaxSteps = TrajectorySpec.MaxSteps;
+
+    /// <summary>Results one search returns.</summary>
+    public const int MaxTopK = 64;
+
+    /// <summary>The largest NFE budget of one search.</summary>
+    public const long MaxBudgetNfe = 100_000_000;
+
+    /// <summary>Re-noisings per path per round.</summary>
+    public const int MaxRenoisings = 64;
+
+    /// <summary>Pruning stages of the pruned search.</summary>
+    public const int MaxPruneStages = 16;
+
+    /// <summary>The least difference dt_b - dt_f of path search: each round moves at least this far towards t = 0.</summary>
+    public const double MinPathProgress = 0.01;
+
+    /// <summary>The largest inverse temperature of particle weighting (weights are exp(lambda r)).</summary>
+    public const double MaxLambda = 1000;
+
+    /// <summary>Throws naming <paramref name="name"/> unless <paramref name="value"/> is in [1, <paramref name="max"/>].</summary>
+    internal static void Count(int? value, string name, int max)
+    {
+        if (value is { } v && (v < 1 || v > max))
+            throw new ArgumentOutOfRangeException(name, v, $"must be between 1 and {max}");
+    }
+
+    /// <summary>Throws naming <paramref name="name"/> unless <paramref name="value"/> is finite and inside the interval (open ends exclude the bound).</summary>
+    internal static void Finite(double value, string name, double low, double high, bool lowOpen = false, bool highOpen = false)
+    {
+        bool inside = double.IsFinite(value)
+            && (lowOpen ? value > low : value >= low)
+            && (highOpen ? value < high : value <= high);
+        if (!inside)
+            throw new ArgumentOutOfRangeException(name, value, $"must be a finite number in {(lowOpen ? "(" : "[")}{low}, {high}{(highOpen ? ")" : "]")}");
+    }
+}
+
+/// <summary>What a search will do, computed before it starts from its request and parameters alone.</summary>
+/// <param name="Nfe">The exact NFE the search charges (never more than the budget).</param>
+/// <param name="Rounds">Rounds it reports.</param>
+/// <param name="LargestCall">The most trajectories in one of its denoise calls.</param>
+/// <param name="ScoredImages">Images it scores and keeps as candidates.</param>
+public sealed record SearchPlan(long Nfe, int Rounds, int LargestCall, int ScoredImages);
+
+/// <summary>Which part of a search's description a plan problem is about.</summary>
+public enum SearchPlanField
+{
+    /// <summary>An algorithm parameter (its name is <see cref="SearchPlanException.Parameter"/>).</summary>
+    AlgorithmParameter,
+    /// <summary>The NFE budget (too small for one sample, or too large).</summary>
+    Budget,
+    /// <summary>The sampler steps.</summary>
+    Steps,
+    /// <summary>How many results to return.</summary>
+    TopK,
+    /// <summary>The algorithm spec itself (its syntax or its name).</summary>
+    Algorithm,
+}
+
+/// <summary>A search that cannot run as asked: says which field and, for algorithm parameters, which one.</summary>
+public sealed class SearchPlanException(SearchPlanField field, string? parameter, string message, Exception? inner = null)
+    : ArgumentException(message, parameter, inner)
+{
+    public SearchPlanField Field { get; } = field;
+    public string? Parameter { get; } = parameter;
+}
