@@ -4,6 +4,7 @@ using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Search;
 using GenerationPlatform.Storage;
 using Grpc.Core;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,16 +13,25 @@ namespace GenerationPlatform.Api;
 /// <summary>
 /// The tenant-facing gRPC service (generation.v1.GenerationService) over the grains: every call
 /// authenticates its key, validates its request once, and talks to the SearchGrain of the job and
-/// the TenantGrain of the caller. Updates stream by polling the job's event log with a short backoff.
+/// the TenantGrain of the caller. Updates stream by polling the job's event log with a short backoff,
+/// for at most <see cref="RequestLimits.MaxWatchDuration"/> a stream. What fails in the cluster or the
+/// store is UNAVAILABLE with a message of ours; the exception's own text goes to the log only.
 /// </summary>
+[BindServiceMethod(typeof(GenerationServiceBinding), nameof(GenerationServiceBinding.BindService))]
 public sealed class GenerationApi(
     IGrainFactory grains,
     IResultStore results,
     ApiKeyAuthenticator keys,
     IServedCatalog catalog,
+    CompletedResultCache completed,
+    WatchStreamSlots watches,
     IOptions<RequestLimits> limits,
+    TimeProvider time,
     ILogger<GenerationApi> logger) : GenerationService.GenerationServiceBase
 {
+    /// <summary>The trailer of a stream that ran out of time: the index to re-attach from with Watch.</summary>
+    public const string NextIndexTrailer = "genplat-next-index";
+
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(10), LastPoll = TimeSpan.FromMilliseconds(250);
 
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
@@ -43,6 +53,8 @@ public sealed class GenerationApi(
         var tenant = keys.Authenticate(context);
         var jobId = RequestValidation.JobId(request.JobId);
         int from = RequestValidation.FromIndex(request.FromIndex);
+        using var slot = watches.TryEnter(tenant) ?? throw new RpcException(new Status(StatusCode.ResourceExhausted,
+            $"watch: this tenant already holds {watches.PerTenant} Watch streams open on this server, the most it may; close one, or poll GetJob"));
         await OwnedAsync(tenant, jobId, context.CancellationToken);
         var job = await Call(() => grains.GetGrain<ISearchGrain>(jobId).GetRequestAsync(context.CancellationToken)) ?? throw JobNotFound(jobId);
         await StreamAsync(tenant, jobId, job, from, responseStream, context.CancellationToken);
@@ -62,7 +74,7 @@ public sealed class GenerationApi(
             SpentNfe = status.SpentNfe,
             BudgetNfe = status.Budget,
             BestScore = status.BestScore,
-            Message = status.Message ?? "",
+            Message = status.Status == JobStatus.Failed ? ProtoMapping.FailureMessage(jobId) : status.Message ?? "",
         };
         if (status.AcceptedAt is { } accepted) job.AcceptedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(accepted);
         if (status.FinishedAt is { } finished) job.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(finished);
@@ -87,7 +99,7 @@ public sealed class GenerationApi(
         keys.Authenticate(context);
         var response = new ListModelsResponse();
         response.Models.AddRange(catalog.Models.Select(m => new ModelInfo { Name = m.Name, Description = m.Description }));
-        response.Algorithms.AddRange(AlgorithmCatalog.Names);
+        response.Algorithms.AddRange(catalog.Algorithms);
         response.Classes.AddRange(FashionMnist.ClassNames);
         return Task.FromResult(response);
     }
@@ -114,15 +126,26 @@ public sealed class GenerationApi(
         var admission = await Call(() => grains.GetGrain<ISearchGrain>(jobId).StartAsync(job, cancellationToken));
         if (!admission.Admitted)
         {
-            ApiLog.Rejected(logger, tenant, admission.Rejection, admission.Message);
-            throw admission.Rejection switch
+            var rejected = admission.Rejection switch
             {
                 QuotaRejection.BudgetPerRequest => new RpcException(new Status(StatusCode.ResourceExhausted, $"budget_nfe: {admission.Message}")),
-                QuotaRejection.InvalidRequest when admission.Message.StartsWith("unknown model", StringComparison.Ordinal) => RequestValidation.NotFound("model", admission.Message),
-                QuotaRejection.InvalidRequest when admission.Message.StartsWith("unknown verifier", StringComparison.Ordinal) => RequestValidation.NotFound("verifier", admission.Message),
-                QuotaRejection.InvalidRequest => new RpcException(new Status(StatusCode.FailedPrecondition, admission.Message)),
-                _ => new RpcException(new Status(StatusCode.ResourceExhausted, $"quota: {admission.Message}")),
+                QuotaRejection.ConcurrentJobs or QuotaRejection.NfePerMinute or QuotaRejection.NfePerDay =>
+                    new RpcException(new Status(StatusCode.ResourceExhausted, $"quota: {admission.Message}")),
+                // The edge served them from the catalogue, but no silo has them now: our words, not the silo's.
+                QuotaRejection.UnknownModel => RequestValidation.NotFound("model", $"model '{job.Model}' is not served by the cluster now"),
+                QuotaRejection.UnknownVerifier => RequestValidation.NotFound("verifier", $"verifier '{job.Verifier}' or a reported verifier is not served by the cluster now"),
+                // The cluster found fault with a request the edge passed (the grains' own checks of the request).
+                QuotaRejection.InvalidRequest => new RpcException(new Status(StatusCode.FailedPrecondition, $"request: {admission.Message}")),
+                // Its own trouble (no silo for the model now, a grain call timed out, a state write failed): retryable.
+                _ => null,
             };
+            if (rejected is null)
+            {
+                ApiLog.AdmissionFailed(logger, tenant, admission.Rejection, admission.Message);
+                throw Unavailable("cluster", "the cluster cannot take the job now; retry");
+            }
+            ApiLog.Rejected(logger, tenant, admission.Rejection, admission.Message);
+            throw rejected;
         }
         ApiLog.Accepted(logger, jobId, tenant, job.Algorithm, job.BudgetNfe);
         return (jobId, job);
@@ -138,24 +161,31 @@ public sealed class GenerationApi(
 
     private static RpcException JobNotFound(string jobId) => RequestValidation.NotFound("job_id", $"no job {jobId}");
 
-    /// <summary>Replays the log from <paramref name="from"/>, then follows it until the terminal update.</summary>
+    /// <summary>
+    /// Replays the log from <paramref name="from"/>, then follows it until the terminal update; a stream open for
+    /// <see cref="RequestLimits.MaxWatchDuration"/> ends with DEADLINE_EXCEEDED and the index to re-attach from.
+    /// </summary>
     private async Task StreamAsync(string tenant, string jobId, JobRequest job, int from, IServerStreamWriter<JobUpdate> stream, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<ISearchGrain>(jobId);
+        var maxDuration = limits.Value.MaxWatchDuration;
+        long opened = time.GetTimestamp();
         var wait = FirstPoll;
         bool finishedSeen = false;
         while (true)
         {
+            var left = maxDuration - time.GetElapsedTime(opened);
+            if (left <= TimeSpan.Zero) throw StreamExpired(from);
             var events = await Call(() => grain.GetEventsAsync(from, cancellationToken));
             foreach (var e in events)
             {
                 V1.JobResult? result = e.Kind == JobEventKind.Completed ? await ReadResultAsync(tenant, jobId, cancellationToken) : null;
                 await stream.WriteAsync(e.ToUpdate(jobId, job, () => result!), cancellationToken);
                 if (e.Kind.IsTerminal()) return;
+                from = e.Index + 1;
             }
             if (events.Length > 0)
             {
-                from = events[^1].Index + 1;
                 wait = FirstPoll;
                 continue;
             }
@@ -167,41 +197,63 @@ public sealed class GenerationApi(
                 finishedSeen = true;
                 continue;
             }
-            await Task.Delay(wait, cancellationToken);
+            await Task.Delay(wait < left ? wait : left, time, cancellationToken);
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LastPoll.Ticks));
         }
     }
 
+    private RpcException StreamExpired(int next) => new(
+        new Status(StatusCode.DeadlineExceeded,
+            $"watch: a stream stays open at most {limits.Value.MaxWatchDuration}; the job goes on: re-attach with Watch from_index {next}"),
+        new Metadata { { NextIndexTrailer, next.ToString(CultureInfo.InvariantCulture) } });
+
+    /// <summary>A completed job's result: from this server's cache, else from the job's grain and the store (then cached).</summary>
     private async Task<V1.JobResult> ReadResultAsync(string tenant, string jobId, CancellationToken cancellationToken)
     {
+        if (completed.Get(tenant, jobId) is { } cached) return cached;
         var result = await Call(() => grains.GetGrain<ISearchGrain>(jobId).GetResultAsync(cancellationToken))
-            ?? throw new RpcException(new Status(StatusCode.DataLoss, $"job {jobId} completed but holds no result"));
+            ?? throw new RpcException(new Status(StatusCode.DataLoss, $"job_id: job {jobId} completed but holds no result"));
         StoredResultContent? stored;
         try
         {
             stored = await results.ReadAsync(tenant, jobId, cancellationToken);
         }
-        catch (ResultStoreException e)
+        catch (Exception e) when (e is ResultStoreException or IOException || IsTransient(e))
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"the result of job {jobId} could not be read: {e.Message}"));
+            ApiLog.StoreUnavailable(logger, e, jobId);
+            throw Unavailable("result", $"the result of job {jobId} could not be read now; retry");
         }
-        return stored is null
-            ? throw new RpcException(new Status(StatusCode.DataLoss, $"the stored result of job {jobId} is missing from the {results.Kind} store"))
-            : result.ToProto(jobId, stored.Location, stored.TopPngs);
+        var proto = stored is null
+            ? throw new RpcException(new Status(StatusCode.DataLoss, $"job_id: job {jobId} completed but its stored result is missing"))
+            : result.ToProto(jobId, stored.TopPngs);
+        completed.Add(tenant, jobId, proto);
+        return proto;
     }
 
-    /// <summary>A cluster that cannot be reached is UNAVAILABLE (retryable), not UNKNOWN.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
+    /// <summary>A cluster that cannot be reached, or answers too late, is UNAVAILABLE (retryable), not UNKNOWN; its exception is logged here.</summary>
+    private async Task<T> Call<T>(Func<Task<T>> call)
     {
         try
         {
             return await call();
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e) when (IsTransient(e))
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"the cluster did not answer: {e.Message}"));
+            ApiLog.ClusterUnavailable(logger, e);
+            throw Unavailable("cluster", "the cluster did not answer in time; retry");
         }
     }
+
+    /// <summary>
+    /// Lack of capacity or reach, not a fault of the request: no silo for a grain (SiloUnavailableException and
+    /// OrleansMessageRejectionException are OrleansExceptions), a grain call past its timeout, storage refusing a call.
+    /// </summary>
+    internal static bool IsTransient(Exception e) => e is OrleansException or TimeoutException or Azure.RequestFailedException;
+
+    /// <summary>UNAVAILABLE in our own words, with the trace under which the log holds the cause.</summary>
+    private static RpcException Unavailable(string what, string message) =>
+        new(new Status(StatusCode.Unavailable,
+            System.Diagnostics.Activity.Current is { } activity ? $"{what}: {message} (trace {activity.TraceId})" : $"{what}: {message}"));
 }
 
 internal static partial class ApiLog
@@ -214,4 +266,16 @@ internal static partial class ApiLog
 
     [LoggerMessage(102, LogLevel.Information, "Job {JobId} of tenant {TenantId}: cancel requested (running: {Cancelling})")]
     public static partial void CancelRequested(ILogger logger, string jobId, string tenantId, bool cancelling);
+
+    [LoggerMessage(103, LogLevel.Warning, "Tenant {TenantId}: the cluster could not admit a valid job ({Rejection}): {Message}")]
+    public static partial void AdmissionFailed(ILogger logger, string tenantId, QuotaRejection rejection, string message);
+
+    [LoggerMessage(104, LogLevel.Warning, "The cluster did not answer a call of the API")]
+    public static partial void ClusterUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(105, LogLevel.Warning, "The stored result of job {JobId} could not be read")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(110, LogLevel.Warning, "Refused request messages before authentication in the last {Period}: {Undecodable} undecodable, {Oversized} over the size limit once decompressed")]
+    public static partial void RefusedMessages(ILogger logger, long undecodable, long oversized, TimeSpan period);
 }

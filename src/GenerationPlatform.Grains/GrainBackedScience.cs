@@ -22,7 +22,7 @@ internal sealed class GrainDenoiser(IDenoiserGrain grain, string tenantId) : IDe
 /// Scoring served by a <see cref="IVerifierGrain"/>. One call sends one batch and gets back scores
 /// parallel to it, so the panel's order guarantee holds across the grain's micro-batching.
 /// </summary>
-internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits) : IAsyncImageVerifier
+internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits, string tenantId) : IAsyncImageVerifier
 {
     private readonly VerifierCostMeter meter = new();
 
@@ -34,7 +34,7 @@ internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits)
     public async Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken)
     {
         var images = batch.Select(b => b.ToContract()).ToArray();
-        var scores = await SiloLoss.RetryAsync(() => grain.ScoreAsync(images, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var scores = await SiloLoss.RetryAsync(() => grain.ScoreAsync(images, tenantId, cancellationToken), cancellationToken).ConfigureAwait(false);
         meter.Measure(batch.Count, () => 0); // counts the call; the wall time is measured by the search context
         return scores;
     }
@@ -71,6 +71,10 @@ internal static class SiloLoss
         }
     }
 
-    /// <summary>The target silo is gone or unreachable (SiloUnavailableException is a rejection), or its answer never came.</summary>
-    private static bool IsSiloLoss(Exception e) => e is OrleansMessageRejectionException or TimeoutException;
+    /// <summary>
+    /// The target silo is gone or unreachable (SiloUnavailableException is a rejection). A timeout is not
+    /// silo loss: the callee may still be working (or queueing fairly behind others), and sending the work
+    /// again would only add to it; it fails the call.
+    /// </summary>
+    internal static bool IsSiloLoss(Exception e) => e is OrleansMessageRejectionException;
 }

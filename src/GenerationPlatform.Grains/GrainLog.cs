@@ -39,4 +39,13 @@ internal static partial class GrainLog
 
     [LoggerMessage(12, LogLevel.Error, "Job {JobId} could not register or unregister its resume reminder; it will not resume by itself if its silo stops")]
     public static partial void ReminderFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(13, LogLevel.Error, "Job {JobId} is failed instead of resumed: its silo stopped {Resumptions} times while it ran")]
+    public static partial void JobPoisoned(ILogger logger, string jobId, int resumptions);
+
+    [LoggerMessage(14, LogLevel.Warning, "Job {JobId} could not be resumed now (no capacity); its reminder tries again")]
+    public static partial void ResumeDeferred(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(15, LogLevel.Warning, "Job {JobId}: its model or verifiers could not be reached at submission")]
+    public static partial void ResolveFailed(ILogger logger, Exception exception, string jobId);
 }

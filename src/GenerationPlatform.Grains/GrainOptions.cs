@@ -34,6 +34,18 @@ public sealed class SearchJobOptions
     /// another silo, which resumes it from its last round. At least the reminder service's minimum (1 minute by default).
     /// </summary>
     public TimeSpan ResumeCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many times a job may be resumed after its silo stopped; the next time it is failed instead, so a
+    /// job that crashes its silo (a poison job) cannot crash-loop through the cluster.
+    /// </summary>
+    public int MaxResumptions { get; set; } = 3;
+
+    /// <summary>Progress events a job keeps (the first and the terminal ones always stay): its state stays bounded however many rounds it runs.</summary>
+    public int MaxEvents { get; set; } = 64;
+
+    /// <summary>How often a finished job retries storing its result while the result store is down.</summary>
+    public TimeSpan StoreRetryPeriod { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Micro-batching of the verifier grains (section GenerationPlatform:Verifier).</summary>
@@ -46,6 +58,9 @@ public sealed class VerifierBatchingOptions
 
     /// <summary>The longest the first queued image waits for a flush.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Images one owner (tenant) may have queued at one verifier; a submission beyond it is refused.</summary>
+    public int MaxQueuedImagesPerOwner { get; set; } = 65_536;
 }
 
 /// <summary>Tenant quotas (section GenerationPlatform:Tenants): a default and per-tenant overrides.</summary>

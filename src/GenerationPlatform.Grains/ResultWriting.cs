@@ -11,7 +11,7 @@ namespace GenerationPlatform.Grains;
 /// <summary>
 /// Step 5 of a request (ARCHITECTURE.md): a completed search's top-k PNGs and its result.json go to
 /// the result store under {tenant}/{job}/, the JSON last. A job is Completed only once that is done;
-/// a store that fails (after its own retries) turns the job Failed with the cause.
+/// while the store fails (after its own retries) the job keeps its result and tries again.
 /// </summary>
 public static class ResultWriting
 {
@@ -27,10 +27,10 @@ public static class ResultWriting
     };
 
     /// <summary>
-    /// Stores the result and sets <see cref="SearchJobState.ResultLocation"/>. Returns the outcome the
-    /// job ends with: unchanged when stored, Failed (and no result) when the store failed.
+    /// Stores the result and sets <see cref="SearchJobState.ResultLocation"/>. Returns false when the
+    /// store failed (after its own retries): the caller keeps the result and tries again later.
     /// </summary>
-    public static async Task<(JobStatus Status, JobEventKind Kind, string? Message, JobResult? Result)> StoreAsync(
+    public static async Task<bool> StoreAsync(
         IResultStore store, string jobId, SearchJobState state, JobResult result, DateTimeOffset finishedAt, ILogger logger, CancellationToken cancellationToken)
     {
         var request = state.Request!;
@@ -44,13 +44,13 @@ public static class ResultWriting
             var json = JsonSerializer.SerializeToUtf8Bytes(Record(jobId, request, result, state.AcceptedAt, finishedAt), Json);
             var stored = await store.WriteAsync(request.TenantId, jobId, pngs, json, cancellationToken);
             state.ResultLocation = stored.Location;
-            return (JobStatus.Completed, JobEventKind.Completed, null, result);
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             ResultWritingLog.WriteFailed(logger, e, jobId, store.Kind);
-            return (JobStatus.Failed, JobEventKind.Failed, $"the result could not be stored ({store.Kind} store): {e.Message}", null);
+            return false;
         }
     }
 

@@ -36,7 +36,12 @@ public sealed class SearchGrain(
     private const string ResumeReminder = "resume";
     private CancellationTokenSource? cancellation, deadline, deactivation;
     private Task? run;
-    private IGrainTimer? keepAlive;
+    private IGrainTimer? keepAlive, storeRetry;
+    // A finished search's result while the result store is down, and whether a store attempt is in flight.
+    private JobResult? unstored;
+    private bool storing;
+    // The terminal state could not be written: the reminder writes it before anything else.
+    private bool unsaved;
 
     private string JobId => this.GetPrimaryKeyString();
     private SearchJobState State => job.State;
@@ -56,15 +61,43 @@ public sealed class SearchGrain(
         catch (OperationCanceledException) { } // out of time: the persisted checkpoint is what the next activation gets
     }
 
-    /// <summary>The reminder only has to get the grain activated; a reminder left over from a finished job is removed.</summary>
+    /// <summary>
+    /// The reminder gets the grain activated (which resumes a running job), retries what a finished job
+    /// still owes (settling its tenant's usage) and then removes itself. A running job that this
+    /// activation could not resume (no capacity at the time) is tried again.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == ResumeReminder && State.Status != JobStatus.Running) await UnregisterResumeReminderAsync();
+        if (reminderName != ResumeReminder) return;
+        if (unsaved)
+        {
+            await job.WriteStateAsync(CancellationToken.None); // throws while storage is down: the next tick tries again
+            unsaved = false;
+        }
+        if (State.Status == JobStatus.Running)
+        {
+            if (run is null && unstored is null) await ResumeAsync(CancellationToken.None);
+            return;
+        }
+        if (State.Request is not null && !State.UsageSettled && State.Status != JobStatus.Rejected)
+        {
+            await SettleUsageAsync(State.Status, State.SearchNfe + State.FinalNfe);
+            await job.WriteStateAsync(CancellationToken.None);
+        }
+        if (State.UsageSettled || State.Status == JobStatus.Rejected) await UnregisterResumeReminderAsync();
     }
 
     private async Task ResumeAsync(CancellationToken cancellationToken)
     {
         var request = State.Request!;
+        if (State.Resumptions >= jobOptions.Value.MaxResumptions)
+        {
+            // Its silo stopped every time it ran: a poison job must not crash-loop through the cluster.
+            GrainLog.JobPoisoned(logger, JobId, State.Resumptions);
+            await FinishAsync(JobStatus.Failed, JobEventKind.Failed,
+                $"the job's silo stopped {State.Resumptions + 1} times while it ran; it is not resumed again", State.SearchNfe + State.FinalNfe, null, cancellationToken);
+            return;
+        }
         SearchCheckpoint? checkpoint;
         VerifierTraits[] traits;
         try
@@ -72,10 +105,16 @@ public sealed class SearchGrain(
             checkpoint = State.Checkpoint is { } bytes ? SearchCheckpoint.Read(bytes) : null;
             traits = await ResolveAsync(request, cancellationToken);
         }
+        catch (Exception e) when (e is not OperationCanceledException && Classify(e) == QuotaRejection.Unavailable)
+        {
+            // No capacity at the moment (the denoiser's silo is away): the job stays running and its reminder tries again.
+            GrainLog.ResumeDeferred(logger, e, JobId);
+            return;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             GrainLog.JobFailed(logger, e, JobId);
-            await FinishAsync(JobStatus.Failed, JobEventKind.Failed, $"the job's silo stopped and it could not be resumed: {e.Message}",
+            await FinishAsync(JobStatus.Failed, JobEventKind.Failed, "the job's silo stopped and it could not be resumed: its request is no longer served",
                 State.SearchNfe + State.FinalNfe, null, cancellationToken);
             return;
         }
@@ -101,20 +140,37 @@ public sealed class SearchGrain(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return JobAdmission.Reject(QuotaRejection.InvalidRequest, e.Message);
+            var reason = Classify(e);
+            if (reason == QuotaRejection.Unavailable) GrainLog.ResolveFailed(logger, e, JobId);
+            return JobAdmission.Reject(reason, reason == QuotaRejection.Unavailable
+                ? $"model '{request.Model}' or its verifiers cannot be reached right now; retry later"
+                : e.Message);
         }
 
-        var admission = await GrainFactory.GetGrain<ITenantGrain>(request.TenantId).AdmitAsync(JobId, request.BudgetNfe, cancellationToken);
+        // From here on the tenant's reservation must not leak: admission runs to its end whatever the caller does,
+        // and a job that cannot be recorded gives its reservation back.
+        var tenant = GrainFactory.GetGrain<ITenantGrain>(request.TenantId);
+        var admission = await tenant.AdmitAsync(JobId, request.BudgetNfe, CancellationToken.None);
         if (!admission.Admitted)
         {
-            job.State = new SearchJobState { Status = JobStatus.Rejected, Request = request, Message = admission.Message, FinishedAt = time.GetUtcNow() };
-            await job.WriteStateAsync(CancellationToken.None);
+            // A rejected job keeps no state: nothing to persist, nothing for a random id to grow.
             return admission;
         }
 
         job.State = new SearchJobState { Status = JobStatus.Running, Request = request, AcceptedAt = time.GetUtcNow() };
         AddEvent(JobEventKind.Accepted, round: -1, best: [], bestScore: double.NaN, message: admission.Message);
-        await job.WriteStateAsync(CancellationToken.None);
+        try
+        {
+            await job.WriteStateAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            GrainLog.StateWriteFailed(logger, e, JobId);
+            job.State = new SearchJobState();
+            try { await tenant.ReleaseAsync(JobId, 0, CancellationToken.None); }
+            catch (Exception release) { GrainLog.SettleFailed(logger, release, JobId, request.TenantId); } // the tenant's reconciliation frees it
+            return JobAdmission.Reject(QuotaRejection.Unavailable, "the job could not be recorded; retry later");
+        }
         GrainLog.JobStarted(logger, JobId, request.TenantId, request.Algorithm, request.BudgetNfe);
         await Begin(request, traits, checkpoint: null);
         return admission;
@@ -145,7 +201,7 @@ public sealed class SearchGrain(
     }
 
     public Task<JobSnapshot> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(new JobSnapshot(
-        JobId, State.Request?.TenantId, State.Status, State.Events.Count, State.LastRound, State.SearchNfe + State.FinalNfe,
+        JobId, State.Request?.TenantId, State.Status, State.EventCount, State.LastRound, State.SearchNfe + State.FinalNfe,
         State.Request?.BudgetNfe ?? 0, State.Best.Length > 0 ? State.Best[0].Score : double.NaN, State.AcceptedAt, State.FinishedAt, State.Message, State.ResultLocation));
 
     public Task<JobResult?> GetResultAsync(CancellationToken cancellationToken) => Task.FromResult(State.Result);
@@ -155,7 +211,7 @@ public sealed class SearchGrain(
     public Task<JobCandidate[]> GetBestAsync(CancellationToken cancellationToken) => Task.FromResult(State.Best);
 
     public Task<JobEvent[]> GetEventsAsync(int fromIndex, CancellationToken cancellationToken) =>
-        Task.FromResult(State.Events.Skip(Math.Max(0, fromIndex)).ToArray());
+        Task.FromResult(State.Events.Where(e => e.Index >= fromIndex).ToArray());
 
     public Task<bool> CancelAsync(CancellationToken cancellationToken)
     {
@@ -177,13 +233,23 @@ public sealed class SearchGrain(
     /// <summary>Checks the algorithm, model and verifiers exist before anything is reserved.</summary>
     private async Task<VerifierTraits[]> ResolveAsync(JobRequest request, CancellationToken cancellationToken)
     {
-        AlgorithmCatalog.Create(request.Algorithm).Validate();
+        // What it will spend and size, bounded and exact, before anything is reserved (the API checked it too).
+        AlgorithmCatalog.Plan(request.Algorithm, request.ToSearchRequest());
         await GrainFactory.GetGrain<IDenoiserGrain>(request.Model).GetStatsAsync(cancellationToken);
         var names = new[] { request.Verifier }.Concat(request.ReportedVerifiers ?? []).Distinct(StringComparer.Ordinal).ToArray();
         var traits = new VerifierTraits[names.Length];
         for (int i = 0; i < names.Length; i++) traits[i] = await GrainFactory.GetGrain<IVerifierGrain>(names[i]).GetTraitsAsync(cancellationToken);
         return traits;
     }
+
+    /// <summary>Why a request cannot be resolved: what it names is not served, it is unusable, or the cluster cannot take it now.</summary>
+    private static QuotaRejection Classify(Exception e) => e switch
+    {
+        SearchPlanException or ArgumentException => QuotaRejection.InvalidRequest,
+        UnknownModelException => QuotaRejection.UnknownModel,
+        GenerationPlatform.Verifiers.UnknownVerifierException => QuotaRejection.UnknownVerifier,
+        _ => QuotaRejection.Unavailable,
+    };
 
     private async Task RunAsync(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint)
     {
@@ -213,7 +279,7 @@ public sealed class SearchGrain(
         {
             var algorithm = AlgorithmCatalog.Create(request.Algorithm);
             var names = new[] { request.Verifier }.Concat(request.ReportedVerifiers ?? []).Distinct(StringComparer.Ordinal).ToArray();
-            var verifiers = names.Select((n, i) => new GrainVerifier(GrainFactory.GetGrain<IVerifierGrain>(n), traits[i])).ToArray();
+            var verifiers = names.Select((n, i) => new GrainVerifier(GrainFactory.GetGrain<IVerifierGrain>(n), traits[i], request.TenantId)).ToArray();
             var context = new SearchContext(
                 new GrainDenoiser(GrainFactory.GetGrain<IDenoiserGrain>(request.Model), request.TenantId),
                 new VerifierPanel(verifiers[0], verifiers.Skip(1).ToArray()),
@@ -257,33 +323,39 @@ public sealed class SearchGrain(
         State.SearchNfe = budget.SearchNfe;
         State.FinalNfe = budget.FinalNfe;
         try { await FinishAsync(status, kind, message, budget.Spent, result?.ToContract(request.Algorithm), CancellationToken.None); }
-        catch (Exception e) { GrainLog.StateWriteFailed(logger, e, JobId); }
+        catch (Exception e)
+        {
+            // The outcome is in memory but not persisted: the reminder (still registered) writes it again.
+            unsaved = true;
+            GrainLog.StateWriteFailed(logger, e, JobId);
+        }
     }
 
-    /// <summary>Settles the tenant's usage, then records and persists the outcome: once it shows, the tenant's slot is free.</summary>
-    private async Task FinishAsync(JobStatus status, JobEventKind kind, string? message, long spentNfe, JobResult? result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records and persists the outcome, after settling the tenant's usage. A completed search is
+    /// Completed only once its result is stored; while the result store is down the job stays running
+    /// (its images held by this activation) and retries every <c>StoreRetryPeriod</c>, however long
+    /// the outage lasts. Settling that fails is retried by the job's reminder.
+    /// </summary>
+    private async Task FinishAsync(JobStatus status, JobEventKind kind, string? message, long spentNfe, JobResult? result, CancellationToken cancellationToken,
+        bool stored = false)
     {
         var request = State.Request!;
-        // Completed only once the result is stored (ResultWriting.cs); a silo without a result store keeps it in grain state only.
-        if (status == JobStatus.Completed && result is not null && ServiceProvider.GetService<IResultStore>() is { } store)
-            (status, kind, message, result) = await ResultWriting.StoreAsync(store, JobId, State, result, time.GetUtcNow(), logger, cancellationToken);
-        if (!State.UsageSettled)
+        if (!stored && status == JobStatus.Completed && result is not null && ServiceProvider.GetService<IResultStore>() is { } store)
         {
-            try
+            if (!await ResultWriting.StoreAsync(store, JobId, State, result, time.GetUtcNow(), logger, cancellationToken))
             {
-                var tenant = GrainFactory.GetGrain<ITenantGrain>(request.TenantId);
-                if (status == JobStatus.Completed) await tenant.SettleAsync(JobId, spentNfe, cancellationToken);
-                else await tenant.ReleaseAsync(JobId, spentNfe, cancellationToken);
-                State.UsageSettled = true;
+                WaitForStore(store, spentNfe, result);
+                return;
             }
-            catch (Exception e)
-            {
-                GrainLog.SettleFailed(logger, e, JobId, request.TenantId);
-            }
+            // The store is the one source of the result's images: the state keeps scores and seeds only.
+            result = result with { Top = result.Top.Select(c => c with { Image = [] }).ToArray() };
         }
+        await SettleUsageAsync(status, spentNfe);
         State.Result = result;
         State.Checkpoint = null; // only a running job resumes
         if (result is not null) State.Best = result.Top;
+        else State.Best = State.Best.Select(c => c with { Image = [] }).ToArray();
         AddEvent(kind, State.LastRound, State.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(),
             State.Best.Length > 0 ? State.Best[0].Score : double.NaN, message);
         State.Message = message;
@@ -297,9 +369,65 @@ public sealed class SearchGrain(
                 [.. outcome, new("algorithm", AlgorithmCatalog.NameOf(request.Algorithm))]);
         keepAlive?.Dispose();
         keepAlive = null;
+        storeRetry?.Dispose();
+        storeRetry = null;
         deadline?.Dispose(); // its timer; the token stays readable
-        await UnregisterResumeReminderAsync();
+        // The reminder stays while the tenant's usage is unsettled: it retries the settlement.
+        if (State.UsageSettled) await UnregisterResumeReminderAsync();
         GrainLog.JobEnded(logger, JobId, status, spentNfe);
+    }
+
+    /// <summary>Replaces the tenant's reservation by what the job spent (once); a failure leaves it for the reminder to retry.</summary>
+    private async Task SettleUsageAsync(JobStatus status, long spentNfe)
+    {
+        if (State.UsageSettled) return;
+        var request = State.Request!;
+        try
+        {
+            var tenant = GrainFactory.GetGrain<ITenantGrain>(request.TenantId);
+            if (status == JobStatus.Completed) await tenant.SettleAsync(JobId, spentNfe, CancellationToken.None);
+            else await tenant.ReleaseAsync(JobId, spentNfe, CancellationToken.None);
+            State.UsageSettled = true;
+        }
+        catch (Exception e)
+        {
+            GrainLog.SettleFailed(logger, e, JobId, request.TenantId);
+        }
+    }
+
+    /// <summary>
+    /// The search is done but the store is down: keep the result on this activation, say so in the
+    /// job's state and try again on a timer until it is stored. The job shows as running meanwhile.
+    /// </summary>
+    private void WaitForStore(IResultStore store, long spentNfe, JobResult result)
+    {
+        unstored = result;
+        State.Message = "the search is done; its result waits for the result store, which is unavailable";
+        _ = PersistQuietlyAsync();
+        if (storeRetry is not null) return;
+        var period = jobOptions.Value.StoreRetryPeriod;
+        storeRetry = this.RegisterGrainTimer(async _ =>
+        {
+            if (unstored is not { } pending || storing) return;
+            storing = true;
+            try
+            {
+                if (!await ResultWriting.StoreAsync(store, JobId, State, pending, time.GetUtcNow(), logger, CancellationToken.None)) return;
+                unstored = null;
+                storeRetry?.Dispose();
+                storeRetry = null;
+                State.Message = null;
+                await FinishAsync(JobStatus.Completed, JobEventKind.Completed, null, spentNfe,
+                    pending with { Top = pending.Top.Select(c => c with { Image = [] }).ToArray() }, CancellationToken.None, stored: true);
+            }
+            finally { storing = false; }
+        }, new GrainTimerCreationOptions(period, period) { KeepAlive = true, Interleave = false });
+    }
+
+    private async Task PersistQuietlyAsync()
+    {
+        try { await job.WriteStateAsync(CancellationToken.None); }
+        catch (Exception e) { GrainLog.StateWriteFailed(logger, e, JobId); }
     }
 
     private async Task UnregisterResumeReminderAsync()
@@ -335,9 +463,13 @@ public sealed class SearchGrain(
         }
     }
 
-    private void AddEvent(JobEventKind kind, int round, CandidateSummary[] best, double bestScore, string? message) =>
-        State.Events.Add(new JobEvent(State.Events.Count, kind, time.GetUtcNow(), round, State.SearchNfe, State.FinalNfe,
+    /// <summary>Adds an event; the log keeps the first event and the latest ones, <c>MaxEvents</c> in all, so the state stays bounded.</summary>
+    private void AddEvent(JobEventKind kind, int round, CandidateSummary[] best, double bestScore, string? message)
+    {
+        State.Events.Add(new JobEvent(State.EventCount++, kind, time.GetUtcNow(), round, State.SearchNfe, State.FinalNfe,
             State.Request?.BudgetNfe ?? 0, bestScore, best, message));
+        if (State.Events.Count > jobOptions.Value.MaxEvents) State.Events.RemoveAt(1);
+    }
 
     /// <summary>Hands progress reports from the search's threads to the activation.</summary>
     private sealed class ChannelProgress(ChannelWriter<SearchProgress> writer) : IProgress<SearchProgress>

@@ -3,8 +3,10 @@ using GenerationPlatform.Contracts;
 namespace GenerationPlatform.Grains;
 
 /// <summary>
-/// What a search job persists, written after every round: the request, the event log, the best
-/// candidates so far (with images), the NFE spent and the checkpoint to resume from, then the outcome.
+/// What a search job persists, written after every round: the request, the last events (a bounded
+/// window: the first and the latest <c>MaxEvents</c>), the best candidates so far (top-k, with images
+/// while the job runs), the NFE spent and the checkpoint to resume from, then the outcome and where
+/// the result is stored. Once stored, the result's images live in the result store only.
 /// </summary>
 [GenerateSerializer]
 public sealed record SearchJobState
@@ -28,4 +30,6 @@ public sealed record SearchJobState
     [Id(13)] public byte[]? Checkpoint { get; set; }
     /// <summary>How many times the job was resumed by a new activation.</summary>
     [Id(14)] public int Resumptions { get; set; }
+    /// <summary>Events ever added (the next event's index); <see cref="Events"/> holds a bounded window of them.</summary>
+    [Id(15)] public int EventCount { get; set; }
 }

@@ -24,12 +24,13 @@ public static class SiloBuilderExtensions
         services.AddOptions<DenoiserOptions>().BindConfiguration(DenoiserOptions.Section)
             .Validate(o => o.MaxBatch > 0 && o.MaxWait >= TimeSpan.Zero, "denoiser max batch must be positive and max wait not negative").ValidateOnStart();
         services.AddOptions<VerifierBatchingOptions>().BindConfiguration(VerifierBatchingOptions.Section)
-            .Validate(o => o.MaxBatch > 0 && o.MaxDelay > TimeSpan.Zero, "verifier max batch and max delay must be positive").ValidateOnStart();
+            .Validate(o => o.MaxBatch > 0 && o.MaxDelay > TimeSpan.Zero && o.MaxQueuedImagesPerOwner > 0, "verifier max batch, max delay and max queued images per owner must be positive").ValidateOnStart();
         services.AddOptions<TenantQuotaOptions>().BindConfiguration(TenantQuotaOptions.Section)
             .Validate(o => o.Quotas.Values.Append(o.Default).All(q => q.MaxConcurrentJobs > 0 && q.Weight > 0 && q.NfePerMinute > 0 && q.NfePerDay > 0 && q.MaxBudgetPerRequest > 0),
                 "every tenant quota must be positive").ValidateOnStart();
         services.AddOptions<SearchJobOptions>().BindConfiguration(SearchJobOptions.Section)
-            .Validate(o => o.ResumeCheckPeriod > TimeSpan.Zero, "the jobs' resume check period must be positive").ValidateOnStart();
+            .Validate(o => o.ResumeCheckPeriod > TimeSpan.Zero && o.MaxResumptions >= 0 && o.MaxEvents >= 2 && o.StoreRetryPeriod > TimeSpan.Zero,
+                "the jobs' resume check period and store retry period must be positive, max resumptions not negative and max events at least 2").ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
         services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GenerationPlatform.Api.Tests;
 
-/// <summary>The result write that decides whether a job completes: stored whole, or Failed with the cause.</summary>
+/// <summary>The result write that decides whether a job completes: stored whole, or not stored (the job keeps its result and retries).</summary>
 public sealed class ResultWritingTests : IDisposable
 {
     private readonly string root = Path.Combine(Path.GetTempPath(), $"genplat-results-{Guid.NewGuid():N}");
@@ -29,10 +29,8 @@ public sealed class ResultWritingTests : IDisposable
     {
         var (state, result) = Job(topK: 2);
         var store = new LocalFolderResultStore(root, QuickRetry);
-        var outcome = await ResultWriting.StoreAsync(store, "job-1", state, result, Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None);
+        Assert.True(await ResultWriting.StoreAsync(store, "job-1", state, result, Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
 
-        Assert.Equal((JobStatus.Completed, JobEventKind.Completed, (string?)null), (outcome.Status, outcome.Kind, outcome.Message));
-        Assert.Same(result, outcome.Result);
         Assert.Equal(new Uri(Path.Combine(root, "alpha", "job-1", "result.json")).AbsoluteUri, state.ResultLocation);
         var stored = await store.ReadAsync("alpha", "job-1");
         Assert.NotNull(stored);
@@ -44,19 +42,14 @@ public sealed class ResultWritingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_store_that_keeps_failing_turns_the_job_failed_with_the_cause()
+    public async Task A_store_that_keeps_failing_reports_the_result_as_not_stored()
     {
         Directory.CreateDirectory(root);
         var blocker = Path.Combine(root, "not-a-folder");
         await File.WriteAllTextAsync(blocker, "a file where the results folder should be");
         var (state, result) = Job(topK: 2);
         var store = new LocalFolderResultStore(blocker, QuickRetry);
-        var outcome = await ResultWriting.StoreAsync(store, "job-2", state, result, Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None);
-
-        Assert.Equal(JobStatus.Failed, outcome.Status);
-        Assert.Equal(JobEventKind.Failed, outcome.Kind);
-        Assert.StartsWith("the result could not be stored (folder store): ", outcome.Message);
-        Assert.Null(outcome.Result);
+        Assert.False(await ResultWriting.StoreAsync(store, "job-2", state, result, Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
         Assert.Null(state.ResultLocation);
     }
 

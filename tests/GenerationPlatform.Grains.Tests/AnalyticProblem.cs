@@ -34,5 +34,19 @@ public sealed class AnalyticVerifiers : IVerifierProvider
 
     public IImageVerifier Get(string verifier) =>
         verifier.StartsWith("mean-target", StringComparison.Ordinal) ? new MeanTargetVerifier(Target, verifier)
+        : verifier.StartsWith("slow-target", StringComparison.Ordinal) ? new SlowVerifier(new MeanTargetVerifier(Target, verifier), TimeSpan.FromMilliseconds(10))
         : throw new UnknownVerifierException($"unknown verifier '{verifier}'");
+
+    /// <summary>A verifier that costs a fixed time per call, as a network would: makes queueing visible.</summary>
+    private sealed class SlowVerifier(IImageVerifier inner, TimeSpan perCall) : IImageVerifier
+    {
+        public string Name => inner.Name;
+        public VerifierCost Cost => inner.Cost;
+
+        public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
+        {
+            Thread.Sleep(perCall);
+            return inner.Score(batch, cancellationToken);
+        }
+    }
 }

@@ -18,6 +18,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["GenerationPlatform:Denoiser:MaxWait"] = "00:00:00.002",
         ["GenerationPlatform:Verifier:MaxBatch"] = "64",
         ["GenerationPlatform:Verifier:MaxDelay"] = "00:00:00.005",
+        ["GenerationPlatform:Verifier:MaxQueuedImagesPerOwner"] = "12000",
         ["GenerationPlatform:Tenants:Default:MaxConcurrentJobs"] = "100",
         ["GenerationPlatform:Tenants:Default:NfePerMinute"] = "100000000",
         ["GenerationPlatform:Tenants:Default:NfePerDay"] = "1000000000",

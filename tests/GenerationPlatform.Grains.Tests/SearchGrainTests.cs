@@ -152,15 +152,16 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
     {
         var bad = new[]
         {
-            Request("strict", "no-such-model", "random", 380),
-            Request("strict", "gauss-e2e", "no-such-algorithm", 380),
-            Request("strict", "gauss-e2e", "random", 380) with { Verifier = "no-such-verifier" },
+            (Request("strict", "no-such-model", "random", 380), QuotaRejection.UnknownModel),
+            (Request("strict", "gauss-e2e", "no-such-algorithm", 380), QuotaRejection.InvalidRequest),
+            (Request("strict", "gauss-e2e", "paths(forward-dt=0.15,backward-dt=0.15000000000000002)", 380), QuotaRejection.InvalidRequest),
+            (Request("strict", "gauss-e2e", "random", 380) with { Verifier = "no-such-verifier" }, QuotaRejection.UnknownVerifier),
         };
-        foreach (var request in bad)
+        foreach (var (request, reason) in bad)
         {
             var admission = await fixture.Client.GetGrain<ISearchGrain>(NewJobId("bad")).StartAsync(request);
             Assert.False(admission.Admitted);
-            Assert.Equal(QuotaRejection.InvalidRequest, admission.Rejection);
+            Assert.Equal(reason, admission.Rejection);
         }
         Assert.Equal(0, (await fixture.Client.GetGrain<ITenantGrain>("strict").GetUsageAsync()).JobsAdmitted);
     }

@@ -21,7 +21,7 @@ public sealed class VerifierGrainTests(ClusterFixture fixture)
         var results = await Task.WhenAll(submissions.Select(async images =>
         {
             await Task.Yield();
-            return await grain.ScoreAsync(images);
+            return await grain.ScoreAsync(images, $"tenant-{images.Length % 3}");
         }));
 
         for (int caller = 0; caller < submissions.Length; caller++)
@@ -36,8 +36,41 @@ public sealed class VerifierGrainTests(ClusterFixture fixture)
     public async Task A_lone_submission_is_flushed_after_the_max_delay()
     {
         var grain = fixture.Client.GetGrain<IVerifierGrain>("mean-target-lone");
-        var scores = await grain.ScoreAsync([new ImageToScore(new float[784], 0)]).WaitAsync(TimeSpan.FromSeconds(5));
+        var scores = await grain.ScoreAsync([new ImageToScore(new float[784], 0)], "alpha").WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(-AnalyticVerifiers.Target, scores[0], 9);
+    }
+
+    [Fact]
+    public async Task One_tenants_huge_call_does_not_hold_up_another_tenants_small_one()
+    {
+        // 10 000 images at 10 ms per batch of at most 64: the flood needs about 160 batches. The light tenant's
+        // 8 images must be scored in its fair turn, while the flood is still queued, with scores of its own images.
+        var grain = fixture.Client.GetGrain<IVerifierGrain>("slow-target-fair");
+        var flood = Enumerable.Range(0, 10_000).Select(i => new ImageToScore(Enumerable.Repeat(i % 7 / 7f, 16).ToArray(), 2)).ToArray();
+        var light = Enumerable.Range(0, 8).Select(i => new ImageToScore(Enumerable.Repeat(i / 8f, 16).ToArray(), 2)).ToArray();
+        var flooding = grain.ScoreAsync(flood, "flood");
+        while ((await grain.GetStatsAsync()).Flushes < 1) await Task.Delay(5); // the flood is queued and being scored
+        var scores = await grain.ScoreAsync(light, "light").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(flooding.IsCompleted, "the light call waited for the whole flood");
+        Assert.Equal(light.Select(i => MeanTargetVerifier.ScoreOf(i.Image, AnalyticVerifiers.Target)), scores);
+        var floodScores = await flooding.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(flood.Select(i => MeanTargetVerifier.ScoreOf(i.Image, AnalyticVerifiers.Target)), floodScores);
+    }
+
+    [Fact]
+    public async Task A_tenant_over_its_queue_cap_is_refused_and_others_are_not()
+    {
+        var grain = fixture.Client.GetGrain<IVerifierGrain>("slow-target-cap");
+        var many = Enumerable.Range(0, 8_000).Select(_ => new ImageToScore(new float[16], 2)).ToArray();
+        var first = grain.ScoreAsync(many, "hog");
+        // Messages to one grain may overtake each other: send the second once the first is queued.
+        while ((await grain.GetStatsAsync()).Submissions < 1) await Task.Delay(5);
+        var second = grain.ScoreAsync(many, "hog"); // 16 000 queued would pass the fixture's cap of 12 000
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => second);
+        Assert.Contains("queued for this tenant", e.Message);
+        var other = await grain.ScoreAsync([new ImageToScore(new float[16], 2)], "other").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Single(other);
+        Assert.False(first.IsCompleted);
     }
 
     [Fact]
