@@ -32,7 +32,14 @@ public sealed class ApiKeyAuthenticator
     /// <summary>The calling tenant; UNAUTHENTICATED without a key or with an unknown one.</summary>
     public string Authenticate(ServerCallContext context)
     {
-        var header = context.RequestHeaders.GetValue("authorization");
+        string? header = null;
+        foreach (var entry in context.RequestHeaders)
+        {
+            if (entry.Key != "authorization") continue;
+            // Two keys, or a key and something else: which one is meant is not for the server to guess.
+            if (header is not null) throw new RpcException(new Status(StatusCode.Unauthenticated, "authorization: send exactly one 'authorization: Bearer <api key>'"));
+            header = entry.Value;
+        }
         if (string.IsNullOrEmpty(header))
             throw new RpcException(new Status(StatusCode.Unauthenticated, "authorization: missing; send 'authorization: Bearer <api key>'"));
         const string scheme = "Bearer ";

@@ -1,17 +1,25 @@
+using System.IO.Compression;
 using Grpc.AspNetCore.Server;
+using Grpc.Net.Compression;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace GenerationPlatform.Api;
 
 public static class ApiServiceCollectionExtensions
 {
+    /// <summary>The category Grpc.AspNetCore logs each call's outcome under, at Information: a refused message's stack trace included.</summary>
+    private const string GrpcCallLog = "Grpc.AspNetCore.Server.ServerCallHandler";
+
     /// <summary>
     /// The gRPC API (GenerationService, the standard health service, server reflection), its options
-    /// (GenerationPlatform:Auth, GenerationPlatform:Api:Limits; validated at start) and message size
-    /// limits. The host provides IGrainFactory (a co-hosted silo or an Orleans client) and an IResultStore.
+    /// (GenerationPlatform:Auth, GenerationPlatform:Api:Limits; validated at start), message size
+    /// limits (after decompression too) and endpoint scoping by local port. The host provides
+    /// IGrainFactory (a co-hosted silo or an Orleans client), an IResultStore, and the silo's model and
+    /// ONNX verifier options (AddGenerationPlatformGrains binds them), which the served catalogue lists.
     /// </summary>
     public static IServiceCollection AddGenerationApi(this IServiceCollection services)
     {
@@ -20,32 +28,41 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiKeyOptions>, ProblemValidator<ApiKeyOptions>>(_ => new(o => o.Problem()));
         services.AddOptions<RequestLimits>().BindConfiguration(RequestLimits.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RequestLimits>, ProblemValidator<RequestLimits>>(_ => new(o => o.Problem()));
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<IServedCatalog, ConfiguredCatalog>();
+        services.TryAddSingleton<CompletedResultCache>();
+        services.TryAddSingleton<WatchStreamSlots>();
+        services.AddHostedService<RefusedRequestReporter>();
+        services.AddLocalPortRouting();
         services.AddGrpc();
         services.AddOptions<GrpcServiceOptions>().Configure<Microsoft.Extensions.Options.IOptions<RequestLimits>>((grpc, limits) =>
         {
             grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes;
             grpc.MaxSendMessageSize = limits.Value.MaxSendMessageBytes;
             grpc.EnableDetailedErrors = false;
+            // gzip only, and inflated no further than the size limit; other encodings are UNIMPLEMENTED.
+            grpc.CompressionProviders = [new CappedDecompression(new GzipCompressionProvider(CompressionLevel.Fastest), limits.Value.MaxReceiveMessageBytes)];
         });
+        // Refused calls are the caller's doing and cost a log line each: RefusedRequestReporter counts the pre-authentication ones.
+        services.AddLogging(logging => logging.AddFilter(GrpcCallLog, LogLevel.Warning));
         services.AddGrpcHealthChecks().AddCheck<StartedHealthCheck>("started");
         services.AddGrpcReflection();
         return services;
     }
 
-    /// <summary>Maps the API's gRPC services; <paramref name="hosts"/> restricts them to the gRPC port's endpoints.</summary>
-    public static IEndpointRouteBuilder MapGenerationApi(this IEndpointRouteBuilder endpoints, params string[] hosts)
+    /// <summary>Maps the API's gRPC services; <paramref name="localPort"/> serves them only to connections on the gRPC port.</summary>
+    public static IEndpointRouteBuilder MapGenerationApi(this IEndpointRouteBuilder endpoints, int? localPort = null)
     {
-        Restrict(endpoints.MapGrpcService<GenerationApi>(), hosts);
-        Restrict(endpoints.MapGrpcHealthChecksService(), hosts);
-        Restrict(endpoints.MapGrpcReflectionService(), hosts);
+        Restrict(endpoints.MapGrpcService<GenerationApi>(), localPort);
+        Restrict(endpoints.MapGrpcHealthChecksService(), localPort);
+        Restrict(endpoints.MapGrpcReflectionService(), localPort);
         return endpoints;
     }
 
-    private static void Restrict(IEndpointConventionBuilder endpoint, string[] hosts)
+    private static void Restrict(IEndpointConventionBuilder endpoint, int? localPort)
     {
-        if (hosts.Length > 0) endpoint.RequireHost(hosts);
+        if (localPort is { } port) endpoint.RequireLocalPort(port);
     }
 }
 

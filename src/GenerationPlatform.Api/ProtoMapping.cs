@@ -51,7 +51,7 @@ internal static class ProtoMapping
                         JobEventKind.DeadlineExceeded => JobState.DeadlineExceeded,
                         _ => JobState.Failed,
                     },
-                    Message = e.Message ?? "",
+                    Message = e.Kind == JobEventKind.Failed ? FailureMessage(jobId) : e.Message ?? "",
                     Nfe = Nfe(e.SearchNfe, e.FinalNfe, 0, e.Budget),
                 };
                 break;
@@ -61,7 +61,19 @@ internal static class ProtoMapping
 
     public static bool IsTerminal(this JobEventKind kind) => kind is not (JobEventKind.Accepted or JobEventKind.Progress);
 
-    public static V1.JobResult ToProto(this Contracts.JobResult r, string jobId, string location, IReadOnlyList<byte[]> pngs)
+    /// <summary>
+    /// What a tenant reads of a failed job. The cause is the server's (an exception from a silo, a store or a model,
+    /// with host names, paths or grain ids in it), logged by the silo under the job's id.
+    /// </summary>
+    public static string FailureMessage(string jobId) => $"the job failed on the server; its operators find the cause in the log under {jobId}";
+
+    /// <summary>
+    /// The stored result's name within the tenant's results; the PNGs lie next to it as top-1.png ... top-K.png.
+    /// Never the store's own URI: that names the storage account and container, or a path on the server.
+    /// </summary>
+    public static string ResultLocation(string jobId) => $"results/{jobId}/result.json";
+
+    public static V1.JobResult ToProto(this Contracts.JobResult r, string jobId, IReadOnlyList<byte[]> pngs)
     {
         var result = new V1.JobResult
         {
@@ -70,7 +82,7 @@ internal static class ProtoMapping
             Verifier = r.Verifier,
             Nfe = Nfe(r.SearchNfe, r.FinalNfe, r.ModelEvaluations, r.Budget),
             Rounds = r.Rounds,
-            ResultLocation = location,
+            ResultLocation = ResultLocation(jobId),
             Timings = new Timings { Search = Duration.FromTimeSpan(r.SearchTime), Final = Duration.FromTimeSpan(r.FinalTime), Verifier = Duration.FromTimeSpan(r.VerifierTime) },
             VerifierCalls = r.VerifierCalls,
             VerifiedImages = r.VerifiedImages,

@@ -2,6 +2,7 @@ using GenerationPlatform.Api.V1;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Search;
+using GenerationPlatform.Verifiers;
 using Grpc.Core;
 using System.Security.Cryptography;
 
@@ -48,13 +49,13 @@ public static class RequestValidation
         if (!FashionMnist.TryParseClass(r.Class, out var label))
             throw Invalid("class", $"unknown class {Quote(r.Class)}: use 0-9 or one of {string.Join(", ", FashionMnist.ClassNames)}");
         var algorithm = AlgorithmSpec(r.Algorithm, limits) ?? DefaultAlgorithm;
-        var verifier = VerifierName(r.Verifier, "verifier", limits, required: true)!;
+        var verifier = CanonicalVerifier(r.Verifier, "verifier", limits);
         if (r.ReportedVerifiers.Count > limits.MaxReportedVerifiers)
             throw Invalid("reported_verifiers", $"at most {limits.MaxReportedVerifiers} (got {r.ReportedVerifiers.Count})");
         var reported = new string[r.ReportedVerifiers.Count];
         for (int i = 0; i < reported.Length; i++)
         {
-            reported[i] = VerifierName(r.ReportedVerifiers[i], $"reported_verifiers[{i}]", limits, required: true)!;
+            reported[i] = CanonicalVerifier(r.ReportedVerifiers[i], $"reported_verifiers[{i}]", limits);
             if (Array.IndexOf(reported, reported[i], 0, i) >= 0) throw Invalid($"reported_verifiers[{i}]", $"{Quote(reported[i])} is listed twice");
         }
 
@@ -113,9 +114,10 @@ public static class RequestValidation
                 _ => "algorithm",
             }, e.Message);
         }
-        if (!catalog.KnowsVerifier(verifier)) throw NotFound("verifier", $"no verifier {Quote(verifier)}; ListVerifiers lists them");
+        if (Unserved(verifier, catalog) is { } missing) throw NotFound("verifier", $"no verifier {Quote(missing)}; ListVerifiers lists them");
         for (int i = 0; i < reported.Length; i++)
-            if (!catalog.KnowsVerifier(reported[i])) throw NotFound($"reported_verifiers[{i}]", $"no verifier {Quote(reported[i])}; ListVerifiers lists them");
+            if (Unserved(reported[i], catalog) is { } missingReported)
+                throw NotFound($"reported_verifiers[{i}]", $"no verifier {Quote(missingReported)}; ListVerifiers lists them");
 
         return new JobRequest(tenant, model!, algorithm.ToLowerInvariant(), verifier, label, guidance, seed, r.BudgetNfe, topK, sampler, steps,
             sampler == Contracts.Sampler.Stochastic ? eta : 0f, deadline, reported.Length == 0 ? null : reported);
@@ -140,14 +142,23 @@ public static class RequestValidation
         return value;
     }
 
-    private static string? VerifierName(string? value, string field, RequestLimits limits, bool required)
+    /// <summary>
+    /// A verifier spec in its one spelling (<see cref="VerifierCatalog.Canonical"/>: lower case, no whitespace),
+    /// which the job, its grains and its metric labels use: "Classifier " and "classifier" are the same verifier.
+    /// </summary>
+    private static string CanonicalVerifier(string? value, string field, RequestLimits limits)
     {
-        if (string.IsNullOrWhiteSpace(value)) return required ? throw Invalid(field, "required") : null;
+        if (string.IsNullOrWhiteSpace(value)) throw Invalid(field, "required");
         if (value.Length > limits.MaxNameLength) throw Invalid(field, $"at most {limits.MaxNameLength} characters (got {value.Length})");
-        if (!value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '(' or ')' or ',' or ' '))
-            throw Invalid(field, $"{Quote(value)} may hold only letters, digits, '-', '_', '.', spaces and ensemble(a, b)");
-        return value;
+        return VerifierCatalog.Canonical(value, out var problem)
+            ?? throw Invalid(field, $"{Quote(value)} is not a verifier name or ensemble(a, b, ...) of them: {problem}");
     }
+
+    /// <summary>The first base verifier of a canonical spec that the catalogue does not serve, or null.</summary>
+    private static string? Unserved(string canonical, IServedCatalog catalog) =>
+        VerifierCatalog.Members(canonical) is { Count: > 0 } members
+            ? members.Select(m => Unserved(m, catalog)).FirstOrDefault(m => m is not null)
+            : catalog.ServesVerifier(canonical) ? null : canonical;
 
     /// <summary>Echoes user input safely: truncated, control characters escaped.</summary>
     private static string Quote(string? s)

@@ -1,5 +1,7 @@
 using GenerationPlatform.Grains;
+using GenerationPlatform.Search;
 using GenerationPlatform.Verifiers;
+using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.Options;
 
 namespace GenerationPlatform.Api;
@@ -8,21 +10,32 @@ public sealed record ServedModel(string Name, string Description);
 
 public sealed record ServedVerifier(string Name, string Description);
 
-/// <summary>What a request may name: the edge answers NOT_FOUND for anything else before a job exists.</summary>
+/// <summary>
+/// What a request may name: the one catalogue of models, algorithms and verifiers the edge validates
+/// against and ListModels/ListVerifiers list. The edge answers NOT_FOUND for anything else before a job exists.
+/// </summary>
 public interface IServedCatalog
 {
     IReadOnlyList<ServedModel> Models { get; }
 
+    /// <summary>The base verifiers by canonical name (<see cref="VerifierCatalog.Canonical"/>); ensembles of them are served too.</summary>
     IReadOnlyList<ServedVerifier> Verifiers { get; }
+
+    /// <summary>The search algorithms (their parameters are <see cref="AlgorithmCatalog"/>'s to check).</summary>
+    IReadOnlyList<string> Algorithms => AlgorithmCatalog.Names;
 
     bool ServesModel(string model);
 
-    /// <summary>A base verifier name or an <c>ensemble(a, b, ...)</c> of known verifiers.</summary>
-    bool KnowsVerifier(string verifier);
+    /// <summary>Whether a base verifier is served, given its canonical name (no ensembles).</summary>
+    bool ServesVerifier(string canonicalName);
 }
 
-/// <summary>The configured models (GenerationPlatform:Models, plus the shipped network) and the verifier catalog.</summary>
-public sealed class ConfiguredCatalog(IOptions<ModelOptions> models) : IServedCatalog
+/// <summary>
+/// The configured models (GenerationPlatform:Models, plus the shipped network) and verifiers: the
+/// catalog's built-in ones and the <c>onnx:NAME</c> verifiers registered under GenerationPlatform:Verifiers,
+/// the same registry the silo's verifier catalog builds them from.
+/// </summary>
+public sealed class ConfiguredCatalog(IOptions<ModelOptions> models, IOptions<OnnxVerifierRegistry> onnx) : IServedCatalog
 {
     private static readonly Dictionary<string, string> VerifierDescriptions = new(StringComparer.Ordinal)
     {
@@ -36,35 +49,19 @@ public sealed class ConfiguredCatalog(IOptions<ModelOptions> models) : IServedCa
         .Select(m => new ServedModel(m, m == ModelOptions.ShippedModel ? "the shipped flow-matching velocity U-Net (Fashion-MNIST, 28x28)" : "a configured velocity network"))
         .ToArray();
 
+    // Registered ONNX names are case-insensitive; a name outside the spec grammar (say with '+') cannot be requested, so it is not listed.
     public IReadOnlyList<ServedVerifier> Verifiers { get; } =
-        VerifierCatalog.BaseNames.Select(n => new ServedVerifier(n, VerifierDescriptions.GetValueOrDefault(n, n))).ToArray();
+        VerifierCatalog.BaseNames.Select(n => new ServedVerifier(n, VerifierDescriptions.GetValueOrDefault(n, n)))
+            .Concat(onnx.Value.Onnx.Keys
+                .Select(n => VerifierCatalog.Canonical(VerifierCatalog.OnnxPrefix + n, out _))
+                .OfType<string>()
+                .Where(n => VerifierCatalog.Members(n).Count == 0)
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+                .Select(n => new ServedVerifier(n, "an operator's ONNX model, registered on the silos")))
+            .ToArray();
 
     public bool ServesModel(string model) => Models.Any(m => m.Name == model);
 
-    public bool KnowsVerifier(string verifier) => VerifierSpec.Known(verifier, name => VerifierCatalog.BaseNames.Contains(name));
-}
-
-/// <summary>The grammar of verifier names: a base name, or <c>ensemble(spec, spec, ...)</c> (whitespace and case ignored).</summary>
-public static class VerifierSpec
-{
-    public static bool Known(string spec, Func<string, bool> isBase, int depth = 0)
-    {
-        var name = new string(spec.Where(c => !char.IsWhiteSpace(c)).Select(char.ToLowerInvariant).ToArray());
-        if (!name.StartsWith("ensemble(", StringComparison.Ordinal) || !name.EndsWith(')')) return name.Length > 0 && isBase(name);
-        if (depth > 4) return false;
-        var members = Members(name["ensemble(".Length..^1]).ToArray();
-        return members.Length >= 2 && members.All(m => Known(m, isBase, depth + 1));
-    }
-
-    private static IEnumerable<string> Members(string inner)
-    {
-        int level = 0, start = 0;
-        for (int i = 0; i < inner.Length; i++)
-        {
-            if (inner[i] == '(') level++;
-            else if (inner[i] == ')') level--;
-            else if (inner[i] == ',' && level == 0) { yield return inner[start..i]; start = i + 1; }
-        }
-        yield return inner[start..];
-    }
+    public bool ServesVerifier(string canonicalName) => Verifiers.Any(v => v.Name == canonicalName);
 }

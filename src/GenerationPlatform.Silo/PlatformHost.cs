@@ -55,6 +55,9 @@ public static class PlatformHost
         {
             kestrel.Listen(address, grpcPort, o => o.Protocols = HttpProtocols.Http2);
             kestrel.Listen(address, httpPort, o => o.Protocols = HttpProtocols.Http1);
+            // A client that vanished without closing its connection stops holding its Watch streams within a minute.
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
         });
 
         builder.UseOrleans(silo =>
@@ -100,17 +103,21 @@ public static class PlatformHost
         return builder;
     }
 
-    /// <summary>The application with its endpoints mapped: gRPC services only on the gRPC port, health only on the HTTP port.</summary>
+    /// <summary>
+    /// The application with its endpoints mapped: gRPC services only on the gRPC port, health, metrics and the
+    /// dashboard only on the HTTP port, told apart by the port a connection arrived on (whatever its Host or
+    /// :authority says: an ingress, a port-forward or a proxy names other hosts and ports).
+    /// </summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
         var ports = app.Services.GetRequiredService<ResolvedPorts>();
-        app.MapGenerationApi($"*:{ports.Grpc}");
-        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireHost($"*:{ports.Http}");
-        app.MapHealthChecks(ReadyPath).RequireHost($"*:{ports.Http}");
+        app.MapGenerationApi(ports.Grpc);
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireLocalPort(ports.Http);
+        app.MapHealthChecks(ReadyPath).RequireLocalPort(ports.Http);
         app.MapPlatformMetrics(ports.Http);
         if (app.Services.GetRequiredService<PlatformDashboardOptions>().Enabled)
-            app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireHost($"*:{ports.Http}");
+            app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireLocalPort(ports.Http);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using GenerationPlatform.Api;
 using GenerationPlatform.Search;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -50,9 +51,9 @@ public static class PlatformTelemetry
         return services;
     }
 
-    /// <summary>Prometheus text at <c>/metrics</c>, answered only on the silo's HTTP port (not on the gRPC port).</summary>
+    /// <summary>Prometheus text at <c>/metrics</c>, answered only to connections on the silo's HTTP port (not on the gRPC port).</summary>
     public static IEndpointConventionBuilder MapPlatformMetrics(this IEndpointRouteBuilder endpoints, int httpPort) =>
-        endpoints.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{httpPort}");
+        endpoints.MapPrometheusScrapingEndpoint("/metrics").RequireLocalPort(httpPort);
 
     private static bool IsScrapeOrProbe(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz");

@@ -44,7 +44,8 @@ public sealed class EndToEndTests(PlatformFixture fixture)
 
         // Stored under {tenant}/{job}/, the same bytes, with a result.json that agrees.
         var folder = Path.Combine(fixture.ResultsFolder, "alpha", result.JobId);
-        Assert.Equal(new Uri(Path.Combine(folder, "result.json")).AbsoluteUri, result.ResultLocation);
+        // The location names the result within the tenant's results, never a path on the server.
+        Assert.Equal($"results/{result.JobId}/result.json", result.ResultLocation);
         Assert.Equal(result.Images[0].Png.ToByteArray(), await File.ReadAllBytesAsync(Path.Combine(folder, "top-1.png")));
         Assert.Equal(result.Images[1].Png.ToByteArray(), await File.ReadAllBytesAsync(Path.Combine(folder, "top-2.png")));
         using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(folder, "result.json")));

@@ -34,7 +34,7 @@ public sealed class MalformedRequestTests(PlatformFixture fixture)
         ["unknown verifier"] = (r => r.Verifier = "no-such-verifier", Missing, "verifier"),
         ["verifier with a semicolon"] = (r => r.Verifier = "mean-target;drop", Invalid, "verifier"),
         ["verifier too long"] = (r => r.Verifier = new string('v', 129), Invalid, "verifier"),
-        ["ensemble of one"] = (r => r.Verifier = "ensemble(mean-target)", Missing, "verifier"),
+        ["ensemble of one"] = (r => r.Verifier = "ensemble(mean-target)", Invalid, "verifier"),
         ["too many reported verifiers"] = (r => r.ReportedVerifiers.Add(Enumerable.Repeat("mean-target-x", 5).Select((v, i) => v + i)), Invalid, "reported_verifiers"),
         ["empty reported verifier"] = (r => r.ReportedVerifiers.Add(""), Invalid, "reported_verifiers[0]"),
         ["repeated reported verifier"] = (r => r.ReportedVerifiers.Add(["mean-target-a", "mean-target-a"]), Invalid, "reported_verifiers[1]"),

@@ -117,7 +117,7 @@ public sealed class AnalyticCatalog : IServedCatalog
 
     public bool ServesModel(string model) => model.StartsWith("gauss", StringComparison.Ordinal) || model.StartsWith("slow", StringComparison.Ordinal);
 
-    public bool KnowsVerifier(string verifier) => VerifierSpec.Known(verifier, n => n.StartsWith("mean-target", StringComparison.Ordinal));
+    public bool ServesVerifier(string canonicalName) => canonicalName.StartsWith("mean-target", StringComparison.Ordinal);
 }
 
 [CollectionDefinition(Name)]

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GenerationPlatform.Api;
+
+/// <summary>Endpoint metadata: the endpoint answers only requests whose connection arrived on this local port.</summary>
+public sealed record LocalPortMetadata(int Port);
+
+/// <summary>
+/// Tells the host's endpoints apart by the socket a request came in on (<c>HttpContext.Connection.LocalPort</c>),
+/// not by its Host header or <c>:authority</c>, which the client chooses: behind an ingress, a port-forward or a
+/// proxy the authority names some other host and port, and a client could name the other port to reach
+/// endpoints that are not served on its own (RequireHost matched on the header). A request for an endpoint of
+/// another port finds no endpoint: 404, which a gRPC client sees as UNIMPLEMENTED.
+/// </summary>
+public static class LocalPortRouting
+{
+    /// <summary>The routing policy that honours <see cref="RequireLocalPort"/>; idempotent.</summary>
+    public static IServiceCollection AddLocalPortRouting(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, LocalPortMatcherPolicy>());
+        return services;
+    }
+
+    /// <summary>Serves the endpoints only to connections accepted on <paramref name="port"/>.</summary>
+    public static TBuilder RequireLocalPort<TBuilder>(this TBuilder builder, int port) where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(port);
+        builder.Add(endpoint => endpoint.Metadata.Add(new LocalPortMetadata(port)));
+        return builder;
+    }
+}
+
+/// <summary>Drops candidate endpoints bound to another local port than the request's connection.</summary>
+internal sealed class LocalPortMatcherPolicy : MatcherPolicy, IEndpointSelectorPolicy
+{
+    public override int Order => 0;
+
+    public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) =>
+        endpoints.Any(e => e.Metadata.GetMetadata<LocalPortMetadata>() is not null);
+
+    public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
+    {
+        int port = httpContext.Connection.LocalPort;
+        for (int i = 0; i < candidates.Count; i++)
+            if (candidates.IsValidCandidate(i) && candidates[i].Endpoint.Metadata.GetMetadata<LocalPortMetadata>() is { } only && only.Port != port)
+                candidates.SetValidity(i, false);
+        return Task.CompletedTask;
+    }
+}
