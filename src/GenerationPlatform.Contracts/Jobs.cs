@@ -122,6 +122,8 @@ public interface ISearchGrain : IGrainWithStringKey
     /// <summary>Admits the job against the tenant's quotas and starts it; a second start of the same id is rejected.</summary>
     Task<JobAdmission> StartAsync(JobRequest request, CancellationToken cancellationToken = default);
 
+    /// <remarks>Interleaves with anything the job is doing (a read of its in-memory state), so a tenant reconciling its usage never waits on a job that waits on the tenant.</remarks>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<JobSnapshot> GetStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The result once the job has completed; null before, or when it ended otherwise.</summary>

@@ -48,4 +48,10 @@ internal static partial class GrainLog
 
     [LoggerMessage(15, LogLevel.Warning, "Job {JobId}: its model or verifiers could not be reached at submission")]
     public static partial void ResolveFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(16, LogLevel.Warning, "Tenant {TenantId}: job {JobId} did not answer while its reservation was reconciled; the reservation is kept")]
+    public static partial void ReconcileFailed(ILogger logger, Exception exception, string tenantId, string jobId);
+
+    [LoggerMessage(17, LogLevel.Warning, "Tenant {TenantId}: the reservation of job {JobId} ({Status}) was still held and is released")]
+    public static partial void ReservationReconciled(ILogger logger, string tenantId, string jobId, Contracts.JobStatus status);
 }

@@ -72,6 +72,12 @@ public sealed class TenantQuotaOptions
 
     public Dictionary<string, TenantQuota> Quotas { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How old a reservation must be before a tenant at its concurrency limit asks the job whether it
+    /// still runs (a reservation that no running job holds is then released).
+    /// </summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(1);
+
     public TenantQuota For(string tenantId) => Quotas.TryGetValue(tenantId, out var quota) ? quota : Default;
 }
 

@@ -31,6 +31,8 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
         public int Cursor;
         public bool Started, Waited;
+        /// <summary>Its rows were in a failed model call shared with other jobs: it runs alone until a call of its own succeeds.</summary>
+        public bool Suspect;
     }
 
     private readonly IVelocityField field;
@@ -189,6 +191,12 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
             jobs.Remove(job);
         }
         var batch = new List<Trajectory>(maxBatch);
+        if (jobs.FirstOrDefault(j => j.Suspect) is { } suspect)
+        {
+            // After a failed call, each job that was in it runs alone once: the one that fails alone is the culprit.
+            while (batch.Count < maxBatch && NextPending(suspect, batch) is { } step) batch.Add(step);
+            return batch;
+        }
         if (wholeRequests)
         {
             // Request-level batching: running requests finish together before new ones start.
@@ -251,16 +259,26 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Hands finished jobs their outcomes. A failed model call fails only the work that caused it: when it
+    /// carried one job, that job fails; when it carried several, each becomes a suspect and runs alone
+    /// (its rows were not advanced, so nothing is lost or charged twice) until its own call shows
+    /// whether it is the cause.
+    /// </summary>
     private void Settle(Exception? failure, List<Trajectory> batch)
     {
+        var involved = failure is null ? [] : jobs.Where(j => j.Trajectories.Any(batch.Contains)).ToList();
         foreach (var job in jobs.ToList())
         {
-            if (failure is not null && job.Trajectories.Any(batch.Contains))
+            if (failure is not null && involved.Contains(job))
             {
+                if (involved.Count > 1) { job.Suspect = true; continue; }
                 job.Completion.TrySetException(failure);
                 jobs.Remove(job);
+                continue;
             }
-            else if (job.Trajectories.All(t => t.IsDone))
+            if (failure is null && job.Suspect && job.Trajectories.Any(batch.Contains)) job.Suspect = false; // it ran alone and succeeded
+            if (job.Trajectories.All(t => t.IsDone))
             {
                 job.Completion.TrySetResult(job.Trajectories.Select(t =>
                     new DenoiseOutcome(t.State.ToArray(), t.Time, t.X0Predictions, t.Nfe, t.Spec.ModelEvaluations)).ToArray());

@@ -23,6 +23,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["GenerationPlatform:Tenants:Default:NfePerMinute"] = "100000000",
         ["GenerationPlatform:Tenants:Default:NfePerDay"] = "1000000000",
         ["GenerationPlatform:Tenants:Default:MaxBudgetPerRequest"] = "1000000",
+        ["GenerationPlatform:Tenants:ReconcileAfter"] = "00:00:01",
+        ["GenerationPlatform:Tenants:Quotas:leaky:MaxConcurrentJobs"] = "3",
         ["GenerationPlatform:Tenants:Quotas:solo:MaxConcurrentJobs"] = "1",
         ["GenerationPlatform:Tenants:Quotas:solo:MaxBudgetPerRequest"] = "1000000",
         ["GenerationPlatform:Tenants:Quotas:minute:NfePerMinute"] = "500",

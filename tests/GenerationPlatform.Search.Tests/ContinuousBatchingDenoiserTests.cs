@@ -34,6 +34,45 @@ public sealed class ContinuousBatchingDenoiserTests
         Assert.True(denoiser.Stats.MeanBatch > 2, $"mean batch {denoiser.Stats.MeanBatch}");
     }
 
+    /// <summary>Fails every model call that carries a row of the poisoned class, as a device error on bad input would.</summary>
+    private sealed class PoisonedField(int poisonedLabel) : IVelocityField
+    {
+        private readonly GaussianField inner = new();
+        public long FailedCalls;
+        public long Calls => inner.Calls;
+        public long ModelEvaluations => inner.ModelEvaluations;
+
+        public TorchSharp.torch.Tensor Evaluate(TorchSharp.torch.Tensor x, IReadOnlyList<VelocityQuery> rows)
+        {
+            if (rows.Any(r => r.Label == poisonedLabel))
+            {
+                Interlocked.Increment(ref FailedCalls);
+                throw new InvalidOperationException("the device rejected the batch");
+            }
+            return inner.Evaluate(x, rows);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_model_call_fails_only_the_work_that_caused_it()
+    {
+        var field = new PoisonedField(poisonedLabel: 9);
+        using var denoiser = new ContinuousBatchingDenoiser(field, maxBatch: 64, maxWait: TimeSpan.FromMilliseconds(20));
+        TrajectorySpec Of(uint i, int label) => new(new NoiseSeed(5, 0, i), label, 1f, SamplerKind.Heun, 4);
+        // Three tenants share the first calls; only beta's job carries the poisoned class.
+        var alpha = denoiser.DenoiseAsync([Of(0, 1), Of(1, 2)], "alpha", CancellationToken.None);
+        var beta = denoiser.DenoiseAsync([Of(2, 3), Of(3, 9)], "beta", CancellationToken.None);
+        var gamma = denoiser.DenoiseAsync([Of(4, 4)], "gamma", CancellationToken.None);
+
+        var poisoned = await Assert.ThrowsAsync<InvalidOperationException>(() => beta);
+        Assert.Equal("the device rejected the batch", poisoned.Message);
+        var reference = new LocalDenoiser(new GaussianField());
+        Assert.Equal((await reference.DenoiseAsync([Of(0, 1), Of(1, 2)], CancellationToken.None)).Select(o => o.State), (await alpha).Select(o => o.State));
+        Assert.Equal((await reference.DenoiseAsync([Of(4, 4)], CancellationToken.None))[0].State, (await gamma)[0].State);
+        Assert.All(await alpha, o => Assert.Equal(7, o.Nfe)); // Heun, 4 steps: each trajectory advanced once per step, nothing twice
+        Assert.True(field.FailedCalls >= 2, $"{field.FailedCalls} failed calls: the shared one and beta's own");
+    }
+
     /// <summary>Records, for every model call, whether it carried a row of the given class.</summary>
     private sealed class RecordingField(int watchedLabel) : IVelocityField
     {

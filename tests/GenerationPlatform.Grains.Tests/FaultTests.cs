@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using GenerationPlatform.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Xunit.Abstractions;
+
+namespace GenerationPlatform.Grains.Tests;
+
+/// <summary>Cancellation and deadlines that always work, and quota bookkeeping that cannot leak, on one silo.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class CancellationTests(ClusterFixture fixture, ITestOutputHelper output)
+{
+    private static JobRequest Request(string tenant, string model, string algorithm, long budget, int steps = 60) =>
+        new(tenant, model, algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 3, budget, TopK: 2, Sampler: Sampler.Heun, Steps: steps);
+
+    /// <summary>Algorithms sized so that one denoise call takes seconds on the slow field: cancellation must not wait for it.</summary>
+    public static TheoryData<string> LongCalls => new()
+    {
+        "random(candidates-per-round=512)",
+        "zero-order(neighbours=512)",
+        "pruned(candidates=512,prune-at=[0.9])",
+        "paths(paths=128,renoisings=4,steps-per-backward=400)",
+        "particles(particles=512,resample-every=60)",
+    };
+
+    [Theory]
+    [MemberData(nameof(LongCalls))]
+    public async Task A_cancelled_job_reaches_its_terminal_state_within_two_seconds(string algorithm)
+    {
+        var job = fixture.Client.GetGrain<ISearchGrain>($"cancel-fast-{Guid.NewGuid():N}");
+        var admission = await job.StartAsync(Request("fast-cancel", $"slow-cancel-{algorithm.GetHashCode():x}", algorithm, budget: 1_000_000));
+        Assert.True(admission.Admitted, admission.Message);
+        await Task.Delay(300); // inside its first, long denoise call
+        Assert.Equal(JobStatus.Running, (await job.GetStatusAsync()).Status);
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(await job.CancelAsync());
+        var status = await fixture.WaitAsync(job, TimeSpan.FromSeconds(30));
+        output.WriteLine($"{algorithm}: {status.Status} {clock.ElapsedMilliseconds} ms after the cancel, {status.SpentNfe} NFE charged");
+        Assert.Equal(JobStatus.Cancelled, status.Status);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{algorithm} took {clock.Elapsed} to stop");
+    }
+
+    [Fact]
+    public async Task Callers_that_give_up_during_admission_leak_no_reservation()
+    {
+        const string tenant = "impatient";
+        var random = new Random(11);
+        var jobs = new List<ISearchGrain>();
+        var calls = new List<Task>();
+        for (int i = 0; i < 20; i++)
+        {
+            var job = fixture.Client.GetGrain<ISearchGrain>($"impatient-{i}-{Guid.NewGuid():N}");
+            jobs.Add(job);
+            var gone = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(0, 30)));
+            calls.Add(job.StartAsync(Request(tenant, "gauss-impatient", "random", budget: 19 * 16, steps: 10), gone.Token));
+        }
+        try { await Task.WhenAll(calls); } catch (OperationCanceledException) { } // some callers gave up
+        foreach (var job in jobs) await fixture.WaitAsync(job, TimeSpan.FromSeconds(60)).ContinueWith(_ => { });
+        // Whatever each caller saw, every admitted job ran and settled: nothing stays reserved.
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        TenantUsage usage;
+        while ((usage = await fixture.Client.GetGrain<ITenantGrain>(tenant).GetUsageAsync()).ActiveJobs > 0 && DateTime.UtcNow < until) await Task.Delay(20);
+        output.WriteLine($"admitted {usage.JobsAdmitted}, settled {usage.JobsSettled}, released {usage.JobsReleased}");
+        Assert.Equal((0, 0L), (usage.ActiveJobs, usage.ReservedNfe));
+        Assert.Equal(usage.JobsAdmitted, usage.JobsSettled + usage.JobsReleased);
+    }
+}
+
+/// <summary>Faults of storage and silos, on the two-silo cluster whose state outlives its silos.</summary>
+[Collection(TwoSiloClusterCollection.Name)]
+public sealed class FaultTests(TwoSiloClusterFixture fixture)
+{
+    private static JobRequest Request(string tenant, long budget) =>
+        new(tenant, "gauss-faults", "random", "mean-target", Label: 2, Guidance: 1f, Seed: 5, budget, TopK: 2, Sampler: Sampler.Heun, Steps: 10);
+
+    private Serializer Serializer => fixture.Cluster.GetSiloServiceProvider(fixture.Primary.SiloAddress).GetRequiredService<Serializer>();
+
+    [Fact]
+    public async Task A_poison_job_is_failed_after_its_resumptions_instead_of_resumed_again()
+    {
+        const string tenant = "poisoner";
+        var job = fixture.Client.GetGrain<ISearchGrain>($"poison-{Guid.NewGuid():N}");
+        var request = Request(tenant, 19 * 32);
+        Assert.True((await fixture.Client.GetGrain<ITenantGrain>(tenant).AdmitAsync(job.GetPrimaryKeyString(), request.BudgetNfe)).Admitted);
+        // As a silo leaves it: running, with as many resumptions as allowed already behind it (each time its silo died).
+        SharedGrainStorage.Write(Serializer, "job", job.GetGrainId(), new SearchJobState
+        {
+            Status = JobStatus.Running, Request = request, AcceptedAt = DateTimeOffset.UtcNow, Resumptions = 3, EventCount = 1,
+            Events = [new JobEvent(0, JobEventKind.Accepted, DateTimeOffset.UtcNow, -1, 0, 0, request.BudgetNfe, double.NaN, [], null)],
+        });
+
+        var status = await job.GetStatusAsync(); // activation: it would resume here
+        Assert.Equal(JobStatus.Failed, status.Status);
+        Assert.Contains("not resumed again", status.Message);
+        Assert.Equal(JobStatus.Failed, fixture.PersistedJob(job)!.Status);
+        var usage = await fixture.Client.GetGrain<ITenantGrain>(tenant).GetUsageAsync();
+        Assert.Equal((0, 1L), (usage.ActiveJobs, usage.JobsReleased));
+    }
+
+    [Fact]
+    public async Task A_job_that_cannot_be_recorded_after_admission_gives_its_reservation_back()
+    {
+        const string tenant = "unrecorded";
+        var job = fixture.Client.GetGrain<ISearchGrain>($"unrecorded-{Guid.NewGuid():N}");
+        var id = job.GetGrainId();
+        SharedGrainStorage.FailWrites = (state, grain) => state == "job" && grain == id;
+        try
+        {
+            var admission = await job.StartAsync(Request(tenant, 19 * 16));
+            Assert.False(admission.Admitted);
+            Assert.Equal(QuotaRejection.Unavailable, admission.Rejection);
+        }
+        finally { SharedGrainStorage.FailWrites = null; }
+        var usage = await fixture.Client.GetGrain<ITenantGrain>(tenant).GetUsageAsync();
+        Assert.Equal((0, 0L, 1L, 1L), (usage.ActiveJobs, usage.ReservedNfe, usage.JobsAdmitted, usage.JobsReleased));
+    }
+
+    [Fact]
+    public async Task A_settlement_that_fails_is_retried_by_the_jobs_reminder()
+    {
+        const string tenant = "flaky-settle";
+        var job = fixture.Client.GetGrain<ISearchGrain>($"flaky-{Guid.NewGuid():N}");
+        var tenantGrain = fixture.Client.GetGrain<ITenantGrain>(tenant);
+        var tenantId = tenantGrain.GetGrainId();
+        await tenantGrain.GetUsageAsync(); // activate it before the fault
+        Assert.True((await job.StartAsync(Request(tenant, 19 * 16))).Admitted);
+        // The tenant's storage goes down for the job's end: its settlement write fails.
+        SharedGrainStorage.FailWrites = (state, grain) => state == "tenant" && grain == tenantId;
+        JobSnapshot status;
+        try
+        {
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!(status = await job.GetStatusAsync()).IsFinished && DateTime.UtcNow < until) await Task.Delay(10);
+            Assert.Equal(JobStatus.Completed, status.Status);
+            Assert.False(fixture.PersistedJob(job)!.UsageSettled);
+        }
+        finally { SharedGrainStorage.FailWrites = null; }
+
+        // Storage is back: the job's reminder (every second here) settles, then gives itself up.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (fixture.PersistedJob(job)?.UsageSettled != true || SharedReminderTable.NamesOf(job.GetGrainId()).Length > 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the failed settlement was not retried");
+            await Task.Delay(50);
+        }
+        var usage = await tenantGrain.GetUsageAsync();
+        Assert.Equal((0, 0L, 1L), (usage.ActiveJobs, usage.ReservedNfe, usage.JobsSettled));
+        Assert.Equal(status.SpentNfe, usage.SettledNfeTotal);
+    }
+
+    [Fact]
+    public async Task A_reservation_no_running_job_holds_is_reconciled_when_the_tenant_is_full()
+    {
+        const string tenant = "leaky";
+        var tenantGrain = fixture.Client.GetGrain<ITenantGrain>(tenant);
+        // A reservation whose job never started (as if its state write had been lost with its silo).
+        Assert.True((await tenantGrain.AdmitAsync($"ghost-{Guid.NewGuid():N}", 100)).Admitted);
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // older than the fixture's ReconcileAfter (1 s)
+        var quota = (await tenantGrain.GetUsageAsync()).Quota.MaxConcurrentJobs;
+        // Fill every remaining slot with live reservations; the next admission finds the tenant full and reconciles.
+        for (int i = 1; i < quota; i++) Assert.True((await tenantGrain.AdmitAsync($"live-{i}-{Guid.NewGuid():N}", 100)).Admitted);
+        var admission = await tenantGrain.AdmitAsync($"next-{Guid.NewGuid():N}", 100);
+        Assert.True(admission.Admitted, admission.Message);
+        Assert.Equal(1L, (await tenantGrain.GetUsageAsync()).JobsReleased);
+    }
+}
