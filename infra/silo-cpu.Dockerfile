@@ -20,17 +20,17 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app ./
 USER app
-# Ports the host reads (GenerationPlatform:Host:GrpcPort/HttpPort, GenerationPlatform:Cluster:SiloPort/GatewayPort).
+# Ports the host reads (GenerationPlatform:Host:GrpcPort/HttpPort, GenerationPlatform:Cluster:SiloPort). No Orleans
+# gateway (GenerationPlatform:Cluster:GatewayPort stays 0): the API runs in the silo's own process.
 ENV GenerationPlatform__Host__Mode=cluster \
     GenerationPlatform__Host__ListenAddress=0.0.0.0 \
     GenerationPlatform__Host__GrpcPort=5080 \
     GenerationPlatform__Host__HttpPort=5081 \
     GenerationPlatform__Cluster__SiloPort=11111 \
-    GenerationPlatform__Cluster__GatewayPort=30000 \
     GenerationPlatform__Silo__Accelerator=cpu \
     GenerationPlatform__Results__Path=/var/lib/genplat/results \
     DOTNET_gcServer=1
-EXPOSE 5080 5081 11111 30000
+EXPOSE 5080 5081 11111
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${GenerationPlatform__Host__HttpPort}/healthz/live" || exit 1
 ENTRYPOINT ["dotnet", "/app/genplat.dll", "serve"]

@@ -29,13 +29,12 @@ ENV GenerationPlatform__Host__Mode=cluster \
     GenerationPlatform__Host__GrpcPort=5080 \
     GenerationPlatform__Host__HttpPort=5081 \
     GenerationPlatform__Cluster__SiloPort=11111 \
-    GenerationPlatform__Cluster__GatewayPort=30000 \
     GenerationPlatform__Silo__Accelerator=cuda \
     GenerationPlatform__Results__Path=/var/lib/genplat/results \
     NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility \
     DOTNET_gcServer=1
-EXPOSE 5080 5081 11111 30000
+EXPOSE 5080 5081 11111
 HEALTHCHECK --interval=15s --timeout=3s --start-period=90s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${GenerationPlatform__Host__HttpPort}/healthz/live" || exit 1
 ENTRYPOINT ["dotnet", "/app/genplat.dll", "serve"]

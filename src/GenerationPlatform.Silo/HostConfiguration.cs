@@ -19,6 +19,7 @@ public static class HostConfiguration
         (PlatformHostOptions.Section, typeof(PlatformHostOptions)),
         (PlatformClusterOptions.Section, typeof(PlatformClusterOptions)),
         (PlatformClusterOptions.MembershipSection, typeof(Orleans.Configuration.ClusterMembershipOptions)),
+        (ClusterTlsOptions.Section, typeof(ClusterTlsOptions)),
         (SiloDeclarationOptions.Section, typeof(SiloDeclarationOptions)),
         (PlatformDashboardOptions.Section, typeof(PlatformDashboardOptions)),
         (ResultStoreOptions.SectionName, typeof(ResultStoreOptions)),

@@ -42,6 +42,8 @@ public static class PlatformHost
         Check(cluster.Problem(host.IsCluster));
         var declaration = Bind<SiloDeclarationOptions>(config, SiloDeclarationOptions.Section);
         Check(declaration.Problem());
+        // Silo-to-silo TLS: the certificate is read and checked now, so a bad setting stops the start naming its key.
+        var tls = Bind<ClusterTlsOptions>(config, ClusterTlsOptions.Section).Load(DateTimeOffset.UtcNow);
         // Port 0 resolves here, once, so that the endpoints printed, mapped and bound agree.
         var address = host.Address;
         int grpcPort = host.GrpcPort == 0 ? PlatformHostOptions.FreePort(address) : host.GrpcPort;
@@ -73,6 +75,7 @@ public static class PlatformHost
                 {
                     if (cluster.AdvertisedIp is { Length: > 0 } ip) o.AdvertisedIPAddress = IPAddress.Parse(ip);
                     o.SiloPort = cluster.SiloPort;
+                    // 0 (the default): no gateway at all; the API is in this process and calls grains directly.
                     o.GatewayPort = cluster.GatewayPort;
                     o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, cluster.SiloPort);
                     o.GatewayListeningEndpoint = cluster.GatewayPort == 0 ? null : new IPEndPoint(IPAddress.Any, cluster.GatewayPort);
@@ -86,6 +89,8 @@ public static class PlatformHost
                 silo.AddMemoryGrainStorage(GrainStorage.Name);
                 silo.UseInMemoryReminderService();
             }
+            // Mutual TLS on the silo port (and on the gateway, if one is configured), in either mode.
+            if (tls is not null) silo.UseTls(tls.Certificate, tls.Configure);
             silo.UseSiloMetadata(declaration.ServesModels
                 ? SiloCapabilities.Declare(declaration.Accelerator.Trim().ToLowerInvariant(),
                     declaration.Models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))

@@ -12,6 +12,8 @@ public sealed class ChartTests
         telemetry: { otlpEndpoint: "http://otel-collector:4317", serviceMonitor: { enabled: true } }
         autoscaling: { enabled: true }
         orleansDashboard: { enabled: true }
+        cluster: { tls: { enabled: true, secretName: genplat-cluster-tls, caKey: ca.crt } }
+        networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ingress } } } ] }
         """;
 
     private static readonly Lazy<List<YamlMappingNode>> Default = new(() => Repository.Documents(Repository.RenderChart(Storage)));
@@ -72,7 +74,9 @@ public sealed class ChartTests
         Assert.Equal(int.Parse(config["GenerationPlatform__Host__GrpcPort"]), ports["grpc"]);
         Assert.Equal(int.Parse(config["GenerationPlatform__Host__HttpPort"]), ports["http"]);
         Assert.Equal(int.Parse(config["GenerationPlatform__Cluster__SiloPort"]), ports["silo"]);
-        Assert.Equal(int.Parse(config["GenerationPlatform__Cluster__GatewayPort"]), ports["gateway"]);
+        // No Orleans gateway: the API is in the silo's process.
+        Assert.Equal("0", config["GenerationPlatform__Cluster__GatewayPort"]);
+        Assert.Equal(["grpc", "http", "silo"], ports.Keys.Order());
         Assert.Equal("true", config["GenerationPlatform__Dashboard__Enabled"]);
         foreach (var (probe, path) in new[] { ("startupProbe", "/healthz/ready"), ("readinessProbe", "/healthz/ready"), ("livenessProbe", "/healthz/live") })
         {
@@ -118,7 +122,9 @@ public sealed class ChartTests
             Assert.All(service.Entries("spec", "selector"), s => Assert.Equal(((YamlScalarNode)s.Value).Value, labels.GetValueOrDefault(s.Key)));
             Assert.All(pdb.Entries("spec", "selector", "matchLabels"), s => Assert.Equal(((YamlScalarNode)s.Value).Value, labels.GetValueOrDefault(s.Key)));
         }
-        var grpc = Assert.Single(service.Items("spec", "ports"), p => p.Scalar("name") == "grpc");
+        // The tenants' Service carries gRPC and nothing else (no /metrics, no /dashboard).
+        var grpc = Assert.Single(service.Items("spec", "ports"));
+        Assert.Equal("grpc", grpc.Scalar("name"));
         Assert.Equal("grpc", grpc.Scalar("targetPort"));
         Assert.Equal("kubernetes.io/h2c", grpc.Scalar("appProtocol"));
     }

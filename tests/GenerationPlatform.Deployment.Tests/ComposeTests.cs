@@ -94,8 +94,10 @@ public sealed partial class ComposeTests
         var env = DockerfileEnvironment(file);
         Assert.Equal(accelerator, env["GenerationPlatform__Silo__Accelerator"]);
         var exposed = Regex.Match(text, @"^EXPOSE (.+)$", RegexOptions.Multiline).Groups[1].Value.Split(' ').ToHashSet();
-        foreach (var key in new[] { "GenerationPlatform__Host__GrpcPort", "GenerationPlatform__Host__HttpPort", "GenerationPlatform__Cluster__SiloPort", "GenerationPlatform__Cluster__GatewayPort" })
-            Assert.Contains(env[key], exposed);
+        var ports = new[] { "GenerationPlatform__Host__GrpcPort", "GenerationPlatform__Host__HttpPort", "GenerationPlatform__Cluster__SiloPort" }.Select(k => env[k]).ToHashSet();
+        // Exactly the host's ports: no Orleans gateway (the host's default, GatewayPort 0).
+        Assert.Equal(ports.Order(), exposed.Order());
+        Assert.Equal("0", env.GetValueOrDefault("GenerationPlatform__Cluster__GatewayPort", "0"));
         Assert.Matches(@"(?m)^USER app$", text);
         Assert.Contains("/healthz/live", Regex.Match(text, @"HEALTHCHECK[\s\S]*?\n(?=\S)").Value);
         Assert.Contains($"GenPlatAccelerator={accelerator}", text);

@@ -46,7 +46,10 @@ internal static class Repository
     /// Renders the Helm chart with chart-render (Go text/template + Sprig from Debian packages: the
     /// engine helm uses), with extra values files. Fails with the renderer's message.
     /// </summary>
-    public static string RenderChart(params string[] valuesYaml)
+    public static string RenderChart(params string[] valuesYaml) => RenderRelease("genplat", "default", valuesYaml);
+
+    /// <summary><see cref="RenderChart"/> as release <paramref name="name"/> in namespace <paramref name="ns"/> (helm install NAME -n NS).</summary>
+    public static string RenderRelease(string name, string ns, params string[] valuesYaml)
     {
         var files = new List<string>();
         try
@@ -63,7 +66,8 @@ internal static class Repository
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (var a in new[] { "run", "main.go", PathOf("charts/generation-platform") }.Concat(files.SelectMany(f => new[] { "-f", f })))
+            foreach (var a in new[] { "run", "main.go", PathOf("charts/generation-platform") }.Concat(files.SelectMany(f => new[] { "-f", f }))
+                         .Concat(["--name", name, "--namespace", ns]))
                 start.ArgumentList.Add(a);
             start.Environment["GO111MODULE"] = "off";
             start.Environment["GOPATH"] = "/usr/share/gocode";

@@ -3,7 +3,9 @@
 // .Values (values.yaml merged with -f files), .Chart, .Release, .Template and .Files (Get, Glob).
 // No helm binary is packaged for Debian 12; this uses the same template engine and function library.
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode go run main.go CHART_DIR [-f values.yaml]... > rendered.yaml
+//	GO111MODULE=off GOPATH=/usr/share/gocode go run main.go CHART_DIR [-f values.yaml]... [--name RELEASE] [--namespace NS] > rendered.yaml
+//
+// The release is "genplat" in namespace "default" unless --name / --namespace say otherwise.
 package main
 
 import (
@@ -90,7 +92,7 @@ func fail(format string, args ...interface{}) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: chart-render CHART_DIR [-f values.yaml]...")
+		fail("usage: chart-render CHART_DIR [-f values.yaml]... [--name RELEASE] [--namespace NS]")
 	}
 	chartDir := os.Args[1]
 	all := files{}
@@ -109,8 +111,22 @@ func main() {
 	if err := yaml.Unmarshal(all["values.yaml"], &values); err != nil {
 		fail("values.yaml: %v", err)
 	}
+	releaseName, releaseNamespace := "genplat", "default"
 	for i := 2; i < len(os.Args); i++ {
-		if os.Args[i] != "-f" || i+1 >= len(os.Args) {
+		if i+1 >= len(os.Args) {
+			fail("unexpected argument %q", os.Args[i])
+		}
+		switch os.Args[i] {
+		case "-f":
+		case "--name":
+			i++
+			releaseName = os.Args[i]
+			continue
+		case "--namespace":
+			i++
+			releaseNamespace = os.Args[i]
+			continue
+		default:
 			fail("unexpected argument %q", os.Args[i])
 		}
 		i++
@@ -179,7 +195,7 @@ func main() {
 			"Values":   values,
 			"Chart":    chart,
 			"Files":    all,
-			"Release":  map[string]interface{}{"Name": "genplat", "Namespace": "default", "Service": "Helm", "IsInstall": true},
+			"Release":  map[string]interface{}{"Name": releaseName, "Namespace": releaseNamespace, "Service": "Helm", "IsInstall": true},
 			"Template": map[string]interface{}{"Name": full, "BasePath": path.Join(chartName, "templates")},
 		}
 		var buf bytes.Buffer
