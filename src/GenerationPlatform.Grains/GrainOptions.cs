@@ -7,6 +7,20 @@ public static class GrainStorage
 {
     /// <summary>The grain storage provider holding job and tenant state (in memory embedded, Azure Table in a cluster).</summary>
     public const string Name = "genplat";
+
+    /// <summary>
+    /// The grain storage provider holding running jobs' checkpoints (in memory embedded, Azure Blob in a cluster):
+    /// a checkpoint holds every kept trajectory's state, megabytes for the largest admissible jobs, past an Azure Table entity.
+    /// </summary>
+    public const string Checkpoints = "genplat-checkpoints";
+}
+
+/// <summary>A running job's last checkpoint (<c>SearchCheckpoint.Payload</c>), kept apart from the job's small state.</summary>
+[GenerateSerializer]
+public sealed record JobCheckpointState
+{
+    [Id(0)] public byte[]? Payload { get; set; }
+    [Id(1)] public int Round { get; set; }
 }
 
 /// <summary>Step-level batching of the denoiser grains (section GenerationPlatform:Denoiser).</summary>

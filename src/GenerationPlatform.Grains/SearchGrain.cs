@@ -29,6 +29,7 @@ namespace GenerationPlatform.Grains;
 /// </remarks>
 public sealed class SearchGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<SearchJobState> job,
+    [PersistentState("checkpoint", GrainStorage.Checkpoints)] IPersistentState<JobCheckpointState> saved,
     TimeProvider time,
     IOptions<SearchJobOptions> jobOptions,
     ILogger<SearchGrain> logger) : Grain, ISearchGrain, IRemindable
@@ -42,6 +43,8 @@ public sealed class SearchGrain(
     private bool storing;
     // The terminal state could not be written: the reminder writes it before anything else.
     private bool unsaved;
+    // The round of the last checkpoint persisted by this activation.
+    private int checkpointWritten = -1;
 
     private string JobId => this.GetPrimaryKeyString();
     private SearchJobState State => job.State;
@@ -102,7 +105,7 @@ public sealed class SearchGrain(
         VerifierTraits[] traits;
         try
         {
-            checkpoint = State.Checkpoint is { } bytes ? SearchCheckpoint.Read(bytes) : null;
+            checkpoint = saved.State.Payload is { Length: > 0 } bytes ? SearchCheckpoint.Read(bytes) : null;
             traits = await ResolveAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException && Classify(e) == QuotaRejection.Unavailable)
@@ -353,7 +356,6 @@ public sealed class SearchGrain(
         }
         await SettleUsageAsync(status, spentNfe);
         State.Result = result;
-        State.Checkpoint = null; // only a running job resumes
         if (result is not null) State.Best = result.Top;
         else State.Best = State.Best.Select(c => c with { Image = [] }).ToArray();
         AddEvent(kind, State.LastRound, State.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(),
@@ -374,6 +376,7 @@ public sealed class SearchGrain(
         deadline?.Dispose(); // its timer; the token stays readable
         // The reminder stays while the tenant's usage is unsettled: it retries the settlement.
         if (State.UsageSettled) await UnregisterResumeReminderAsync();
+        await ClearCheckpointAsync(); // only a running job resumes
         GrainLog.JobEnded(logger, JobId, status, spentNfe);
     }
 
@@ -424,6 +427,13 @@ public sealed class SearchGrain(
         }, new GrainTimerCreationOptions(period, period) { KeepAlive = true, Interleave = false });
     }
 
+    private async Task ClearCheckpointAsync()
+    {
+        if (!saved.RecordExists) return;
+        try { await saved.ClearStateAsync(CancellationToken.None); }
+        catch (Exception e) { GrainLog.StateWriteFailed(logger, e, JobId); } // a finished job never reads it again
+    }
+
     private async Task PersistQuietlyAsync()
     {
         try { await job.WriteStateAsync(CancellationToken.None); }
@@ -452,13 +462,22 @@ public sealed class SearchGrain(
                 // A resumed search repeats only a report that was not checkpointed (the last one): log each round once.
                 if (p.Round <= State.LastRound) continue;
                 State.LastRound = p.Round;
-                if (p.Checkpoint is not null) State.Checkpoint = p.Checkpoint.Payload;
+                if (p.Checkpoint is not null) (saved.State.Payload, saved.State.Round) = (p.Checkpoint.Payload, p.Round);
                 State.SearchNfe = p.Nfe.Search;
                 State.FinalNfe = p.Nfe.Final;
                 State.Best = p.Best.Select(c => c.ToContract()).ToArray();
                 AddEvent(JobEventKind.Progress, p.Round, p.Best.Select(c => c.ToSummary()).ToArray(), p.BestScore, null);
             }
-            try { await job.WriteStateAsync(CancellationToken.None); }
+            try
+            {
+                // The checkpoint first: the job's state never claims a round that its checkpoint does not hold.
+                if (saved.State.Round > checkpointWritten)
+                {
+                    await saved.WriteStateAsync(CancellationToken.None);
+                    checkpointWritten = saved.State.Round;
+                }
+                await job.WriteStateAsync(CancellationToken.None);
+            }
             catch (Exception e) { GrainLog.StateWriteFailed(logger, e, JobId); } // the next round's or the final write carries it
         }
     }

@@ -5,8 +5,9 @@ namespace GenerationPlatform.Grains;
 /// <summary>
 /// What a search job persists, written after every round: the request, the last events (a bounded
 /// window: the first and the latest <c>MaxEvents</c>), the best candidates so far (top-k, with images
-/// while the job runs), the NFE spent and the checkpoint to resume from, then the outcome and where
-/// the result is stored. Once stored, the result's images live in the result store only.
+/// while the job runs) and the NFE spent, then the outcome and where the result is stored. Once
+/// stored, the result's images live in the result store only. The checkpoint to resume from is a
+/// grain state of its own (<see cref="JobCheckpointState"/>, blob-backed in a cluster).
 /// </summary>
 [GenerateSerializer]
 public sealed record SearchJobState
@@ -26,8 +27,7 @@ public sealed record SearchJobState
     [Id(11)] public bool UsageSettled { get; set; }
     /// <summary>Where the result was stored (result.json's URI), once it is.</summary>
     [Id(12)] public string? ResultLocation { get; set; }
-    /// <summary>The search's last round checkpoint (<c>SearchCheckpoint.Payload</c>) while it runs: a new activation resumes from it.</summary>
-    [Id(13)] public byte[]? Checkpoint { get; set; }
+    // Id 13 (the checkpoint) is retired: checkpoints live in their own grain state (JobCheckpointState).
     /// <summary>How many times the job was resumed by a new activation.</summary>
     [Id(14)] public int Resumptions { get; set; }
     /// <summary>Events ever added (the next event's index); <see cref="Events"/> holds a bounded window of them.</summary>

@@ -12,7 +12,7 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// The grains' options (bound from configuration sections, validated at start) and the science
     /// they serve: the shipped networks and the verifier catalog unless a provider is already registered.
-    /// The host adds a grain storage provider named <see cref="GrainStorage.Name"/> and a reminder service
+    /// The host adds grain storage providers named <see cref="GrainStorage.Name"/> and <see cref="GrainStorage.Checkpoints"/> and a reminder service
     /// (running jobs hold a reminder so that another silo resumes them if theirs dies; both must outlive
     /// any one silo in a cluster), and declares in its
     /// silo metadata what it can serve (<c>UseSiloMetadata(SiloCapabilities.Declare(...))</c>): denoisers

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using Azure.Data.Tables;
 using GenerationPlatform.Api;
 using GenerationPlatform.Grains;
@@ -69,6 +70,12 @@ public static class PlatformHost
                 var tables = new TableServiceClient(cluster.ConnectionString);
                 silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
                 silo.AddAzureTableGrainStorage(GrainStorage.Name, o => o.TableServiceClient = tables);
+                // Checkpoints run to megabytes for the largest admissible jobs: blobs, in the same storage account.
+                silo.AddAzureBlobGrainStorage(GrainStorage.Checkpoints, o =>
+                {
+                    o.BlobServiceClient = new BlobServiceClient(cluster.ConnectionString);
+                    o.ContainerName = "genplat-checkpoints";
+                });
                 silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 silo.Configure<EndpointOptions>(o =>
@@ -87,6 +94,7 @@ public static class PlatformHost
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
                 silo.AddMemoryGrainStorage(GrainStorage.Name);
+                silo.AddMemoryGrainStorage(GrainStorage.Checkpoints);
                 silo.UseInMemoryReminderService();
             }
             // Mutual TLS on the silo port (and on the gateway, if one is configured), in either mode.
@@ -117,6 +125,7 @@ public static class PlatformHost
     {
         var app = builder.Build();
         var ports = app.Services.GetRequiredService<ResolvedPorts>();
+        app.UseGrpcFrameHeaderCheck();
         app.MapGenerationApi(ports.Grpc);
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireLocalPort(ports.Http);
         app.MapHealthChecks(ReadyPath).RequireLocalPort(ports.Http);

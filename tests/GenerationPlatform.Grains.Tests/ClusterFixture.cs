@@ -38,6 +38,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.AddMemoryGrainStorage(GrainStorage.Checkpoints);
             silo.UseInMemoryReminderService();
             silo.UseSiloMetadata(SiloCapabilities.Declare("cpu", "*"));
             silo.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();

@@ -123,7 +123,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
         var resumed = Assert.Single(events, e => e.Message?.StartsWith("resumed", StringComparison.Ordinal) == true);
         output.WriteLine(resumed.Message);
         Assert.Equal(JobEventKind.Completed, events[^1].Kind);
-        Assert.Null(fixture.PersistedJob(job)!.Checkpoint);
+        Assert.Null(fixture.PersistedCheckpoint(job)?.Payload);
 
         // The reservation made at admission was settled once, with what the whole search spent.
         var usage = await fixture.Client.GetGrain<ITenantGrain>(request.TenantId).GetUsageAsync();

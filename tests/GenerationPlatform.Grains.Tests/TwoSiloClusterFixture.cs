@@ -28,6 +28,10 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
     public SearchJobState? PersistedJob(ISearchGrain job) =>
         SharedGrainStorage.Read<SearchJobState>(Cluster.GetSiloServiceProvider(Primary.SiloAddress).GetRequiredService<Serializer>(), "job", job.GetGrainId());
 
+    /// <summary>The job's checkpoint as persisted; null when none is stored.</summary>
+    public JobCheckpointState? PersistedCheckpoint(ISearchGrain job) =>
+        SharedGrainStorage.Read<JobCheckpointState>(Cluster.GetSiloServiceProvider(Primary.SiloAddress).GetRequiredService<Serializer>(), "checkpoint", job.GetGrainId());
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -38,6 +42,7 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) => new SharedGrainStorage(services.GetRequiredService<Serializer>()));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Checkpoints, (services, _) => new SharedGrainStorage(services.GetRequiredService<Serializer>()));
             silo.AddReminders();
             silo.Services.AddSingleton<IReminderTable, SharedReminderTable>();
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));

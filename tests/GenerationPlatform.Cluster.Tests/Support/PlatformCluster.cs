@@ -54,7 +54,8 @@ public sealed class PlatformCluster : IAsyncDisposable
     /// <summary>Starts the emulators and the silos, and returns once every silo is ready (or throws with their output).</summary>
     public static async Task<PlatformCluster> StartAsync(ClusterSpec spec, CancellationToken cancellationToken)
     {
-        var tables = await AzuriteProcess.StartAsync(AzuriteServices.Table, cancellationToken);
+        // The cluster account: tables (clustering, grain state, reminders) and blobs (job checkpoints), as an Azure storage account has both.
+        var tables = await AzuriteProcess.StartAsync(AzuriteServices.Table | AzuriteServices.Blob, cancellationToken);
         AzuriteProcess? blobs = null;
         try
         {
