@@ -92,6 +92,29 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
         Assert.Equal((0, 0L, 1L, 0L, 1L), (usage.ActiveJobs, usage.ReservedNfe, usage.JobsAdmitted, usage.JobsSettled, usage.JobsReleased));
     }
 
+    [Fact]
+    public async Task A_silo_stops_within_its_grace_period_while_a_long_denoise_call_is_in_flight()
+    {
+        // One round of 512 candidates at 60 Heun steps on the slow field: seconds inside a single denoise call.
+        var request = new JobRequest("graceful", "slow-resume-graceful", "random(candidates-per-round=512)", "mean-target", Label: 2, Guidance: 1f, Seed: 4,
+            BudgetNfe: 119 * 1024, TopK: 2, Sampler: Sampler.Heun, Steps: 60);
+        var doomed = await fixture.SecondSiloAsync();
+        var job = await OnSiloAsync(doomed.SiloAddress);
+        Assert.True((await job.StartAsync(request)).Admitted);
+        await Task.Delay(500); // inside the first call
+
+        var clock = Stopwatch.StartNew();
+        await fixture.Cluster.StopSiloAsync(doomed);
+        output.WriteLine($"silo stopped in {clock.ElapsedMilliseconds} ms with the call in flight");
+        // The search is stopped between model calls, not waited out (that would take seconds more per call).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the silo took {clock.Elapsed} to stop");
+
+        // The job was suspended, not ended: it resumes on the surviving silo; cancel it there.
+        Assert.Equal(JobStatus.Running, (await job.GetStatusAsync()).Status);
+        Assert.True(await job.CancelAsync());
+        Assert.Equal(JobStatus.Cancelled, (await WaitAsync(job, TimeSpan.FromSeconds(20))).Status);
+    }
+
     private async Task AssertResumedAsUndisturbedAsync(ISearchGrain job, JobRequest request, JobSnapshot status, SiloAddress stopped)
     {
         Assert.True(status.Status == JobStatus.Completed, status.Message);
