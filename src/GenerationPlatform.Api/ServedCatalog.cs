@@ -49,17 +49,21 @@ public sealed class ConfiguredCatalog(IOptions<ModelOptions> models, IOptions<On
         .Select(m => new ServedModel(m, m == ModelOptions.ShippedModel ? "the shipped flow-matching velocity U-Net (Fashion-MNIST, 28x28)" : "a configured velocity network"))
         .ToArray();
 
-    // Registered ONNX names are case-insensitive; a name outside the spec grammar (say with '+') cannot be requested, so it is not listed.
     public IReadOnlyList<ServedVerifier> Verifiers { get; } =
-        VerifierCatalog.BaseNames.Select(n => new ServedVerifier(n, VerifierDescriptions.GetValueOrDefault(n, n)))
-            .Concat(onnx.Value.Onnx.Keys
-                .Select(n => VerifierCatalog.Canonical(VerifierCatalog.OnnxPrefix + n, out _))
-                .OfType<string>()
-                .Where(n => VerifierCatalog.Members(n).Count == 0)
-                .Distinct(StringComparer.Ordinal)
-                .Order(StringComparer.Ordinal)
-                .Select(n => new ServedVerifier(n, "an operator's ONNX model, registered on the silos")))
-            .ToArray();
+        [.. VerifierCatalog.BaseNames.Select(n => new ServedVerifier(n, VerifierDescriptions.GetValueOrDefault(n, n))), .. OnnxVerifiers(onnx.Value)];
+
+    /// <summary>
+    /// The registered <c>onnx:NAME</c> verifiers by canonical name (registered names are case-insensitive). A name
+    /// outside the spec grammar (say with a '+') could not be requested, so it is not listed.
+    /// </summary>
+    public static IEnumerable<ServedVerifier> OnnxVerifiers(OnnxVerifierRegistry registry) =>
+        registry.Onnx.Keys
+            .Select(n => VerifierCatalog.Canonical(VerifierCatalog.OnnxPrefix + n, out _))
+            .OfType<string>()
+            .Where(n => VerifierCatalog.Members(n).Count == 0)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(n => new ServedVerifier(n, "an operator's ONNX model, registered on the silos"));
 
     public bool ServesModel(string model) => Models.Any(m => m.Name == model);
 

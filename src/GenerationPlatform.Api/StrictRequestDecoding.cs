@@ -1,10 +1,17 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 using GenerationPlatform.Api.V1;
 using Google.Protobuf;
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Net.Compression;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GenerationPlatform.Api;
 
@@ -55,6 +62,57 @@ internal sealed class StrictRequestBinder(ServiceBinderBase inner) : ServiceBind
             }
         });
         return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, marshaller, method.ResponseMarshaller);
+    }
+}
+
+/// <summary>
+/// Checks the 5-byte header of the message a unary or server-streaming call sends before the framework reads it:
+/// a compression flag other than 0 or 1, or a length past the limit, is refused as INVALID_ARGUMENT or
+/// RESOURCE_EXHAUSTED. The framework itself answers UNKNOWN, with an Error log and a stack trace, for a flag
+/// of 2 or a length over 2 GiB, before authentication. Streaming requests (reflection) are left alone: their
+/// first message may come late, and the check must not hold the call up.
+/// </summary>
+public sealed class GrpcFrameHeaderCheck(RequestDelegate next, IOptions<RequestLimits> limits)
+{
+    private const int HeaderSize = 5;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { Method.Type: MethodType.Unary or MethodType.ServerStreaming }
+            && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+            && await Problem(context) is { } refusal)
+        {
+            // A trailers-only answer, as the framework gives for its own refusals.
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = ((int)refusal.StatusCode).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(refusal.Detail);
+            return;
+        }
+        await next(context);
+    }
+
+    private async Task<Status?> Problem(HttpContext context)
+    {
+        var reader = context.Request.BodyReader;
+        var read = await reader.ReadAtLeastAsync(HeaderSize, context.RequestAborted);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        bool whole = read.Buffer.Length >= HeaderSize;
+        if (whole) read.Buffer.Slice(0, HeaderSize).CopyTo(header);
+        reader.AdvanceTo(read.Buffer.Start); // nothing consumed: the framework reads the message as sent
+        if (!whole) return null; // too short to be a message: the framework's INTERNAL "Incomplete message."
+        if (header[0] > 1)
+        {
+            RefusedRequestMessages.CountUndecodable();
+            return new Status(StatusCode.InvalidArgument, $"request: not a gRPC message (compression flag {header[0]})");
+        }
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+        if (length > limits.Value.MaxReceiveMessageBytes)
+        {
+            RefusedRequestMessages.CountOversized();
+            return new Status(StatusCode.ResourceExhausted, $"request: a message of {length} bytes is over the limit of {limits.Value.MaxReceiveMessageBytes}");
+        }
+        return null;
     }
 }
 
@@ -118,6 +176,12 @@ internal sealed class CappedDecompression(ICompressionProvider inner, int maxMes
             base.Dispose(disposing);
         }
     }
+}
+
+public static class GrpcFrameHeaderCheckExtensions
+{
+    /// <summary>Refuses malformed message headers of gRPC calls; after routing (it reads the endpoint), before the endpoints.</summary>
+    public static IApplicationBuilder UseGrpcFrameHeaderCheck(this IApplicationBuilder app) => app.UseMiddleware<GrpcFrameHeaderCheck>();
 }
 
 /// <summary>

@@ -8,10 +8,14 @@ namespace GenerationPlatform.Client;
 /// <summary>
 /// A tenant's typed client for generation.v1.GenerationService. Every call carries
 /// <c>authorization: Bearer &lt;key&gt;</c>; failures surface as <see cref="RpcException"/> with the
-/// server's status code. Dispose it to close the channel.
+/// server's status code. A stream the server ends for its age (DEADLINE_EXCEEDED with the index to go
+/// on from) is re-attached with Watch, so updates arrive as one stream. Dispose it to close the channel.
 /// </summary>
 public sealed class GenerationPlatformClient : IDisposable
 {
+    /// <summary>The trailer with which the server ends a stream that reached its maximum age: the index to re-attach from.</summary>
+    public const string NextIndexTrailer = "genplat-next-index";
+
     private readonly GrpcChannel channel;
     private readonly GenerationService.GenerationServiceClient client;
 
@@ -42,7 +46,7 @@ public sealed class GenerationPlatformClient : IDisposable
 
     /// <summary>Submits a job and yields its updates: accepted, progress..., then the result or how it ended.</summary>
     public IAsyncEnumerable<JobUpdate> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken = default) =>
-        ReadAll(client.Generate(request, cancellationToken: cancellationToken), cancellationToken);
+        Follow(client.Generate(request, cancellationToken: cancellationToken), jobId: null, cancellationToken);
 
     /// <summary>Submits a job; follow it with <see cref="WatchAsync"/> or <see cref="GetJobAsync"/>.</summary>
     public async Task<SubmitResponse> SubmitAsync(GenerateRequest request, CancellationToken cancellationToken = default) =>
@@ -50,7 +54,7 @@ public sealed class GenerationPlatformClient : IDisposable
 
     /// <summary>A job's updates from <paramref name="fromIndex"/> (0: all of them), then live until it ends.</summary>
     public IAsyncEnumerable<JobUpdate> WatchAsync(string jobId, int fromIndex = 0, CancellationToken cancellationToken = default) =>
-        ReadAll(client.Watch(new WatchRequest { JobId = jobId, FromIndex = fromIndex }, cancellationToken: cancellationToken), cancellationToken);
+        Follow(client.Watch(new WatchRequest { JobId = jobId, FromIndex = fromIndex }, cancellationToken: cancellationToken), jobId, cancellationToken);
 
     public async Task<Job> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         await client.GetJobAsync(new GetJobRequest { JobId = jobId }, cancellationToken: cancellationToken);
@@ -77,13 +81,35 @@ public sealed class GenerationPlatformClient : IDisposable
             : throw new InvalidOperationException("the stream ended without a terminal update");
     }
 
-    private static async IAsyncEnumerable<JobUpdate> ReadAll(AsyncServerStreamingCall<JobUpdate> call, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Yields a stream's updates; when the server ends it for its age, goes on with Watch from the index it names.</summary>
+    private async IAsyncEnumerable<JobUpdate> Follow(AsyncServerStreamingCall<JobUpdate> call, string? jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using (call)
+        while (true)
         {
-            await foreach (var update in call.ResponseStream.ReadAllAsync(cancellationToken)) yield return update;
+            int next;
+            using (call)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await call.ResponseStream.MoveNext(cancellationToken)) yield break;
+                    }
+                    catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded && jobId is not null && NextIndex(e) is { } index)
+                    {
+                        next = index;
+                        break;
+                    }
+                    jobId ??= call.ResponseStream.Current.JobId;
+                    yield return call.ResponseStream.Current;
+                }
+            }
+            call = client.Watch(new WatchRequest { JobId = jobId, FromIndex = next }, cancellationToken: cancellationToken);
         }
     }
+
+    private static int? NextIndex(RpcException e) =>
+        int.TryParse(e.Trailers.GetValue(NextIndexTrailer), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) ? index : null;
 
     public void Dispose() => channel.Dispose();
 }

@@ -62,6 +62,9 @@ public sealed class HostTests(PlatformFixture fixture)
     [InlineData("GenerationPlatform:Auth:Tenants:alpha:KeySha256:0", "not-a-sha256", "GenerationPlatform:Auth:Tenants:alpha:KeySha256")]
     [InlineData("GenerationPlatform:Auth:Tenants:..:KeySha256:0", "0000000000000000000000000000000000000000000000000000000000000000", "GenerationPlatform:Auth:Tenants")]
     [InlineData("GenerationPlatform:Api:Limits:MaxTopK", "0", "GenerationPlatform:Api:Limits:MaxTopK")]
+    [InlineData("GenerationPlatform:Api:Limits:MaxWatchStreamsPerTenant", "0", "GenerationPlatform:Api:Limits:MaxWatchStreamsPerTenant")]
+    [InlineData("GenerationPlatform:Api:Limits:MaxWatchDuration", "00:00:00", "GenerationPlatform:Api:Limits:MaxWatchDuration")]
+    [InlineData("GenerationPlatform:Api:Limits:ResultCacheBytes", "-1", "GenerationPlatform:Api:Limits:ResultCacheBytes")]
     [InlineData("GenerationPlatform:Results:Kind", "tape", "GenerationPlatform:Results:Kind")]
     public async Task Bad_api_settings_fail_the_start_naming_the_key(string key, string value, string named)
     {

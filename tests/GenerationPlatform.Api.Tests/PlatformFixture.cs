@@ -6,7 +6,10 @@ using GenerationPlatform.Grains;
 using GenerationPlatform.Grains.Tests;
 using GenerationPlatform.Silo;
 using Microsoft.AspNetCore.Builder;
+using GenerationPlatform.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using System.Collections.Concurrent;
 using System.Net;
 
 namespace GenerationPlatform.Api.Tests;
@@ -17,8 +20,19 @@ namespace GenerationPlatform.Api.Tests;
 /// </summary>
 public class PlatformFixture : IAsyncLifetime
 {
-    public const string AlphaKey = "alpha-key-0123456789", BetaKey = "beta-key-9876543210", SoloKey = "solo-key-555", SmallKey = "small-key-777";
+    public const string AlphaKey = "alpha-key-0123456789", BetaKey = "beta-key-9876543210", SoloKey = "solo-key-555", SmallKey = "small-key-777",
+        WatcherKey = "watcher-key-31337";
     public const string Model = "gauss-e2e", SlowModel = "slow-e2e", Verifier = "mean-target";
+
+    /// <summary>The registered ONNX verifier, as configured (mixed case: requested and listed as onnx:bright).</summary>
+    public const string OnnxName = "Bright";
+
+    private static readonly Lazy<string> OnnxModelFile = new(() =>
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"genplat-api-tests-{Environment.ProcessId}-bright.onnx");
+        File.WriteAllBytes(file, [0]);
+        return file;
+    });
 
     public string ResultsFolder { get; } = Path.Combine(Path.GetTempPath(), $"genplat-api-tests-{Guid.NewGuid():N}");
     public WebApplication App { get; private set; } = null!;
@@ -26,13 +40,24 @@ public class PlatformFixture : IAsyncLifetime
     public Uri GrpcAddress => new(Endpoints.Grpc);
     public Uri HttpAddress => new(Endpoints.Http);
 
+    /// <summary>What the host logged at Warning and above.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Reads of the result store so far (the API's, to answer GetJob and Watch).</summary>
+    public long StoreReads => App.Services.GetRequiredService<IResultStore>() is CountingResultStore counting ? counting.Reads : throw new InvalidOperationException("no counting store");
+
     public async Task InitializeAsync()
     {
         App = await StartHostAsync(new Dictionary<string, string?>
         {
             ["GenerationPlatform:Results:Kind"] = "folder",
             ["GenerationPlatform:Results:Path"] = ResultsFolder,
-        }, Configure);
+        }, builder =>
+        {
+            builder.Logging.AddProvider(Logs);
+            CountingResultStore.Install(builder.Services);
+            Configure(builder);
+        });
         Endpoints = PlatformHost.Endpoints(App);
     }
 
@@ -50,6 +75,7 @@ public class PlatformFixture : IAsyncLifetime
             ["GenerationPlatform:Auth:Tenants:beta:KeySha256:0"] = ApiKeyAuthenticator.HashOf(BetaKey),
             ["GenerationPlatform:Auth:Tenants:solo:KeySha256:0"] = ApiKeyAuthenticator.HashOf(SoloKey),
             ["GenerationPlatform:Auth:Tenants:small:KeySha256:0"] = ApiKeyAuthenticator.HashOf(SmallKey),
+            ["GenerationPlatform:Auth:Tenants:watcher:KeySha256:0"] = ApiKeyAuthenticator.HashOf(WatcherKey),
             ["GenerationPlatform:Tenants:Default:MaxConcurrentJobs"] = "100",
             ["GenerationPlatform:Tenants:Default:NfePerMinute"] = "100000000",
             ["GenerationPlatform:Tenants:Default:NfePerDay"] = "1000000000",
@@ -59,12 +85,16 @@ public class PlatformFixture : IAsyncLifetime
             ["GenerationPlatform:Tenants:Quotas:small:MaxBudgetPerRequest"] = "100",
             ["GenerationPlatform:Denoiser:MaxWait"] = "00:00:00.002",
             ["GenerationPlatform:Verifier:MaxDelay"] = "00:00:00.002",
+            // An operator's ONNX verifier as the silos register it (FixtureVerifiers scores it analytically; the file only has to exist).
+            [$"GenerationPlatform:Verifiers:Onnx:{OnnxName}:Path"] = OnnxModelFile.Value,
+            [$"GenerationPlatform:Verifiers:Onnx:{OnnxName}:Input"] = "image",
+            [$"GenerationPlatform:Verifiers:Onnx:{OnnxName}:Output"] = "score",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings) configuration[key] = value;
         var builder = PlatformHost.CreateBuilder([], configuration);
         builder.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
-        builder.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();
+        builder.Services.AddSingleton<IVerifierProvider, FixtureVerifiers>();
         builder.Services.AddSingleton<IServedCatalog, AnalyticCatalog>();
         configure?.Invoke(builder);
         var app = PlatformHost.Build(builder);
@@ -107,21 +137,94 @@ public class PlatformFixture : IAsyncLifetime
     };
 }
 
-/// <summary>What the analytic providers serve: "gauss-*" and "slow-*" models, "mean-target*" verifiers.</summary>
-public sealed class AnalyticCatalog : IServedCatalog
+/// <summary>What the analytic providers serve: "gauss-*" and "slow-*" models, "mean-target*" verifiers and the registered ONNX ones.</summary>
+public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<GenerationPlatform.Verifiers.Onnx.OnnxVerifierRegistry> onnx) : IServedCatalog
 {
     public IReadOnlyList<ServedModel> Models { get; } =
         [new(PlatformFixture.Model, "the analytic Gaussian field"), new(PlatformFixture.SlowModel, "the analytic field, 5 ms per call")];
 
-    public IReadOnlyList<ServedVerifier> Verifiers { get; } = [new(PlatformFixture.Verifier, "prefers a mean pixel near the target")];
+    public IReadOnlyList<ServedVerifier> Verifiers { get; } =
+        [new(PlatformFixture.Verifier, "prefers a mean pixel near the target"), .. ConfiguredCatalog.OnnxVerifiers(onnx.Value)];
 
     public bool ServesModel(string model) => model.StartsWith("gauss", StringComparison.Ordinal) || model.StartsWith("slow", StringComparison.Ordinal);
 
-    public bool ServesVerifier(string canonicalName) => canonicalName.StartsWith("mean-target", StringComparison.Ordinal);
+    public bool ServesVerifier(string canonicalName) =>
+        canonicalName.StartsWith("mean-target", StringComparison.Ordinal) || Verifiers.Any(v => v.Name == canonicalName);
+}
+
+/// <summary>
+/// The analytic verifiers, plus what the silo's verifier catalog adds: ensembles of them, and the registered
+/// <c>onnx:NAME</c> verifiers (scored here like mean-target, under their own name).
+/// </summary>
+public sealed class FixtureVerifiers : IVerifierProvider
+{
+    private readonly AnalyticVerifiers analytic = new();
+
+    public GenerationPlatform.Verifiers.Core.IImageVerifier Get(string verifier) =>
+        GenerationPlatform.Verifiers.VerifierCatalog.Members(verifier) is { Count: > 0 } members
+            ? new GenerationPlatform.Verifiers.Core.EnsembleVerifier(members.Select(Get).ToArray())
+            : verifier == GenerationPlatform.Verifiers.VerifierCatalog.OnnxPrefix + PlatformFixture.OnnxName.ToLowerInvariant()
+                ? new MeanTargetVerifier(AnalyticVerifiers.Target, verifier)
+                : analytic.Get(verifier);
 }
 
 [CollectionDefinition(Name)]
 public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 {
     public const string Name = "platform";
+}
+
+/// <summary>The result store, counting the reads (the API's; the grains only write).</summary>
+public sealed class CountingResultStore(IResultStore inner) : IResultStore
+{
+    private long reads;
+
+    public long Reads => Interlocked.Read(ref reads);
+
+    public string Kind => inner.Kind;
+
+    public Task<StoredResult> WriteAsync(string tenantId, string jobId, IReadOnlyList<ReadOnlyMemory<byte>> topPngs, ReadOnlyMemory<byte> resultJson,
+        CancellationToken cancellationToken = default) => inner.WriteAsync(tenantId, jobId, topPngs, resultJson, cancellationToken);
+
+    public Task<StoredResultContent?> ReadAsync(string tenantId, string jobId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref reads);
+        return inner.ReadAsync(tenantId, jobId, cancellationToken);
+    }
+
+    /// <summary>Wraps the store the host registered.</summary>
+    public static void Install(IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IResultStore));
+        services.Remove(registered);
+        services.AddSingleton<IResultStore>(sp => new CountingResultStore(registered.ImplementationFactory is { } factory
+            ? (IResultStore)factory(sp)
+            : (IResultStore)(registered.ImplementationInstance ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!))));
+    }
+}
+
+/// <summary>Log entries at Warning and above, as the host wrote them.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public sealed record Entry(string Category, LogLevel Level, string Message, Exception? Exception);
+
+    private readonly ConcurrentQueue<Entry> entries = new();
+
+    public IReadOnlyList<Entry> Entries => entries.ToArray();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
+
+    public void Dispose() { }
+
+    private sealed class Logger(string category, ConcurrentQueue<Entry> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), exception));
+        }
+    }
 }

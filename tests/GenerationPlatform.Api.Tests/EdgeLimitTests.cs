@@ -1,0 +1,169 @@
+extern alias server;
+using System.Diagnostics;
+using GenerationPlatform.Api.V1;
+using GenerationPlatform.Client;
+using GenerationPlatform.Grains;
+using GenerationPlatform.Silo;
+using GenerationPlatform.Verifiers;
+using GenerationPlatform.Verifiers.Onnx;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GenerationPlatform.Api.Tests;
+
+/// <summary>
+/// The edge's limits and mappings that need a host of their own (a short stream age, no silo serving the
+/// model), and the catalogue and naming rules underneath. In the platform collection: hosts here pick free
+/// ports, which must not race the shared host's.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class EdgeLimitTests(PlatformFixture fixture)
+{
+    [Fact]
+    public async Task A_stream_past_its_maximum_age_ends_with_where_to_go_on_and_the_client_goes_on()
+    {
+        await using var host = await OwnHost.StartAsync(new() { ["GenerationPlatform:Api:Limits:MaxWatchDuration"] = "00:00:01" });
+        using var client = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
+        var job = await client.SubmitAsync(PlatformFixture.Request(PlatformFixture.SlowModel, budget: 19 * 4000, seed: 3));
+        try
+        {
+            // The raw stream: DEADLINE_EXCEEDED after a second, naming the index after the last update sent.
+            var raw = client.Raw.Watch(new WatchRequest { JobId = job.JobId });
+            var seen = new List<JobUpdate>();
+            var clock = Stopwatch.StartNew();
+            var expired = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                while (await raw.ResponseStream.MoveNext(CancellationToken.None)) seen.Add(raw.ResponseStream.Current);
+            });
+            Assert.Equal(StatusCode.DeadlineExceeded, expired.StatusCode);
+            Assert.StartsWith("watch:", expired.Status.Detail);
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+            Assert.Equal(seen.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), expired.Trailers.GetValue(GenerationPlatformClient.NextIndexTrailer));
+
+            // The typed client re-attaches from there: one unbroken history, to the job's end.
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var updates = new List<JobUpdate>();
+            clock.Restart();
+            await foreach (var u in client.WatchAsync(job.JobId, cancellationToken: stop.Token))
+            {
+                updates.Add(u);
+                if (clock.Elapsed > TimeSpan.FromSeconds(2.5) && updates.Count(x => x.UpdateCase == JobUpdate.UpdateOneofCase.Ended) == 0)
+                    await client.CancelAsync(job.JobId, stop.Token);
+            }
+            Assert.True(clock.Elapsed > TimeSpan.FromSeconds(2), $"{clock.Elapsed}: the stream never outlived its maximum age");
+            Assert.Equal(Enumerable.Range(0, updates.Count), updates.Select(u => u.Index));
+            Assert.Equal(JobState.Cancelled, updates[^1].Ended.State);
+        }
+        finally
+        {
+            await client.CancelAsync(job.JobId);
+        }
+    }
+
+    [Fact]
+    public async Task Generate_follows_its_job_past_the_streams_maximum_age()
+    {
+        await using var host = await OwnHost.StartAsync(new() { ["GenerationPlatform:Api:Limits:MaxWatchDuration"] = "00:00:01" });
+        using var client = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
+        var request = PlatformFixture.Request(PlatformFixture.SlowModel, budget: 19 * 4000, seed: 4);
+        request.Deadline = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(2.5));
+        var clock = Stopwatch.StartNew();
+        var end = await client.GenerateToEndAsync(request);
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(2), $"{clock.Elapsed}");
+        Assert.Equal(JobState.DeadlineExceeded, end.Ended.State);
+    }
+
+    [Fact]
+    public async Task With_no_silo_serving_the_model_a_submit_is_unavailable_in_our_words()
+    {
+        await using var host = await OwnHost.StartAsync(new() { ["GenerationPlatform:Silo:Accelerator"] = "none" });
+        using var client = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.SubmitAsync(PlatformFixture.Request()));
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.StartsWith("cluster: the cluster cannot take the job now; retry", e.Status.Detail);
+        foreach (var leak in new[] { "Exception", "silo", "Silo", "127.0.0.1", "grain", PlatformFixture.Model })
+            Assert.DoesNotContain(leak, e.Status.Detail);
+        // Nothing was reserved: the tenant's usage shows no job.
+        Assert.Equal(0, (await client.GetUsageAsync()).ActiveJobs);
+    }
+
+    [Fact]
+    public void Kestrel_pings_idle_http2_connections()
+    {
+        var kestrel = fixture.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(30), kestrel.Limits.Http2.KeepAlivePingDelay);
+        Assert.Equal(TimeSpan.FromSeconds(20), kestrel.Limits.Http2.KeepAlivePingTimeout);
+    }
+
+    [Fact]
+    public void The_catalogue_serves_registered_onnx_verifiers_by_their_one_spelling()
+    {
+        var spec = new OnnxVerifierSpec { Path = "m.onnx", Input = "x", Output = "y" };
+        var catalog = new server::GenerationPlatform.Api.ConfiguredCatalog(Options.Create(new ModelOptions()),
+            Options.Create(new OnnxVerifierRegistry { Onnx = { ["Aesthetic"] = spec, ["with+plus"] = spec } }));
+        var names = catalog.Verifiers.Select(v => v.Name).ToArray();
+        Assert.Equal([.. VerifierCatalog.BaseNames, "onnx:aesthetic"], names);
+        Assert.True(catalog.ServesVerifier("onnx:aesthetic"));
+        Assert.False(catalog.ServesVerifier("onnx:Aesthetic")); // not canonical: the edge canonicalises first
+        Assert.False(catalog.ServesVerifier("onnx:with+plus"));
+        Assert.Equal(GenerationPlatform.Search.AlgorithmCatalog.Names, ((server::GenerationPlatform.Api.IServedCatalog)catalog).Algorithms);
+    }
+
+    [Theory]
+    [InlineData("classifier", "classifier")]
+    [InlineData(" Class-Gaussian\t", "class-gaussian")]
+    [InlineData("ONNX:Aesthetic", "onnx:aesthetic")]
+    [InlineData("Ensemble( Classifier ,  class-gaussian )", "ensemble(classifier,class-gaussian)")]
+    [InlineData("ensemble(classifier,ensemble(resnet-probe,onnx:a))", "ensemble(classifier,ensemble(resnet-probe,onnx:a))")]
+    [InlineData("ensemble(class-gaussian,classifier)", "ensemble(class-gaussian,classifier)")] // order is kept: it is the order of the scores
+    public void A_verifier_spec_has_one_spelling(string spec, string canonical)
+    {
+        Assert.Equal(canonical, VerifierCatalog.Canonical(spec, out var problem));
+        Assert.Null(problem);
+        Assert.Equal(canonical, VerifierCatalog.Canonical(canonical, out _)); // canonical is a fixed point
+    }
+
+    [Theory]
+    [InlineData("", "expected a verifier name")]
+    [InlineData("c lassifier", "a space inside the name")]
+    [InlineData("classifier;drop", "unexpected ';'")]
+    [InlineData("ensemble(classifier)", "at least two")]
+    [InlineData("ensemble(classifier,Classifier)", "'classifier' is listed twice")]
+    [InlineData("ensemble(classifier,class-gaussian", "not closed")]
+    [InlineData("ensemble(classifier,,class-gaussian)", "expected a verifier name")]
+    [InlineData("classifier(class-gaussian,resnet-probe)", "only ensemble(...) takes members")]
+    [InlineData("ensemble(a,ensemble(b,ensemble(c,ensemble(d,ensemble(e,f)))))", "nest at most 4")]
+    [InlineData("clässifier", "unexpected 'ä'")]
+    public void A_malformed_verifier_spec_says_why(string spec, string why)
+    {
+        Assert.Null(VerifierCatalog.Canonical(spec, out var problem));
+        Assert.Contains(why, problem);
+    }
+
+    /// <summary>A host of the test's own on free ports, with the fixture's tenants and analytic providers.</summary>
+    private sealed class OwnHost : IAsyncDisposable
+    {
+        private readonly string results = Path.Combine(Path.GetTempPath(), $"genplat-api-own-{Guid.NewGuid():N}");
+        private WebApplication app = null!;
+
+        public Uri GrpcAddress => new(PlatformHost.Endpoints(app).Grpc);
+
+        public static async Task<OwnHost> StartAsync(Dictionary<string, string?> settings)
+        {
+            var host = new OwnHost();
+            settings["GenerationPlatform:Results:Path"] = host.results;
+            host.app = await PlatformFixture.StartHostAsync(settings);
+            return host;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            try { Directory.Delete(results, recursive: true); } catch (DirectoryNotFoundException) { }
+        }
+    }
+}
