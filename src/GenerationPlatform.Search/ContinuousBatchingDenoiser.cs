@@ -14,17 +14,20 @@ public sealed record BatchingStats(long ModelCalls, long TrajectorySteps, int Ma
 /// Step-level continuous batching: every model call takes the pending step of the active trajectories
 /// of all requests (each at its own time, class and guidance), up to a maximum batch, shared fairly
 /// between requests; trajectories join and leave between steps. The model runs on one dedicated
-/// thread. Owners share a batch in proportion to their weights (weighted fair sharing of the
-/// trajectory steps in every call); requests of one owner share its part in turn. With <c>wholeRequests</c> a request's trajectories only start when a batch can take them all
+/// thread. Owners share batches in proportion to their weights (stride scheduling of trajectory
+/// steps, <see cref="FairShareScheduler"/>); inside an owner's share its oldest work goes first, then
+/// the work closest to finishing. With <c>wholeRequests</c> a request's trajectories only start when a batch can take them all
 /// and newcomers wait for the batch to drain (the request-level batching baseline).
 /// </summary>
 public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
 {
-    private sealed class Job(Trajectory[] trajectories, CancellationToken token, string owner)
+    private sealed class Job(Trajectory[] trajectories, CancellationToken token, string owner, long priority)
     {
         public Trajectory[] Trajectories { get; } = trajectories;
         public CancellationToken Token { get; } = token;
         public string Owner { get; } = owner;
+        /// <summary>Lower goes first inside its owner's share: the search job's admission time (UTC ticks), or the call's arrival.</summary>
+        public long Priority { get; } = priority;
         public TaskCompletionSource<DenoiseOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>The caller's trace context: every batch that carries this job links to it.</summary>
         public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
@@ -40,7 +43,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     private readonly bool wholeRequests;
     private readonly TimeSpan maxWait;
     private readonly string model;
-    private readonly Func<string, double> ownerWeight;
+    private readonly FairShareScheduler scheduler;
     private readonly Lock gate = new();
     private readonly List<Job> jobs = [];
     private readonly SemaphoreSlim signal = new(0);
@@ -56,7 +59,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     {
         this.field = field;
         this.model = model;
-        this.ownerWeight = ownerWeight ?? (_ => 1.0);
+        scheduler = new FairShareScheduler(ownerWeight);
         this.maxBatch = maxBatch > 0 ? maxBatch : throw new ArgumentOutOfRangeException(nameof(maxBatch));
         this.wholeRequests = wholeRequests;
         this.maxWait = maxWait ?? TimeSpan.Zero;
@@ -71,11 +74,13 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         DenoiseAsync(batch, "", cancellationToken);
 
     /// <param name="owner">Who the work is for (a tenant): the batch is shared fairly between owners first, then requests.</param>
-    public Task<DenoiseOutcome[]> DenoiseAsync(IReadOnlyList<TrajectorySpec> batch, string owner, CancellationToken cancellationToken)
+    /// <param name="priority">Order inside the owner's share, lower first: the search job's admission time in UTC ticks
+    /// (so an owner's older jobs finish first); null: the call's arrival.</param>
+    public Task<DenoiseOutcome[]> DenoiseAsync(IReadOnlyList<TrajectorySpec> batch, string owner, CancellationToken cancellationToken, long? priority = null)
     {
         if (batch.Count == 0) return Task.FromResult(Array.Empty<DenoiseOutcome>());
         if (wholeRequests && batch.Count > maxBatch) throw new ArgumentException($"a request of {batch.Count} trajectories cannot fit a batch of {maxBatch}");
-        var job = new Job(batch.Select(s => new Trajectory(s)).ToArray(), cancellationToken, owner);
+        var job = new Job(batch.Select(s => new Trajectory(s)).ToArray(), cancellationToken, owner, priority ?? DateTime.UtcNow.Ticks);
         lock (gate) jobs.Add(job);
         signal.Release();
         return job.Completion.Task;
@@ -179,9 +184,9 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     }
 
     /// <summary>
-    /// Picks up to maxBatch trajectory steps, weighted-fair between owners: the next step always goes
-    /// to the owner with pending work whose share so far, over its weight, is smallest; each owner's
-    /// requests take its steps in turn.
+    /// Picks up to maxBatch trajectory steps by the <see cref="FairShareScheduler"/>: weighted-fair
+    /// between owners across calls; inside an owner's share its oldest job first, then the one closest
+    /// to finishing.
     /// </summary>
     private List<Trajectory> Compose()
     {
@@ -194,7 +199,8 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         if (jobs.FirstOrDefault(j => j.Suspect) is { } suspect)
         {
             // After a failed call, each job that was in it runs alone once: the one that fails alone is the culprit.
-            while (batch.Count < maxBatch && NextPending(suspect, batch) is { } step) batch.Add(step);
+            var alone = new HashSet<Trajectory>();
+            while (batch.Count < maxBatch && NextPending(suspect, alone) is { } step) { batch.Add(step); alone.Add(step); }
             return batch;
         }
         if (wholeRequests)
@@ -215,40 +221,19 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
             foreach (var job in running) batch.AddRange(job.Trajectories.Where(t => !t.IsDone));
             return batch;
         }
-        var owners = jobs.GroupBy(j => j.Owner)
-            .Select(g => new OwnerShare(new Queue<Job>(g), Math.Max(1e-6, ownerWeight(g.Key)))).ToList();
-        while (batch.Count < maxBatch && owners.Count > 0)
-        {
-            // Stride scheduling: lowest (taken + 1) / weight first; ties keep arrival order.
-            var owner = owners[0];
-            for (int i = 1; i < owners.Count; i++)
-                if ((owners[i].Taken + 1) / owners[i].Weight < (owner.Taken + 1) / owner.Weight) owner = owners[i];
-            Trajectory? next = null;
-            for (int tries = owner.Queue.Count; tries > 0 && next is null; tries--)
+        var rows = scheduler.Allocate(jobs.Select(j => new FairShareScheduler.Demand(j.Owner, j.Priority,
+            j.Trajectories.Sum(t => (long)(t.Spec.Nfe - t.Nfe)), j.Trajectories.Count(t => !t.IsDone))).ToList(), maxBatch);
+        var taken = new HashSet<Trajectory>();
+        for (int i = 0; i < jobs.Count; i++)
+            for (int r = 0; r < rows[i] && NextPending(jobs[i], taken) is { } next; r++)
             {
-                var job = owner.Queue.Dequeue();
-                owner.Queue.Enqueue(job);
-                next = NextPending(job, batch);
+                batch.Add(next);
+                taken.Add(next);
             }
-            if (next is null)
-            {
-                owners.Remove(owner); // nothing left to run for this owner in this call
-                continue;
-            }
-            batch.Add(next);
-            owner.Taken++;
-        }
         return batch;
     }
 
-    private sealed class OwnerShare(Queue<Job> queue, double weight)
-    {
-        public Queue<Job> Queue { get; } = queue;
-        public double Weight { get; } = weight;
-        public int Taken;
-    }
-
-    private static Trajectory? NextPending(Job job, List<Trajectory> already)
+    private static Trajectory? NextPending(Job job, IReadOnlyCollection<Trajectory> already)
     {
         for (int n = 0; n < job.Trajectories.Length; n++)
         {
