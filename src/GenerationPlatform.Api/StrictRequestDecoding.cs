@@ -66,21 +66,23 @@ internal sealed class StrictRequestBinder(ServiceBinderBase inner) : ServiceBind
 }
 
 /// <summary>
-/// Checks the 5-byte header of the message a unary or server-streaming call sends before the framework reads it:
-/// a compression flag other than 0 or 1, or a length past the limit, is refused as INVALID_ARGUMENT or
-/// RESOURCE_EXHAUSTED. The framework itself answers UNKNOWN, with an Error log and a stack trace, for a flag
-/// of 2 or a length over 2 GiB, before authentication. Streaming requests (reflection) are left alone: their
-/// first message may come late, and the check must not hold the call up.
+/// Checks the message a unary or server-streaming call sends before the framework reads it. Its 5-byte header
+/// always: a compression flag other than 0 or 1, or a length past the limit, is INVALID_ARGUMENT or
+/// RESOURCE_EXHAUSTED (the framework answers UNKNOWN, with an Error log and a stack trace, for a flag of 2 or a
+/// length over 2 GiB, before authentication). And, for services bound without <see cref="StrictRequestBinder"/>
+/// (the standard health service), an uncompressed message's protobuf wire format: the framework's UNKNOWN again
+/// otherwise. Streaming requests (reflection) are left alone: their first message may come late, and the check
+/// must not hold the call up.
 /// </summary>
-public sealed class GrpcFrameHeaderCheck(RequestDelegate next, IOptions<RequestLimits> limits)
+public sealed class GrpcRequestFrameCheck(RequestDelegate next, IOptions<RequestLimits> limits)
 {
     private const int HeaderSize = 5;
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { Method.Type: MethodType.Unary or MethodType.ServerStreaming }
+        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { Method.Type: MethodType.Unary or MethodType.ServerStreaming } method
             && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
-            && await Problem(context) is { } refusal)
+            && await Problem(context, checkWireFormat: method.ServiceType != typeof(GenerationApi)) is { } refusal)
         {
             // A trailers-only answer, as the framework gives for its own refusals.
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -92,7 +94,7 @@ public sealed class GrpcFrameHeaderCheck(RequestDelegate next, IOptions<RequestL
         await next(context);
     }
 
-    private async Task<Status?> Problem(HttpContext context)
+    private async Task<Status?> Problem(HttpContext context, bool checkWireFormat)
     {
         var reader = context.Request.BodyReader;
         var read = await reader.ReadAtLeastAsync(HeaderSize, context.RequestAborted);
@@ -112,7 +114,28 @@ public sealed class GrpcFrameHeaderCheck(RequestDelegate next, IOptions<RequestL
             RefusedRequestMessages.CountOversized();
             return new Status(StatusCode.ResourceExhausted, $"request: a message of {length} bytes is over the limit of {limits.Value.MaxReceiveMessageBytes}");
         }
-        return null;
+        if (!checkWireFormat || header[0] == 1) return null;
+        read = await reader.ReadAtLeastAsync(HeaderSize + (int)length, context.RequestAborted);
+        bool valid = read.Buffer.Length < HeaderSize + length || IsWireFormat(read.Buffer.Slice(HeaderSize, length).ToArray());
+        reader.AdvanceTo(read.Buffer.Start);
+        if (valid) return null; // a short body is the framework's to answer, as above
+        RefusedRequestMessages.CountUndecodable();
+        return new Status(StatusCode.InvalidArgument, "request: not a protobuf message");
+    }
+
+    /// <summary>Whether every field's tag, varint and length reads: what any message type's parser needs first.</summary>
+    private static bool IsWireFormat(byte[] message)
+    {
+        try
+        {
+            var input = new CodedInputStream(message);
+            while (input.ReadTag() != 0) input.SkipLastField();
+            return true;
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return false;
+        }
     }
 }
 
@@ -178,10 +201,10 @@ internal sealed class CappedDecompression(ICompressionProvider inner, int maxMes
     }
 }
 
-public static class GrpcFrameHeaderCheckExtensions
+public static class GrpcRequestFrameCheckExtensions
 {
-    /// <summary>Refuses malformed message headers of gRPC calls; after routing (it reads the endpoint), before the endpoints.</summary>
-    public static IApplicationBuilder UseGrpcFrameHeaderCheck(this IApplicationBuilder app) => app.UseMiddleware<GrpcFrameHeaderCheck>();
+    /// <summary>Refuses malformed request messages of gRPC calls; after routing (it reads the endpoint), before the endpoints.</summary>
+    public static IApplicationBuilder UseGrpcRequestFrameCheck(this IApplicationBuilder app) => app.UseMiddleware<GrpcRequestFrameCheck>();
 }
 
 /// <summary>

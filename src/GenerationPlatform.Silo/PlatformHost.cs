@@ -125,7 +125,7 @@ public static class PlatformHost
     {
         var app = builder.Build();
         var ports = app.Services.GetRequiredService<ResolvedPorts>();
-        app.UseGrpcFrameHeaderCheck();
+        app.UseGrpcRequestFrameCheck();
         app.MapGenerationApi(ports.Grpc);
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireLocalPort(ports.Http);
         app.MapHealthChecks(ReadyPath).RequireLocalPort(ports.Http);

@@ -63,6 +63,11 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
         cases["truncated GetJobRequest"] = new(f => Raw(f, "GetJob", Frame(new GetJobRequest { JobId = NewJobId() }.ToByteArray()[..10]), PlatformFixture.AlphaKey),
             Invalid, "request: not a valid GetJobRequest");
         cases["tag zero"] = new(f => Raw(f, "GetJob", Frame([0x00]), PlatformFixture.AlphaKey), Invalid, "request: not a valid GetJobRequest");
+        // The standard health service has no key and no marshallers of ours: its message is checked for the wire format.
+        cases["garbage to health Check"] = new(f => Raw(f, "/grpc.health.v1.Health/Check", Frame(BadVarint)), Invalid, "request: not a protobuf message");
+        cases["garbage to health Watch"] = new(f => Raw(f, "/grpc.health.v1.Health/Watch", Frame(BadVarint)), Invalid, "request: not a protobuf message");
+        cases["truncated HealthCheckRequest"] = new(f => Raw(f, "/grpc.health.v1.Health/Check", Frame([0x0A, 0x05, 0x61])), Invalid, "request: not a protobuf message");
+        cases["health Check answers"] = new(f => Raw(f, "/grpc.health.v1.Health/Check", Frame([])), Ok);
         cases["wire type 7"] = new(f => Raw(f, "Cancel", Frame([0x0F, 0x01]), PlatformFixture.AlphaKey), Invalid, "request: not a valid CancelRequest");
 
         // gRPC framing: the framework's own answers, before our code runs.
@@ -401,7 +406,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
     private static async Task<Outcome> Raw(PlatformFixture f, string rpc, byte[] body, string? key = null, string? encoding = null, (string Name, string Value)[]? headers = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler());
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(f.GrpcAddress, Service + rpc))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(f.GrpcAddress, rpc.StartsWith('/') ? rpc : Service + rpc))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
