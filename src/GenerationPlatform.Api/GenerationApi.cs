@@ -1,7 +1,6 @@
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Diffusion.Data;
-using GenerationPlatform.Search;
 using GenerationPlatform.Storage;
 using Grpc.Core;
 using System.Globalization;

@@ -95,8 +95,9 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
         cases["a small gzip request is served"] = new(f => Raw(f, "ListModels", Frame(Gzip(new ListModelsRequest().ToByteArray()), compressed: true), PlatformFixture.AlphaKey, encoding: "gzip"), Ok);
 
         // Metadata: oversized headers are refused cleanly, repeated or odd authorization is not guessed at.
-        // Kestrel refuses headers over its limits (16 KiB a field, 32 KiB in all) by closing the connection (COMPRESSION_ERROR,
-        // PROTOCOL_ERROR), which the gRPC spec maps to INTERNAL: the caller loses its own connection, nobody else's.
+        // Kestrel refuses request headers over its limits (32 KiB in all by default, or one field its HPACK decoder will not
+        // take) by closing the connection (PROTOCOL_ERROR, COMPRESSION_ERROR), which the gRPC spec maps to INTERNAL: the
+        // caller loses its own connection, nobody else's.
         cases["64 KiB metadata value"] = new(f => Typed(f, new Metadata { { "x-padding", new string('p', 64 * 1024) } }), StatusCode.Internal);
         cases["1000 metadata entries"] = new(f => Typed(f, [.. Enumerable.Range(0, 1000).Select(i => new Metadata.Entry($"x-pad-{i}", new string('p', 40)))]),
             StatusCode.Internal);
