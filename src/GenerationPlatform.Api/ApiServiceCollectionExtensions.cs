@@ -47,7 +47,8 @@ public static class ApiServiceCollectionExtensions
         // Refused calls are the caller's doing and cost a log line each: RefusedRequestReporter counts the pre-authentication ones.
         services.AddLogging(logging => logging.AddFilter(GrpcCallLog, LogLevel.Warning));
         services.AddGrpcHealthChecks().AddCheck<StartedHealthCheck>("started");
-        services.AddGrpcReflection();
+        services.TryAddSingleton(_ => new StrictReflection(StrictReflection.Served));
+        services.TryAddSingleton(_ => new StrictReflectionV1(StrictReflection.Served));
         return services;
     }
 
@@ -56,7 +57,8 @@ public static class ApiServiceCollectionExtensions
     {
         Restrict(endpoints.MapGrpcService<GenerationApi>(), localPort);
         Restrict(endpoints.MapGrpcHealthChecksService(), localPort);
-        Restrict(endpoints.MapGrpcReflectionService(), localPort);
+        Restrict(endpoints.MapGrpcService<StrictReflection>(), localPort);
+        Restrict(endpoints.MapGrpcService<StrictReflectionV1>(), localPort);
         return endpoints;
     }
 

@@ -68,6 +68,11 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
         cases["garbage to health Watch"] = new(f => Raw(f, "/grpc.health.v1.Health/Watch", Frame(BadVarint)), Invalid, "request: not a protobuf message");
         cases["truncated HealthCheckRequest"] = new(f => Raw(f, "/grpc.health.v1.Health/Check", Frame([0x0A, 0x05, 0x61])), Invalid, "request: not a protobuf message");
         cases["health Check answers"] = new(f => Raw(f, "/grpc.health.v1.Health/Check", Frame([])), Ok);
+        // Reflection reads inside its bidirectional stream: bound with the same strict marshallers.
+        cases["garbage to reflection v1alpha"] = new(f => Raw(f, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", Frame(BadVarint)),
+            Invalid, "request: not a valid ServerReflectionRequest");
+        cases["garbage to reflection v1"] = new(f => Raw(f, "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", Frame(BadVarint)),
+            Invalid, "request: not a valid ServerReflectionRequest");
         cases["wire type 7"] = new(f => Raw(f, "Cancel", Frame([0x0F, 0x01]), PlatformFixture.AlphaKey), Invalid, "request: not a valid CancelRequest");
 
         // gRPC framing: the framework's own answers, before our code runs.
