@@ -4,6 +4,7 @@ using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Silo;
+using GenerationPlatform.Storage;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Onnx;
 using Grpc.Core;
@@ -91,6 +92,47 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task A_store_that_cannot_be_read_is_unavailable_without_its_exception_text()
+    {
+        await using var host = await OwnHost.StartAsync([], builder =>
+        {
+            var registered = builder.Services.Last(d => d.ServiceType == typeof(IResultStore));
+            builder.Services.Remove(registered);
+            builder.Services.AddSingleton<IResultStore>(sp => new UnreadableStore((IResultStore)registered.ImplementationFactory!(sp)));
+        });
+        using var client = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
+        var generate = await Assert.ThrowsAsync<RpcException>(() => client.GenerateToEndAsync(PlatformFixture.Request(seed: 9)));
+        var submitted = await client.SubmitAsync(PlatformFixture.Request(seed: 10));
+        RpcException? get = null;
+        for (int i = 0; i < 200 && get is null; i++)
+        {
+            try { await client.GetJobAsync(submitted.JobId); await Task.Delay(50); }
+            catch (RpcException e) { get = e; }
+        }
+        foreach (var e in new[] { generate, get! })
+        {
+            Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+            Assert.StartsWith("result: the result of job ", e.Status.Detail);
+            Assert.DoesNotContain(UnreadableStore.Secret, e.Status.Detail);
+            Assert.DoesNotContain("Exception", e.Status.Detail);
+        }
+    }
+
+    /// <summary>A store whose reads fail as a blob store's would, with an account name in the message.</summary>
+    private sealed class UnreadableStore(IResultStore inner) : IResultStore
+    {
+        public const string Secret = "secretaccount.blob.core.windows.net";
+
+        public string Kind => inner.Kind;
+
+        public Task<StoredResult> WriteAsync(string tenantId, string jobId, IReadOnlyList<ReadOnlyMemory<byte>> topPngs, ReadOnlyMemory<byte> resultJson,
+            CancellationToken cancellationToken = default) => inner.WriteAsync(tenantId, jobId, topPngs, resultJson, cancellationToken);
+
+        public Task<StoredResultContent?> ReadAsync(string tenantId, string jobId, CancellationToken cancellationToken = default) =>
+            throw new ResultStoreException($"GET https://{Secret}/results/{tenantId}/{jobId}/result.json: 503 ServerBusy after 30 attempts");
+    }
+
+    [Fact]
     public void Kestrel_pings_idle_http2_connections()
     {
         var kestrel = fixture.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
@@ -151,11 +193,11 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
 
         public Uri GrpcAddress => new(PlatformHost.Endpoints(app).Grpc);
 
-        public static async Task<OwnHost> StartAsync(Dictionary<string, string?> settings)
+        public static async Task<OwnHost> StartAsync(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
         {
             var host = new OwnHost();
             settings["GenerationPlatform:Results:Path"] = host.results;
-            host.app = await PlatformFixture.StartHostAsync(settings);
+            host.app = await PlatformFixture.StartHostAsync(settings, configure);
             return host;
         }
 
