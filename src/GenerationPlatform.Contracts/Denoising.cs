@@ -58,13 +58,30 @@ public sealed record DenoiserStats(
     public double MeanBatch => ModelCalls == 0 ? 0 : TrajectorySteps / (double)ModelCalls;
 }
 
+/// <summary>What a denoiser has queued and how fast it works: what routing compares.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DenoiserLoad(
+    /// <summary>Trajectory steps (rows) queued or in flight.</summary>
+    [property: Id(0)] long QueuedSteps,
+    /// <summary>Recent rows per second of its model calls (0 before its first call).</summary>
+    [property: Id(1)] double RowsPerSecond,
+    /// <summary>The most rows in one model call (measured or configured).</summary>
+    [property: Id(2)] int BatchCap,
+    [property: Id(3)] int ActiveRequests)
+{
+    /// <summary>Seconds until new work would start, by this report: queued rows over the rate (rows alone before a rate is known).</summary>
+    public double ExpectedWait => RowsPerSecond > 0 ? QueuedSteps / RowsPerSecond : QueuedSteps;
+}
+
 /// <summary>
-/// Step-level continuous batching of trajectory segments for one model, shared by all jobs and
-/// tenants on a silo. Key: the model name.
+/// Step-level continuous batching of trajectory segments for one model on one silo, shared by all
+/// jobs and tenants whose calls are routed to it. Key: <c>{model}|{silo}</c> (see DenoiserKey): one
+/// per (model, accelerator silo), so capacity grows with silos.
 /// </summary>
 public interface IDenoiserGrain : IGrainWithStringKey
 {
     /// <param name="owner">The tenant the work is for: batches are shared fairly between owners.</param>
+    /// <param name="priority">Order inside the owner's share, lower first: the job's admission time (UTC ticks).</param>
     /// <returns>Outcome i belongs to segment i.</returns>
     /// <remarks>
     /// A call lasts as long as its trajectories take in batches shared with every other job, which under
@@ -72,7 +89,14 @@ public interface IDenoiserGrain : IGrainWithStringKey
     /// and cancellation bound it instead.
     /// </remarks>
     [ResponseTimeout("01:00:00")]
-    Task<SegmentOutcome[]> DenoiseAsync(DenoiseSegment[] segments, string owner, CancellationToken cancellationToken = default);
+    Task<SegmentOutcome[]> DenoiseAsync(DenoiseSegment[] segments, string owner, long priority, CancellationToken cancellationToken = default);
 
     Task<DenoiserStats> GetStatsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>What it has queued and its recent rate, for routing.</summary>
+    Task<DenoiserLoad> GetLoadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Measures rows/s against batch size on its device now and caps batches at the knee; returns the new cap.</summary>
+    [ResponseTimeout("00:05:00")]
+    Task<int> CalibrateAsync(CancellationToken cancellationToken = default);
 }

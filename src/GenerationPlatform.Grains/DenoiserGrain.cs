@@ -7,35 +7,52 @@ using Orleans.Concurrency;
 namespace GenerationPlatform.Grains;
 
 /// <summary>
-/// One <see cref="ContinuousBatchingDenoiser"/> per activation, so the trajectories of every job on
-/// this silo share model calls, fairly between tenants in proportion to their configured weights (owner = tenant). The model runs on the
-/// denoiser's own thread; the grain only enqueues and awaits, so it is reentrant and calls interleave.
+/// One <see cref="ContinuousBatchingDenoiser"/> per activation, so the trajectories of every job routed
+/// to this denoiser share model calls, fairly between tenants in proportion to their configured
+/// weights (owner = tenant), oldest work first inside a share. The model runs on the denoiser's own
+/// thread; the grain only enqueues and awaits, so it is reentrant and calls interleave.
 /// </summary>
 /// <remarks>
-/// Placed only on silos whose metadata declares its model and an accelerator
-/// (<see cref="SiloCapabilities"/>); there <see cref="IVelocityFieldProvider"/> supplies the model.
+/// Key <c>{model}|{silo}</c>: one per (model, silo), placed on that silo (<see cref="SiloBoundPlacement"/>),
+/// which must declare the model and an accelerator (<see cref="SiloCapabilities"/>); there
+/// <see cref="IVelocityFieldProvider"/> supplies the model. Its batch cap is configured, or measured
+/// on the device at activation (the knee of rows/s against batch size), and again on demand.
 /// </remarks>
 [Reentrant]
+[SiloBoundPlacement]
 [ModelPlacementFilter]
 public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<DenoiserOptions> options, IOptions<TenantQuotaOptions> tenants, ILogger<DenoiserGrain> logger) : Grain, IDenoiserGrain
 {
     private ContinuousBatchingDenoiser? denoiser;
+    private IDisposable? observed;
+    private string model = "";
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var model = this.GetPrimaryKeyString();
+        model = SiloBoundKey.Parse(this.GetPrimaryKeyString()).Name;
         var quotas = tenants.Value;
-        denoiser = new ContinuousBatchingDenoiser(fields.Get(model), o.MaxBatch, o.MaxWait, o.WholeRequests, model, tenant => quotas.For(tenant).Weight);
-        GrainLog.DenoiserActivated(logger, model, o.MaxBatch, o.MaxWait.TotalMilliseconds);
+        var field = fields.Get(model);
+        var d = new ContinuousBatchingDenoiser(field, o.MaxBatch > 0 ? o.MaxBatch : BatchCap.DefaultSizes[^1], o.MaxWait, o.WholeRequests, model, tenant => quotas.For(tenant).Weight);
+        denoiser = d;
+        observed = PlatformMetrics.ObserveDenoiser(model, () => (d.MaxBatch, d.Load.QueuedSteps));
+        GrainLog.DenoiserActivated(logger, model, d.MaxBatch, o.MaxWait.TotalMilliseconds);
+        // Measured on the compute thread before its first batch: activation (and load reports) need not wait for it.
+        if (o.MaxBatch <= 0) _ = CalibrateQuietlyAsync();
         return Task.CompletedTask;
     }
 
-    public async Task<SegmentOutcome[]> DenoiseAsync(DenoiseSegment[] segments, string owner, CancellationToken cancellationToken)
+    private async Task CalibrateQuietlyAsync()
+    {
+        try { await CalibrateAsync(CancellationToken.None); }
+        catch (Exception e) { GrainLog.CalibrationFailed(logger, e, model, Denoiser.MaxBatch); }
+    }
+
+    public async Task<SegmentOutcome[]> DenoiseAsync(DenoiseSegment[] segments, string owner, long priority, CancellationToken cancellationToken)
     {
         var specs = segments.Select(s => s.ToSpec()).ToArray();
         // The returned task completes from the compute thread; the await resumes on this activation.
-        var outcomes = await Denoiser.DenoiseAsync(specs, owner, cancellationToken);
+        var outcomes = await Denoiser.DenoiseAsync(specs, owner, cancellationToken, priority);
         return outcomes.Select(o => o.ToContract()).ToArray();
     }
 
@@ -45,8 +62,23 @@ public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<Denois
         return Task.FromResult(new DenoiserStats(s.ModelCalls, s.TrajectorySteps, s.MaxBatch, s.ComputeTime));
     }
 
+    public Task<DenoiserLoad> GetLoadAsync(CancellationToken cancellationToken)
+    {
+        var (queued, rate, requests) = Denoiser.Load;
+        return Task.FromResult(new DenoiserLoad(queued, rate, Denoiser.MaxBatch, requests));
+    }
+
+    public async Task<int> CalibrateAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var (curve, cap) = await Denoiser.CalibrateAsync(BatchCap.DefaultSizes.Where(b => b <= o.CalibrationMaxBatch).ToArray(), o.CalibrationTimePerSize, cancellationToken);
+        GrainLog.DenoiserCalibrated(logger, model, cap, string.Join(", ", curve.Select(p => $"{p.Batch}: {p.RowsPerSecond:F0}")));
+        return cap;
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        observed?.Dispose();
         if (denoiser is { } d)
         {
             denoiser = null;

@@ -5,14 +5,35 @@ using GenerationPlatform.Verifiers.Core;
 
 namespace GenerationPlatform.Grains;
 
-/// <summary>Denoising served by a <see cref="IDenoiserGrain"/>, on behalf of one tenant.</summary>
-internal sealed class GrainDenoiser(IDenoiserGrain grain, string tenantId) : IDenoiser
+/// <summary>
+/// Denoising served by the denoisers of one model, on behalf of one tenant and job: each call goes to
+/// the least-loaded denoiser (<see cref="DenoiserDirectory"/>). A call lost with its denoiser's silo
+/// is sent again to another denoiser: the budget was charged once, before the first try, and the
+/// segments are pure functions of their arguments, so nothing is lost or charged twice. With no
+/// denoiser up, calls wait (with back-off) for one to come, as long as membership needs to notice.
+/// </summary>
+internal sealed class GrainDenoiser(DenoiserDirectory directory, string model, string tenantId, long priority) : IDenoiser
 {
     public async Task<DenoiseOutcome[]> DenoiseAsync(IReadOnlyList<TrajectorySpec> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return [];
         var segments = batch.Select(s => s.ToContract()).ToArray();
-        var outcomes = await SiloLoss.RetryAsync(() => grain.DenoiseAsync(segments, tenantId, cancellationToken), cancellationToken).ConfigureAwait(false);
+        long rows = batch.Sum(s => (long)s.Nfe);
+        var excluded = new List<SiloAddress>();
+        var outcomes = await SiloLoss.RetryAsync(async () =>
+        {
+            var (denoiser, silo) = await directory.PickAsync(model, rows, excluded, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await denoiser.DenoiseAsync(segments, tenantId, priority, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (SiloLoss.IsSiloLoss(e))
+            {
+                directory.Forget(model, silo);
+                excluded.Add(silo); // the next try goes elsewhere
+                throw;
+            }
+        }, cancellationToken, onWait: excluded.Clear).ConfigureAwait(false);
         if (outcomes.Length != batch.Count) throw new InvalidOperationException($"denoiser returned {outcomes.Length} outcomes for {batch.Count} segments");
         return outcomes.Select(o => o.ToOutcome()).ToArray();
     }
@@ -53,18 +74,28 @@ internal static class SiloLoss
     /// <summary>How long a call keeps being retried: longer than membership needs to declare a silo dead.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
-    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    /// <param name="onWait">Runs when no target is up and the retry waits for one (a denoiser call forgets the silos it excluded).</param>
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, Action? onWait = null)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         var deadline = DateTime.UtcNow + Patience;
+        bool retriedAtOnce = false;
         while (true)
         {
             try
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (Exception e) when (IsSiloLoss(e) && DateTime.UtcNow + delay < deadline && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsSiloLoss(e) && !cancellationToken.IsCancellationRequested && DateTime.UtcNow + delay < deadline)
             {
+                // A lost target: the next try goes at once (a router picks another); no target up: wait for one.
+                if (e is not NoDenoiserException && !retriedAtOnce)
+                {
+                    retriedAtOnce = true;
+                    continue;
+                }
+                retriedAtOnce = false;
+                if (e is NoDenoiserException) onWait?.Invoke();
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(4).Ticks));
             }
@@ -76,5 +107,5 @@ internal static class SiloLoss
     /// silo loss: the callee may still be working (or queueing fairly behind others), and sending the work
     /// again would only add to it; it fails the call.
     /// </summary>
-    internal static bool IsSiloLoss(Exception e) => e is OrleansMessageRejectionException;
+    internal static bool IsSiloLoss(Exception e) => e is OrleansMessageRejectionException or NoDenoiserException;
 }

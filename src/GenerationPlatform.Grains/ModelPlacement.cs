@@ -39,7 +39,7 @@ internal sealed class ModelPlacementFilterDirector(ISiloMetadataCache metadata) 
 {
     public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
     {
-        var model = target.GrainIdentity.Key.ToString();
+        var model = SiloBoundKey.Parse(target.GrainIdentity.Key.ToString()!).Name;
         return silos.Where(s => SiloCapabilities.Serves(metadata.GetSiloMetadata(s).Metadata, model));
     }
 }

@@ -20,6 +20,29 @@ public static class PlatformMetrics
     public static readonly Counter<long> QuotaRejections = SearchTelemetry.Meter.CreateCounter<long>("genplat.quota.rejections", "{request}",
         "Requests turned away by a tenant quota, by tenant and quota");
 
+    /// <summary>Batch caps and loads of the denoisers active on this silo, by model (one denoiser per model and silo).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<(int Cap, long Queued)>> Denoisers = new(StringComparer.Ordinal);
+
+    private static readonly ObservableGauge<int> BatchCap = SearchTelemetry.Meter.CreateObservableGauge("genplat.denoiser.batch.cap",
+        () => Denoisers.Select(d => new Measurement<int>(d.Value().Cap, new KeyValuePair<string, object?>("model", d.Key))), "{trajectory}",
+        "The most rows in one model call of the model's denoiser on this silo (measured at the knee of rows/s against batch size, or configured)");
+
+    private static readonly ObservableGauge<long> QueuedSteps = SearchTelemetry.Meter.CreateObservableGauge("genplat.denoiser.queued",
+        () => Denoisers.Select(d => new Measurement<long>(d.Value().Queued, new KeyValuePair<string, object?>("model", d.Key))), "{step}",
+        "Trajectory steps queued or in flight at the model's denoiser on this silo (its load, as routing sees it)");
+
+    /// <summary>Reports a denoiser's cap and load while it is active; dispose to stop.</summary>
+    public static IDisposable ObserveDenoiser(string model, Func<(int Cap, long Queued)> read)
+    {
+        Denoisers[model] = read;
+        return new Unregister(() => Denoisers.TryRemove(model, out _));
+    }
+
+    private sealed class Unregister(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+
     public static string Tag(JobStatus status) => status switch
     {
         JobStatus.Completed => "completed",
@@ -36,6 +59,7 @@ public static class PlatformMetrics
         QuotaRejection.NfePerMinute => "nfe_per_minute",
         QuotaRejection.NfePerDay => "nfe_per_day",
         QuotaRejection.BudgetPerRequest => "budget_per_request",
+        QuotaRejection.Unavailable => "unavailable",
         _ => "invalid_request",
     };
 }

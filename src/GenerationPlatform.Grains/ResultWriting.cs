@@ -88,6 +88,6 @@ public static class ResultWriting
 
 internal static partial class ResultWritingLog
 {
-    [LoggerMessage(40, LogLevel.Error, "Job {JobId}: its result could not be stored in the {Store} store; the job fails")]
+    [LoggerMessage(40, LogLevel.Warning, "Job {JobId}: its result could not be stored in the {Store} store; the job keeps it and tries again")]
     public static partial void WriteFailed(ILogger logger, Exception exception, string jobId, string store);
 }

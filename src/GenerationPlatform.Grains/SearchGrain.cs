@@ -238,18 +238,26 @@ public sealed class SearchGrain(
     {
         // What it will spend and size, bounded and exact, before anything is reserved (the API checked it too).
         AlgorithmCatalog.Plan(request.Algorithm, request.ToSearchRequest());
-        await GrainFactory.GetGrain<IDenoiserGrain>(request.Model).GetStatsAsync(cancellationToken);
+        // A denoiser of the model is up (NoDenoiserException otherwise) and knows it (UnknownModelException otherwise).
+        var (denoiser, _) = await Directory.PickAsync(request.Model, 0, [], cancellationToken);
+        await denoiser.GetStatsAsync(cancellationToken);
         var names = new[] { request.Verifier }.Concat(request.ReportedVerifiers ?? []).Distinct(StringComparer.Ordinal).ToArray();
         var traits = new VerifierTraits[names.Length];
-        for (int i = 0; i < names.Length; i++) traits[i] = await GrainFactory.GetGrain<IVerifierGrain>(names[i]).GetTraitsAsync(cancellationToken);
+        for (int i = 0; i < names.Length; i++) traits[i] = await Verifier(names[i]).GetTraitsAsync(cancellationToken);
         return traits;
     }
+
+    private DenoiserDirectory Directory => ServiceProvider.GetRequiredService<DenoiserDirectory>();
+
+    /// <summary>The verifier's grain on this silo: scoring stays near the search that asks for it.</summary>
+    private IVerifierGrain Verifier(string name) => GrainFactory.GetGrain<IVerifierGrain>(SiloBoundKey.Of(name, ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress));
 
     /// <summary>Why a request cannot be resolved: what it names is not served, it is unusable, or the cluster cannot take it now.</summary>
     private static QuotaRejection Classify(Exception e) => e switch
     {
         SearchPlanException or ArgumentException => QuotaRejection.InvalidRequest,
         UnknownModelException => QuotaRejection.UnknownModel,
+        NoDenoiserException => QuotaRejection.Unavailable,
         GenerationPlatform.Verifiers.UnknownVerifierException => QuotaRejection.UnknownVerifier,
         _ => QuotaRejection.Unavailable,
     };
@@ -282,9 +290,9 @@ public sealed class SearchGrain(
         {
             var algorithm = AlgorithmCatalog.Create(request.Algorithm);
             var names = new[] { request.Verifier }.Concat(request.ReportedVerifiers ?? []).Distinct(StringComparer.Ordinal).ToArray();
-            var verifiers = names.Select((n, i) => new GrainVerifier(GrainFactory.GetGrain<IVerifierGrain>(n), traits[i], request.TenantId)).ToArray();
+            var verifiers = names.Select((n, i) => new GrainVerifier(Verifier(n), traits[i], request.TenantId)).ToArray();
             var context = new SearchContext(
-                new GrainDenoiser(GrainFactory.GetGrain<IDenoiserGrain>(request.Model), request.TenantId),
+                new GrainDenoiser(Directory, request.Model, request.TenantId, State.AcceptedAt?.UtcTicks ?? DateTime.UtcNow.Ticks),
                 new VerifierPanel(verifiers[0], verifiers.Skip(1).ToArray()),
                 budget,
                 new ChannelProgress(progress.Writer),

@@ -22,7 +22,8 @@ public static class SiloBuilderExtensions
     {
         var services = silo.Services;
         services.AddOptions<DenoiserOptions>().BindConfiguration(DenoiserOptions.Section)
-            .Validate(o => o.MaxBatch > 0 && o.MaxWait >= TimeSpan.Zero, "denoiser max batch must be positive and max wait not negative").ValidateOnStart();
+            .Validate(o => o.MaxBatch >= 0 && o.MaxWait >= TimeSpan.Zero && o.CalibrationMaxBatch >= 1 && o.CalibrationTimePerSize > TimeSpan.Zero,
+                "denoiser max batch must not be negative (0: measured), max wait not negative, and calibration bounds positive").ValidateOnStart();
         services.AddOptions<VerifierBatchingOptions>().BindConfiguration(VerifierBatchingOptions.Section)
             .Validate(o => o.MaxBatch > 0 && o.MaxDelay > TimeSpan.Zero && o.MaxQueuedImagesPerOwner > 0, "verifier max batch, max delay and max queued images per owner must be positive").ValidateOnStart();
         services.AddOptions<TenantQuotaOptions>().BindConfiguration(TenantQuotaOptions.Section)
@@ -33,6 +34,8 @@ public static class SiloBuilderExtensions
                 "the jobs' resume check period and store retry period must be positive, max resumptions not negative and max events at least 2").ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
         services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
+        services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
+        services.TryAddSingleton<DenoiserDirectory>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IVelocityFieldProvider, NetworkFieldProvider>();
         services.AddOnnxVerifierRegistry();

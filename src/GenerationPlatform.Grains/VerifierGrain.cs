@@ -18,8 +18,10 @@ namespace GenerationPlatform.Grains;
 /// small calls instead of ahead of them. Each chunk writes its scores into its own submission's
 /// slice, so scores only ever go back to the caller that sent the images. A rank ensemble scores
 /// relative to its batch: its submissions are scored whole and alone, still in fair order.
+/// Key <c>{verifier}|{silo}</c>: one per verifier and silo, on that silo, near the searches that call it.
 /// </summary>
 [Reentrant]
+[SiloBoundPlacement]
 public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<VerifierBatchingOptions> options, IOptions<TenantQuotaOptions> quotas, ILogger<VerifierGrain> logger)
     : Grain, IVerifierGrain
 {
@@ -60,7 +62,7 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        verifier = verifiers.Get(this.GetPrimaryKeyString());
+        verifier = verifiers.Get(SiloBoundKey.Parse(this.GetPrimaryKeyString()).Name);
         // Rank ensembles score relative to the batch: merging callers would change every caller's scores.
         batchRelative = verifier is EnsembleVerifier;
         delayTimer = this.RegisterGrainTimer(OnDelayElapsed, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true });
@@ -78,7 +80,7 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
             owners[owner] = queue;
         }
         if (queue.QueuedImages + batch.Length > options.Value.MaxQueuedImagesPerOwner)
-            throw new InvalidOperationException($"verifier '{this.GetPrimaryKeyString()}' has {queue.QueuedImages} images queued for this tenant; "
+            throw new InvalidOperationException($"verifier '{Verifier.Name}' has {queue.QueuedImages} images queued for this tenant; "
                 + $"{batch.Length} more would exceed {options.Value.MaxQueuedImagesPerOwner}");
         var submission = new Submission(batch, cancellationToken);
         for (int offset = 0; offset < batch.Length; offset += ChunkSize)

@@ -39,7 +39,11 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     }
 
     private readonly IVelocityField field;
-    private readonly int maxBatch;
+    private int maxBatch;
+    // Work for the compute thread between model calls (a calibration), so it never races a batch.
+    private readonly Queue<Action> between = new();
+    // Recent rows per second of model calls (exponentially weighted), as bits for Interlocked.
+    private long rateBits;
     private readonly bool wholeRequests;
     private readonly TimeSpan maxWait;
     private readonly string model;
@@ -68,7 +72,43 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         using (ExecutionContext.SuppressFlow()) worker.Start();
     }
 
-    public BatchingStats Stats => new(Interlocked.Read(ref calls), Interlocked.Read(ref steps), maxBatch, TimeSpan.FromTicks(Interlocked.Read(ref computeTicks)));
+    public BatchingStats Stats => new(Interlocked.Read(ref calls), Interlocked.Read(ref steps), MaxBatch, TimeSpan.FromTicks(Interlocked.Read(ref computeTicks)));
+
+    /// <summary>The most rows in one model call.</summary>
+    public int MaxBatch => Volatile.Read(ref maxBatch);
+
+    /// <summary>Rows queued or in flight, the recent rate of model calls and the number of requests: what routing compares.</summary>
+    public (long QueuedSteps, double RowsPerSecond, int Requests) Load
+    {
+        get
+        {
+            lock (gate)
+                return (jobs.Sum(j => j.Trajectories.Sum(t => (long)(t.Spec.Nfe - t.Nfe))), BitConverter.Int64BitsToDouble(Interlocked.Read(ref rateBits)), jobs.Count);
+        }
+    }
+
+    /// <summary>
+    /// Measures rows/s against batch size on the compute thread, between model calls (so the
+    /// measurement owns the device), and caps batches at the knee. Returns the curve and the cap.
+    /// </summary>
+    public Task<(IReadOnlyList<BatchCap.Point> Curve, int Cap)> CalibrateAsync(IReadOnlyList<int> sizes, TimeSpan perSize, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource<(IReadOnlyList<BatchCap.Point>, int)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
+            between.Enqueue(() =>
+            {
+                try
+                {
+                    var curve = BatchCap.Measure(field, sizes, perSize, cancellationToken);
+                    int cap = BatchCap.Knee(curve);
+                    Volatile.Write(ref maxBatch, cap);
+                    done.TrySetResult((curve, cap));
+                }
+                catch (Exception e) { done.TrySetException(e); }
+            });
+        signal.Release();
+        return done.Task;
+    }
 
     public Task<DenoiseOutcome[]> DenoiseAsync(IReadOnlyList<TrajectorySpec> batch, CancellationToken cancellationToken) =>
         DenoiseAsync(batch, "", cancellationToken);
@@ -92,6 +132,9 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         bool fromIdle = true;
         while (!token.IsCancellationRequested)
         {
+            Action? chore = null;
+            lock (gate) between.TryDequeue(out chore);
+            chore?.Invoke();
             List<Trajectory> batch;
             lock (gate) batch = Compose();
             if (batch.Count == 0)
@@ -123,6 +166,11 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
                 }
             }
             Interlocked.Add(ref computeTicks, clock.Elapsed.Ticks);
+            if (failure is null && clock.Elapsed > TimeSpan.Zero)
+            {
+                double rate = batch.Count / clock.Elapsed.TotalSeconds, previous = BitConverter.Int64BitsToDouble(Interlocked.Read(ref rateBits));
+                Interlocked.Exchange(ref rateBits, BitConverter.DoubleToInt64Bits(previous == 0 ? rate : 0.8 * previous + 0.2 * rate));
+            }
             Record(batch, carried.Owners, nfeBefore);
             Interlocked.Increment(ref calls);
             Interlocked.Add(ref steps, batch.Count);

@@ -62,7 +62,7 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
         var statuses = await Task.WhenAll(grains.Select(g => fixture.WaitAsync(g)));
         Assert.All(statuses, s => Assert.Equal(JobStatus.Completed, s.Status));
 
-        var stats = await fixture.Client.GetGrain<IDenoiserGrain>("gauss-shared").GetStatsAsync();
+        var stats = await fixture.Client.GetGrain<IDenoiserGrain>(SiloBoundKey.Of("gauss-shared", fixture.Cluster.Silos[0].SiloAddress)).GetStatsAsync();
         output.WriteLine($"{jobs} jobs in {clock.ElapsedMilliseconds} ms: {stats.ModelCalls} model calls, {stats.TrajectorySteps} trajectory-steps, mean batch {stats.MeanBatch:F1}");
         Assert.Equal(jobs * 8 * 19, stats.TrajectorySteps);
         Assert.True(stats.MeanBatch > 1, $"mean batch {stats.MeanBatch}");

@@ -217,7 +217,9 @@ internal static class BenchPlatformCommand
             var app = PlatformHost.Build(builder);
             await app.StartAsync(ct);
             var client = new GenerationPlatformClient(new Uri(PlatformHost.Endpoints(app).Grpc), key);
-            var denoiser = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IDenoiserGrain>(ModelOptions.ShippedModel);
+            // The embedded host is one silo: its denoiser for the shipped model.
+            var denoiser = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IDenoiserGrain>(
+                SiloBoundKey.Of(ModelOptions.ShippedModel, app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress));
             return new BenchHost(app, client, denoiser);
         }
 
