@@ -12,8 +12,8 @@ namespace GenerationPlatform.Api;
 /// <summary>
 /// The tenant-facing gRPC service (generation.v1.GenerationService) over the grains: every call
 /// authenticates its key, validates its request once, and talks to the SearchGrain of the job and
-/// the TenantGrain of the caller. Updates stream by polling the job's event log with a short backoff,
-/// for at most <see cref="RequestLimits.MaxWatchDuration"/> a stream. What fails in the cluster or the
+/// the TenantGrain of the caller. Updates are pushed: a stream waits on the job's grain, which answers
+/// when the job logs its next event (a long-poll call, at most 20 s each), for at most <see cref="RequestLimits.MaxWatchDuration"/> a stream. What fails in the cluster or the
 /// store is UNAVAILABLE with a message of ours; the exception's own text goes to the log only.
 /// </summary>
 [BindServiceMethod(typeof(GenerationServiceBinding), nameof(GenerationServiceBinding.BindService))]
@@ -31,7 +31,6 @@ public sealed class GenerationApi(
     /// <summary>The trailer of a stream that ran out of time: the index to re-attach from with Watch.</summary>
     public const string NextIndexTrailer = "genplat-next-index";
 
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(10), LastPoll = TimeSpan.FromMilliseconds(250);
 
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
@@ -169,35 +168,22 @@ public sealed class GenerationApi(
         var grain = grains.GetGrain<ISearchGrain>(jobId);
         var maxDuration = limits.Value.MaxWatchDuration;
         long opened = time.GetTimestamp();
-        var wait = FirstPoll;
-        bool finishedSeen = false;
         while (true)
         {
             var left = maxDuration - time.GetElapsedTime(opened);
             if (left <= TimeSpan.Zero) throw StreamExpired(from);
-            var events = await Call(() => grain.GetEventsAsync(from, cancellationToken));
-            foreach (var e in events)
+            // Pushed: the grain answers when the job logs its next event (or has ended), not when polled.
+            int asked = from;
+            var page = await Call(() => grain.WaitForEventsAsync(asked, left, cancellationToken));
+            foreach (var e in page.Events)
             {
                 V1.JobResult? result = e.Kind == JobEventKind.Completed ? await ReadResultAsync(tenant, jobId, cancellationToken) : null;
                 await stream.WriteAsync(e.ToUpdate(jobId, job, () => result!), cancellationToken);
                 if (e.Kind.IsTerminal()) return;
                 from = e.Index + 1;
             }
-            if (events.Length > 0)
-            {
-                wait = FirstPoll;
-                continue;
-            }
-            // Nothing new: a job that has ended will log nothing more (a from_index past its end yields an empty stream).
-            // It may have ended, terminal event included, between the two calls: read once more before giving up.
-            if ((await Call(() => grain.GetStatusAsync(cancellationToken))).IsFinished)
-            {
-                if (finishedSeen) return;
-                finishedSeen = true;
-                continue;
-            }
-            await Task.Delay(wait < left ? wait : left, time, cancellationToken);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LastPoll.Ticks));
+            // A job that has ended logs nothing more: a from_index past its end yields what there was, then the stream ends.
+            if (page.Finished) return;
         }
     }
 

@@ -52,6 +52,10 @@ public sealed record CandidateSummary(
     [property: Id(2)] int Round,
     [property: Id(3)] string Origin);
 
+/// <summary>Events of a job's log from some index on, and whether the job has ended (so no more will come).</summary>
+[GenerateSerializer, Immutable]
+public sealed record JobEventsPage([property: Id(0)] JobEvent[] Events, [property: Id(1)] bool Finished);
+
 /// <summary>One entry of a job's event log; <see cref="Index"/> is its position, so a watcher can resume from it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record JobEvent(
@@ -110,7 +114,7 @@ public sealed record JobSnapshot(
     /// <summary>Where the stored result's result.json is (set once it is stored).</summary>
     [property: Id(11)] string? ResultLocation = null)
 {
-    public bool IsFinished => Status is JobStatus.Completed or JobStatus.Cancelled or JobStatus.DeadlineExceeded or JobStatus.Failed or JobStatus.Rejected;
+    public bool IsFinished => Status.IsFinished();
 }
 
 /// <summary>
@@ -138,6 +142,21 @@ public interface ISearchGrain : IGrainWithStringKey
     /// <summary>Events from <paramref name="fromIndex"/> on (0: the whole log).</summary>
     Task<JobEvent[]> GetEventsAsync(int fromIndex, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Events from <paramref name="fromIndex"/> on, as soon as there are any: answers at once when some
+    /// exist or the job has ended, else when the next event is added (pushed, not polled), else after
+    /// <paramref name="maxWait"/> with none. Interleaves with everything the job does.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<JobEventsPage> WaitForEventsAsync(int fromIndex, TimeSpan maxWait, CancellationToken cancellationToken = default);
+
     /// <summary>Requests cancellation; false when the job is not running.</summary>
     Task<bool> CancelAsync(CancellationToken cancellationToken = default);
+}
+
+public static class JobStatusExtensions
+{
+    /// <summary>True once the job has ended, whichever way (nothing more will happen to it).</summary>
+    public static bool IsFinished(this JobStatus status) =>
+        status is JobStatus.Completed or JobStatus.Cancelled or JobStatus.DeadlineExceeded or JobStatus.Failed or JobStatus.Rejected;
 }

@@ -43,6 +43,8 @@ public sealed class SearchGrain(
     private bool storing;
     // The terminal state could not be written: the reminder writes it before anything else.
     private bool unsaved;
+    // Completed when an event is added (and replaced): what event waiters await.
+    private TaskCompletionSource eventAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // The round of the last checkpoint persisted by this activation.
     private int checkpointWritten = -1;
 
@@ -215,6 +217,22 @@ public sealed class SearchGrain(
 
     public Task<JobEvent[]> GetEventsAsync(int fromIndex, CancellationToken cancellationToken) =>
         Task.FromResult(State.Events.Where(e => e.Index >= fromIndex).ToArray());
+
+    public async Task<JobEventsPage> WaitForEventsAsync(int fromIndex, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var wait = maxWait < LongestEventWait ? maxWait : LongestEventWait;
+        if (State.EventCount <= fromIndex && !State.Status.IsFinished() && wait > TimeSpan.Zero)
+        {
+            // The next event (or the timeout, or the caller going away) wakes this call: no polling.
+            var added = eventAdded.Task;
+            try { await added.WaitAsync(wait, time, cancellationToken); }
+            catch (TimeoutException) { }
+        }
+        return new JobEventsPage(State.Events.Where(e => e.Index >= fromIndex).ToArray(), State.Status.IsFinished());
+    }
+
+    /// <summary>The longest a caller waits for an event in one call (inside Orleans' default response timeout).</summary>
+    private static readonly TimeSpan LongestEventWait = TimeSpan.FromSeconds(20);
 
     public Task<bool> CancelAsync(CancellationToken cancellationToken)
     {
@@ -496,6 +514,8 @@ public sealed class SearchGrain(
         State.Events.Add(new JobEvent(State.EventCount++, kind, time.GetUtcNow(), round, State.SearchNfe, State.FinalNfe,
             State.Request?.BudgetNfe ?? 0, bestScore, best, message));
         if (State.Events.Count > jobOptions.Value.MaxEvents) State.Events.RemoveAt(1);
+        // Wake whoever waits for events (WaitForEventsAsync), then arm for the next one.
+        Interlocked.Exchange(ref eventAdded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     /// <summary>Hands progress reports from the search's threads to the activation.</summary>

@@ -102,7 +102,7 @@ public sealed class BlobResultStore : IResultStore
     public async Task<StoredResultContent?> ReadAsync(string tenantId, string jobId, CancellationToken cancellationToken = default)
     {
         var prefix = JobPrefix(tenantId, jobId);
-        using var call = _retry.Begin(prefix, cancellationToken);
+        using var call = _retry.BeginRead(prefix, cancellationToken);
         var json = _container.GetBlobClient(prefix + ResultJsonName);
         var jsonResult = await call.RunAsync("read", json.Name, token => DownloadOrNullAsync(json, token)).ConfigureAwait(false);
         if (jsonResult is null) return null;

@@ -66,7 +66,7 @@ public sealed class LocalFolderResultStore : IResultStore
     public async Task<StoredResultContent?> ReadAsync(string tenantId, string jobId, CancellationToken cancellationToken = default)
     {
         var folder = JobFolder(tenantId, jobId);
-        using var call = _retry.Begin($"{tenantId}/{jobId}", cancellationToken);
+        using var call = _retry.BeginRead($"{tenantId}/{jobId}", cancellationToken);
         return await call.RunAsync("read", folder, async token =>
         {
             var jsonPath = Path.Combine(folder, ResultJsonName);

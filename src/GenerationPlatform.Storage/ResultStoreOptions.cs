@@ -60,10 +60,16 @@ public sealed class ResultStoreRetryOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Key <c>GenerationPlatform:Results:Retry:TimeLimit</c>: the longest one <c>WriteAsync</c> or <c>ReadAsync</c> call
+    /// Key <c>GenerationPlatform:Results:Retry:TimeLimit</c>: the longest one <c>WriteAsync</c> call
     /// may take, all attempts and waits included; then it fails with <see cref="ResultStoreException"/>. Default 90 s.
     /// </summary>
     public TimeSpan TimeLimit { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// Key <c>GenerationPlatform:Results:Retry:ReadTimeLimit</c>: the longest one <c>ReadAsync</c> call may take; a
+    /// client waits on reads (GetJob, Watch), so during an outage they fail fast (UNAVAILABLE) instead. Default 5 s.
+    /// </summary>
+    public TimeSpan ReadTimeLimit { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Key <c>GenerationPlatform:Results:Retry:AttemptTimeout</c>: the longest one request to blob storage may take

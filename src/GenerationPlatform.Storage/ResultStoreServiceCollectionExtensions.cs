@@ -98,6 +98,8 @@ public sealed partial class ResultStoreOptionsValidator : IValidateOptions<Resul
                 failures.Add($"{R}:MaxDelay ({retry.MaxDelay}) must be at least {R}:InitialDelay ({retry.InitialDelay}).");
             if (retry.TimeLimit <= TimeSpan.Zero || retry.TimeLimit > TimeSpan.FromDays(1))
                 failures.Add($"{R}:TimeLimit must be positive and at most one day (got {retry.TimeLimit}).");
+            if (retry.ReadTimeLimit <= TimeSpan.Zero || retry.ReadTimeLimit > TimeSpan.FromMinutes(5))
+                failures.Add($"{R}:ReadTimeLimit must be positive and at most five minutes (got {retry.ReadTimeLimit}).");
             if (retry.AttemptTimeout <= TimeSpan.Zero) failures.Add($"{R}:AttemptTimeout must be positive (got {retry.AttemptTimeout}).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

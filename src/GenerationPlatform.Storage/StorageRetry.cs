@@ -24,7 +24,11 @@ internal sealed partial class StorageRetry(ResultStoreRetryOptions options, Stor
     [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
     private static partial void LogGaveUp(ILogger logger, string message, Exception cause);
 
-    public StorageCall Begin(string what, CancellationToken cancellationToken) => new(this, what, cancellationToken);
+    /// <summary>Starts one write's clock: it may retry for <see cref="ResultStoreRetryOptions.TimeLimit"/>.</summary>
+    public StorageCall Begin(string what, CancellationToken cancellationToken) => new(this, what, cancellationToken, Options.TimeLimit);
+
+    /// <summary>Starts one read's clock: a caller waits for it, so it may retry only for <see cref="ResultStoreRetryOptions.ReadTimeLimit"/>.</summary>
+    public StorageCall BeginRead(string what, CancellationToken cancellationToken) => new(this, what, cancellationToken, Options.ReadTimeLimit);
 
     internal TimeSpan NominalDelay(int failedAttempts)
     {
@@ -43,12 +47,15 @@ internal sealed partial class StorageRetry(ResultStoreRetryOptions options, Stor
         private readonly CancellationTokenSource _linked;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-        internal StorageCall(StorageRetry retry, string what, CancellationToken callerToken)
+        private readonly TimeSpan _limit;
+
+        internal StorageCall(StorageRetry retry, string what, CancellationToken callerToken, TimeSpan limit)
         {
             _retry = retry;
             _what = what;
             _callerToken = callerToken;
-            _deadline = new CancellationTokenSource(retry.Options.TimeLimit);
+            _limit = limit;
+            _deadline = new CancellationTokenSource(limit);
             _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token);
         }
 
@@ -63,7 +70,7 @@ internal sealed partial class StorageRetry(ResultStoreRetryOptions options, Stor
             {
                 _callerToken.ThrowIfCancellationRequested();
                 if (_deadline.IsCancellationRequested)
-                    throw Failure(operation, target, attempt - 1, $"time limit {options.TimeLimit} reached",
+                    throw Failure(operation, target, attempt - 1, $"time limit {_limit} reached",
                         lastFailure ?? new TimeoutException("The call's earlier operations used up its time limit."));
                 try
                 {
@@ -83,13 +90,13 @@ internal sealed partial class StorageRetry(ResultStoreRetryOptions options, Stor
                     var jitter = 0.8 + 0.4 * Random.Shared.NextDouble();
                     var delay = TimeSpan.FromMilliseconds(_retry.NominalDelay(attempt).TotalMilliseconds * jitter);
                     // No point waiting when the next attempt would start after the time limit.
-                    var pastLimit = timedOut || _clock.Elapsed + delay >= options.TimeLimit;
+                    var pastLimit = timedOut || _clock.Elapsed + delay >= _limit;
                     var willRetry = transient && !pastLimit && attempt < options.MaxAttempts;
                     _retry.Metrics.RecordError(_retry.StoreKind, operation, willRetry);
                     if (!willRetry)
                     {
                         var reason = !transient ? "not transient"
-                            : pastLimit ? $"time limit {options.TimeLimit} reached"
+                            : pastLimit ? $"time limit {_limit} reached"
                             : $"{options.MaxAttempts} attempts made";
                         throw Failure(operation, target, attempt, reason, cause);
                     }
@@ -101,7 +108,7 @@ internal sealed partial class StorageRetry(ResultStoreRetryOptions options, Stor
                     }
                     catch (OperationCanceledException) when (!_callerToken.IsCancellationRequested)
                     {
-                        throw Failure(operation, target, attempt, $"time limit {options.TimeLimit} reached", cause);
+                        throw Failure(operation, target, attempt, $"time limit {_limit} reached", cause);
                     }
                 }
             }

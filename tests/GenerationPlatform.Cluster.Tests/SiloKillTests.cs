@@ -18,13 +18,16 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         ["gamma"] = "gamma-cluster-key-0003",
     };
 
-    /// <summary>Four jobs of three tenants, 48 candidates each: three rounds of 16, so a kill after round 0 lands mid-search.</summary>
+    /// <summary>
+    /// Four jobs of three tenants, 64 candidates each: four rounds of 16, so a kill after round 0 lands mid-search (with a
+    /// denoiser on every silo the rounds go fast: three rounds left leave room for a loaded machine's status polling).
+    /// </summary>
     private static List<TenantJob> Workload() =>
     [
-        new("alpha", Jobs.Request(11, "Sneaker", 48)),
-        new("alpha", Jobs.Request(12, "Bag", 48)),
-        new("beta", Jobs.Request(21, "Trouser", 48)),
-        new("gamma", Jobs.Request(31, "Dress", 48)),
+        new("alpha", Jobs.Request(11, "Sneaker", 64)),
+        new("alpha", Jobs.Request(12, "Bag", 64)),
+        new("beta", Jobs.Request(21, "Trouser", 64)),
+        new("gamma", Jobs.Request(31, "Dress", 64)),
     ];
 
     [Fact]
@@ -65,7 +68,7 @@ public sealed class SiloKillTests(ITestOutputHelper output)
 
     /// <summary>
     /// Runs the workload again, SIGKILLs the running silo that <paramref name="score"/> ranks first once every job has
-    /// finished round 0 of its 3, and checks every job completes with its stored result equal to the undisturbed one.
+    /// finished round 0 of its 4, and checks every job completes with its stored result equal to the undisturbed one.
     /// </summary>
     private async Task DisturbedRunAsync(PlatformCluster cluster, Job[] expected, string victimIs, Func<Placement, SiloProcess, int> score,
         Action<Placement> assertPlacement, CancellationToken ct)

@@ -230,7 +230,8 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
     [Fact]
     public async Task Two_silos_with_certificates_from_one_ca_form_a_cluster_over_mutual_tls_and_refuse_other_peers()
     {
-        using var tables = await AzuriteProcess.StartAsync(AzuriteServices.Table);
+        // The cluster account: tables (clustering, state, reminders) and blobs (job checkpoints).
+        using var tables = await AzuriteProcess.StartAsync(AzuriteServices.Table | AzuriteServices.Blob);
         var clusterId = $"tls-{Guid.NewGuid():N}"[..24];
         var results = Directory.CreateTempSubdirectory("genplat-tls-results-").FullName;
         int portA = PlatformHostOptions.FreePort(IPAddress.Loopback), portB = PlatformHostOptions.FreePort(IPAddress.Loopback);

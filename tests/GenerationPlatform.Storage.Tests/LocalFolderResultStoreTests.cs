@@ -138,4 +138,24 @@ public sealed class LocalFolderResultStoreTests : IDisposable
         Assert.NotNull(await store.ReadAsync("t", "j"));
         Assert.All(recorder.Errors, e => Assert.Equal(("folder", "write", "retry"), e));
     }
+
+    [Fact]
+    public async Task A_read_gives_up_after_its_short_limit_while_a_write_may_retry_for_long()
+    {
+        var retry = new ResultStoreRetryOptions
+        {
+            InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(50),
+            TimeLimit = TimeSpan.FromMinutes(5), ReadTimeLimit = TimeSpan.FromMilliseconds(500),
+        };
+        var store = new LocalFolderResultStore(_root, retry);
+        await store.WriteAsync("t", "j", Pngs(1, 8), Json("{}"));
+        // result.json held exclusively by another handle: every read attempt fails with a transient I/O error.
+        using var held = new FileStream(Path.Combine(_root, "t", "j", "result.json"), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAsync<ResultStoreException>(() => store.ReadAsync("t", "j"));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(400), $"the read gave up after {clock.Elapsed}: it was not retried");
+        // A caller waits on a read: it fails after its own limit, not the write's five minutes.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the read took {clock.Elapsed}");
+    }
 }
