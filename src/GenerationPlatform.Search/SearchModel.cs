@@ -34,16 +34,17 @@ public sealed record SearchRequest(
     public float GridTime(int step) => step >= Steps ? 0f : 1f - step / (float)Steps;
 
     /// <summary>
-    /// Steps [from, to) of the full grid as one segment, returning the x0-prediction of its last model
-    /// evaluation (no extra NFE). The state must be given unless the segment starts at t = 1.
+    /// Steps [from, to) of the full grid as one segment, returning the x0-prediction at its end time
+    /// (from a model evaluation at that time: free with Heun's corrector, one more NFE with Euler and
+    /// stochastic steps, counted in its NFE). The state must be given unless the segment starts at t = 1.
     /// </summary>
     public TrajectorySpec Segment(NoiseSeed seed, float[]? state, int from, int to) =>
         new(seed, Label, Guidance, Sampler, to - from, GridTime(from), GridTime(to),
             Eta: Sampler == SamplerKind.Stochastic ? Eta : 0f,
-            X0Times: [GridTime(to - 1)], InitialState: state, StepOffset: from);
+            X0Times: [GridTime(to)], InitialState: state, StepOffset: from);
 
     /// <summary>NFE of steps [from, to) for one trajectory.</summary>
-    public int SegmentNfe(int from, int to) => new TrajectorySpec(default, Label, Guidance, Sampler, to - from, GridTime(from), GridTime(to)).Nfe;
+    public int SegmentNfe(int from, int to) => Segment(default, null, from, to).Nfe;
 }
 
 /// <summary>One candidate image with where it came from and how it scored.</summary>

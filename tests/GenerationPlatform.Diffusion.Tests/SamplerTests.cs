@@ -177,7 +177,83 @@ public sealed class SamplerTests
         var seed = new NoiseSeed(1, 0, 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 5, TFrom: 0.2f, TTo: 0.5f)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Stochastic, 5, Eta: 1f)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Stochastic, 5, Eta: 1.5f)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Stochastic, 5, Eta: float.NaN)));
         Assert.Throws<ArgumentException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 5, TFrom: 0.5f)));
+    }
+
+    [Theory]
+    [InlineData(SamplerKind.Heun, 4)]     // the corrector's evaluation at the segment's end gives it for free: 2 x 2 NFE
+    [InlineData(SamplerKind.Euler, 3)]    // Euler evaluates at 1.0 and 0.8 only: one more evaluation at 0.6
+    [InlineData(SamplerKind.Stochastic, 3)]
+    public void An_x0_prediction_asked_at_a_segments_end_comes_from_an_evaluation_at_that_time(SamplerKind sampler, int nfe)
+    {
+        // Segment 1.0 -> 0.6 in two steps, x0-prediction wanted at 0.6 (where pruning or weighting ranks it).
+        // Before the fix the capture came from the last step's start, t = 0.8: one solver step stale.
+        var field = new GaussianVelocityField();
+        var spec = new TrajectorySpec(new NoiseSeed(4, 0, 1), 2, 1f, sampler, 2, TFrom: 1f, TTo: 0.6f, Eta: sampler == SamplerKind.Stochastic ? 0.5f : 0f, X0Times: [0.6f]);
+        var t = new Trajectory(spec);
+        new TrajectorySampler(field).Run([t]);
+        var capture = Assert.Single(t.X0Predictions);
+        Assert.Equal(0.6f, capture.Time, 6);
+        Assert.Equal(nfe, t.Nfe);
+        Assert.Equal(nfe, spec.Nfe); // the plan counts the end evaluation
+        Assert.Equal(nfe, field.ModelEvaluations);
+        Assert.Equal(0.6f, t.Time, 6);
+        if (sampler != SamplerKind.Heun)
+        {
+            // Exactly x0_hat of the state at 0.6: the exact field's E[x0 | x_0.6] = x - 0.6 v(x, 0.6).
+            using var x = tensor(t.State.ToArray(), [1, 1, 28, 28]);
+            using var v = field.Evaluate(x, [new VelocityQuery(0.6f, 2, 1f)]);
+            var expected = t.State.ToArray().Zip(v.data<float>().ToArray(), (a, b) => a - 0.6f * b).ToArray();
+            Assert.True(expected.Zip(capture.Image).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
+        }
+    }
+
+    [Fact]
+    public void Inside_a_segment_a_capture_comes_from_the_next_steps_own_evaluation_at_the_corrected_state()
+    {
+        var field = new GaussianVelocityField();
+        var t = new Trajectory(new TrajectorySpec(new NoiseSeed(4, 0, 2), 2, 1f, SamplerKind.Heun, 5, X0Times: [0.6f]));
+        var sampler = new TrajectorySampler(field);
+        // Run to t = 0.6 (two Heun steps of 0.2), then the next predictor evaluates at 0.6 from the corrected state.
+        var states = new List<float[]>();
+        while (!t.IsDone) { if (t.X0Predictions.Count == 0) states.Add(t.State.ToArray()); sampler.Step([t]); }
+        var capture = Assert.Single(t.X0Predictions);
+        Assert.Equal(0.6f, capture.Time, 6);
+        Assert.Equal(9, t.Nfe); // no extra evaluation
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    public void The_stochastic_sampler_converges_to_the_data_spread_as_steps_grow(double eta)
+    {
+        // Data N(mu, 0.5^2) per pixel, exact velocity: a consistent SDE discretisation ends with std 0.5 as steps grow.
+        // The old noise s = eta t' injected a fixed fraction of fresh noise per step and stayed under-dispersed.
+        var errors = new List<double>();
+        foreach (var steps in new[] { 10, 100, 1000 })
+        {
+            var field = new GaussianVelocityField(0.5);
+            var trajectories = Enumerable.Range(0, 16).Select(i =>
+                new Trajectory(new TrajectorySpec(new NoiseSeed(77, 0, (uint)i), 2, 1f, SamplerKind.Stochastic, steps, Eta: (float)eta))).ToList();
+            new TrajectorySampler(field, 64).Run(trajectories);
+            var values = trajectories.SelectMany(t => t.State.ToArray()).Select(v => (double)v).ToArray();
+            double mean = values.Average(), std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+            errors.Add(Math.Abs(std - 0.5));
+        }
+        Assert.True(errors[2] < errors[0], $"|std - 0.5| by steps 10/100/1000: {string.Join(", ", errors.Select(e => e.ToString("F4")))}");
+        Assert.True(errors[2] < 0.01, $"|std - 0.5| at 1000 steps: {errors[2]:F4}");
+    }
+
+    [Fact]
+    public void The_stochastic_noise_vanishes_with_the_step()
+    {
+        Assert.Equal(0.6 * 0.75, FlowInterpolant.StochasticNoise(0.6, 1.0, 0.75), 12); // from pure noise, q = 0
+        Assert.Equal(0, FlowInterpolant.StochasticNoise(1, 0.5, 0.0), 12);             // onto the data
+        // The injected variance is proportional to the step (s^2 ~ c dt), as for an SDE: it vanishes as steps shrink.
+        double small = Math.Pow(FlowInterpolant.StochasticNoise(1, 0.5, 0.5 - 1e-4), 2) / 1e-4;
+        double larger = Math.Pow(FlowInterpolant.StochasticNoise(1, 0.5, 0.5 - 1e-3), 2) / 1e-3;
+        Assert.InRange(small / larger, 0.9, 1.1);
     }
 }

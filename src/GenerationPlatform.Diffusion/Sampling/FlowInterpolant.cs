@@ -20,11 +20,23 @@ public static class FlowInterpolant
     /// </summary>
     public static Tensor StochasticStep(Tensor xt, Tensor v, double t, double tNext, double eta, Tensor z)
     {
-        if (eta is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(eta), eta, "eta must be in [0, 1)");
+        if (eta is < 0 or > 1 || double.IsNaN(eta)) throw new ArgumentOutOfRangeException(nameof(eta), eta, "eta must be in [0, 1]");
         var x0 = xt - t * v;
         var eps = xt + (1 - t) * v;
-        double s = eta * tNext;
+        double s = StochasticNoise(eta, t, tNext);
         return (1 - tNext) * x0 + Math.Sqrt(tNext * tNext - s * s) * eps + s * z;
+    }
+
+    /// <summary>
+    /// The noise scale of the stochastic step from t to t' &lt; t (SEARCH.md section 2): s = eta t' sqrt(1 - q^2) with
+    /// q = ((1 - t) t') / ((1 - t') t), DDIM's sigma for this interpolant (alpha_t = 1 - t, sigma_t = t). s goes to 0 with
+    /// the step, so the chain converges to an SDE as steps grow; eta = 1 is the ancestral step, eta = 0 the DDIM step.
+    /// </summary>
+    public static double StochasticNoise(double eta, double t, double tNext)
+    {
+        if (tNext <= 0 || eta == 0) return 0;
+        double q = (1 - t) * tNext / ((1 - tNext) * t);
+        return eta * tNext * Math.Sqrt(Math.Max(0, 1 - q * q));
     }
 
     /// <summary>Re-noises from t_a to a noisier t_b &gt; t_a exactly: r = (1 - t_b)/(1 - t_a), x_tb = r x_ta + sqrt(t_b^2 - r^2 t_a^2) z.</summary>

@@ -49,9 +49,19 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
 
     /// <summary>K: as set, or as many as the budget carries, within one call and the image cap (every segment scores K images).</summary>
     public int ParticleCount(SearchRequest request) => options.Particles
-        ?? (int)Math.Min(Math.Min(SearchLimits.MaxTrajectoriesPerCall, SearchLimits.MaxScoredImages / Segments(request)), request.BudgetNfe / Stochastic(request).SampleNfe);
+        ?? (int)Math.Min(Math.Min(SearchLimits.MaxTrajectoriesPerCall, SearchLimits.MaxScoredImages / Segments(request)), request.BudgetNfe / ParticleNfe(request));
 
-    public long Cost(SearchRequest request) => (long)ParticleCount(request) * Stochastic(request).SampleNfe;
+    /// <summary>NFE of one particle through the whole schedule: its segments, each weighting's x0-prediction at the segment's end included.</summary>
+    private long ParticleNfe(SearchRequest request)
+    {
+        var sde = Stochastic(request);
+        long nfe = 0;
+        for (int from = 0; from < sde.Steps; from += options.ResampleEvery)
+            nfe += sde.SegmentNfe(from, Math.Min(sde.Steps, from + options.ResampleEvery));
+        return nfe;
+    }
+
+    public long Cost(SearchRequest request) => checked(ParticleCount(request) * ParticleNfe(request));
 
     public SearchPlan Plan(SearchRequest request)
     {
@@ -60,7 +70,7 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
         int k = ParticleCount(request), segments = Segments(request);
         if (k < 1 || Cost(request) > request.BudgetNfe)
             throw new SearchPlanException(options.Particles is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter, options.Particles is null ? null : "particles",
-                $"a budget of {request.BudgetNfe} NFE cannot carry {Math.Max(k, 1)} particle(s) through {request.Steps} steps ({Math.Max(k, 1) * (long)Stochastic(request).SampleNfe} NFE)");
+                $"a budget of {request.BudgetNfe} NFE cannot carry {Math.Max(k, 1)} particle(s) through {request.Steps} steps ({Math.Max(k, 1) * ParticleNfe(request)} NFE)");
         if ((long)k * segments > SearchLimits.MaxScoredImages)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "particles",
                 $"{k} particles scored at {segments} weightings make {(long)k * segments} images; at most {SearchLimits.MaxScoredImages}");
