@@ -43,7 +43,7 @@ internal sealed class GrainDenoiser(DenoiserDirectory directory, string model, s
 /// Scoring served by a <see cref="IVerifierGrain"/>. One call sends one batch and gets back scores
 /// parallel to it, so the panel's order guarantee holds across the grain's micro-batching.
 /// </summary>
-internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits, string tenantId) : IAsyncImageVerifier
+internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits, string tenantId) : IBatchScorer
 {
     private readonly VerifierCostMeter meter = new();
 
@@ -59,9 +59,6 @@ internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits,
         meter.Measure(batch.Count, () => 0); // counts the call; the wall time is measured by the search context
         return scores;
     }
-
-    public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("a grain-backed verifier is asynchronous: score through VerifierPanel");
 }
 
 /// <summary>

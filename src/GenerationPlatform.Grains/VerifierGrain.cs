@@ -64,7 +64,7 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
     {
         verifier = verifiers.Get(SiloBoundKey.Parse(this.GetPrimaryKeyString()).Name);
         // Rank ensembles score relative to the batch: merging callers would change every caller's scores.
-        batchRelative = verifier is EnsembleVerifier;
+        batchRelative = verifier.IsBatchRelative;
         delayTimer = this.RegisterGrainTimer(OnDelayElapsed, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true });
         return Task.CompletedTask;
     }

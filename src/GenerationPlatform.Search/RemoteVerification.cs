@@ -3,19 +3,56 @@ using GenerationPlatform.Verifiers.Core;
 namespace GenerationPlatform.Search;
 
 /// <summary>
-/// A verifier that scores elsewhere (another process, a micro-batching service): the panel awaits it
-/// with the whole batch instead of running it on pool threads in chunks. Scores are parallel to the inputs.
+/// What a <see cref="VerifierPanel"/> scores with: a verifier in this process (<see cref="LocalScorer"/>)
+/// or one served elsewhere (another process, a micro-batching grain). Scores are parallel to the inputs.
 /// </summary>
-public interface IAsyncImageVerifier : IImageVerifier
+public interface IBatchScorer
 {
+    string Name { get; }
+
+    /// <summary>True when <see cref="VerifierInput.ProbeX0"/> must be supplied.</summary>
+    bool NeedsProbe { get; }
+
     /// <summary>Scores depend on the rest of the batch (rank ensembles): the batch is never split or merged.</summary>
     bool IsBatchRelative { get; }
+
+    VerifierCost Cost { get; }
 
     Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken);
 }
 
-internal static class BatchRelativity
+/// <summary>
+/// A verifier in this process: batches are split into chunks scored concurrently on pool threads (whole
+/// for a batch-relative verifier); every chunk writes only its own slice, by the offset it was given, so
+/// whatever order chunks finish in, score i belongs to input i.
+/// </summary>
+public sealed class LocalScorer(IImageVerifier verifier, int maxChunk = 256) : IBatchScorer
 {
-    public static bool IsBatchRelative(IImageVerifier verifier) =>
-        verifier is EnsembleVerifier || verifier is IAsyncImageVerifier { IsBatchRelative: true };
+    public IImageVerifier Verifier { get; } = verifier;
+    public string Name => Verifier.Name;
+    public bool NeedsProbe => Verifier.NeedsProbe;
+    public bool IsBatchRelative => Verifier.IsBatchRelative;
+    public VerifierCost Cost => Verifier.Cost;
+
+    public async Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> inputs, CancellationToken cancellationToken)
+    {
+        var scores = new double[inputs.Count];
+        if (inputs.Count == 0) return scores;
+        int chunk = IsBatchRelative ? inputs.Count : Math.Max(1, maxChunk);
+        var all = inputs as VerifierInput[] ?? inputs.ToArray();
+        var tasks = new List<Task>();
+        for (int offset = 0; offset < inputs.Count; offset += chunk)
+        {
+            int start = offset, count = Math.Min(chunk, inputs.Count - offset);
+            var slice = new ArraySegment<VerifierInput>(all, start, count);
+            tasks.Add(Task.Run(() =>
+            {
+                var part = Verifier.Score(slice, cancellationToken);
+                if (part.Length != count) throw new InvalidOperationException($"verifier {Name} returned {part.Length} scores for {count} images");
+                part.CopyTo(scores, start);
+            }, cancellationToken));
+        }
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return scores;
+    }
 }

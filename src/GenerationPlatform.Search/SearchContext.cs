@@ -208,11 +208,11 @@ internal static class Ranking
     /// For batch-relative verifiers (rank ensembles), scores from different calls are not comparable:
     /// re-score the pool in one call (verifier cost only, no NFE) before choosing.
     /// </summary>
-    public static bool IsBatchRelative(SearchContext context) => BatchRelativity.IsBatchRelative(context.Verifiers.Primary);
+    public static bool IsBatchRelative(SearchContext context) => context.Verifiers.Primary.IsBatchRelative;
 
     public static async Task<List<Candidate>> ComparableAsync(SearchContext context, IReadOnlyList<Candidate> pool, int label, CancellationToken ct)
     {
-        if (!BatchRelativity.IsBatchRelative(context.Verifiers.Primary) || pool.Count == 0) return pool.ToList();
+        if (!context.Verifiers.Primary.IsBatchRelative || pool.Count == 0) return pool.ToList();
         var scores = await context.ScoreAsync(pool.Select(c => new VerifierInput(c.Image, label)).ToArray(), ct).ConfigureAwait(false);
         return pool.Select((c, i) => c with { Scores = scores[i] }).ToList();
     }

@@ -160,9 +160,12 @@ public sealed class ContinuousBatchingDenoiserTests
         public List<int[]> RowsByLabel { get; } = [];
         public long ModelEvaluations => inner.ModelEvaluations;
         public long Calls => inner.Calls;
+        /// <summary>Model calls wait for it: a test opens it once all its requests are queued.</summary>
+        public ManualResetEventSlim Gate { get; } = new(true);
 
         public TorchSharp.torch.Tensor Evaluate(TorchSharp.torch.Tensor x, IReadOnlyList<VelocityQuery> rows)
         {
+            Gate.Wait(TimeSpan.FromSeconds(30));
             var counts = new int[10];
             foreach (var r in rows) counts[r.Label]++;
             lock (RowsByLabel) RowsByLabel.Add(counts);
@@ -174,16 +177,18 @@ public sealed class ContinuousBatchingDenoiserTests
     public async Task OwnersShareFullBatchesInProportionToTheirWeights()
     {
         var field = new LabelCountingField();
+        field.Gate.Reset();
         var weights = new Dictionary<string, double> { ["gold"] = 3, ["standard"] = 1 };
         using var denoiser = new ContinuousBatchingDenoiser(field, maxBatch: 8, ownerWeight: o => weights[o]);
         var gold = denoiser.DenoiseAsync(Enumerable.Range(0, 64).Select(i => Spec((uint)i, steps: 4) with { Label = 1 }).ToArray(), "gold", CancellationToken.None);
         var standard = denoiser.DenoiseAsync(Enumerable.Range(100, 64).Select(i => Spec((uint)i, steps: 4) with { Label = 2 }).ToArray(), "standard", CancellationToken.None);
+        field.Gate.Set(); // both are queued: from here on they compete, however loaded the machine
         await Task.WhenAll(gold, standard);
         List<int[]> calls;
         lock (field.RowsByLabel) calls = [.. field.RowsByLabel];
         // While both have more work than a batch holds, every full call splits 6 : 2.
         var contested = calls.Where(c => c[1] + c[2] == 8 && c[1] > 0 && c[2] > 0).ToList();
-        Assert.True(contested.Count > 10, $"{contested.Count} contested calls");
+        Assert.True(contested.Count > 10, $"{contested.Count} contested calls: {string.Join(" ", calls.Take(30).Select(c => $"{c[1]}:{c[2]}"))}");
         Assert.All(contested.Take(10), c => Assert.Equal((6, 2), (c[1], c[2])));
     }
 

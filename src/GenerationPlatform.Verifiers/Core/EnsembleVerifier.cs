@@ -13,6 +13,9 @@ public sealed class EnsembleVerifier(IReadOnlyList<IImageVerifier> members) : II
     public string Name => $"ensemble({string.Join(",", Members.Select(m => m.Name))})";
     public bool NeedsProbe => Members.Any(m => m.NeedsProbe);
 
+    /// <summary>Ranks within the batch: a score means something only next to the batch it came from.</summary>
+    public bool IsBatchRelative => true;
+
     /// <summary>Own bookkeeping plus what the members spent on its behalf.</summary>
     public VerifierCost Cost => Members.Aggregate(meter.Snapshot, (c, m) => c.Add(m.Cost));
 

@@ -24,6 +24,9 @@ public interface IImageVerifier
     /// <summary>True when <see cref="VerifierInput.ProbeX0"/> must be supplied.</summary>
     bool NeedsProbe => false;
 
+    /// <summary>Scores depend on the rest of the batch (rank ensembles): a batch must never be split or merged with another.</summary>
+    bool IsBatchRelative => false;
+
     double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default);
 
     VerifierCost Cost { get; }
