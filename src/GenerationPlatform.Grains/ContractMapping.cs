@@ -6,7 +6,7 @@ using GenerationPlatform.Verifiers.Core;
 namespace GenerationPlatform.Grains;
 
 /// <summary>Between the science's types and their wire forms in Contracts; lossless both ways.</summary>
-internal static class ContractMapping
+public static class ContractMapping
 {
     public static CandidateSeed ToContract(this NoiseSeed seed) => new(seed.Seed, seed.Round, seed.Candidate);
 

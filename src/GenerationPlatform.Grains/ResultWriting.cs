@@ -41,7 +41,7 @@ public static class ResultWriting
         try
         {
             var pngs = result.Top.Select(c => (ReadOnlyMemory<byte>)ImageGrid.EncodePng(c.Image, ImageSide)).ToArray();
-            var json = JsonSerializer.SerializeToUtf8Bytes(Record(jobId, request, result, state.AcceptedAt, finishedAt), Json);
+            var json = Serialize(Record(jobId, request, result, state.AcceptedAt, finishedAt));
             var stored = await store.WriteAsync(request.TenantId, jobId, pngs, json, cancellationToken);
             state.ResultLocation = stored.Location;
             return true;
@@ -53,6 +53,9 @@ public static class ResultWriting
             return false;
         }
     }
+
+    /// <summary>result.json's bytes for a record: the one format of a search's result, from the platform or the CLI.</summary>
+    public static byte[] Serialize(ResultRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, Json);
 
     /// <summary>The result.json record: what was asked, what came out, what it cost.</summary>
     public static ResultRecord Record(string jobId, JobRequest request, JobResult result, DateTimeOffset? acceptedAt, DateTimeOffset finishedAt) => new(

@@ -78,6 +78,31 @@ public static class AlgorithmCatalog
         }
     }
 
+    /// <summary>
+    /// The spec of an algorithm with its parameters as set: <c>paths(paths=4,renoisings=2,...)</c>, every parameter that
+    /// has a value, in the options record's order; <see cref="Create"/> of it gives the same algorithm back.
+    /// </summary>
+    public static string SpecOf(ISearchAlgorithm algorithm)
+    {
+        var ctor = Constructor(algorithm.Options.GetType());
+        var values = ctor.GetParameters()
+            .Select(p => (Name: Kebab(p.Name!), Value: algorithm.Options.GetType().GetProperty(p.Name!)?.GetValue(algorithm.Options)))
+            .Where(p => p.Value is not null)
+            .Select(p => $"{p.Name}={Format(p.Value!)}")
+            .ToArray();
+        return values.Length == 0 ? algorithm.Name : $"{algorithm.Name}({string.Join(",", values)})";
+    }
+
+    private static string Format(object value) => value switch
+    {
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double[] list => "[" + string.Join(";", list.Select(d => d.ToString("R", CultureInfo.InvariantCulture))) + "]",
+        Enum e => Kebab(e.ToString()),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
+
     /// <summary>The algorithm a spec names, without its parameters (<c>paths(renoisings=3)</c> -> <c>paths</c>).</summary>
     public static string NameOf(string spec) => Parse(spec).Name;
 

@@ -52,9 +52,9 @@ public sealed class SearchCommandTests : IDisposable
         Assert.True(r.ExitCode == 0, r.StdErr);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "result.json")));
         var top = json.RootElement.GetProperty("top");
-        var scores = top[0].GetProperty("scores");
+        var scores = top[0].GetProperty("scoresByVerifier");
         Assert.True(scores.TryGetProperty("ensemble(classifier,onnx:bright)", out _), scores.ToString());
-        var image = top[0].GetProperty("scores").GetProperty("onnx:bright").GetDouble();
+        var image = scores.GetProperty("onnx:bright").GetDouble();
         Assert.NotEqual(0, image);
 
         File.WriteAllText(spec, """{ "Path": "bright.onnx", "Input": "pixels", "Output": "logits", "Score": "logit-of-class" }""");
@@ -72,14 +72,21 @@ public sealed class SearchCommandTests : IDisposable
         Assert.True(r.ExitCode == 0, r.StdErr);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "result.json")));
         var root = json.RootElement;
-        Assert.Equal(8, root.GetProperty("candidates_scored").GetInt32()); // 60 / 7 NFE (Heun, 4 steps)
-        Assert.Equal(56, root.GetProperty("nfe").GetProperty("total").GetInt32());
+        // The platform's result record (what the result store holds), not a format of the CLI's own.
+        Assert.Equal(16, root.GetProperty("verifiedImages").GetInt32()); // 60 / 7 NFE (Heun, 4 steps): 8 candidates, by two verifiers
+        var nfe = root.GetProperty("nfe");
+        Assert.Equal(56, nfe.GetProperty("search").GetInt64() + nfe.GetProperty("final").GetInt64());
+        var request = root.GetProperty("request");
+        Assert.Equal("random(candidates-per-round=16)", request.GetProperty("algorithm").GetString());
+        Assert.Equal(["class-gaussian"], request.GetProperty("reportedVerifiers").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(3ul, request.GetProperty("seed").GetUInt64());
         var top = root.GetProperty("top");
         Assert.Equal(2, top.GetArrayLength());
-        var best = top[0].GetProperty("scores");
+        var best = top[0].GetProperty("scoresByVerifier");
         Assert.InRange(best.GetProperty("classifier").GetDouble(), 0, 1);
         Assert.True(best.TryGetProperty("class-gaussian", out _));
-        Assert.True(best.GetProperty("classifier").GetDouble() >= top[1].GetProperty("scores").GetProperty("classifier").GetDouble());
+        Assert.True(top[0].GetProperty("score").GetDouble() >= top[1].GetProperty("score").GetDouble());
+        Assert.Equal("top-1.png", top[0].GetProperty("file").GetString());
         var (_, w, h) = ImageGrid.DecodeGray(File.ReadAllBytes(Path.Combine(outDir, "top-1.png")));
         Assert.Equal((112, 112), (w, h));
         Assert.True(File.Exists(Path.Combine(outDir, "candidates.png")));

@@ -38,3 +38,21 @@ public sealed class AlgorithmCatalogTests
         Assert.Contains(named, e.Message);
     }
 }
+
+public sealed class AlgorithmSpecTests
+{
+    [Theory]
+    [InlineData("random")]
+    [InlineData("paths(renoisings=3,t-start=0.8,steps-per-backward=2)")]
+    [InlineData("particles(potential=level,ess-threshold=0.25,lambda=4)")]
+    [InlineData("pruned(prune-at=[0.3;0.6],keep=0.25,candidates=12)")]
+    [InlineData("zero-order(on-reject=restart,neighbours=8,cosine=0.9)")]
+    public void The_spec_of_an_algorithm_names_every_parameter_and_gives_it_back(string spec)
+    {
+        var algorithm = AlgorithmCatalog.Create(spec);
+        var written = AlgorithmCatalog.SpecOf(algorithm);
+        Assert.StartsWith(algorithm.Name + "(", written);
+        Assert.DoesNotContain(" ", written);
+        Assert.Equal(written, AlgorithmCatalog.SpecOf(AlgorithmCatalog.Create(written))); // options records hold arrays: compare what they write
+    }
+}

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GenerationPlatform.Contracts;
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Grains;
 using GenerationPlatform.Search;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Verifiers;
@@ -117,6 +119,7 @@ internal static class SearchCommand
             var context = new SearchContext(new LocalDenoiser(new GuidedVelocityField(net)), panel, new NfeBudget(b),
                 new SyncProgress(e => bar.Report(e.Nfe.Total, e.Budget, $"round {e.Round}  best {e.BestScore:F4}")));
             SearchResult result;
+            var started = DateTimeOffset.UtcNow;
             try { result = await search.RunAsync(request, context, ct); }
             catch (BudgetExceededException e) { throw new CliArgumentException($"--budget-nfe: {e.Message}"); }
             bar.Report(result.Nfe.Total, result.Budget, "done", force: true);
@@ -126,17 +129,12 @@ internal static class SearchCommand
             var sheet = result.AllScored.OrderByDescending(c => c.Scores.Primary).Take(400)
                 .Select(c => (ImageGrid.ToPixels(c.Image), c.Scores.Primary.ToString(Math.Abs(c.Scores.Primary) < 10 ? "F3" : "F1", CultureInfo.InvariantCulture))).ToList();
             AtomicFile.Write(Path.Combine(dir, "candidates.png"), ContactSheet.EncodePng(sheet, TrajectorySpec.ImageSide, columns: (int)Math.Ceiling(Math.Sqrt(sheet.Count))));
-            var record = new
-            {
-                request = new { @class = new { index = label, name = FashionMnist.ClassNames[label] }, algorithm = result.Algorithm, verifier = result.Verifier, budget_nfe = b, top_k = k, seed = request.Seed, sampler = kind.ToString().ToLowerInvariant(), steps = s, guidance = w, options = search.Options.ToString() },
-                top = result.Top.Select((c, i) => new { rank = i + 1, file = $"top-{i + 1}.png", seed = new { seed = c.Seed.Seed, round = c.Seed.Round, candidate = c.Seed.Candidate }, scores = c.Scores.ByVerifier, c.Round, origin = c.Origin }),
-                nfe = new { search = result.Nfe.Search, final = result.Nfe.Final, total = result.Nfe.Total, model_evaluations = result.Nfe.ModelEvaluations, budget = result.Budget },
-                verifier = new { calls = result.VerifierCalls, images = result.VerifiedImages },
-                rounds = result.Rounds,
-                candidates_scored = result.AllScored.Count,
-                timings_ms = new { search = result.SearchTime.TotalMilliseconds, final = result.FinalTime.TotalMilliseconds, verifier = result.VerifierTime.TotalMilliseconds },
-            };
-            AtomicFile.Write(Path.Combine(dir, "result.json"), JsonSerializer.SerializeToUtf8Bytes(record, new JsonSerializerOptions { WriteIndented = true }));
+            // The platform's result record (as the result store holds it): one format, whoever ran the search.
+            var spec = AlgorithmCatalog.SpecOf(search);
+            var job = new JobRequest("local", p.GetValue(model) ?? ModelOptions.ShippedModel, spec, result.Verifier, label, (float)w, request.Seed, b, k,
+                kind.ToContract(), s, ReportedVerifiers: panel.All.Skip(1).Select(v => v.Name).ToArray() is { Length: > 0 } extra ? extra : null);
+            var record = ResultWriting.Record($"local-{request.Seed:x16}", job, result.ToContract(spec), started, DateTimeOffset.UtcNow);
+            AtomicFile.Write(Path.Combine(dir, "result.json"), ResultWriting.Serialize(record));
             Console.WriteLine($"{result.Algorithm} with {result.Verifier}: best {result.Top[0].Scores.Primary:F4}, {result.AllScored.Count} candidates scored, NFE {result.Nfe.Search} search + {result.Nfe.Final} final of {b}; wrote {dir}");
             return 0;
         });
