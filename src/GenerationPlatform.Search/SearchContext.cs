@@ -82,6 +82,9 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     public T? Resume<T>(string algorithmName, FormattableString options, SearchRequest request, Func<CheckpointReader, int, T> read) where T : class
     {
         if (algorithm is not null) throw new InvalidOperationException("a search context serves one run");
+        // One budget: the context's enforces what the request plans with, so the two must be the same number.
+        if (request.BudgetNfe != budget.Limit)
+            throw new InvalidOperationException($"the request plans with {request.BudgetNfe} NFE but the context's budget is {budget.Limit}");
         algorithm = algorithmName;
         fingerprint = SearchCheckpoint.FingerprintOf(request, verifiers.Primary.Name, options);
         if (resumeFrom is null) return null;
