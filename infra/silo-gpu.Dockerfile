@@ -24,12 +24,15 @@ RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \
 WORKDIR /app
 COPY --from=build /app ./
 USER app
+# Models:Device is cuda: a container whose CUDA stack does not load fails when it loads the model instead of
+# serving from the CPU ("auto" would fall back).
 ENV GenerationPlatform__Host__Mode=cluster \
     GenerationPlatform__Host__ListenAddress=0.0.0.0 \
     GenerationPlatform__Host__GrpcPort=5080 \
     GenerationPlatform__Host__HttpPort=5081 \
     GenerationPlatform__Cluster__SiloPort=11111 \
     GenerationPlatform__Silo__Accelerator=cuda \
+    GenerationPlatform__Models__Device=cuda \
     GenerationPlatform__Results__Path=/var/lib/genplat/results \
     NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility \

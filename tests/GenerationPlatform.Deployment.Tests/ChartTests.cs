@@ -9,7 +9,8 @@ public sealed class ChartTests
 
     internal const string Everything = """
         tenants: { quotas: { alpha: { MaxConcurrentJobs: 16, Weight: 2 } } }
-        telemetry: { otlpEndpoint: "http://otel-collector:4317", serviceMonitor: { enabled: true } }
+        telemetry: { otlpEndpoint: "http://otel-collector:4317", serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } }
+        ingress: { enabled: true, host: genplat.example.com, tls: { secretName: genplat-example-tls } }
         autoscaling: { enabled: true }
         orleansDashboard: { enabled: true }
         cluster: { tls: { enabled: true, secretName: genplat-cluster-tls, caKey: ca.crt } }
@@ -35,9 +36,10 @@ public sealed class ChartTests
         var docs = Rendered(false);
         var kinds = docs.Select(d => $"{d.Scalar("kind")}/{d.Scalar("metadata", "name")}").ToList();
         foreach (var expected in new[] { "Deployment/genplat-generation-platform-cpu", "Deployment/genplat-generation-platform-gpu", "Service/genplat-generation-platform",
-                     "PodDisruptionBudget/genplat-generation-platform", "Secret/genplat-generation-platform-secrets", "ConfigMap/genplat-generation-platform-config" })
+                     "PodDisruptionBudget/genplat-generation-platform-cpu", "PodDisruptionBudget/genplat-generation-platform-gpu",
+                     "Secret/genplat-generation-platform-secrets", "ConfigMap/genplat-generation-platform-config", "Pod/genplat-generation-platform-test-health" })
             Assert.Contains(expected, kinds);
-        Assert.DoesNotContain(docs, d => d.Scalar("kind") is "ServiceMonitor" or "HorizontalPodAutoscaler");
+        Assert.DoesNotContain(docs, d => d.Scalar("kind") is "ServiceMonitor" or "HorizontalPodAutoscaler" or "PrometheusRule" or "Ingress");
         var full = Rendered(true);
         Assert.Single(OfKind(full, "ServiceMonitor"));
         Assert.Single(OfKind(full, "HorizontalPodAutoscaler"));
@@ -86,8 +88,11 @@ public sealed class ChartTests
         // Other silos reach this one at its pod IP.
         var advertised = Assert.Single(container.Items("env"), e => e.Scalar("name") == "GenerationPlatform__Cluster__AdvertisedIp");
         Assert.Equal("status.podIP", advertised.Scalar("valueFrom", "fieldRef", "fieldPath"));
-        // Rolling updates never take a silo away before its replacement is ready.
-        Assert.Equal("0", deployment.Scalar("spec", "strategy", "rollingUpdate", "maxUnavailable"));
+        // CPU pool: a new silo joins before an old one leaves. GPU pool: no spare GPU needed, so one old silo leaves
+        // first and its replacement takes the GPU it freed (a surge pod would stay Pending on a full GPU pool).
+        var (surge, unavailable) = pool == "-gpu" ? ("0", "1") : ("1", "0");
+        Assert.Equal(surge, deployment.Scalar("spec", "strategy", "rollingUpdate", "maxSurge"));
+        Assert.Equal(unavailable, deployment.Scalar("spec", "strategy", "rollingUpdate", "maxUnavailable"));
         // Kubernetes waits longer than the host's own graceful shutdown before SIGKILL.
         var grace = int.Parse(deployment.Scalar("spec", "template", "spec", "terminationGracePeriodSeconds")!);
         Assert.True(grace > TimeSpan.Parse(config["GenerationPlatform__Host__ShutdownTimeout"]).TotalSeconds + 5, $"grace {grace}s");
@@ -103,24 +108,69 @@ public sealed class ChartTests
         Assert.Equal("1", container.Scalar("resources", "limits", "nvidia.com/gpu"));
         Assert.Equal("true", gpu.Scalar("spec", "template", "spec", "nodeSelector", "nvidia.com/gpu.present"));
         Assert.Contains(gpu.Items("spec", "template", "spec", "tolerations"), t => t.Scalar("key") == "nvidia.com/gpu");
-        Assert.Equal("cuda", Assert.Single(container.Items("env"), e => e.Scalar("name") == "GenerationPlatform__Silo__Accelerator").Scalar("value"));
+        Assert.Equal("cuda", Env(container, "GenerationPlatform__Silo__Accelerator"));
+        // The GPU pool insists on CUDA: a silo whose CUDA stack does not load fails instead of serving from its CPU.
+        Assert.Equal("cuda", Env(container, "GenerationPlatform__Models__Device"));
         var cpu = Container(Single(docs, "Deployment", "-cpu"));
         Assert.Null(cpu.At("resources", "limits", "nvidia.com/gpu"));
-        Assert.Equal("none", Assert.Single(cpu.Items("env"), e => e.Scalar("name") == "GenerationPlatform__Silo__Accelerator").Scalar("value"));
-        Assert.DoesNotContain(Repository.Documents(Repository.RenderChart(Storage, "gpuSilos: { enabled: false }")), d => d.Scalar("metadata", "name")!.EndsWith("-gpu"));
+        Assert.Equal("none", Env(cpu, "GenerationPlatform__Silo__Accelerator"));
+        Assert.Equal("cpu", Env(cpu, "GenerationPlatform__Models__Device"));
+        // A cluster without GPUs: the CPU pool serves the models, and nothing of the GPU pool renders.
+        var cpuOnly = Repository.Documents(Repository.RenderChart(Storage, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }"));
+        Assert.DoesNotContain(cpuOnly, d => d.Scalar("metadata", "name")!.EndsWith("-gpu"));
+        Assert.Equal("cpu", Env(Container(Single(cpuOnly, "Deployment", "-cpu")), "GenerationPlatform__Silo__Accelerator"));
+        // The Dockerfile of the GPU image says the same.
+        Assert.Equal("cuda", ComposeTests.DockerfileEnvironment("infra/silo-gpu.Dockerfile")["GenerationPlatform__Models__Device"]);
+    }
+
+    internal static string? Env(YamlNode container, string name) =>
+        Assert.Single(container.Items("env"), e => e.Scalar("name") == name).Scalar("value");
+
+    [Fact]
+    public void EachPoolHasItsOwnDisruptionBudgetAndSpreadsOverNodesAndZones()
+    {
+        var docs = Rendered(false);
+        foreach (var pool in new[] { "cpu", "gpu" })
+        {
+            var deployment = Single(docs, "Deployment", $"-{pool}");
+            var podLabels = KubernetesObjects.Labels(deployment, "spec", "template", "metadata", "labels");
+            var other = KubernetesObjects.Labels(Single(docs, "Deployment", pool == "cpu" ? "-gpu" : "-cpu"), "spec", "template", "metadata", "labels");
+            var pdb = Single(docs, "PodDisruptionBudget", $"-{pool}");
+            var selector = KubernetesObjects.Labels(pdb, "spec", "selector", "matchLabels");
+            // Its own pool only: a drain cannot take the only GPU silo because the CPU pool has room in a shared budget.
+            Assert.True(KubernetesObjects.Selects(selector, podLabels));
+            Assert.False(KubernetesObjects.Selects(selector, other));
+            Assert.Equal("1", pdb.Scalar("spec", "maxUnavailable"));
+            Assert.Equal("AlwaysAllow", pdb.Scalar("spec", "unhealthyPodEvictionPolicy"));
+            var spread = deployment.Items("spec", "template", "spec", "topologySpreadConstraints").ToList();
+            Assert.Equal(["kubernetes.io/hostname", "topology.kubernetes.io/zone"], spread.Select(c => c.Scalar("topologyKey")));
+            Assert.All(spread, c =>
+            {
+                Assert.True(KubernetesObjects.Selects(KubernetesObjects.Labels(c, "labelSelector", "matchLabels"), podLabels));
+                Assert.False(KubernetesObjects.Selects(KubernetesObjects.Labels(c, "labelSelector", "matchLabels"), other));
+            });
+        }
+        var custom = Repository.Documents(Repository.RenderChart(Storage,
+            "gpuSilos: { podDisruptionBudget: { enabled: false }, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }",
+            "cpuSilos: { podDisruptionBudget: { maxUnavailable: 25% }, topologySpreadConstraints: [] }"));
+        Assert.Equal("25%", Single(custom, "PodDisruptionBudget", "-cpu").Scalar("spec", "maxUnavailable"));
+        Assert.DoesNotContain(custom, d => d.Scalar("kind") == "PodDisruptionBudget" && d.Scalar("metadata", "name")!.EndsWith("-gpu", StringComparison.Ordinal));
+        Assert.Equal("1", Single(custom, "Deployment", "-gpu").Scalar("spec", "strategy", "rollingUpdate", "maxSurge"));
+        Assert.Null(Single(custom, "Deployment", "-cpu").At("spec", "template", "spec", "topologySpreadConstraints"));
+        // No GPU pool, no GPU budget.
+        Assert.DoesNotContain(Repository.Documents(Repository.RenderChart(Storage, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }")),
+            d => d.Scalar("kind") == "PodDisruptionBudget" && d.Scalar("metadata", "name")!.EndsWith("-gpu", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void TheServiceAndTheDisruptionBudgetSelectEverySilo()
+    public void TheServiceSelectsEverySilo()
     {
         var docs = Rendered(true);
         var service = Single(docs, "Service", "platform");
-        var pdb = Single(docs, "PodDisruptionBudget", "platform");
         foreach (var deployment in OfKind(docs, "Deployment"))
         {
             var labels = deployment.Entries("spec", "template", "metadata", "labels").ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value);
             Assert.All(service.Entries("spec", "selector"), s => Assert.Equal(((YamlScalarNode)s.Value).Value, labels.GetValueOrDefault(s.Key)));
-            Assert.All(pdb.Entries("spec", "selector", "matchLabels"), s => Assert.Equal(((YamlScalarNode)s.Value).Value, labels.GetValueOrDefault(s.Key)));
         }
         // The tenants' Service carries gRPC and nothing else (no /metrics, no /dashboard).
         var grpc = Assert.Single(service.Items("spec", "ports"));

@@ -27,37 +27,176 @@ public sealed partial class ComposeTests
         return env;
     }
 
+    /// <summary>What compose makes of <c>${VAR:-default}</c> and <c>${VAR-default}</c> with VAR unset.</summary>
+    internal static string Unset(string value) => Regex.Replace(value, @"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", m => m.Groups[1].Value);
+
+    internal static IEnumerable<string> Services => Compose.Entries("services").Select(s => s.Key);
+
+    private static List<string> Profiles(string service) => Compose.Items("services", service, "profiles").Select(p => ((YamlScalarNode)p).Value!).ToList();
+
+    /// <summary>The services <c>docker compose up</c> starts with no profile named.</summary>
+    internal static List<string> DefaultServices => Services.Where(s => Profiles(s).Count == 0).ToList();
+
     [Fact]
-    public void TheStackHasTwoSilosOneDeclaringTheAcceleratorAndTheServicesTheyNeed()
+    public void TheDefaultStackRunsOnACpuOnlyMachineAndTheGpuSiloIsBehindItsProfile()
     {
-        var services = Compose.Entries("services").Select(s => s.Key).ToHashSet();
-        Assert.Superset(new HashSet<string> { "azurite", "otel-collector", "prometheus", "grafana" }, services);
-        var accelerators = Silos.Select(s => Environment(s)["GenerationPlatform__Silo__Accelerator"]).ToList();
-        Assert.Equal(2, accelerators.Count);
-        Assert.Contains("cuda", accelerators);
+        Assert.Superset(new HashSet<string> { "azurite", "otel-collector", "jaeger", "prometheus", "grafana", "silo-cpu", "silo-gpu" }, Services.ToHashSet());
+        Assert.Equal(["gpu"], Profiles("silo-gpu"));
+        Assert.Equal(Services.Where(s => s != "silo-gpu").Order(), DefaultServices.Order());
+        // Nothing in the default stack asks for a GPU, and its silo serves the model (on its CPU).
+        foreach (var service in DefaultServices)
+            Assert.Null(Compose.At("services", service, "deploy", "resources", "reservations", "devices"));
+        var defaultSilos = Silos.Where(DefaultServices.Contains).ToList();
+        Assert.Equal(["silo-cpu"], defaultSilos);
+        Assert.Equal("cpu", Unset(Environment("silo-cpu")["GenerationPlatform__Silo__Accelerator"]));
+        // The GPU silo: the NVIDIA device, cuda, and no silent fallback to its CPU.
+        var gpu = Environment("silo-gpu");
+        Assert.Equal("cuda", gpu["GenerationPlatform__Silo__Accelerator"]);
+        Assert.Equal("cuda", gpu["GenerationPlatform__Models__Device"]);
+        Assert.Equal("nvidia", Assert.Single(Compose.Items("services", "silo-gpu", "deploy", "resources", "reservations", "devices")).Scalar("driver"));
         Assert.Contains("--skipApiVersionCheck", Compose.Items("services", "azurite", "command").Select(c => ((YamlScalarNode)c).Value));
     }
 
     [Fact]
-    public void SiloPortsAndScrapeTargetsMatchTheHostsPorts()
+    public void ServicesWaitForWhatTheyNeedRestartAndAreCheckedWhereTheirImagesAllow()
+    {
+        // Every service whose image can call its own health endpoint has a healthcheck; the collector's image is its
+        // binary alone (no shell, no HTTP client), so it is waited for as started.
+        var noHealthcheck = new HashSet<string> { "otel-collector" };
+        foreach (var service in Services)
+        {
+            Assert.Equal("unless-stopped", Compose.Scalar("services", service, "restart"));
+            var test = Compose.Items("services", service, "healthcheck", "test").Select(t => ((YamlScalarNode)t).Value!).ToList();
+            if (noHealthcheck.Contains(service)) { Assert.Empty(test); continue; }
+            Assert.True(test.Count > 1 && test[0] == "CMD", $"{service}: healthcheck test {string.Join(' ', test)}");
+            foreach (var field in new[] { "interval", "timeout" }) Assert.Matches(@"^[0-9]+s$", Compose.Scalar("services", service, "healthcheck", field));
+            Assert.True(int.Parse(Compose.Scalar("services", service, "healthcheck", "retries")!) >= 3, service);
+        }
+        foreach (var service in Services)
+        {
+            var dependencies = Compose.Entries("services", service, "depends_on").ToList();
+            Assert.True(Compose.At("services", service, "depends_on") is null or YamlMappingNode, $"{service}: depends_on without conditions");
+            foreach (var (dependency, spec) in dependencies)
+            {
+                Assert.Contains(dependency, Services);
+                var condition = spec.Scalar("condition");
+                // Healthy where the dependency can say so, started where it cannot.
+                Assert.Equal(Compose.At("services", dependency, "healthcheck") is null ? "service_started" : "service_healthy", condition);
+                // A default service never waits for one behind a profile (compose would refuse to start).
+                if (DefaultServices.Contains(service)) Assert.Contains(dependency, DefaultServices);
+            }
+        }
+        foreach (var silo in Silos)
+        {
+            Assert.Equal("service_healthy", Compose.Scalar("services", silo, "depends_on", "azurite", "condition"));
+            // The silos' check is readiness on the host's HTTP port.
+            var env = Environment(silo);
+            var test = Compose.Items("services", silo, "healthcheck", "test").Select(t => ((YamlScalarNode)t).Value!).ToList();
+            Assert.Equal($"http://127.0.0.1:{env["GenerationPlatform__Host__HttpPort"]}{Silo.PlatformHost.ReadyPath}", test[^1]);
+            Assert.Contains("curl", test);
+        }
+        // Prometheus and Grafana neither wait for the silos nor go down with them.
+        foreach (var tool in new[] { "prometheus", "grafana" })
+            Assert.DoesNotContain(Compose.Entries("services", tool, "depends_on"), d => d.Key.StartsWith("silo-", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"^(?:(?<h>[0-9]+)h)?(?:(?<m>[0-9]+)m)?(?:(?<s>[0-9]+)s)?$")]
+    private static partial Regex ComposeDuration();
+
+    private static TimeSpan DurationOf(string text)
+    {
+        var m = ComposeDuration().Match(text);
+        Assert.True(m.Success && text.Length > 0, $"duration {text}");
+        int Part(string g) => m.Groups[g].Success ? int.Parse(m.Groups[g].Value) : 0;
+        return new TimeSpan(Part("h"), Part("m"), Part("s"));
+    }
+
+    [Fact]
+    public void DockerWaitsLongerThanTheHostsShutdownBeforeKillingASilo()
+    {
+        foreach (var silo in Silos)
+        {
+            var env = Environment(silo);
+            var shutdown = env.TryGetValue("GenerationPlatform__Host__ShutdownTimeout", out var configured)
+                ? TimeSpan.Parse(configured, System.Globalization.CultureInfo.InvariantCulture) : new Silo.PlatformHostOptions().ShutdownTimeout;
+            var grace = DurationOf(Compose.Scalar("services", silo, "stop_grace_period") ?? "10s");
+            Assert.True(grace >= shutdown + TimeSpan.FromSeconds(15), $"{silo}: stop_grace_period {grace} against a shutdown timeout of {shutdown}");
+        }
+    }
+
+    [Fact]
+    public void TracesGoThroughTheCollectorToJaegerWhoseUiIsOnLoopback()
+    {
+        var collector = Repository.Documents(File.ReadAllText(Repository.PathOf("infra/otel-collector/config.yaml"))).Single();
+        var traces = collector.Items("service", "pipelines", "traces", "exporters").Select(e => ((YamlScalarNode)e).Value!).ToList();
+        var jaegerExporter = Assert.Single(traces, e => e.StartsWith("otlp/", StringComparison.Ordinal) || e == "otlp");
+        var endpoint = collector.Scalar("exporters", jaegerExporter, "endpoint")!;
+        Assert.Equal("jaeger:4317", endpoint);
+        Assert.Equal("true", collector.Scalar("exporters", jaegerExporter, "tls", "insecure"));
+        Assert.Contains("jaeger", Services);
+        var jaeger = Compose.Entries("services", "jaeger", "environment").ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value);
+        Assert.Equal("true", jaeger["COLLECTOR_OTLP_ENABLED"]);
+        Assert.Equal(["127.0.0.1:16686:16686"], Compose.Items("services", "jaeger", "ports").Select(p => ((YamlScalarNode)p).Value));
+        Assert.Equal("service_healthy", Compose.Scalar("services", "otel-collector", "depends_on", "jaeger", "condition"));
+        // Every signal the silos' OTLP exporter sends has a pipeline (the SDK sends traces, metrics and logs).
+        foreach (var signal in new[] { "traces", "metrics", "logs" })
+            Assert.Contains("otlp", collector.Items("service", "pipelines", signal, "receivers").Select(r => ((YamlScalarNode)r).Value));
+        // Grafana has the traces too.
+        var datasources = Repository.Documents(File.ReadAllText(Repository.PathOf("infra/grafana/provisioning/datasources/prometheus.yml"))).Single();
+        var source = Assert.Single(datasources.Items("datasources"), d => d.Scalar("type") == "jaeger");
+        var grafana = Compose.Entries("services", "grafana", "environment").ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value!);
+        Assert.Equal("http://jaeger:16686", grafana[source.Scalar("url")!.Trim('$', '{', '}')]);
+    }
+
+    [Fact]
+    public void EveryMetricIsScrapedOnce()
     {
         var prometheus = Repository.Documents(File.ReadAllText(Repository.PathOf("infra/prometheus/prometheus.yml"))).Single();
-        var targets = prometheus.Items("scrape_configs").Single(j => j.Scalar("job_name") == "genplat-silo")
-            .Items("static_configs").SelectMany(c => c.Items("targets")).Select(t => ((YamlScalarNode)t).Value!).ToHashSet();
+        var jobs = prometheus.Items("scrape_configs").ToList();
+        // One job scrapes the silos; no job scrapes the collector (which re-exports nothing for Prometheus anyway).
+        var silo = Assert.Single(jobs);
+        Assert.Equal("genplat-silo", silo.Scalar("job_name"));
+        Assert.Equal("/metrics", silo.Scalar("metrics_path"));
+        var names = Assert.Single(silo.Items("dns_sd_configs")).Items("names").Select(n => ((YamlScalarNode)n).Value!).ToList();
+        Assert.Equal(Silos.Order(), names.Order());
+        Assert.Null(silo.At("static_configs"));
+        foreach (var s in Silos) Assert.Equal(Environment(s)["GenerationPlatform__Host__HttpPort"], Assert.Single(silo.Items("dns_sd_configs")).Scalar("port"));
         var collector = Repository.Documents(File.ReadAllText(Repository.PathOf("infra/otel-collector/config.yaml"))).Single();
+        var exporters = collector.Entries("exporters").Select(e => e.Key).ToList();
+        Assert.DoesNotContain(exporters, e => e.StartsWith("prometheus", StringComparison.Ordinal));
+        Assert.Equal(["debug"], collector.Items("service", "pipelines", "metrics", "exporters").Select(e => ((YamlScalarNode)e).Value));
+        // The collector publishes no port that Prometheus could be pointed at by mistake.
+        Assert.Empty(Compose.Items("services", "otel-collector", "ports"));
+        // The silos' OTLP export goes to the collector's receiver.
         var grpcEndpoint = collector.Scalar("receivers", "otlp", "protocols", "grpc", "endpoint")!;
+        foreach (var s in Silos) Assert.Equal($"http://otel-collector:{grpcEndpoint.Split(':')[^1]}", Environment(s)["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+    }
+
+    [Fact]
+    public void SiloPortsAndStorageMatchTheHost()
+    {
         foreach (var silo in Silos)
         {
             var env = Environment(silo);
             var published = Compose.Items("services", silo, "ports").Select(p => ((YamlScalarNode)p).Value!.Split(':')[^1]).ToHashSet();
             Assert.Contains(env["GenerationPlatform__Host__GrpcPort"], published);
             Assert.Contains(env["GenerationPlatform__Host__HttpPort"], published);
-            Assert.Contains($"{silo}:{env["GenerationPlatform__Host__HttpPort"]}", targets);
             Assert.Equal("blob", env["GenerationPlatform__Results__Kind"]);
             Assert.Contains("TableEndpoint=http://azurite:10002", env["GenerationPlatform__Cluster__ConnectionString"]);
-            // Traces and metrics go to the collector's OTLP gRPC receiver.
-            Assert.Equal($"http://otel-collector:{grpcEndpoint.Split(':')[^1]}", env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         }
+    }
+
+    [Fact]
+    public void PrometheusLoadsTheAlertRulesItIsGiven()
+    {
+        var volumes = Compose.Items("services", "prometheus", "volumes").Select(v => ((YamlScalarNode)v).Value!).ToList();
+        var mounted = volumes.Where(v => v.StartsWith("./", StringComparison.Ordinal)).ToDictionary(v => v.Split(':')[1], v => v.Split(':')[0]);
+        Assert.All(mounted.Values, source => Assert.True(File.Exists(Repository.PathOf(source)), source));
+        var config = mounted["/etc/prometheus/prometheus.yml"];
+        var prometheus = Repository.Documents(File.ReadAllText(Repository.PathOf(config))).Single();
+        foreach (var rules in prometheus.Items("rule_files").Select(r => ((YamlScalarNode)r).Value!))
+            Assert.Equal("infra/prometheus/alerts.yml", mounted[$"/etc/prometheus/{rules}"].TrimStart('.', '/'));
+        Assert.Contains("--config.file=/etc/prometheus/prometheus.yml", Compose.Items("services", "prometheus", "command").Select(c => ((YamlScalarNode)c).Value));
     }
 
     [Fact]

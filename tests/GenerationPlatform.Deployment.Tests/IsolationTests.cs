@@ -123,9 +123,13 @@ public sealed partial class IsolationTests
         var policy = Assert.Single(OfKind(docs, "NetworkPolicy"));
         var rules = policy.Items("spec", "ingress").ToList();
         var grpc = Assert.Single(rules, r => r.Items("ports").Any(p => p.Scalar("port") == "5080"));
-        var edge = Assert.Single(grpc.Items("from"));
+        // The configured peer, and `helm test`'s health check pod of this release (ChartFeatureTests checks it).
+        var peers = grpc.Items("from").ToList();
+        Assert.Equal(2, peers.Count);
+        var edge = peers[0];
         Assert.Equal("edge", edge.Scalar("namespaceSelector", "matchLabels", "team"));
         Assert.Equal("gateway", edge.Scalar("podSelector", "matchLabels", "app"));
+        Assert.Equal("test", peers[1].Scalar("podSelector", "matchLabels", "app.kubernetes.io/component"));
         var metrics = Assert.Single(rules, r => r.Items("ports").Any(p => p.Scalar("port") == "5081"));
         Assert.Equal("obs", Assert.Single(metrics.Items("from")).Scalar("namespaceSelector", "matchLabels", "team"));
 

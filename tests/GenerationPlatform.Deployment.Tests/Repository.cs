@@ -44,13 +44,20 @@ internal static class Repository
 
     /// <summary>
     /// Renders the Helm chart with chart-render (Go text/template + Sprig from Debian packages: the
-    /// engine helm uses), with extra values files. Fails with the renderer's message.
+    /// engine helm uses), with extra values files. Like helm, it first checks the merged values against
+    /// values.schema.json. Fails with the schema's or the renderer's message.
     /// </summary>
     public static string RenderChart(params string[] valuesYaml) => RenderRelease("genplat", "default", valuesYaml);
 
+    /// <summary>templates/NOTES.txt as helm prints it after an install with these values.</summary>
+    public static string RenderNotes(params string[] valuesYaml) => Render("genplat", "default", valuesYaml, notes: true);
+
     /// <summary><see cref="RenderChart"/> as release <paramref name="name"/> in namespace <paramref name="ns"/> (helm install NAME -n NS).</summary>
-    public static string RenderRelease(string name, string ns, params string[] valuesYaml)
+    public static string RenderRelease(string name, string ns, params string[] valuesYaml) => Render(name, ns, valuesYaml, notes: false);
+
+    private static string Render(string name, string ns, string[] valuesYaml, bool notes)
     {
+        ChartValues.Validate(valuesYaml);
         var files = new List<string>();
         try
         {
@@ -67,7 +74,7 @@ internal static class Repository
                 RedirectStandardError = true,
             };
             foreach (var a in new[] { "run", "main.go", PathOf("charts/generation-platform") }.Concat(files.SelectMany(f => new[] { "-f", f }))
-                         .Concat(["--name", name, "--namespace", ns]))
+                         .Concat(["--name", name, "--namespace", ns]).Concat(notes ? ["--notes"] : []))
                 start.ArgumentList.Add(a);
             start.Environment["GO111MODULE"] = "off";
             start.Environment["GOPATH"] = "/usr/share/gocode";

@@ -67,6 +67,9 @@ app.kubernetes.io/component: metrics
 {{- $pool := .pool -}}
 {{- $values := ternary $root.Values.gpuSilos $root.Values.cpuSilos (eq $pool "gpu") -}}
 {{- $image := ternary $root.Values.gpuImage $root.Values.image (eq $pool "gpu") -}}
+{{- /* The GPU pool always declares cuda (gpuSilos has no accelerator value); the CPU pool says what it serves with. */ -}}
+{{- $accelerator := "cuda" -}}
+{{- if ne $pool "gpu" }}{{ $accelerator = $values.accelerator }}{{ end -}}
 - name: silo
   image: {{ printf "%s:%s" $image.repository (default $root.Chart.AppVersion $image.tag) | quote }}
   imagePullPolicy: {{ $root.Values.image.pullPolicy }}
@@ -87,9 +90,12 @@ app.kubernetes.io/component: metrics
     - name: OTEL_RESOURCE_ATTRIBUTES
       value: "k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE)"
     - name: GenerationPlatform__Silo__Accelerator
-      value: {{ ternary "cuda" $values.accelerator (eq $pool "gpu") | quote }}
+      value: {{ $accelerator | quote }}
     - name: GenerationPlatform__Silo__Models
       value: {{ $values.models | quote }}
+    # The GPU pool insists on cuda: a silo whose CUDA stack does not load fails loudly instead of serving from its CPU.
+    - name: GenerationPlatform__Models__Device
+      value: {{ ternary "cuda" "cpu" (eq $pool "gpu") | quote }}
     {{- if eq $pool "gpu" }}
     # The root filesystem is read-only: CUDA's kernel cache goes to the writable /tmp.
     - name: CUDA_CACHE_PATH
@@ -116,14 +122,17 @@ app.kubernetes.io/component: metrics
     httpGet: { path: /healthz/ready, port: http }
     periodSeconds: 5
     failureThreshold: 60
+    timeoutSeconds: 3
   readinessProbe:
     httpGet: { path: /healthz/ready, port: http }
     periodSeconds: 5
     failureThreshold: 3
+    timeoutSeconds: 3
   livenessProbe:
     httpGet: { path: /healthz/live, port: http }
     periodSeconds: 10
     failureThreshold: 6
+    timeoutSeconds: 3
   lifecycle:
     # Give the Service time to stop routing new calls before the host starts its shutdown.
     preStop:
@@ -143,4 +152,136 @@ app.kubernetes.io/component: metrics
     # Readable by the silo's group (fsGroup) only.
     defaultMode: 288 # 0440
 {{- end }}
+{{- end -}}
+
+
+{{/* Labels of one pool's pods (its Deployment, PodDisruptionBudget and topology spread select on them). */}}
+{{- define "genplat.poolSelector" -}}
+{{ include "genplat.siloSelector" .root }}
+genplat/pool: {{ .pool }}
+{{- end -}}
+
+{{/*
+Refuses values that cannot work, before anything is applied:
+- no pool serves a model (every job would fail at denoiser placement): the GPU pool off or at 0 replicas, and the
+  CPU pool declaring no accelerator (or at 0 replicas);
+- no Secret (secret.create false without secret.existingSecret): the pods could not start;
+- an ingress without a host or a TLS Secret.
+*/}}
+{{- define "genplat.validate" -}}
+{{- $gpu := .Values.gpuSilos -}}
+{{- $cpu := .Values.cpuSilos -}}
+{{- $gpuServes := and $gpu.enabled (gt (int $gpu.replicas) 0) (ne (toString $gpu.models) "") -}}
+{{- $cpuReplicas := ternary .Values.autoscaling.minReplicas $cpu.replicas .Values.autoscaling.enabled -}}
+{{- $cpuServes := and (ne (toString $cpu.accelerator) "none") (gt (int $cpuReplicas) 0) (ne (toString $cpu.models) "") -}}
+{{- if not (or $gpuServes $cpuServes) -}}
+{{- fail "these values serve no model: no pool with replicas > 0 declares an accelerator and models. Keep gpuSilos.enabled with gpuSilos.replicas > 0, or on a cluster without GPUs set cpuSilos.accelerator=cpu (the CPU pool then serves the models)" -}}
+{{- end -}}
+{{- if and (not .Values.secret.create) (not .Values.secret.existingSecret) -}}
+{{- fail "secret.create is false and secret.existingSecret is empty: name the Secret that holds the storage connection string and the tenants' key hashes" -}}
+{{- end -}}
+{{- if .Values.ingress.enabled -}}
+{{- if not .Values.ingress.host -}}
+{{- fail "ingress.enabled needs ingress.host" -}}
+{{- end -}}
+{{- if not .Values.ingress.tls.secretName -}}
+{{- fail "ingress.enabled needs ingress.tls.secretName: gRPC clients reach an ingress over HTTP/2 with TLS" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A pool's Deployment; call with (dict "root" $ "pool" "cpu|gpu"). */}}
+{{- define "genplat.deployment" -}}
+{{- $root := .root -}}
+{{- $pool := .pool -}}
+{{- $values := ternary $root.Values.gpuSilos $root.Values.cpuSilos (eq $pool "gpu") -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "genplat.fullname" $root }}-{{ $pool }}
+  labels:
+    {{- include "genplat.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: silo
+    genplat/pool: {{ $pool }}
+spec:
+  {{- /* The HorizontalPodAutoscaler, when enabled, owns the CPU pool's replica count. */}}
+  {{- if not (and $root.Values.autoscaling.enabled (eq $pool "cpu")) }}
+  replicas: {{ $values.replicas }}
+  {{- end }}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: {{ $values.rollingUpdate.maxSurge }}
+      maxUnavailable: {{ $values.rollingUpdate.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "genplat.poolSelector" . | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "genplat.poolSelector" . | nindent 8 }}
+      annotations:
+        checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+        checksum/secret: {{ include (print $root.Template.BasePath "/secret.yaml") $root | sha256sum }}
+    spec:
+      terminationGracePeriodSeconds: {{ $root.Values.terminationGracePeriodSeconds }}
+      serviceAccountName: {{ include "genplat.serviceAccountName" $root }}
+      # The silos call no Kubernetes API.
+      automountServiceAccountToken: false
+      {{- with $root.Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        {{- toYaml $root.Values.podSecurityContext | nindent 8 }}
+      containers:
+        {{- include "genplat.siloContainer" . | nindent 8 }}
+      volumes:
+        {{- include "genplat.podVolumes" . | nindent 8 }}
+      {{- with $values.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $values.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $values.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $values.topologySpreadConstraints }}
+      topologySpreadConstraints:
+        {{- range . }}
+        - topologyKey: {{ .topologyKey }}
+          maxSkew: {{ .maxSkew }}
+          whenUnsatisfiable: {{ .whenUnsatisfiable }}
+          labelSelector:
+            matchLabels:
+              {{- include "genplat.poolSelector" $ | nindent 14 }}
+        {{- end }}
+      {{- end }}
+{{- end -}}
+
+{{/* A pool's PodDisruptionBudget; call with (dict "root" $ "pool" "cpu|gpu"). */}}
+{{- define "genplat.podDisruptionBudget" -}}
+{{- $root := .root -}}
+{{- $values := ternary $root.Values.gpuSilos $root.Values.cpuSilos (eq .pool "gpu") -}}
+{{- $pdb := $values.podDisruptionBudget -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "genplat.fullname" $root }}-{{ .pool }}
+  labels:
+    {{- include "genplat.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: silo
+    genplat/pool: {{ .pool }}
+spec:
+  maxUnavailable: {{ $pdb.maxUnavailable }}
+  {{- with $pdb.unhealthyPodEvictionPolicy }}
+  unhealthyPodEvictionPolicy: {{ . }}
+  {{- end }}
+  selector:
+    matchLabels:
+      {{- include "genplat.poolSelector" . | nindent 6 }}
 {{- end -}}

@@ -3,9 +3,11 @@
 // .Values (values.yaml merged with -f files), .Chart, .Release, .Template and .Files (Get, Glob).
 // No helm binary is packaged for Debian 12; this uses the same template engine and function library.
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode go run main.go CHART_DIR [-f values.yaml]... [--name RELEASE] [--namespace NS] > rendered.yaml
+//	GO111MODULE=off GOPATH=/usr/share/gocode go run main.go CHART_DIR [-f values.yaml]... [--name RELEASE] [--namespace NS] [--notes] > rendered.yaml
 //
-// The release is "genplat" in namespace "default" unless --name / --namespace say otherwise.
+// The release is "genplat" in namespace "default" unless --name / --namespace say otherwise. With --notes it prints
+// templates/NOTES.txt rendered (what helm prints after an install) instead of the objects; like helm, it renders
+// every template either way, so a template's fail stops both.
 package main
 
 import (
@@ -92,7 +94,7 @@ func fail(format string, args ...interface{}) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: chart-render CHART_DIR [-f values.yaml]... [--name RELEASE] [--namespace NS]")
+		fail("usage: chart-render CHART_DIR [-f values.yaml]... [--name RELEASE] [--namespace NS] [--notes]")
 	}
 	chartDir := os.Args[1]
 	all := files{}
@@ -112,7 +114,12 @@ func main() {
 		fail("values.yaml: %v", err)
 	}
 	releaseName, releaseNamespace := "genplat", "default"
+	notes := false
 	for i := 2; i < len(os.Args); i++ {
+		if os.Args[i] == "--notes" {
+			notes = true
+			continue
+		}
 		if i+1 >= len(os.Args) {
 			fail("unexpected argument %q", os.Args[i])
 		}
@@ -186,10 +193,7 @@ func main() {
 			fail("%v", err)
 		}
 	}
-	for _, name := range names {
-		if strings.HasPrefix(path.Base(name), "_") || !strings.HasSuffix(name, ".yaml") {
-			continue
-		}
+	render := func(name string) string {
 		full := path.Join(chartName, name)
 		data := map[string]interface{}{
 			"Values":   values,
@@ -202,10 +206,25 @@ func main() {
 		if err := root.ExecuteTemplate(&buf, full, data); err != nil {
 			fail("%v", err)
 		}
-		out := strings.ReplaceAll(buf.String(), "<no value>", "")
+		return strings.ReplaceAll(buf.String(), "<no value>", "")
+	}
+	var objects strings.Builder
+	for _, name := range names {
+		if strings.HasPrefix(path.Base(name), "_") || !strings.HasSuffix(name, ".yaml") {
+			continue
+		}
+		out := render(name)
 		if strings.TrimSpace(out) == "" {
 			continue
 		}
-		fmt.Printf("---\n# Source: %s\n%s\n", full, strings.TrimSpace(out))
+		fmt.Fprintf(&objects, "---\n# Source: %s\n%s\n", path.Join(chartName, name), strings.TrimSpace(out))
 	}
+	if notes {
+		if _, ok := all["templates/NOTES.txt"]; !ok {
+			fail("the chart has no templates/NOTES.txt")
+		}
+		fmt.Print(render("templates/NOTES.txt"))
+		return
+	}
+	fmt.Print(objects.String())
 }
