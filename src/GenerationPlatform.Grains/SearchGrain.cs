@@ -32,8 +32,10 @@ public sealed class SearchGrain(
     [PersistentState("checkpoint", GrainStorage.Checkpoints)] IPersistentState<JobCheckpointState> saved,
     TimeProvider time,
     IOptions<SearchJobOptions> jobOptions,
-    ILogger<SearchGrain> logger) : Grain, ISearchGrain, IRemindable
+    ILogger<SearchGrain> logger,
+    IResultStore? store = null) : Grain, ISearchGrain, IRemindable
 {
+    private readonly JobEventLog log = new(() => job.State, jobOptions.Value.MaxEvents, time);
     private const string ResumeReminder = "resume";
     private CancellationTokenSource? cancellation, deadline, deactivation;
     private Task? run;
@@ -43,8 +45,6 @@ public sealed class SearchGrain(
     private bool storing;
     // The terminal state could not be written: the reminder writes it before anything else.
     private bool unsaved;
-    // Completed when an event is added (and replaced): what event waiters await.
-    private TaskCompletionSource eventAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // The round of the last checkpoint persisted by this activation.
     private int checkpointWritten = -1;
 
@@ -125,7 +125,7 @@ public sealed class SearchGrain(
         }
         State.Resumptions++;
         int round = checkpoint?.Round ?? -1;
-        AddEvent(JobEventKind.Progress, State.LastRound, State.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(),
+        log.Add(JobEventKind.Progress, State.LastRound, State.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(),
             State.Best.Length > 0 ? State.Best[0].Score : double.NaN,
             checkpoint is null ? "resumed from the start: the job's silo stopped before its first round ended" : $"resumed after round {round}: the job's silo stopped");
         await job.WriteStateAsync(cancellationToken);
@@ -163,7 +163,7 @@ public sealed class SearchGrain(
         }
 
         job.State = new SearchJobState { Status = JobStatus.Running, Request = request, AcceptedAt = time.GetUtcNow() };
-        AddEvent(JobEventKind.Accepted, round: -1, best: [], bestScore: double.NaN, message: admission.Message);
+        log.Add(JobEventKind.Accepted, round: -1, best: [], bestScore: double.NaN, message: admission.Message);
         try
         {
             await job.WriteStateAsync(CancellationToken.None);
@@ -215,24 +215,10 @@ public sealed class SearchGrain(
 
     public Task<JobCandidate[]> GetBestAsync(CancellationToken cancellationToken) => Task.FromResult(State.Best);
 
-    public Task<JobEvent[]> GetEventsAsync(int fromIndex, CancellationToken cancellationToken) =>
-        Task.FromResult(State.Events.Where(e => e.Index >= fromIndex).ToArray());
+    public Task<JobEvent[]> GetEventsAsync(int fromIndex, CancellationToken cancellationToken) => Task.FromResult(log.From(fromIndex));
 
-    public async Task<JobEventsPage> WaitForEventsAsync(int fromIndex, TimeSpan maxWait, CancellationToken cancellationToken)
-    {
-        var wait = maxWait < LongestEventWait ? maxWait : LongestEventWait;
-        if (State.EventCount <= fromIndex && !State.Status.IsFinished() && wait > TimeSpan.Zero)
-        {
-            // The next event (or the timeout, or the caller going away) wakes this call: no polling.
-            var added = eventAdded.Task;
-            try { await added.WaitAsync(wait, time, cancellationToken); }
-            catch (TimeoutException) { }
-        }
-        return new JobEventsPage(State.Events.Where(e => e.Index >= fromIndex).ToArray(), State.Status.IsFinished());
-    }
-
-    /// <summary>The longest a caller waits for an event in one call (inside Orleans' default response timeout).</summary>
-    private static readonly TimeSpan LongestEventWait = TimeSpan.FromSeconds(20);
+    public Task<JobEventsPage> WaitForEventsAsync(int fromIndex, TimeSpan maxWait, CancellationToken cancellationToken) =>
+        log.WaitAsync(fromIndex, maxWait, cancellationToken);
 
     public Task<bool> CancelAsync(CancellationToken cancellationToken)
     {
@@ -370,7 +356,7 @@ public sealed class SearchGrain(
         bool stored = false)
     {
         var request = State.Request!;
-        if (!stored && status == JobStatus.Completed && result is not null && ServiceProvider.GetService<IResultStore>() is { } store)
+        if (!stored && status == JobStatus.Completed && result is not null && store is not null)
         {
             if (!await ResultWriting.StoreAsync(store, JobId, State, result, time.GetUtcNow(), logger, cancellationToken))
             {
@@ -384,7 +370,7 @@ public sealed class SearchGrain(
         State.Result = result;
         if (result is not null) State.Best = result.Top;
         else State.Best = State.Best.Select(c => c with { Image = [] }).ToArray();
-        AddEvent(kind, State.LastRound, State.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(),
+        log.Add(kind, State.LastRound, State.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(),
             State.Best.Length > 0 ? State.Best[0].Score : double.NaN, message);
         State.Message = message;
         State.FinishedAt = time.GetUtcNow();
@@ -492,7 +478,7 @@ public sealed class SearchGrain(
                 State.SearchNfe = p.Nfe.Search;
                 State.FinalNfe = p.Nfe.Final;
                 State.Best = p.Best.Select(c => c.ToContract()).ToArray();
-                AddEvent(JobEventKind.Progress, p.Round, p.Best.Select(c => c.ToSummary()).ToArray(), p.BestScore, null);
+                log.Add(JobEventKind.Progress, p.Round, p.Best.Select(c => c.ToSummary()).ToArray(), p.BestScore, null);
             }
             try
             {
@@ -506,16 +492,6 @@ public sealed class SearchGrain(
             }
             catch (Exception e) { GrainLog.StateWriteFailed(logger, e, JobId); } // the next round's or the final write carries it
         }
-    }
-
-    /// <summary>Adds an event; the log keeps the first event and the latest ones, <c>MaxEvents</c> in all, so the state stays bounded.</summary>
-    private void AddEvent(JobEventKind kind, int round, CandidateSummary[] best, double bestScore, string? message)
-    {
-        State.Events.Add(new JobEvent(State.EventCount++, kind, time.GetUtcNow(), round, State.SearchNfe, State.FinalNfe,
-            State.Request?.BudgetNfe ?? 0, bestScore, best, message));
-        if (State.Events.Count > jobOptions.Value.MaxEvents) State.Events.RemoveAt(1);
-        // Wake whoever waits for events (WaitForEventsAsync), then arm for the next one.
-        Interlocked.Exchange(ref eventAdded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     /// <summary>Hands progress reports from the search's threads to the activation.</summary>

@@ -1,0 +1,41 @@
+using GenerationPlatform.Contracts;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>
+/// A job's event log, kept in its state as a bounded window (the first event and the latest ones,
+/// <c>MaxEvents</c> in all, indices counting on), with a signal for whoever waits for the next event,
+/// so updates are pushed to streams instead of polled.
+/// </summary>
+internal sealed class JobEventLog(Func<SearchJobState> state, int maxEvents, TimeProvider time)
+{
+    /// <summary>The longest a caller waits for an event in one call (inside Orleans' default response timeout).</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(20);
+
+    private TaskCompletionSource added = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Appends an event with the job's current spending, drops the oldest progress event past the window, wakes waiters.</summary>
+    public void Add(JobEventKind kind, int round, CandidateSummary[] best, double bestScore, string? message)
+    {
+        var s = state();
+        s.Events.Add(new JobEvent(s.EventCount++, kind, time.GetUtcNow(), round, s.SearchNfe, s.FinalNfe, s.Request?.BudgetNfe ?? 0, bestScore, best, message));
+        if (s.Events.Count > maxEvents) s.Events.RemoveAt(1);
+        Interlocked.Exchange(ref added, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>The events kept from <paramref name="index"/> on.</summary>
+    public JobEvent[] From(int index) => state().Events.Where(e => e.Index >= index).ToArray();
+
+    /// <summary>Events from <paramref name="index"/> on once there are any (or the job has ended, or the wait is over).</summary>
+    public async Task<JobEventsPage> WaitAsync(int index, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var wait = maxWait < LongestWait ? maxWait : LongestWait;
+        if (state().EventCount <= index && !state().Status.IsFinished() && wait > TimeSpan.Zero)
+        {
+            // The next event (or the timeout, or the caller going away) wakes this call.
+            try { await added.Task.WaitAsync(wait, time, cancellationToken); }
+            catch (TimeoutException) { }
+        }
+        return new JobEventsPage(From(index), state().Status.IsFinished());
+    }
+}
