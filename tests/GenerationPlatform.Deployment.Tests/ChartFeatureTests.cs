@@ -16,19 +16,29 @@ public sealed class ChartFeatureTests
     private const string Monitoring = "telemetry: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } }";
     private const string Ingress = "ingress: { enabled: true, host: genplat.example.com, tls: { secretName: genplat-example-tls } }";
 
-    public static TheoryData<string> Scenarios => new() { "default", "cpu-only", "gpu", "ingress", "monitoring", "everything", "existing-secret" };
+    /// <summary>The values sets of charts/generation-platform/ci (chart-testing's convention), by name.</summary>
+    private static List<string> ScenarioNames() =>
+        Directory.GetFiles(Path.Combine(ChartValues.ChartDirectory, "ci"), "*-values.yaml").Order()
+            .Select(f => Path.GetFileName(f)[..^"-values.yaml".Length]).ToList();
 
-    private static string[] ValuesOf(string scenario) => scenario switch
+    public static TheoryData<string> Scenarios
     {
-        "default" => [Storage],
-        "cpu-only" => [Storage, CpuOnly],
-        "gpu" => [Storage, "gpuSilos: { replicas: 3, gpusPerPod: 2, rollingUpdate: { maxSurge: 0, maxUnavailable: 25% } }"],
-        "ingress" => [Storage, Ingress, "networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ingress-nginx } } } ] }"],
-        "monitoring" => [Storage, Monitoring],
-        "everything" => [Storage, ChartTests.Everything],
-        "existing-secret" => ["secret: { existingSecret: ops-genplat }"],
-        _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
-    };
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var name in ScenarioNames()) data.Add(name);
+            return data;
+        }
+    }
+
+    private static string[] ValuesOf(string scenario) => [File.ReadAllText(Path.Combine(ChartValues.ChartDirectory, "ci", $"{scenario}-values.yaml"))];
+
+    [Fact]
+    public void TheCiValuesSetsCoverTheChartsShapes()
+    {
+        Assert.Equal(["cpu-only", "default", "everything", "existing-secret", "gpu", "ingress", "monitoring"], ScenarioNames());
+        Assert.Equal(ChartValues.Merged(ChartTests.Storage, ChartTests.Everything).ToJsonString(), ChartValues.Merged(ValuesOf("everything")).ToJsonString());
+    }
 
     private static List<YamlMappingNode> Render(params string[] values) => Repository.Documents(Repository.RenderChart(values));
 
@@ -105,7 +115,7 @@ public sealed class ChartFeatureTests
     public void ValuesYamlAndEveryScenarioMeetTheSchema()
     {
         Assert.Empty(ChartValues.Schema.Validate(ChartValues.Defaults()));
-        foreach (var scenario in Scenarios)
+        foreach (var scenario in ScenarioNames())
             Assert.Empty(ChartValues.Schema.Validate(ChartValues.Merged(ValuesOf(scenario))));
     }
 
