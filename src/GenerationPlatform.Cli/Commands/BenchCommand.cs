@@ -43,6 +43,7 @@ internal static class BenchCommand
         });
         bench.Subcommands.Add(modelCmd);
         bench.Subcommands.Add(BenchPlatformCommand.Create());
+        bench.Subcommands.Add(BenchClusterCommand.Create());
         return bench;
     }
 
