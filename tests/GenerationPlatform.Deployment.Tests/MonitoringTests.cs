@@ -19,9 +19,13 @@ namespace GenerationPlatform.Deployment.Tests;
 /// rules), the chart's PrometheusRule and compose's rule file are the same rules, and every panel can be narrowed
 /// to a silo.
 /// </summary>
-public sealed partial class MonitoringTests
+public sealed partial class MonitoringTests : IDisposable
 {
     private const string ComposeJob = "genplat-silo";
+
+    private readonly string folder = Directory.CreateTempSubdirectory("genplat-monitoring-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private static (int Exit, string Output) Promtool(params string[] args)
     {
@@ -42,10 +46,9 @@ public sealed partial class MonitoringTests
         }
     }
 
-    private static string Temp(string name, string text)
+    private string Temp(string name, string text)
     {
-        var dir = Directory.CreateTempSubdirectory("genplat-monitoring-").FullName;
-        var path = Path.Combine(dir, name);
+        var path = Path.Combine(folder, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -90,7 +93,7 @@ public sealed partial class MonitoringTests
     }
 
     /// <summary>Compose's rule file without annotations (promtool test compares annotations literally; their wording is not what these tests are about).</summary>
-    private static string RulesWithoutAnnotations()
+    private string RulesWithoutAnnotations()
     {
         var doc = Repository.Documents(File.ReadAllText(Repository.PathOf("infra/prometheus/alerts.yml"))).Single();
         foreach (var rule in doc.Items("groups").SelectMany(g => g.Items("rules")).Cast<YamlMappingNode>())
