@@ -16,6 +16,13 @@ public static class SiloCapabilities
     /// <summary>Comma-separated model names, or "*" for any model its field provider knows.</summary>
     public const string Models = "genplat.models";
 
+    /// <summary>"false" on a silo that hosts no search jobs (a dedicated denoiser silo); absent or anything else: it does.</summary>
+    public const string HostsJobs = "genplat.jobs";
+
+    /// <summary>True unless the silo's metadata says it hosts no jobs.</summary>
+    public static bool HostsJobsIn(IReadOnlyDictionary<string, string> metadata) =>
+        !(metadata.TryGetValue(HostsJobs, out var value) && string.Equals(value, "false", StringComparison.OrdinalIgnoreCase));
+
     public static Dictionary<string, string> Declare(string accelerator, params string[] models) => new()
     {
         [Accelerator] = accelerator,
@@ -41,5 +48,21 @@ internal sealed class ModelPlacementFilterDirector(ISiloMetadataCache metadata) 
     {
         var model = SiloBoundKey.Parse(target.GrainIdentity.Key.ToString()!).Name;
         return silos.Where(s => SiloCapabilities.Serves(metadata.GetSiloMetadata(s).Metadata, model));
+    }
+}
+
+/// <summary>Places search jobs only on silos that host jobs (all of them when none says so, so a cluster never refuses its jobs).</summary>
+public sealed class JobPlacementFilterStrategy() : PlacementFilterStrategy(order: 0);
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class JobPlacementFilterAttribute() : PlacementFilterAttribute(new JobPlacementFilterStrategy());
+
+internal sealed class JobPlacementFilterDirector(ISiloMetadataCache metadata) : IPlacementFilterDirector
+{
+    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
+    {
+        var all = silos.ToList();
+        var hosting = all.Where(s => SiloCapabilities.HostsJobsIn(metadata.GetSiloMetadata(s).Metadata)).ToList();
+        return hosting.Count > 0 ? hosting : all;
     }
 }

@@ -27,6 +27,7 @@ namespace GenerationPlatform.Grains;
 /// it from the persisted checkpoint, with the same reservation, deadline and event log. An activation
 /// that is deactivated mid-search (its silo shutting down) stops the search without ending the job.
 /// </remarks>
+[JobPlacementFilter]
 public sealed class SearchGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<SearchJobState> job,
     [PersistentState("checkpoint", GrainStorage.Checkpoints)] IPersistentState<JobCheckpointState> saved,

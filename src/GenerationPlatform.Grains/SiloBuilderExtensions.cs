@@ -34,6 +34,7 @@ public static class SiloBuilderExtensions
                 "the jobs' resume check period and store retry period must be positive, max resumptions not negative and max events at least 2").ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
         services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
+        services.AddPlacementFilter<JobPlacementFilterStrategy, JobPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
         services.TryAddSingleton<DenoiserDirectory>();
         services.TryAddSingleton(TimeProvider.System);

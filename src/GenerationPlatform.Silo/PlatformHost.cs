@@ -99,10 +99,12 @@ public static class PlatformHost
             }
             // Mutual TLS on the silo port (and on the gateway, if one is configured), in either mode.
             if (tls is not null) silo.UseTls(tls.Certificate, tls.Configure);
-            silo.UseSiloMetadata(declaration.ServesModels
+            var metadata = declaration.ServesModels
                 ? SiloCapabilities.Declare(declaration.Accelerator.Trim().ToLowerInvariant(),
                     declaration.Models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                : new Dictionary<string, string>());
+                : new Dictionary<string, string>();
+            metadata[SiloCapabilities.HostsJobs] = declaration.HostsJobs ? "true" : "false";
+            silo.UseSiloMetadata(metadata);
             silo.AddGenerationPlatformGrains();
             // The trace of a request continues through grain calls.
             silo.AddActivityPropagation();

@@ -109,6 +109,12 @@ public sealed class SiloDeclarationOptions
 
     public bool ServesModels => !string.Equals(Accelerator?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether search jobs (and the verifier work they bring) may be placed here. False makes a dedicated
+    /// denoiser silo: its cores go to the model alone. At least one silo of a cluster must host jobs.
+    /// </summary>
+    public bool HostsJobs { get; set; } = true;
+
     public string? Problem() =>
         Accelerator?.Trim().ToLowerInvariant() is not ("cuda" or "cpu" or "none") ? $"{Section}:Accelerator must be 'cuda', 'cpu' or 'none' (got '{Accelerator}')"
         : ServesModels && string.IsNullOrWhiteSpace(Models) ? $"{Section}:Models must list models or be '*'"

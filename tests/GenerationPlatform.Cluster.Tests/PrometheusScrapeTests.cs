@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace GenerationPlatform.Cluster.Tests;
 
 /// <summary>A real Prometheus scrapes a cluster silo's /metrics on its HTTP port, as the chart's ServiceMonitor and compose configure it.</summary>
+[Trait("Tier", "slow")]
 public sealed class PrometheusScrapeTests(ITestOutputHelper output)
 {
     [Fact]

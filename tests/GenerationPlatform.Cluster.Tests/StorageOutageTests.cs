@@ -10,6 +10,7 @@ namespace GenerationPlatform.Cluster.Tests;
 /// than the store's retry window (3 s here): the jobs keep their results, retry every second, and
 /// complete once storage is back; none is failed and none completes without its stored result.
 /// </summary>
+[Trait("Tier", "slow")]
 public sealed class StorageOutageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);

@@ -228,6 +228,7 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
     }
 
     [Fact]
+    [Trait("Tier", "slow")]
     public async Task Two_silos_with_certificates_from_one_ca_form_a_cluster_over_mutual_tls_and_refuse_other_peers()
     {
         // The cluster account: tables (clustering, state, reminders) and blobs (job checkpoints).

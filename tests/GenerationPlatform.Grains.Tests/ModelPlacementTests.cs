@@ -17,4 +17,15 @@ public sealed class ModelPlacementTests
     [Fact]
     public void A_silo_without_declarations_serves_nothing() =>
         Assert.False(SiloCapabilities.Serves(new Dictionary<string, string>(), "velocity-unet"));
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    [InlineData("FALSE", false)]
+    public void A_silo_hosts_jobs_unless_it_says_it_does_not(string? declared, bool hosts)
+    {
+        var metadata = declared is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [SiloCapabilities.HostsJobs] = declared };
+        Assert.Equal(hosts, SiloCapabilities.HostsJobsIn(metadata));
+    }
 }

@@ -298,6 +298,9 @@ internal static class BenchClusterCommand
             env["GenerationPlatform__Cluster__ConnectionString"] = connectionString;
             env["GenerationPlatform__Silo__Accelerator"] = denoiser ? "cpu" : "none";
             env["GenerationPlatform__Silo__Models"] = ModelOptions.ShippedModel;
+            // Denoiser silos are dedicated: search jobs and their verifier work stay on the API silo, so the scaling
+            // measured is the denoisers' alone.
+            env["GenerationPlatform__Silo__HostsJobs"] = denoiser ? "false" : "true";
             env["GenerationPlatform__Denoiser__MaxBatch"] = Text(maxBatch);
             env["GenerationPlatform__Results__Kind"] = "folder";
             env["GenerationPlatform__Results__Path"] = Path.Combine(folder, "results"); // one folder: whichever silo stores a result, the API silo reads it

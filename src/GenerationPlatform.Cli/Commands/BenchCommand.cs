@@ -11,7 +11,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Benchmarks that print ratios against a bare baseline on this machine");
         var seconds = new Option<double>("--seconds") { Description = "measuring time per point", DefaultValueFactory = _ => 3.0 };
-        var batches = new Option<string>("--batches") { Description = "batch sizes to measure", DefaultValueFactory = _ => "1,8,32,128" };
+        var batches = new Option<string>("--batches") { Description = "batch sizes to measure", DefaultValueFactory = _ => "1,2,4,8,16,32,64,128,256" };
         var model = new Option<string?>("--model") { Description = "velocity network weights (default: the shipped model)" };
         var modelCmd = new Command("model", "float32 matmul GFLOP/s (the ceiling) vs the velocity network's forward GFLOP/s by batch size") { seconds, batches, model };
         modelCmd.SetAction((p, ct) =>
@@ -28,6 +28,7 @@ internal static class BenchCommand
             Console.WriteLine("| batch | images/s | GFLOP/s | ratio to matmul |");
             Console.WriteLine("|---|---|---|---|");
             double best = 0;
+            var curve = new List<Search.BatchCap.Point>();
             foreach (var b in sizes)
             {
                 using var x = randn(b, 1, 28, 28);
@@ -36,9 +37,12 @@ internal static class BenchCommand
                 double perSecond = Rate(() => { using var v = net.forward(x, t, y); }, budget) * b;
                 double gflops = perSecond * flops / 1e9;
                 best = Math.Max(best, gflops);
+                curve.Add(new Search.BatchCap.Point(b, perSecond));
                 Console.WriteLine($"| {b} | {perSecond:F0} | {gflops:F1} | {gflops / ceiling:F2} |");
             }
             Console.WriteLine($"best ratio to the matmul ceiling: {best / ceiling:F2}");
+            // The cap a denoiser on this device would choose: the smallest batch within 95% of the best rows/s.
+            Console.WriteLine($"batch cap (knee: smallest batch within 95% of the best images/s): {Search.BatchCap.Knee(curve)}");
             return Task.FromResult(0);
         });
         bench.Subcommands.Add(modelCmd);

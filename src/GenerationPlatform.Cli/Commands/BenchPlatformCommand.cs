@@ -58,7 +58,7 @@ internal static class BenchPlatformCommand
         var samples = new Option<int>("--samples") { Description = "full samples per job (the job's budget is samples x one sample's NFE) unless --budget is given; random search verifies them in rounds of 16", DefaultValueFactory = _ => 32 };
         var budget = new Option<long?>("--budget") { Description = "NFE per job; random search does budget / (one sample's NFE) full samples" };
         var steps = new Option<int>("--steps") { Description = "Heun steps per sample (2 x steps - 1 NFE)", DefaultValueFactory = _ => 4 };
-        var maxBatch = new Option<int>("--max-batch") { Description = "most trajectory steps per model call, platform and bare loop alike", DefaultValueFactory = _ => new DenoiserOptions().MaxBatch };
+        var maxBatch = new Option<int>("--max-batch") { Description = "most trajectory steps per model call, platform and bare loop alike; 0: measured here first, as a denoiser does at activation (the knee of rows/s by batch size)", DefaultValueFactory = _ => 0 };
         var repeat = new Option<int>("--repeat") { Description = "timed waves of K jobs per side", DefaultValueFactory = _ => 2 };
         var arrivalMs = new Option<double?>("--arrival-ms") { Description = "spacing of job arrivals in the spread-arrival waves (default: a quarter of one job's latency when it runs alone)" };
         var warmup = new Option<int>("--warmup") { Description = "untimed waves per side first, one sample per job (model load, JIT, first model call, every platform path)", DefaultValueFactory = _ => 1 };
@@ -75,7 +75,8 @@ internal static class BenchPlatformCommand
                 ? (int)(b is >= 1 and <= 100_000 && b >= sampleNfe ? b / sampleNfe
                     : throw new CliArgumentException($"--budget must be between one sample's NFE ({sampleNfe}) and 100000 (got {b})"))
                 : Count(p.GetValue(samples), "--samples", 1, 10_000);
-            int mb = Count(p.GetValue(maxBatch), "--max-batch", 1, 4096);
+            int mb = Count(p.GetValue(maxBatch), "--max-batch", 0, 4096);
+            if (mb == 0) mb = MeasureCap();
             int round = Math.Min(Load.PerRound, n);
             if (round > mb) throw new CliArgumentException($"--max-batch: whole-request batching needs a round of {round} trajectories to fit in a batch (got {mb})");
             var load = new Load(k, n, s, mb, Math.Min(4, n));
@@ -87,6 +88,17 @@ internal static class BenchPlatformCommand
     }
 
     private static int Count(int value, string name, int min, int max) => (int)CliParsing.InRange(value, name, min, max);
+
+    /// <summary>The batch cap a denoiser of the shipped model would measure on this machine: the curve, printed, and its knee.</summary>
+    private static int MeasureCap()
+    {
+        using var net = VelocityModelFile.Load();
+        var curve = BatchCap.Measure(new GuidedVelocityField(net), BatchCap.DefaultSizes.Where(b => b <= new DenoiserOptions().CalibrationMaxBatch).ToArray(),
+            new DenoiserOptions().CalibrationTimePerSize);
+        int cap = BatchCap.Knee(curve);
+        Console.WriteLine($"measured batch cap: {cap} (rows/s by batch: {string.Join(", ", curve.Select(c => $"{c.Batch}: {c.RowsPerSecond:F0}"))})");
+        return cap;
+    }
 
     private static async Task RunAsync(Load load, int repeat, int warmup, double? arrival, CancellationToken ct)
     {
