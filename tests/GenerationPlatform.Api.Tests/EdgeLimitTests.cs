@@ -1,4 +1,3 @@
-extern alias server;
 using System.Diagnostics;
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
@@ -144,14 +143,14 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     public void The_catalogue_serves_registered_onnx_verifiers_by_their_one_spelling()
     {
         var spec = new OnnxVerifierSpec { Path = "m.onnx", Input = "x", Output = "y" };
-        var catalog = new server::GenerationPlatform.Api.ConfiguredCatalog(Options.Create(new ModelOptions()),
+        var catalog = new GenerationPlatform.Api.ConfiguredCatalog(Options.Create(new ModelOptions()),
             Options.Create(new OnnxVerifierRegistry { Onnx = { ["Aesthetic"] = spec, ["with+plus"] = spec } }));
         var names = catalog.Verifiers.Select(v => v.Name).ToArray();
         Assert.Equal([.. VerifierCatalog.BaseNames, "onnx:aesthetic"], names);
         Assert.True(catalog.ServesVerifier("onnx:aesthetic"));
         Assert.False(catalog.ServesVerifier("onnx:Aesthetic")); // not canonical: the edge canonicalises first
         Assert.False(catalog.ServesVerifier("onnx:with+plus"));
-        Assert.Equal(GenerationPlatform.Search.AlgorithmCatalog.Names, ((server::GenerationPlatform.Api.IServedCatalog)catalog).Algorithms);
+        Assert.Equal(GenerationPlatform.Search.AlgorithmCatalog.Names, ((GenerationPlatform.Api.IServedCatalog)catalog).Algorithms);
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-extern alias server;
 using GenerationPlatform.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -107,7 +106,7 @@ public sealed class MalformedRequestTests(PlatformFixture fixture)
     public async Task A_negative_watch_index_is_invalid()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
-        var e = await Assert.ThrowsAsync<RpcException>(async () => { await foreach (var _ in client.WatchAsync(server::GenerationPlatform.Api.RequestValidation.NewJobId(), -1)) { } });
+        var e = await Assert.ThrowsAsync<RpcException>(async () => { await foreach (var _ in client.WatchAsync(GenerationPlatform.Api.RequestValidation.NewJobId(), -1)) { } });
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.StartsWith("from_index:", e.Status.Detail);
     }

@@ -1,5 +1,4 @@
-extern alias server;
-using server::GenerationPlatform.Api;
+using GenerationPlatform.Api;
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
 using GenerationPlatform.Grains;

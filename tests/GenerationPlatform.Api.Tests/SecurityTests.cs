@@ -1,4 +1,3 @@
-extern alias server;
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
 using Grpc.Core;
@@ -15,7 +14,7 @@ public sealed class SecurityTests(PlatformFixture fixture)
         using var alpha = fixture.Client(PlatformFixture.AlphaKey);
         using var beta = fixture.Client(PlatformFixture.BetaKey);
         var job = await alpha.SubmitAsync(PlatformFixture.Request(seed: 5));
-        var missing = server::GenerationPlatform.Api.RequestValidation.NewJobId();
+        var missing = GenerationPlatform.Api.RequestValidation.NewJobId();
 
         foreach (var id in new[] { job.JobId, missing })
         {

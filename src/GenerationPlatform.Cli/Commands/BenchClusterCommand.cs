@@ -1,4 +1,3 @@
-extern alias server;
 
 using System.Collections.Concurrent;
 using System.CommandLine;
@@ -304,7 +303,7 @@ internal static class BenchClusterCommand
             env["GenerationPlatform__Denoiser__MaxBatch"] = Text(maxBatch);
             env["GenerationPlatform__Results__Kind"] = "folder";
             env["GenerationPlatform__Results__Path"] = Path.Combine(folder, "results"); // one folder: whichever silo stores a result, the API silo reads it
-            env[$"GenerationPlatform__Auth__Tenants__{Tenant}__KeySha256__0"] = server::GenerationPlatform.Api.ApiKeyAuthenticator.HashOf(key);
+            env[$"GenerationPlatform__Auth__Tenants__{Tenant}__KeySha256__0"] = GenerationPlatform.Api.ApiKeyAuthenticator.HashOf(key);
             env["GenerationPlatform__Tenants__Default__MaxConcurrentJobs"] = Text(Math.Max(settings.Jobs, 4));
             env["GenerationPlatform__Tenants__Default__NfePerMinute"] = Text(long.MaxValue / 4);
             env["GenerationPlatform__Tenants__Default__NfePerDay"] = Text(long.MaxValue / 4);

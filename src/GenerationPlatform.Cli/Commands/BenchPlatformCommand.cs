@@ -1,4 +1,3 @@
-extern alias server;
 
 using System.CommandLine;
 using System.Diagnostics;
@@ -212,7 +211,7 @@ internal static class BenchPlatformCommand
                 // Free Orleans ports: other silos on this machine (a running `genplat serve`, tests) keep theirs.
                 ["GenerationPlatform:Cluster:SiloPort"] = PlatformHostOptions.FreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture),
                 ["GenerationPlatform:Cluster:GatewayPort"] = PlatformHostOptions.FreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture),
-                [$"GenerationPlatform:Auth:Tenants:{Tenant}:KeySha256:0"] = server::GenerationPlatform.Api.ApiKeyAuthenticator.HashOf(key),
+                [$"GenerationPlatform:Auth:Tenants:{Tenant}:KeySha256:0"] = GenerationPlatform.Api.ApiKeyAuthenticator.HashOf(key),
                 ["GenerationPlatform:Tenants:Default:MaxConcurrentJobs"] = load.Jobs.ToString(CultureInfo.InvariantCulture),
                 ["GenerationPlatform:Tenants:Default:NfePerMinute"] = long.MaxValue.ToString(CultureInfo.InvariantCulture),
                 ["GenerationPlatform:Tenants:Default:NfePerDay"] = long.MaxValue.ToString(CultureInfo.InvariantCulture),

@@ -1,4 +1,3 @@
-extern alias server;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -291,7 +290,7 @@ internal static class LoadTestCommand
             ["GenerationPlatform:Tenants:Default:NfePerMinute"] = "100000000",
             ["GenerationPlatform:Tenants:Default:NfePerDay"] = "1000000000",
         };
-        foreach (var (name, key) in keys) overrides[$"GenerationPlatform:Auth:Tenants:{name}:KeySha256:0"] = server::GenerationPlatform.Api.ApiKeyAuthenticator.HashOf(key);
+        foreach (var (name, key) in keys) overrides[$"GenerationPlatform:Auth:Tenants:{name}:KeySha256:0"] = GenerationPlatform.Api.ApiKeyAuthenticator.HashOf(key);
         var builder = PlatformHost.CreateBuilder([], overrides);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout: the report only

@@ -1,8 +1,7 @@
-extern alias server;
 
 using System.CommandLine;
 using GenerationPlatform.Silo;
-using server::GenerationPlatform.Api;
+using GenerationPlatform.Api;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
