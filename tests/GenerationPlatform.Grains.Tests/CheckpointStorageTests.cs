@@ -92,18 +92,8 @@ public sealed class CheckpointStorageTests(BlobCheckpointFixture fixture, ITestO
         Assert.Equal(state.State.Round, checkpoint.Round);
         // Every kept trajectory's state is in it (784 floats each), far past an Azure Table entity's 1 MB.
         Assert.True(payload.Length > keptStates * 784 * 4, $"{payload.Length} bytes for {keptStates} states");
-        var status = await ClusterFixtureWait(job);
+        var status = await Jobs.FinishedAsync(job);
         Assert.Equal(JobStatus.Cancelled, status.Status);
     }
 
-    private static async Task<JobSnapshot> ClusterFixtureWait(ISearchGrain job)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var status = await job.GetStatusAsync();
-            if (status.IsFinished || DateTime.UtcNow > until) return status;
-            await Task.Delay(20);
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using GenerationPlatform.Testing;
 using GenerationPlatform.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,29 +52,20 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
-    /// <summary>Polls a job until it has finished.</summary>
-    public async Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var status = await job.GetStatusAsync();
-            if (status.IsFinished) return status;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"job {status.JobId} still {status.Status} after {status.EventCount} events");
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>Waits for a job to finish.</summary>
+    public Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan? timeout = null) => Jobs.FinishedAsync(job, timeout);
 
-    /// <summary>Polls a job until it has logged at least <paramref name="count"/> events.</summary>
-    public async Task WaitForEventsAsync(ISearchGrain job, int count)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await job.GetStatusAsync()).EventCount < count)
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException("no progress");
-            await Task.Delay(5);
-        }
-    }
+    /// <summary>Waits until a job has logged at least <paramref name="count"/> events.</summary>
+    public Task WaitForEventsAsync(ISearchGrain job, int count) =>
+        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.EventCount >= count, TimeSpan.FromSeconds(30), $"job {job.GetPrimaryKeyString()} logs {count} events", TimeSpan.FromMilliseconds(5));
+}
+
+/// <summary>Waiting on jobs, for every fixture.</summary>
+public static class Jobs
+{
+    /// <summary>The job's status once it has finished.</summary>
+    public static Task<JobSnapshot> FinishedAsync(ISearchGrain job, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.IsFinished, timeout ?? TimeSpan.FromSeconds(30), $"job {job.GetPrimaryKeyString()} finishes", TimeSpan.FromMilliseconds(10));
 }
 
 [CollectionDefinition(Name)]

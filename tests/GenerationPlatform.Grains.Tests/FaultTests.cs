@@ -1,3 +1,4 @@
+using GenerationPlatform.Testing;
 using System.Diagnostics;
 using GenerationPlatform.Contracts;
 using Microsoft.Extensions.DependencyInjection;
@@ -139,20 +140,15 @@ public sealed class FaultTests(TwoSiloClusterFixture fixture)
         JobSnapshot status;
         try
         {
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!(status = await job.GetStatusAsync()).IsFinished && DateTime.UtcNow < until) await Task.Delay(10);
+            status = await fixture.WaitAsync(job);
             Assert.Equal(JobStatus.Completed, status.Status);
             Assert.False(fixture.PersistedJob(job)!.UsageSettled);
         }
         finally { SharedGrainStorage.FailWrites = null; }
 
         // Storage is back: the job's reminder (every second here) settles, then gives itself up.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (fixture.PersistedJob(job)?.UsageSettled != true || SharedReminderTable.NamesOf(job.GetGrainId()).Length > 0)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the failed settlement was not retried");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => Task.FromResult(fixture.PersistedJob(job)?.UsageSettled == true && SharedReminderTable.NamesOf(job.GetGrainId()).Length == 0),
+            TimeSpan.FromSeconds(30), "the failed settlement is retried and the reminder given up", TimeSpan.FromMilliseconds(50));
         var usage = await tenantGrain.GetUsageAsync();
         Assert.Equal((0, 0L, 1L), (usage.ActiveJobs, usage.ReservedNfe, usage.JobsSettled));
         Assert.Equal(status.SpentNfe, usage.SettledNfeTotal);

@@ -1,3 +1,4 @@
+using GenerationPlatform.Testing;
 using System.Diagnostics;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
@@ -169,25 +170,8 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
         }
     }
 
-    private static async Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var status = await job.GetStatusAsync();
-            if (status.IsFinished) return status;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"job {status.JobId} still {status.Status} after {status.EventCount} events");
-            await Task.Delay(20);
-        }
-    }
+    private static Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan timeout) => Jobs.FinishedAsync(job, timeout);
 
-    private static async Task WaitForEventsAsync(ISearchGrain job, int count)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await job.GetStatusAsync()).EventCount < count)
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException("no progress");
-            await Task.Delay(5);
-        }
-    }
+    private static Task WaitForEventsAsync(ISearchGrain job, int count) =>
+        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.EventCount >= count, TimeSpan.FromSeconds(20), $"job {job.GetPrimaryKeyString()} logs {count} events", TimeSpan.FromMilliseconds(5));
 }

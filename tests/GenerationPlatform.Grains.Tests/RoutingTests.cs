@@ -1,3 +1,4 @@
+using GenerationPlatform.Testing;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
 using Xunit.Abstractions;
@@ -49,12 +50,8 @@ public sealed class RoutingTests(TwoSiloClusterFixture fixture, ITestOutputHelpe
         Assert.All(admissions, a => Assert.True(a.Admitted, a.Message));
 
         // Wait until the second silo's denoiser carries work, then stop that silo in the middle of it.
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await StatsAsync(model, second.SiloAddress))?.TrajectorySteps is not > 0)
-        {
-            Assert.True(DateTime.UtcNow < until, "no work was routed to the second silo");
-            await Task.Delay(20);
-        }
+        await Eventually.UntilAsync(async () => (await StatsAsync(model, second.SiloAddress))?.TrajectorySteps is > 0,
+            TimeSpan.FromSeconds(20), "work is routed to the second silo");
         await fixture.Cluster.StopSiloAsync(second);
 
         for (int i = 0; i < jobs.Length; i++)

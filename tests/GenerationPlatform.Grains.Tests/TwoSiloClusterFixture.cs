@@ -58,18 +58,8 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
-    /// <summary>Polls a job until it has finished.</summary>
-    public async Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var status = await job.GetStatusAsync();
-            if (status.IsFinished) return status;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"job {status.JobId} still {status.Status} after {status.EventCount} events");
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>Waits for a job to finish.</summary>
+    public Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan? timeout = null) => Jobs.FinishedAsync(job, timeout);
 }
 
 [CollectionDefinition(Name)]
