@@ -154,14 +154,14 @@ public sealed class SearchPlanProperties
     public void TheLargestBudgetIsPlannedWithinTheLimits()
     {
         foreach (var name in AlgorithmCatalog.Names)
-        foreach (var sampler in new[] { SamplerKind.Euler, SamplerKind.Heun })
-        {
-            var request = new SearchRequest(0, 1.5f, 1, 100_000, TopK: 16, Sampler: sampler, Steps: 1);
-            var (_, plan) = AlgorithmCatalog.Plan(name, request);
-            Assert.InRange(plan.LargestCall, 1, SearchLimits.MaxTrajectoriesPerCall);
-            Assert.InRange(plan.ScoredImages, 1, SearchLimits.MaxScoredImages);
-            Assert.InRange(plan.Nfe, 1, request.BudgetNfe);
-        }
+            foreach (var sampler in new[] { SamplerKind.Euler, SamplerKind.Heun })
+            {
+                var request = new SearchRequest(0, 1.5f, 1, 100_000, TopK: 16, Sampler: sampler, Steps: 1);
+                var (_, plan) = AlgorithmCatalog.Plan(name, request);
+                Assert.InRange(plan.LargestCall, 1, SearchLimits.MaxTrajectoriesPerCall);
+                Assert.InRange(plan.ScoredImages, 1, SearchLimits.MaxScoredImages);
+                Assert.InRange(plan.Nfe, 1, request.BudgetNfe);
+            }
     }
 
     [Fact]
