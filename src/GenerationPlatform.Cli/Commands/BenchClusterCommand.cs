@@ -600,19 +600,12 @@ internal static class BenchClusterCommand
                 (long)deltas.Sum(d => d.JobsEnded), (long)deltas.Sum(d => d.VerifierImages), Math.Round(cpu, 2), Math.Round(cpu / wall, 3));
         }).ToArray();
         double allCalls = waves.SelectMany(w => w.Silos).Sum(d => d.Calls), allFills = waves.SelectMany(w => w.Silos).Sum(d => d.FillCount);
-        return new TopologyFigures(run.DenoiserSilos, nfe, Math.Round(wall, 3), nfe / wall, Percentile(latencies, 0.5), Percentile(latencies, 0.95), (long)allCalls,
+        return new TopologyFigures(run.DenoiserSilos, nfe, Math.Round(wall, 3), nfe / wall, Percentile.Of(latencies, 0.5), Percentile.Of(latencies, 0.95), (long)allCalls,
             allCalls > 0 ? waves.SelectMany(w => w.Silos).Sum(d => d.BatchSum) / allCalls : null,
             allFills > 0 ? waves.SelectMany(w => w.Silos).Sum(d => d.FillSum) / allFills : null, silos);
     }
 
     /// <summary>Nearest-rank percentile; NaN for no values.</summary>
-    private static double Percentile(double[] values, double q)
-    {
-        if (values.Length == 0) return double.NaN;
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
-
     private static void Print(Report report)
     {
         static string F(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";

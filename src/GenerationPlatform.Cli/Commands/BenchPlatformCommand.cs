@@ -284,11 +284,7 @@ internal static class BenchPlatformCommand
     private static void Report(Load load, List<Wave> bare, List<Wave> step, List<Wave> whole, List<Wave> stepSpread, List<Wave> wholeSpread, TimeSpan spacing)
     {
         static double Rate(List<Wave> waves) => waves.Sum(w => w.Nfe) / waves.Sum(w => w.Wall.TotalSeconds);
-        static double Pct(List<Wave> waves, double q)
-        {
-            var all = waves.SelectMany(w => w.LatencySeconds).Order().ToArray();
-            return all[Math.Clamp((int)Math.Ceiling(q * all.Length) - 1, 0, all.Length - 1)]; // nearest rank
-        }
+        static double Pct(List<Wave> waves, double q) => Percentile.Of(waves.SelectMany(w => w.LatencySeconds), q);
         static double Batch(List<Wave> waves) => waves.Sum(w => w.TrajectorySteps) / (double)Math.Max(1, waves.Sum(w => w.ModelCalls));
         static double Busy(List<Wave> waves) => waves.Sum(w => w.Sampler.TotalSeconds) / waves.Sum(w => w.Wall.TotalSeconds);
         static double MsPerCall(List<Wave> waves) => 1000 * waves.Sum(w => w.Sampler.TotalSeconds) / Math.Max(1, waves.Sum(w => w.ModelCalls));

@@ -106,9 +106,9 @@ internal static class LoadTestCommand
 
                 var before = LightLatencies(alone);
                 var during = LightLatencies(flooded);
-                double p50Ratio = Percentile(during, 0.5) / Percentile(before, 0.5), p95Ratio = Percentile(during, 0.95) / Percentile(before, 0.95);
-                Console.WriteLine($"light tenants p50: alone {Percentile(before, 0.5):F2} s, with the flood {Percentile(during, 0.5):F2} s, ratio {p50Ratio:F2}");
-                Console.WriteLine($"light tenants p95: alone {Percentile(before, 0.95):F2} s, with the flood {Percentile(during, 0.95):F2} s, ratio {p95Ratio:F2} (target <= 1.25: {(p95Ratio <= 1.25 ? "met" : "NOT met")})");
+                double p50Ratio = Percentile.Of(during, 0.5) / Percentile.Of(before, 0.5), p95Ratio = Percentile.Of(during, 0.95) / Percentile.Of(before, 0.95);
+                Console.WriteLine($"light tenants p50: alone {Percentile.Of(before, 0.5):F2} s, with the flood {Percentile.Of(during, 0.5):F2} s, ratio {p50Ratio:F2}");
+                Console.WriteLine($"light tenants p95: alone {Percentile.Of(before, 0.95):F2} s, with the flood {Percentile.Of(during, 0.95):F2} s, ratio {p95Ratio:F2} (target <= 1.25: {(p95Ratio <= 1.25 ? "met" : "NOT met")})");
                 var all = warmUp.Concat(alone).Concat(flooded).ToArray();
                 int lost = all.Count(o => o.Lost);
                 int unfinished = all.Count(o => o.JobId is null && o.Error is not null);
@@ -253,7 +253,7 @@ internal static class LoadTestCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {group.Key.Tenant} | {group.Key.Role} | {group.Count()} | {group.Count(o => o.JobId is not null)} | {group.Sum(o => o.Rejections)} | "
                 + $"{group.Count(o => o.State == JobState.Completed && o.Stored)} | {group.Count(o => o.State == JobState.Failed)} | {group.Count(o => o.Lost)} | "
-                + $"{Percentile(latencies, 0.5):F2} | {Percentile(latencies, 0.95):F2} |"));
+                + $"{Percentile.Of(latencies, 0.5):F2} | {Percentile.Of(latencies, 0.95):F2} |"));
         }
     }
 
@@ -261,13 +261,6 @@ internal static class LoadTestCommand
         outcomes.Where(o => o.Role == LightRole && o.State == JobState.Completed).Select(o => o.Latency.TotalSeconds).ToArray();
 
     /// <summary>Nearest-rank percentile; NaN for no values.</summary>
-    private static double Percentile(double[] values, double q)
-    {
-        if (values.Length == 0) return double.NaN;
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
-
     private static (string Name, string Key) TenantKey(string pair)
     {
         int colon = pair.IndexOf(':');
