@@ -113,4 +113,10 @@ public sealed class ModelOptions
 
     /// <summary>Where networks run: <c>auto</c> (CUDA when the GPU build sees a GPU, else CPU), <c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; set; } = "auto";
+
+    /// <summary>
+    /// Torch threads for CPU networks; 0: libtorch's default (every core it sees, which in a container is not its CPU
+    /// quota). Set it to the silo's cores, or fewer on a silo that also hosts search jobs and verifiers.
+    /// </summary>
+    public int Threads { get; set; }
 }

@@ -37,6 +37,7 @@ public sealed class NetworkFieldProvider(IOptions<ModelOptions> options) : IVelo
             string? path = options.Value.Paths.TryGetValue(model, out var configured) ? configured
                 : model == ModelOptions.ShippedModel ? null
                 : throw new UnknownModelException($"unknown model '{model}'; known: {string.Join(", ", Known())}");
+            if (options.Value.Threads > 0 && torch.get_num_threads() != options.Value.Threads) torch.set_num_threads(options.Value.Threads);
             var net = VelocityModelFile.Load(path);
             var device = ComputeDevice.Choose(options.Value.Device);
             if (device.type != DeviceType.CPU) net.to(device);

@@ -32,7 +32,8 @@ public static class SiloBuilderExtensions
         services.AddOptions<SearchJobOptions>().BindConfiguration(SearchJobOptions.Section)
             .Validate(o => o.ResumeCheckPeriod > TimeSpan.Zero && o.MaxResumptions >= 0 && o.MaxEvents >= 2 && o.StoreRetryPeriod > TimeSpan.Zero,
                 "the jobs' resume check period and store retry period must be positive, max resumptions not negative and max events at least 2").ValidateOnStart();
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section)
+            .Validate(o => o.Threads is >= 0 and <= 1024, "GenerationPlatform:Models:Threads must be between 0 (libtorch's default) and 1024").ValidateOnStart();
         services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.AddPlacementFilter<JobPlacementFilterStrategy, JobPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
