@@ -52,13 +52,35 @@ public static class ApiServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps the API's gRPC services; <paramref name="localPort"/> serves them only to connections on the gRPC port.</summary>
-    public static IEndpointRouteBuilder MapGenerationApi(this IEndpointRouteBuilder endpoints, int? localPort = null)
+    /// <summary>
+    /// GenerationService as HTTP/JSON too (gRPC JSON transcoding at the routes of the proto's google.api.http options),
+    /// and its OpenAPI document. Call after <see cref="AddGenerationApi"/>, and map with a JSON port
+    /// (<see cref="MapGenerationApi"/>): the routes are served only there.
+    /// </summary>
+    public static IServiceCollection AddGenerationHttpJson(this IServiceCollection services)
     {
-        Restrict(endpoints.MapGrpcService<GenerationApi>(), localPort);
+        services.AddGrpc().AddJsonTranscoding();
+        services.AddGrpcSwagger();
+        services.AddSwaggerGen(HttpJson.DescribeOpenApi);
+        // One line per refused call at Information, as for gRPC calls (GrpcCallLog): the caller's doing.
+        services.AddLogging(logging => logging.AddFilter(HttpJson.TranscodedCallLog, LogLevel.Warning));
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the API's gRPC services; <paramref name="localPort"/> serves them only to connections on the gRPC port.
+    /// With <paramref name="jsonPort"/> (after <see cref="AddGenerationHttpJson"/>), GenerationService's HTTP/JSON routes
+    /// and the OpenAPI document (<see cref="HttpJson.OpenApiRoute"/>) are served only to connections on that port.
+    /// </summary>
+    public static IEndpointRouteBuilder MapGenerationApi(this IEndpointRouteBuilder endpoints, int? localPort = null, int? jsonPort = null)
+    {
+        // One service, two kinds of endpoints: its gRPC methods on the gRPC port, its transcoded routes on the JSON port
+        // (and on no port at all without one: never next to the health endpoints or unrestricted).
+        endpoints.MapGrpcService<GenerationApi>().RequireLocalPort(e => HttpJson.IsTranscoded(e.Metadata) ? jsonPort ?? LocalPortRouting.NoPort : localPort);
         Restrict(endpoints.MapGrpcHealthChecksService(), localPort);
         Restrict(endpoints.MapGrpcService<StrictReflection>(), localPort);
         Restrict(endpoints.MapGrpcService<StrictReflectionV1>(), localPort);
+        if (jsonPort is { } json) endpoints.MapSwagger(HttpJson.OpenApiRoute).RequireLocalPort(json);
         return endpoints;
     }
 

@@ -33,6 +33,24 @@ public static class LocalPortRouting
         builder.Add(endpoint => endpoint.Metadata.Add(new LocalPortMetadata(port)));
         return builder;
     }
+
+    /// <summary>For <see cref="RequireLocalPort{TBuilder}(TBuilder, Func{EndpointBuilder, int?})"/>: served to no connection (no socket has local port 0).</summary>
+    public const int NoPort = 0;
+
+    /// <summary>
+    /// Serves each endpoint only to connections accepted on the port <paramref name="portOf"/> gives for it (called once
+    /// the endpoint's own metadata is in place); <see cref="NoPort"/> serves it to none, null leaves it unrestricted.
+    /// </summary>
+    public static TBuilder RequireLocalPort<TBuilder>(this TBuilder builder, Func<EndpointBuilder, int?> portOf) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            if (portOf(endpoint) is not { } port) return;
+            ArgumentOutOfRangeException.ThrowIfNegative(port);
+            endpoint.Metadata.Add(new LocalPortMetadata(port));
+        });
+        return builder;
+    }
 }
 
 /// <summary>Drops candidate endpoints bound to another local port than the request's connection.</summary>

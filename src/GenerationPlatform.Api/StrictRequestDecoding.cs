@@ -110,7 +110,9 @@ public sealed class GrpcRequestFrameCheck(RequestDelegate next, IOptions<Request
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { Method.Type: MethodType.Unary or MethodType.ServerStreaming } method
+        if (context.GetEndpoint() is { } endpoint
+            && endpoint.Metadata.GetMetadata<GrpcMethodMetadata>() is { Method.Type: MethodType.Unary or MethodType.ServerStreaming } method
+            && !HttpJson.IsTranscoded(endpoint.Metadata) // an HTTP/JSON route reads JSON (HttpJsonRequestCheck), whatever its Content-Type says
             && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
             && await Problem(context, checkWireFormat: method.ServiceType != typeof(GenerationApi)) is { } refusal)
         {

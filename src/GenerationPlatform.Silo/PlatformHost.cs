@@ -18,12 +18,16 @@ using System.Net;
 namespace GenerationPlatform.Silo;
 
 /// <summary>Where a started host listens.</summary>
-public sealed record PlatformEndpoints(string Grpc, string Http, string Mode);
+public sealed record PlatformEndpoints(string Grpc, string Http, string Mode)
+{
+    /// <summary>HTTP/JSON (GenerationPlatform:Host:JsonPort), or null when it is not served.</summary>
+    public string? Json { get; init; }
+}
 
 /// <summary>
 /// The one host of the platform, used by <c>genplat serve</c> and by the container images: an Orleans
-/// silo and, co-hosted, Kestrel with gRPC on an HTTP/2-only (h2c) port and health endpoints on a
-/// separate HTTP/1.1 port. Configuration: appsettings.json, environment (GenerationPlatform__...),
+/// silo and, co-hosted, Kestrel with gRPC on an HTTP/2-only (h2c) port, health endpoints on a
+/// separate HTTP/1.1 port and, when configured, HTTP/JSON on a third (HTTP/1.1). Configuration: appsettings.json, environment (GenerationPlatform__...),
 /// command line, then <c>overrides</c>. docs/API.md lists every key.
 /// </summary>
 public static class PlatformHost
@@ -49,7 +53,8 @@ public static class PlatformHost
         var address = host.Address;
         int grpcPort = host.GrpcPort == 0 ? PlatformHostOptions.FreePort(address) : host.GrpcPort;
         int httpPort = host.HttpPort == 0 ? PlatformHostOptions.FreePort(address) : host.HttpPort;
-        builder.Services.AddSingleton(new ResolvedPorts(grpcPort, httpPort));
+        int? jsonPort = host.JsonPort == 0 ? PlatformHostOptions.FreePort(address) : host.JsonPort;
+        builder.Services.AddSingleton(new ResolvedPorts(grpcPort, httpPort, jsonPort));
 
         var dashboard = Bind<PlatformDashboardOptions>(config, PlatformDashboardOptions.Section);
         builder.Services.AddSingleton(dashboard);
@@ -58,6 +63,8 @@ public static class PlatformHost
         {
             kestrel.Listen(address, grpcPort, o => o.Protocols = HttpProtocols.Http2);
             kestrel.Listen(address, httpPort, o => o.Protocols = HttpProtocols.Http1);
+            // HTTP/JSON: HTTP/1.1 only (cleartext HTTP/2 needs prior knowledge, which an Http1AndHttp2 endpoint does not offer).
+            if (jsonPort is { } json) kestrel.Listen(address, json, o => o.Protocols = HttpProtocols.Http1);
             // A client that vanished without closing its connection stops holding its Watch streams within a minute.
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
@@ -113,22 +120,25 @@ public static class PlatformHost
 
         builder.Services.AddResultStore(config);
         builder.Services.AddGenerationApi();
+        if (jsonPort is not null) builder.Services.AddGenerationHttpJson();
         builder.Services.AddHealthChecks();
         builder.Services.AddPlatformTelemetry(config, $"{Environment.MachineName}:{grpcPort}");
         return builder;
     }
 
     /// <summary>
-    /// The application with its endpoints mapped: gRPC services only on the gRPC port, health, metrics and the
-    /// dashboard only on the HTTP port, told apart by the port a connection arrived on (whatever its Host or
-    /// :authority says: an ingress, a port-forward or a proxy names other hosts and ports).
+    /// The application with its endpoints mapped: gRPC services only on the gRPC port, HTTP/JSON routes and their
+    /// OpenAPI document only on the JSON port, health, metrics and the dashboard only on the HTTP port, told apart by
+    /// the port a connection arrived on (whatever its Host or :authority says: an ingress, a port-forward or a proxy
+    /// names other hosts and ports).
     /// </summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
         var ports = app.Services.GetRequiredService<ResolvedPorts>();
         app.UseGrpcRequestFrameCheck();
-        app.MapGenerationApi(ports.Grpc);
+        app.UseHttpJsonRequestCheck();
+        app.MapGenerationApi(ports.Grpc, ports.Json);
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireLocalPort(ports.Http);
         app.MapHealthChecks(ReadyPath).RequireLocalPort(ports.Http);
         app.MapPlatformMetrics(ports.Http);
@@ -143,7 +153,10 @@ public static class PlatformHost
         var ports = app.Services.GetRequiredService<ResolvedPorts>();
         var host = Bind<PlatformHostOptions>(app.Configuration, PlatformHostOptions.Section);
         var shown = host.Address.Equals(IPAddress.Any) ? "0.0.0.0" : host.Address.ToString();
-        return new PlatformEndpoints($"http://{shown}:{ports.Grpc}", $"http://{shown}:{ports.Http}", host.IsCluster ? PlatformHostOptions.Cluster : PlatformHostOptions.Embedded);
+        return new PlatformEndpoints($"http://{shown}:{ports.Grpc}", $"http://{shown}:{ports.Http}", host.IsCluster ? PlatformHostOptions.Cluster : PlatformHostOptions.Embedded)
+        {
+            Json = ports.Json is { } json ? $"http://{shown}:{json}" : null,
+        };
     }
 
     private static T Bind<T>(IConfiguration config, string section) where T : new()
@@ -165,5 +178,5 @@ public static class PlatformHost
         if (problem is not null) throw new HostConfigurationException(problem);
     }
 
-    internal sealed record ResolvedPorts(int Grpc, int Http);
+    internal sealed record ResolvedPorts(int Grpc, int Http, int? Json);
 }

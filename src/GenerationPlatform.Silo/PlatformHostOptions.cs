@@ -27,6 +27,14 @@ public sealed class PlatformHostOptions
     /// <summary>HTTP/1.1: health endpoints (and /metrics once telemetry lands). 0: a free port.</summary>
     public int HttpPort { get; set; } = 5081;
 
+    /// <summary>
+    /// HTTP/1.1 without TLS: GenerationService as HTTP/JSON (gRPC JSON transcoding) and its OpenAPI document. Unset (the
+    /// default): not served. 0: a free port. A port of its own: Kestrel cannot serve HTTP/1.1 and prior-knowledge HTTP/2 on
+    /// one cleartext port (such an endpoint falls back to HTTP/1.1 only, which would break the gRPC clients), and the
+    /// HTTP port carries no tenant traffic.
+    /// </summary>
+    public int? JsonPort { get; set; }
+
     /// <summary>How long a stopping host waits for Orleans to hand over grains and for calls to finish (Kubernetes' grace period must be longer).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
@@ -40,6 +48,9 @@ public sealed class PlatformHostOptions
         : GrpcPort is < 0 or > 65535 ? $"{Section}:GrpcPort must be 0-65535 (got {GrpcPort})"
         : HttpPort is < 0 or > 65535 ? $"{Section}:HttpPort must be 0-65535 (got {HttpPort})"
         : GrpcPort != 0 && GrpcPort == HttpPort ? $"{Section}:GrpcPort and {Section}:HttpPort must differ (both {GrpcPort})"
+        : JsonPort is < 0 or > 65535 ? $"{Section}:JsonPort must be 0-65535, or unset (got {JsonPort})"
+        : JsonPort is { } json && json != 0 && (json == GrpcPort || json == HttpPort)
+            ? $"{Section}:JsonPort ({json}) must differ from {Section}:GrpcPort ({GrpcPort}) and {Section}:HttpPort ({HttpPort})"
         : ShutdownTimeout <= TimeSpan.Zero ? $"{Section}:ShutdownTimeout must be positive (got {ShutdownTimeout})"
         : null;
 
