@@ -35,7 +35,23 @@ public sealed class AnalyticVerifiers : IVerifierProvider
     public IImageVerifier Get(string verifier) =>
         verifier.StartsWith("mean-target", StringComparison.Ordinal) ? new MeanTargetVerifier(Target, verifier)
         : verifier.StartsWith("slow-target", StringComparison.Ordinal) ? new SlowVerifier(new MeanTargetVerifier(Target, verifier), TimeSpan.FromMilliseconds(10))
+        : verifier.StartsWith("gated-target", StringComparison.Ordinal) ? new GatedVerifier(new MeanTargetVerifier(Target, verifier))
         : throw new UnknownVerifierException($"unknown verifier '{verifier}'");
+
+    /// <summary>Scoring waits for <see cref="Gate"/>: a test holds a verifier's batches back while it fills the queue.</summary>
+    public static ManualResetEventSlim Gate { get; } = new(true);
+
+    private sealed class GatedVerifier(IImageVerifier inner) : IImageVerifier
+    {
+        public string Name => inner.Name;
+        public VerifierCost Cost => inner.Cost;
+
+        public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
+        {
+            Gate.Wait(TimeSpan.FromSeconds(30), cancellationToken);
+            return inner.Score(batch, cancellationToken);
+        }
+    }
 
     /// <summary>A verifier that costs a fixed time per call, as a network would: makes queueing visible.</summary>
     private sealed class SlowVerifier(IImageVerifier inner, TimeSpan perCall) : IImageVerifier

@@ -32,10 +32,7 @@ public sealed class BlobCheckpointFixture : IAsyncLifetime
                 o.ContainerName = "genplat-checkpoints";
             });
             silo.UseInMemoryReminderService();
-            silo.UseSiloMetadata(SiloCapabilities.Declare("cpu", "*"));
-            silo.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
-            silo.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();
-            silo.AddGenerationPlatformGrains();
+            ClusterFixture.AddAnalyticPlatform(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -41,16 +41,22 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.AddMemoryGrainStorage(GrainStorage.Checkpoints);
             silo.UseInMemoryReminderService();
-            silo.UseSiloMetadata(SiloCapabilities.Declare("cpu", "*"));
-            silo.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
-            silo.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();
-            silo.AddGenerationPlatformGrains();
+            ClusterFixture.AddAnalyticPlatform(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>The platform's grains on a silo that serves every model (cpu) with the analytic field and verifiers: every fixture's silo.</summary>
+    public static void AddAnalyticPlatform(ISiloBuilder silo)
+    {
+        silo.UseSiloMetadata(SiloCapabilities.Declare("cpu", "*"));
+        silo.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
+        silo.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();
+        silo.AddGenerationPlatformGrains();
+    }
 
     /// <summary>Waits for a job to finish.</summary>
     public Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan? timeout = null) => Jobs.FinishedAsync(job, timeout);

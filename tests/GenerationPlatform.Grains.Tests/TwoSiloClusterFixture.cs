@@ -46,10 +46,7 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
             silo.AddReminders();
             silo.Services.AddSingleton<IReminderTable, SharedReminderTable>();
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            silo.UseSiloMetadata(SiloCapabilities.Declare("cpu", "*"));
-            silo.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
-            silo.Services.AddSingleton<IVerifierProvider, AnalyticVerifiers>();
-            silo.AddGenerationPlatformGrains();
+            ClusterFixture.AddAnalyticPlatform(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
