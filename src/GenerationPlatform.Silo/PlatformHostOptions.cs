@@ -54,9 +54,24 @@ public sealed class PlatformHostOptions
         : ShutdownTimeout <= TimeSpan.Zero ? $"{Section}:ShutdownTimeout must be positive (got {ShutdownTimeout})"
         : null;
 
-    /// <summary>A port the OS says is free now (for port 0; the host binds it right after).</summary>
+    /// <summary>
+    /// A port free now (for port 0; the host binds it right after). Drawn at random below the OS's ephemeral range
+    /// (32768 and up on Linux), where outgoing connections take their local ports: a port the OS hands out for
+    /// port 0 is also the next candidate for the next outgoing connection, which could take it before the host binds.
+    /// </summary>
     public static int FreePort(IPAddress address)
     {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            int port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var probe = new TcpListener(address, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException) { } // taken: draw again
+        }
         using var listener = new TcpListener(address, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;

@@ -181,6 +181,7 @@ public sealed partial class ComposeTests
             var published = Compose.Items("services", silo, "ports").Select(p => ((YamlScalarNode)p).Value!.Split(':')[^1]).ToHashSet();
             Assert.Contains(env["GenerationPlatform__Host__GrpcPort"], published);
             Assert.Contains(env["GenerationPlatform__Host__HttpPort"], published);
+            Assert.Contains(env["GenerationPlatform__Host__JsonPort"], published); // HTTP/JSON for tenants without gRPC
             Assert.Equal("blob", env["GenerationPlatform__Results__Kind"]);
             Assert.Contains("TableEndpoint=http://azurite:10002", env["GenerationPlatform__Cluster__ConnectionString"]);
         }
