@@ -90,7 +90,8 @@ public sealed class SearchGrain(
             await SettleUsageAsync(State.Status, State.SearchNfe + State.FinalNfe);
             await job.WriteStateAsync(CancellationToken.None);
         }
-        if (State.UsageSettled || State.Status == JobStatus.Rejected) await UnregisterResumeReminderAsync();
+        // Nothing more to do: settled, rejected, or no job at all under this id (a stale reminder).
+        if (State.UsageSettled || State.Status == JobStatus.Rejected || State.Request is null) await UnregisterResumeReminderAsync();
     }
 
     private async Task ResumeAsync(CancellationToken cancellationToken)

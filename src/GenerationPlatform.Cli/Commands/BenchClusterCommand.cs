@@ -144,7 +144,8 @@ internal static class BenchClusterCommand
             Console.Error.WriteLine($"bench cluster: done in {clock.Elapsed.TotalSeconds:F0} s");
             return 0;
         }
-        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        // Once interrupted, whatever fails next (a cancelled call, a read of a silo's output that was cut) is the interruption.
+        catch (Exception e) when (interrupted.IsCancellationRequested && e is not CliArgumentException)
         {
             Console.Error.WriteLine("genplat: bench cluster interrupted; every process it started is stopped");
             return 130;
