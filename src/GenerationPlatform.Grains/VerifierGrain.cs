@@ -139,7 +139,7 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
             var clock = Stopwatch.StartNew();
             var verifierTag = new KeyValuePair<string, object?>("verifier", v.Name);
             // The model stops early only when every caller in the batch has gone.
-            using var abandoned = AbandonedWhenAllCancel(callers);
+            using var abandoned = new CallerAbandonment(callers);
             try
             {
                 var token = abandoned.Token;
@@ -209,13 +209,29 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
         queuedImages -= chunk.Count;
     }
 
-    private static CancellationTokenSource AbandonedWhenAllCancel(Submission[] callers)
+    /// <summary>
+    /// A token cancelled once every caller of a batch has gone. Disposing it removes its registrations from the
+    /// callers' tokens, which outlive the batch (a job's token lives as long as the job).
+    /// </summary>
+    private sealed class CallerAbandonment : IDisposable
     {
-        var abandoned = new CancellationTokenSource();
-        int live = callers.Length;
-        foreach (var s in callers)
-            s.Token.Register(() => { if (Interlocked.Decrement(ref live) == 0) abandoned.Cancel(); });
-        return abandoned;
+        private readonly CancellationTokenSource abandoned = new();
+        private readonly CancellationTokenRegistration[] registrations;
+        private int live;
+
+        public CallerAbandonment(Submission[] callers)
+        {
+            live = callers.Length;
+            registrations = callers.Select(s => s.Token.Register(() => { if (Interlocked.Decrement(ref live) == 0) abandoned.Cancel(); })).ToArray();
+        }
+
+        public CancellationToken Token => abandoned.Token;
+
+        public void Dispose()
+        {
+            foreach (var r in registrations) r.Dispose(); // waits for a callback in flight, so none runs after the source is gone
+            abandoned.Dispose();
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

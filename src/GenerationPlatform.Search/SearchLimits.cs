@@ -40,6 +40,21 @@ public static class SearchLimits
     /// <summary>The largest inverse temperature of particle weighting (weights are exp(lambda r)).</summary>
     public const double MaxLambda = 1000;
 
+    /// <summary>
+    /// The largest n in [<paramref name="low"/>, <paramref name="high"/>] that <paramref name="fits"/> (by bisection: what fits
+    /// must not grow with n, so cost and size checks qualify); <paramref name="low"/> when none above it does.
+    /// </summary>
+    internal static int LargestFitting(int low, int high, Func<int, bool> fits)
+    {
+        while (low < high)
+        {
+            int mid = low + (high - low + 1) / 2;
+            if (fits(mid)) low = mid;
+            else high = mid - 1;
+        }
+        return low;
+    }
+
     /// <summary>Throws naming <paramref name="name"/> unless <paramref name="value"/> is in [1, <paramref name="max"/>].</summary>
     internal static void Count(int? value, string name, int max)
     {

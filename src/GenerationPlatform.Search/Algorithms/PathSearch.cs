@@ -95,14 +95,8 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
     public int PathCount(SearchRequest request)
     {
         if (options.Paths is int n) return n;
-        int low = 1, high = SearchLimits.MaxTrajectoriesPerCall / options.Renoisings;
-        while (low < high)
-        {
-            int mid = low + (high - low + 1) / 2;
-            if (Cost(request, mid) <= request.BudgetNfe && Simulate(request, mid).ScoredImages <= SearchLimits.MaxScoredImages) low = mid;
-            else high = mid - 1;
-        }
-        return low;
+        return SearchLimits.LargestFitting(1, SearchLimits.MaxTrajectoriesPerCall / options.Renoisings,
+            m => Cost(request, m) <= request.BudgetNfe && Simulate(request, m).ScoredImages <= SearchLimits.MaxScoredImages);
     }
 
     public SearchPlan Plan(SearchRequest request)

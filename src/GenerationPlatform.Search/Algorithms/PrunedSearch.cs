@@ -73,14 +73,8 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
     {
         if (options.Candidates is int fixedN) return Cost(request, fixedN) <= request.BudgetNfe ? fixedN : 0;
         // Cost and images grow with N: the largest affordable N by bisection.
-        int low = 0, high = SearchLimits.MaxTrajectoriesPerCall;
-        while (low < high)
-        {
-            int mid = low + (high - low + 1) / 2;
-            if (Cost(request, mid) <= request.BudgetNfe && Scored(request, mid) <= SearchLimits.MaxScoredImages) low = mid;
-            else high = mid - 1;
-        }
-        return low;
+        return SearchLimits.LargestFitting(0, SearchLimits.MaxTrajectoriesPerCall,
+            m => Cost(request, m) <= request.BudgetNfe && Scored(request, m) <= SearchLimits.MaxScoredImages);
     }
 
     public SearchPlan Plan(SearchRequest request)
