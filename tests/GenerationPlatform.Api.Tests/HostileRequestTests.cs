@@ -213,10 +213,15 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
         }
         Assert.All(await Task.WhenAll(sent), o => Assert.Contains(o.Status, new[] { Invalid, StatusCode.ResourceExhausted }));
         // At most the once-a-minute summary (RefusedRequestReporter), never an entry per request or an exception's trace.
-        var logged = fixture.Logs.Entries.Skip(before).ToArray();
+        // Entries about another service's call (a reflection stream of an earlier test, aborted when its connection closed)
+        // are not the flood's: the flood calls GenerationService only.
+        var logged = fixture.Logs.Entries.Skip(before).Where(e => !AboutAnotherMethod(e.Message)).ToArray();
         Assert.True(logged.Length <= 1, string.Join("\n", logged.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
         Assert.All(logged, e => Assert.Null(e.Exception));
     }
+
+    private static bool AboutAnotherMethod(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, @"service method '([^']+)'") is { Success: true } m && !Rpcs.Any(r => r.Rpc == m.Groups[1].Value);
 
     [Fact]
     public async Task A_foreign_authority_is_served()
