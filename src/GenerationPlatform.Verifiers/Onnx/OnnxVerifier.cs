@@ -1,4 +1,5 @@
 using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Onnx;
 using GenerationPlatform.Verifiers.ResNet;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -73,18 +74,9 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
 
     private SessionOptions DefaultSessionOptions()
     {
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-#if GENPLAT_CUDA
-        try
-        {
-            options.AppendExecutionProvider_CUDA(0);
-            ExecutionProvider = "CUDA";
-        }
-        catch (OnnxRuntimeException)
-        {
-            // No usable CUDA provider on this machine: the CPU provider still runs the model.
-        }
-#endif
+        // The GPU build asks for the CUDA provider and, without a usable one on this machine, runs on the CPU provider.
+        var options = OnnxSessions.Options(new OnnxSessionSettings(OnnxDevice.Auto), out var device, out _);
+        ExecutionProvider = device == OnnxDevice.Cuda ? "CUDA" : "CPU";
         return options;
     }
 

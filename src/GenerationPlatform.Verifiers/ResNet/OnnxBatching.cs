@@ -1,4 +1,5 @@
 using System.Text;
+using GenerationPlatform.Onnx;
 
 namespace GenerationPlatform.Verifiers.ResNet;
 

@@ -1,4 +1,5 @@
 using GenerationPlatform.Diffusion.Checkpoints;
+using GenerationPlatform.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace GenerationPlatform.Verifiers.ResNet;
@@ -65,20 +66,9 @@ public sealed class ResNet18Features : IDisposable
             : new OnnxBatchRewrite(bytes, false, 0, "batching turned off in the options", new HashSet<string>());
         maxBatch = Rewrite.Batched ? options.MaxBatch : 1;
 
-        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (options.IntraOpThreads > 0) sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
-        ExecutionProvider = "CPU";
-#if GENPLAT_CUDA
-        try
-        {
-            sessionOptions.AppendExecutionProvider_CUDA(0);
-            ExecutionProvider = "CUDA";
-        }
-        catch (OnnxRuntimeException)
-        {
-            // No usable CUDA provider on this machine: the CPU provider still runs the model.
-        }
-#endif
+        // The GPU build asks for the CUDA provider and, without a usable one on this machine, runs on the CPU provider.
+        using var sessionOptions = OnnxSessions.Options(new OnnxSessionSettings(OnnxDevice.Auto, options.IntraOpThreads), out var device, out _);
+        ExecutionProvider = device == OnnxDevice.Cuda ? "CUDA" : "CPU";
         session = new InferenceSession(Rewrite.Model, sessionOptions);
         Rewrite = Rewrite with { Model = [] }; // the session holds its own copy; drop ours (63 MB)
 

@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Text;
 
-namespace GenerationPlatform.Verifiers.ResNet;
+namespace GenerationPlatform.Onnx;
 
 /// <summary>Thrown when an ONNX file is not the protobuf message this code expects.</summary>
 public sealed class OnnxFormatException(string message) : Exception(message);
 
 /// <summary>One field of a protobuf message: its number, wire type, where it lies and its payload.</summary>
-internal readonly record struct ProtoField(int Number, int WireType, int Start, int End, int PayloadStart, ulong Varint)
+public readonly record struct ProtoField(int Number, int WireType, int Start, int End, int PayloadStart, ulong Varint)
 {
     public const int VarintType = 0, Fixed64Type = 1, LengthDelimitedType = 2, Fixed32Type = 5;
 
@@ -19,7 +19,7 @@ internal readonly record struct ProtoField(int Number, int WireType, int Start, 
 /// the fields of a message, and re-emit a message with some length-delimited fields replaced while
 /// every other field is copied byte for byte. No generated code, no schema: callers name field numbers.
 /// </summary>
-internal static class OnnxProto
+public static class OnnxProto
 {
     // onnx.proto3 field numbers used in this project.
     public const int ModelGraph = 7, ModelOpsetImport = 8, ModelProducerName = 2;
@@ -134,7 +134,7 @@ internal static class OnnxProto
         return output.WrittenSpan.ToArray();
     }
 
-    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos)
+    public static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos)
     {
         ulong result = 0;
         for (int shift = 0; shift < 64; shift += 7)
@@ -147,7 +147,7 @@ internal static class OnnxProto
         throw new OnnxFormatException("varint longer than 10 bytes");
     }
 
-    private static void WriteVarint(IBufferWriter<byte> output, ulong value)
+    public static void WriteVarint(IBufferWriter<byte> output, ulong value)
     {
         Span<byte> buffer = stackalloc byte[10];
         int n = 0;
