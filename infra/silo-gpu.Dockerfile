@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # GPU silo image: `docker build -f infra/silo-gpu.Dockerfile .` from the repository root.
-# The one build switch GenPlatAccelerator=cuda swaps in TorchSharp's CUDA runtime and
-# Microsoft.ML.OnnxRuntime.Gpu (Directory.Build.props / the project files).
+# The build switch GenPlatAccelerator=cuda is the ONNX Runtime GPU build: Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0
+# (the CUDA execution provider) in place of Microsoft.ML.OnnxRuntime; TorchSharp stays on its CPU package (TorchSharp's
+# own CUDA build, -p:GenPlatTorchCuda=true, is not served by the registry we build from). On the GPU the denoisers run as
+# ONNX models (backend onnx, e.g. models/fashion-mnist-onnx, written by genplat export-onnx).
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Build.targets Directory.Packages.props GenerationPlatform.sln ./
@@ -10,10 +12,13 @@ RUN dotnet restore src/GenerationPlatform.Cli/GenerationPlatform.Cli.csproj -p:G
 RUN dotnet publish src/GenerationPlatform.Cli/GenerationPlatform.Cli.csproj -c Release --no-restore \
       -p:GenPlatAccelerator=cuda -o /app
 
-# The .NET runtime, taken from Microsoft's image, on NVIDIA's CUDA 12 + cuDNN 9 runtime (Ubuntu 24.04,
-# whose libstdc++ has GLIBCXX_3.4.32). The NVIDIA container toolkit provides the driver at run time.
+# The .NET runtime, taken from Microsoft's image, on NVIDIA's CUDA 13 + cuDNN 9 runtime (Ubuntu 24.04, whose libstdc++
+# has GLIBCXX_3.4.32): ONNX Runtime 1.31.0's CUDA provider links libcudart.so.13, libcublas.so.13, libcublasLt.so.13 and
+# libcurand.so.10 and opens cuDNN 9 (ldd on the package's libonnxruntime_providers_cuda.so). The NVIDIA container
+# toolkit provides the driver at run time. infra/gpu-check.sh shows what a machine's provider finds and misses.
+# (The image tag is NVIDIA's naming for CUDA 13.0 with cuDNN; not pulled from here, as no registry is reachable.)
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS dotnet
-FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04 AS runtime
+FROM nvidia/cuda:13.0.0-cudnn-runtime-ubuntu24.04 AS runtime
 COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \
  && apt-get update \

@@ -14,6 +14,7 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     SearchCommand.Create(),
     EvalCommand.Create(),
     BenchCommand.Create(),
+    ExportOnnxCommand.Create(),
     ServeCommand.Create(),
     LoadTestCommand.Create(),
 };
