@@ -1,3 +1,4 @@
+using GenerationPlatform.Grains;
 using System.IO.Compression;
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Compression;
@@ -30,6 +31,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RequestLimits>, ProblemValidator<RequestLimits>>(_ => new(o => o.Problem()));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
+        services.TryAddSingleton<ModelCatalogue>();
         services.TryAddSingleton<IServedCatalog, ConfiguredCatalog>();
         services.TryAddSingleton<CompletedResultCache>();
         services.TryAddSingleton<WatchStreamSlots>();

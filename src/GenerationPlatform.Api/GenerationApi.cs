@@ -1,6 +1,6 @@
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Contracts;
-using GenerationPlatform.Diffusion.Data;
+using GenerationPlatform.Grains;
 using GenerationPlatform.Storage;
 using Grpc.Core;
 using System.Globalization;
@@ -96,9 +96,26 @@ public sealed class GenerationApi(
     {
         keys.Authenticate(context);
         var response = new ListModelsResponse();
-        response.Models.AddRange(catalog.Models.Select(m => new ModelInfo { Name = m.Name, Description = m.Description }));
+        foreach (var m in catalog.Models)
+        {
+            var info = new ModelInfo
+            {
+                Name = m.Name,
+                Description = m.Description,
+                Image = new V1.ImageShape { Channels = m.ImageShape.Channels, Height = m.ImageShape.Height, Width = m.ImageShape.Width },
+                Conditioning = m.Conditioning.IsText ? "text" : "class",
+                TextEncoder = m.Conditioning.TextEncoder ?? "",
+                Backend = m.Backend,
+                DefaultSampler = m.DefaultSampler,
+                DefaultSteps = m.DefaultSteps,
+                DefaultGuidance = m.DefaultGuidance,
+            };
+            info.Classes.AddRange(m.Conditioning.ClassNames);
+            response.Models.Add(info);
+        }
         response.Algorithms.AddRange(catalog.Algorithms);
-        response.Classes.AddRange(FashionMnist.ClassNames);
+        // Deprecated: the shipped class model's classes, for clients from before per-model classes.
+        if (catalog.Describe(ModelOptions.ShippedModel) is { } shipped) response.Classes.AddRange(shipped.Conditioning.ClassNames);
         return Task.FromResult(response);
     }
 

@@ -1,6 +1,5 @@
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Contracts;
-using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Search;
 using GenerationPlatform.Verifiers;
 using Grpc.Core;
@@ -44,10 +43,25 @@ public static class RequestValidation
     public static JobRequest ToJobRequest(GenerateRequest r, string tenant, RequestLimits limits, IServedCatalog catalog)
     {
         var model = Name(r.Model, "model", limits, required: true);
-        if (string.IsNullOrWhiteSpace(r.Class)) throw Invalid("class", "required: a class index 0-9 or a name such as 'Sneaker'");
         if (r.Class.Length > 64) throw Invalid("class", $"at most 64 characters (got {r.Class.Length})");
-        if (!FashionMnist.TryParseClass(r.Class, out var label))
-            throw Invalid("class", $"unknown class {Quote(r.Class)}: use 0-9 or one of {string.Join(", ", FashionMnist.ClassNames)}");
+        var prompt = Prompt(r.Prompt);
+        if (prompt is not null && !string.IsNullOrWhiteSpace(r.Class)) throw Invalid("prompt", "give a class or a prompt, not both");
+        // The condition must suit the model: a class of a class model, a prompt for a text model.
+        var served = catalog.Describe(model!) ?? throw NotFound("model", $"no model {Quote(model)}; ListModels lists the served models");
+        int label = -1;
+        if (served.Conditioning.IsText)
+        {
+            if (prompt is null) throw Invalid(string.IsNullOrWhiteSpace(r.Class) ? "prompt" : "class",
+                $"model {Quote(model)} is conditioned on text: give a prompt (at most {MaxPromptLength} characters), not a class");
+        }
+        else
+        {
+            if (prompt is not null) throw Invalid("prompt", $"model {Quote(model)} is conditioned on classes: give a class, not a prompt");
+            var classes = served.Conditioning.ClassNames;
+            if (string.IsNullOrWhiteSpace(r.Class)) throw Invalid("class", $"required: a class index 0-{classes.Count - 1} or a name such as {Quote(classes[^1])}");
+            label = served.Conditioning.ParseClass(r.Class)
+                ?? throw Invalid("class", $"unknown class {Quote(r.Class)}: use 0-{classes.Count - 1} or one of {string.Join(", ", classes.Take(20))}{(classes.Count > 20 ? ", ..." : "")}");
+        }
         var algorithm = AlgorithmSpec(r.Algorithm, limits) ?? DefaultAlgorithm;
         var verifier = CanonicalVerifier(r.Verifier, "verifier", limits);
         if (r.ReportedVerifiers.Count > limits.MaxReportedVerifiers)
@@ -90,13 +104,12 @@ public static class RequestValidation
 
         if (r.BudgetNfe <= 0) throw Invalid("budget_nfe", $"required and positive (got {r.BudgetNfe})");
         if (r.BudgetNfe > limits.MaxBudgetNfe) throw Invalid("budget_nfe", $"at most {limits.MaxBudgetNfe} (got {r.BudgetNfe})");
-        var search = new SearchRequest(label, guidance, seed, r.BudgetNfe, topK, (Diffusion.Sampling.SamplerKind)(int)sampler /* same values by design (Contracts.Sampler) */, steps, eta);
+        var search = new SearchRequest(label, guidance, seed, r.BudgetNfe, topK, (Diffusion.Sampling.SamplerKind)(int)sampler /* same values by design (Contracts.Sampler) */, steps, eta, prompt);
         long floor = (long)topK * search.SampleNfe;
         if (r.BudgetNfe < floor)
             throw Invalid("budget_nfe", $"must cover at least top_k full samples: {topK} x {search.SampleNfe} = {floor} NFE (got {r.BudgetNfe})");
 
         // Well-formed; now what is served.
-        if (!catalog.ServesModel(model!)) throw NotFound("model", $"no model {Quote(model)}; ListModels lists the served models");
         string algorithmName;
         try { algorithmName = AlgorithmCatalog.NameOf(algorithm); }
         catch (ArgumentException e) { throw Invalid("algorithm", e.Message); }
@@ -120,7 +133,23 @@ public static class RequestValidation
                 throw NotFound($"reported_verifiers[{i}]", $"no verifier {Quote(missingReported)}; ListVerifiers lists them");
 
         return new JobRequest(tenant, model!, algorithm.ToLowerInvariant(), verifier, label, guidance, seed, r.BudgetNfe, topK, sampler, steps,
-            sampler == Contracts.Sampler.Stochastic ? eta : 0f, deadline, reported.Length == 0 ? null : reported);
+            sampler == Contracts.Sampler.Stochastic ? eta : 0f, deadline, reported.Length == 0 ? null : reported, prompt);
+    }
+
+    /// <summary>The longest prompt a request may give.</summary>
+    public const int MaxPromptLength = 256;
+
+    /// <summary>A prompt: trimmed, at most <see cref="MaxPromptLength"/> characters, no control characters; null when not given.</summary>
+    private static string? Prompt(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (value.Length > MaxPromptLength) throw Invalid("prompt", $"at most {MaxPromptLength} characters (got {value.Length})");
+        if (value.Any(char.IsControl)) throw Invalid("prompt", "must not contain control characters");
+        for (int i = 0; i < value.Length; i++)
+            if (char.IsHighSurrogate(value[i]) ? i + 1 >= value.Length || !char.IsLowSurrogate(value[++i]) : char.IsLowSurrogate(value[i]))
+                throw Invalid("prompt", "is not valid UTF-16 text");
+        var trimmed = value.Trim();
+        return trimmed.Length == 0 ? throw Invalid("prompt", "must not be blank") : trimmed;
     }
 
     private static string? Name(string? value, string field, RequestLimits limits, bool required)

@@ -1,3 +1,4 @@
+using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Search;
 using GenerationPlatform.Verifiers;
@@ -5,8 +6,6 @@ using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.Options;
 
 namespace GenerationPlatform.Api;
-
-public sealed record ServedModel(string Name, string Description);
 
 public sealed record ServedVerifier(string Name, string Description);
 
@@ -16,7 +15,7 @@ public sealed record ServedVerifier(string Name, string Description);
 /// </summary>
 public interface IServedCatalog
 {
-    IReadOnlyList<ServedModel> Models { get; }
+    IReadOnlyList<ModelDescription> Models { get; }
 
     /// <summary>The base verifiers by canonical name (<see cref="VerifierCatalog.Canonical"/>); ensembles of them are served too.</summary>
     IReadOnlyList<ServedVerifier> Verifiers { get; }
@@ -24,18 +23,19 @@ public interface IServedCatalog
     /// <summary>The search algorithms (their parameters are <see cref="AlgorithmCatalog"/>'s to check).</summary>
     IReadOnlyList<string> Algorithms => AlgorithmCatalog.Names;
 
-    bool ServesModel(string model);
+    /// <summary>The served model of that name (its shapes and conditioning), or null.</summary>
+    ModelDescription? Describe(string model);
 
     /// <summary>Whether a base verifier is served, given its canonical name (no ensembles).</summary>
     bool ServesVerifier(string canonicalName);
 }
 
 /// <summary>
-/// The configured models (GenerationPlatform:Models, plus the shipped network) and verifiers: the
+/// The configured models (GenerationPlatform:Models, read from their manifests) and verifiers: the
 /// catalog's built-in ones and the <c>onnx:NAME</c> verifiers registered under GenerationPlatform:Verifiers,
 /// the same registry the silo's verifier catalog builds them from.
 /// </summary>
-public sealed class ConfiguredCatalog(IOptions<ModelOptions> models, IOptions<OnnxVerifierRegistry> onnx) : IServedCatalog
+public sealed class ConfiguredCatalog(ModelCatalogue models, IOptions<OnnxVerifierRegistry> onnx) : IServedCatalog
 {
     private static readonly Dictionary<string, string> VerifierDescriptions = new(StringComparer.Ordinal)
     {
@@ -45,9 +45,7 @@ public sealed class ConfiguredCatalog(IOptions<ModelOptions> models, IOptions<On
         ["self-consistency"] = "agreement of ResNet-18 features of the image and its probe x0-prediction",
     };
 
-    public IReadOnlyList<ServedModel> Models { get; } = models.Value.Paths.Keys.Append(ModelOptions.ShippedModel).Distinct(StringComparer.Ordinal)
-        .Select(m => new ServedModel(m, m == ModelOptions.ShippedModel ? "the shipped flow-matching velocity U-Net (Fashion-MNIST, 28x28)" : "a configured velocity network"))
-        .ToArray();
+    public IReadOnlyList<ModelDescription> Models => models.Models;
 
     public IReadOnlyList<ServedVerifier> Verifiers { get; } =
         [.. VerifierCatalog.BaseNames.Select(n => new ServedVerifier(n, VerifierDescriptions.GetValueOrDefault(n, n))), .. OnnxVerifiers(onnx.Value)];
@@ -65,7 +63,7 @@ public sealed class ConfiguredCatalog(IOptions<ModelOptions> models, IOptions<On
             .Order(StringComparer.Ordinal)
             .Select(n => new ServedVerifier(n, "an operator's ONNX model, registered on the silos"));
 
-    public bool ServesModel(string model) => Models.Any(m => m.Name == model);
+    public ModelDescription? Describe(string model) => models.Describe(model);
 
     public bool ServesVerifier(string canonicalName) => Verifiers.Any(v => v.Name == canonicalName);
 }

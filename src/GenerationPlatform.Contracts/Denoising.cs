@@ -29,7 +29,9 @@ public sealed record DenoiseSegment(
     [property: Id(7)] float Eta,
     [property: Id(8)] float[]? X0Times,
     [property: Id(9)] float[]? InitialState,
-    [property: Id(10)] int StepOffset);
+    [property: Id(10)] int StepOffset,
+    /// <summary>The prompt embedding of a text model's trajectory (null: a class label, or the unconditional branch).</summary>
+    [property: Id(11)] float[]? Embedding = null);
 
 /// <summary>An x0-prediction captured on the way down.</summary>
 [GenerateSerializer]
@@ -57,6 +59,20 @@ public sealed record DenoiserStats(
 {
     public double MeanBatch => ModelCalls == 0 ? 0 : TrajectorySteps / (double)ModelCalls;
 }
+
+/// <summary>A served model as its denoisers describe it: state and image shapes, conditioning, backend and device.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ModelSummary(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Description,
+    [property: Id(2)] string Backend,
+    [property: Id(3)] ImageDims Shape,
+    [property: Id(4)] ImageDims Image,
+    /// <summary>Class names of a class model (empty for a text model).</summary>
+    [property: Id(5)] string[] Classes,
+    /// <summary>The text encoder of a text model (null for a class model).</summary>
+    [property: Id(6)] string? TextEncoder,
+    [property: Id(7)] int EmbeddingSize);
 
 /// <summary>What a denoiser has queued and how fast it works: what routing compares.</summary>
 [GenerateSerializer, Immutable]
@@ -92,6 +108,9 @@ public interface IDenoiserGrain : IGrainWithStringKey
     Task<SegmentOutcome[]> DenoiseAsync(DenoiseSegment[] segments, string owner, long priority, CancellationToken cancellationToken = default);
 
     Task<DenoiserStats> GetStatsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The model it serves: shapes and conditioning, what a job checks its request against.</summary>
+    Task<ModelSummary> DescribeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>What it has queued and its recent rate, for routing.</summary>
     Task<DenoiserLoad> GetLoadAsync(CancellationToken cancellationToken = default);

@@ -18,7 +18,9 @@ public sealed record JobRequest(
     /// <summary>How long the job may run from its acceptance; null: no deadline.</summary>
     [property: Id(12)] TimeSpan? Deadline = null,
     /// <summary>Verifiers that are only reported, not optimized.</summary>
-    [property: Id(13)] string[]? ReportedVerifiers = null);
+    [property: Id(13)] string[]? ReportedVerifiers = null,
+    /// <summary>The prompt of a text model's job (Label is then -1).</summary>
+    [property: Id(14)] string? Prompt = null);
 
 [GenerateSerializer]
 public enum JobStatus

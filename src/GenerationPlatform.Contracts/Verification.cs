@@ -1,11 +1,23 @@
 namespace GenerationPlatform.Contracts;
 
-/// <summary>One image to score: the image in [-1, 1] (28x28 row-major), the requested class and an optional probe x0.</summary>
+/// <summary>The shape of an image on the wire: channels, height, width (values channel-major).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ImageDims(
+    [property: Id(0)] int Channels,
+    [property: Id(1)] int Height,
+    [property: Id(2)] int Width);
+
+/// <summary>
+/// One image to score: the image in [-1, 1] of <see cref="Shape"/> (channel-major; null: square grayscale), the
+/// requested class (or -1 for a prompt), an optional probe x0, and the prompt of a text model.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ImageToScore(
     [property: Id(0)] float[] Image,
     [property: Id(1)] int Label,
-    [property: Id(2)] float[]? ProbeX0 = null);
+    [property: Id(2)] float[]? ProbeX0 = null,
+    [property: Id(3)] ImageDims? Shape = null,
+    [property: Id(4)] string? Prompt = null);
 
 /// <summary>What a verifier activation has done: submissions, images, and the verifier calls (flushes) they took.</summary>
 [GenerateSerializer, Immutable]

@@ -11,15 +11,27 @@ public sealed record GenerationSettings(float Guidance, SamplerKind Sampler, int
 public sealed record GenerationMetrics(GenerationSettings Settings, double Fid, double ConditionalAccuracy, double[] PerClassAccuracy, long Nfe, TimeSpan SamplingTime);
 
 /// <summary>Generates n images per class and scores them with the project's classifier against a reference set.</summary>
+/// <remarks>
+/// Metrics are measured against Fashion-MNIST with its classifier, so the model must be a 1x28x28 class model of
+/// Fashion-MNIST's ten classes (<see cref="CheckModel"/>); other models are evaluated by their own commands.
+/// </remarks>
 public sealed class ModelEvaluation(IVelocityField field, FashionClassifier classifier, int maxBatch = 256)
 {
     public const int ClassCount = FashionMnist.ClassCount;
 
+    /// <summary>Throws when the field's model is not one this evaluation measures (1x28x28, ten classes).</summary>
+    public static void CheckModel(IVelocityField field)
+    {
+        if (field.Shape != new Diffusion.Model.ImageShape(1, FashionMnistSplit.Side, FashionMnistSplit.Side) || field.Conditioning.IsText || field.Conditioning.Classes != ClassCount)
+            throw new ArgumentException($"this evaluation measures Fashion-MNIST class models (1x28x28, {ClassCount} classes); the model is {field.Shape}, {field.Conditioning}");
+    }
+
     /// <summary>Images [N,1,28,28] in [-1, 1] and their requested labels, generated in chunks.</summary>
     public (Tensor Images, long[] Labels, long Nfe) Generate(GenerationSettings s, Action<long, long>? progress = null, CancellationToken ct = default)
     {
-        int total = s.PerClass * ClassCount;
-        var images = new float[(long)total * TrajectorySpec.StateSize];
+        CheckModel(field);
+        int total = s.PerClass * ClassCount, size = field.Shape.Size;
+        var images = new float[(long)total * size];
         var labels = new long[total];
         long nfe = 0, done = 0;
         int chunk = Math.Max(maxBatch, 1) * 4;
@@ -27,18 +39,18 @@ public sealed class ModelEvaluation(IVelocityField field, FashionClassifier clas
         {
             int n = Math.Min(chunk, total - start);
             var ts = Enumerable.Range(start, n).Select(i =>
-                new Trajectory(new TrajectorySpec(new NoiseSeed(s.Seed, 0, (uint)i), i % ClassCount, s.Guidance, s.Sampler, s.Steps))).ToList();
+                new Trajectory(new TrajectorySpec(new NoiseSeed(s.Seed, 0, (uint)i), i % ClassCount, s.Guidance, s.Sampler, s.Steps), size)).ToList();
             new TrajectorySampler(field, maxBatch).Run(ts, ct);
             for (int k = 0; k < n; k++)
             {
-                ts[k].State.CopyTo(images.AsSpan((start + k) * TrajectorySpec.StateSize, TrajectorySpec.StateSize));
+                ts[k].State.CopyTo(images.AsSpan((start + k) * size, size));
                 labels[start + k] = ts[k].Spec.Label;
                 nfe += ts[k].Nfe;
             }
             done += n;
             progress?.Invoke(done, total);
         }
-        var tensorImages = tensor(images, [total, 1, TrajectorySpec.ImageSide, TrajectorySpec.ImageSide]).clamp_(-1, 1);
+        var tensorImages = tensor(images, field.Shape.Batch(total)).clamp_(-1, 1);
         return (tensorImages, labels, nfe);
     }
 

@@ -47,6 +47,7 @@ public sealed class ScalingEvaluation(IVelocityField field, FashionClassifier cl
 
     public async Task<ScalingPoint> RunAsync(ScalingSeries series, int extra, ScalingSettings s, Action<int, int>? progress = null, CancellationToken ct = default)
     {
+        ModelEvaluation.CheckModel(field);
         var clock = Stopwatch.StartNew();
         long budget = (long)(1 + extra) * SampleNfe(s);
         int total = s.PerClass * ModelEvaluation.ClassCount;

@@ -1,4 +1,5 @@
 using GenerationPlatform.Contracts;
+using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
 using GenerationPlatform.Verifiers.Core;
@@ -30,11 +31,11 @@ public static class ContractMapping
 
     public static DenoiseSegment ToContract(this TrajectorySpec spec) => new(
         spec.Seed.ToContract(), spec.Label, spec.Guidance, spec.Sampler.ToContract(), spec.Steps, spec.TFrom, spec.TTo, spec.Eta,
-        spec.X0Times?.ToArray(), spec.InitialState, spec.StepOffset);
+        spec.X0Times?.ToArray(), spec.InitialState, spec.StepOffset, spec.Embedding);
 
     public static TrajectorySpec ToSpec(this DenoiseSegment s) => new(
         s.Seed.ToNoiseSeed(), s.Label, s.Guidance, s.Sampler.ToSamplerKind(), s.Steps, s.TFrom, s.TTo, s.Eta,
-        s.X0Times, s.InitialState, s.StepOffset);
+        s.X0Times, s.InitialState, s.StepOffset, s.Embedding);
 
     public static SegmentOutcome ToContract(this DenoiseOutcome o) => new(
         o.State, o.Time, o.X0Predictions.Select(x => new X0Capture(x.RequestedTime, x.Time, x.Image)).ToArray(), o.Nfe, o.ModelEvaluations);
@@ -42,12 +43,25 @@ public static class ContractMapping
     public static DenoiseOutcome ToOutcome(this SegmentOutcome o) => new(
         o.State, o.Time, o.X0Predictions.Select(x => new X0Prediction(x.RequestedTime, x.Time, x.Image)).ToArray(), o.Nfe, o.ModelEvaluations);
 
-    public static ImageToScore ToContract(this VerifierInput input) => new(input.Image, input.Label, input.ProbeX0);
+    public static ImageDims ToContract(this ImageShape s) => new(s.Channels, s.Height, s.Width);
 
-    public static VerifierInput ToInput(this ImageToScore image) => new(image.Image, image.Label, image.ProbeX0);
+    public static ImageShape ToShape(this ImageDims d) => new(d.Channels, d.Height, d.Width);
 
-    public static SearchRequest ToSearchRequest(this JobRequest r) =>
-        new(r.Label, r.Guidance, r.Seed, r.BudgetNfe, r.TopK, r.Sampler.ToSamplerKind(), r.Steps, r.Eta);
+    public static ModelSummary ToContract(this ModelDescription m) => new(m.Name, m.Description, m.Backend, m.Shape.ToContract(), m.ImageShape.ToContract(),
+        m.Conditioning.ClassNames.ToArray(), m.Conditioning.TextEncoder, m.Conditioning.EmbeddingSize);
+
+    public static ModelDescription ToDescription(this ModelSummary m) => new(m.Name, m.Description, m.Backend, m.Shape.ToShape(), m.Image.ToShape(),
+        m.TextEncoder is { } encoder ? Conditioning.ForText(encoder, m.EmbeddingSize) : Conditioning.ForClasses(m.Classes));
+
+    public static ImageToScore ToContract(this VerifierInput input) => new(input.Image, input.Label, input.ProbeX0,
+        input.Shape is { } s ? new ImageDims(s.Channels, s.Height, s.Width) : null, input.Prompt);
+
+    public static VerifierInput ToInput(this ImageToScore image) => new(image.Image, image.Label, image.ProbeX0,
+        image.Shape is { } s ? new ImageShape(s.Channels, s.Height, s.Width) : null, image.Prompt);
+
+    /// <summary>The search for a job; a text model's prompt embedding is prepared by the caller (<paramref name="embedding"/>).</summary>
+    public static SearchRequest ToSearchRequest(this JobRequest r, float[]? embedding = null) =>
+        new(r.Label, r.Guidance, r.Seed, r.BudgetNfe, r.TopK, r.Sampler.ToSamplerKind(), r.Steps, r.Eta, r.Prompt, embedding);
 
     public static CandidateSummary ToSummary(this Candidate c) => new(c.Seed.ToContract(), c.Scores.Primary, c.Round, c.Origin);
 

@@ -33,7 +33,8 @@ public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<Denois
         model = SiloBoundKey.Parse(this.GetPrimaryKeyString()).Name;
         var quotas = tenants.Value;
         var field = fields.Get(model);
-        var d = new ContinuousBatchingDenoiser(field, o.MaxBatch > 0 ? o.MaxBatch : BatchCap.DefaultSizes[^1], o.MaxWait, o.WholeRequests, model, tenant => quotas.For(tenant).Weight);
+        var d = new ContinuousBatchingDenoiser(field, o.MaxBatch > 0 ? o.MaxBatch : BatchCap.DefaultSizes[^1], o.MaxWait, o.WholeRequests, model, tenant => quotas.For(tenant).Weight,
+            fields.Renderer(model));
         denoiser = d;
         observed = PlatformMetrics.ObserveDenoiser(model, () => (d.MaxBatch, d.Load.QueuedSteps));
         GrainLog.DenoiserActivated(logger, model, d.MaxBatch, o.MaxWait.TotalMilliseconds);
@@ -55,6 +56,8 @@ public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<Denois
         var outcomes = await Denoiser.DenoiseAsync(specs, owner, cancellationToken, priority);
         return outcomes.Select(o => o.ToContract()).ToArray();
     }
+
+    public Task<ModelSummary> DescribeAsync(CancellationToken cancellationToken) => Task.FromResult(fields.Describe(model).ToContract());
 
     public Task<DenoiserStats> GetStatsAsync(CancellationToken cancellationToken)
     {

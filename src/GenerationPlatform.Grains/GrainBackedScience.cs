@@ -1,4 +1,5 @@
 using GenerationPlatform.Contracts;
+using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
 using GenerationPlatform.Verifiers.Core;
@@ -12,8 +13,11 @@ namespace GenerationPlatform.Grains;
 /// segments are pure functions of their arguments, so nothing is lost or charged twice. With no
 /// denoiser up, calls wait (with back-off) for one to come, as long as membership needs to notice.
 /// </summary>
-internal sealed class GrainDenoiser(DenoiserDirectory directory, string model, string tenantId, long priority) : IDenoiser
+internal sealed class GrainDenoiser(DenoiserDirectory directory, ModelDescription model, string tenantId, long priority) : IDenoiser
 {
+    public ImageShape Shape => model.Shape;
+    public ImageShape ImageShape => model.ImageShape;
+
     public async Task<DenoiseOutcome[]> DenoiseAsync(IReadOnlyList<TrajectorySpec> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return [];
@@ -22,14 +26,14 @@ internal sealed class GrainDenoiser(DenoiserDirectory directory, string model, s
         var excluded = new List<SiloAddress>();
         var outcomes = await SiloLoss.RetryAsync(async () =>
         {
-            var (denoiser, silo) = await directory.PickAsync(model, rows, excluded, cancellationToken).ConfigureAwait(false);
+            var (denoiser, silo) = await directory.PickAsync(model.Name, rows, excluded, cancellationToken).ConfigureAwait(false);
             try
             {
                 return await denoiser.DenoiseAsync(segments, tenantId, priority, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (SiloLoss.IsSiloLoss(e))
             {
-                directory.Forget(model, silo);
+                directory.Forget(model.Name, silo);
                 excluded.Add(silo); // the next try goes elsewhere
                 throw;
             }

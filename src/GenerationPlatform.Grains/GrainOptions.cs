@@ -106,10 +106,27 @@ public sealed class ModelOptions
 {
     public const string Section = "GenerationPlatform:Models";
 
-    /// <summary>The shipped network, always known; its path defaults to the Weights folder next to the application.</summary>
+    /// <summary>The shipped class network (Fashion-MNIST, TorchSharp), served by default.</summary>
     public const string ShippedModel = "velocity-unet";
 
-    public Dictionary<string, string> Paths { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The shipped network exported to ONNX (docs/MODELS.md), served by default through ONNX Runtime.</summary>
+    public const string ShippedOnnxModel = "velocity-unet-onnx";
+
+    /// <summary>Where the shipped model folders lie: Models/ next to the application.</summary>
+    public static string ShippedModelsDirectory => Path.Combine(AppContext.BaseDirectory, "Models");
+
+    /// <summary>
+    /// Model folders to serve, each with a model.json manifest and its weights (docs/MODELS.md). Empty: every folder
+    /// under <see cref="ShippedModelsDirectory"/> (the shipped models). A folder whose manifest or weights are bad is
+    /// refused at start with the field named, and the silo serves the rest.
+    /// </summary>
+    public List<string> Folders { get; set; } = [];
+
+    /// <summary>The folders to serve: the configured ones, or the shipped ones.</summary>
+    public IReadOnlyList<string> EffectiveFolders() => Folders.Count > 0 ? Folders
+        : Directory.Exists(ShippedModelsDirectory)
+            ? Directory.EnumerateDirectories(ShippedModelsDirectory).Where(d => File.Exists(Path.Combine(d, "model.json"))).Order(StringComparer.Ordinal).ToArray()
+            : [];
 
     /// <summary>Where networks run: <c>auto</c> (CUDA when the GPU build sees a GPU, else CPU), <c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; set; } = "auto";

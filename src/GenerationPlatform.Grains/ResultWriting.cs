@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Diffusion.Imaging;
+using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +16,6 @@ namespace GenerationPlatform.Grains;
 /// </summary>
 public static class ResultWriting
 {
-    public const int ImageSide = 28;
-
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -30,8 +29,9 @@ public static class ResultWriting
     /// Stores the result and sets <see cref="SearchJobState.ResultLocation"/>. Returns false when the
     /// store failed (after its own retries): the caller keeps the result and tries again later.
     /// </summary>
+    /// <param name="shape">The shape of the result images (the model's): PNGs are grayscale or RGB at its size.</param>
     public static async Task<bool> StoreAsync(
-        IResultStore store, string jobId, SearchJobState state, JobResult result, DateTimeOffset finishedAt, ILogger logger, CancellationToken cancellationToken)
+        IResultStore store, string jobId, SearchJobState state, JobResult result, ImageShape shape, DateTimeOffset finishedAt, ILogger logger, CancellationToken cancellationToken)
     {
         var request = state.Request!;
         using var span = GenerationPlatform.Search.SearchTelemetry.Source.StartActivity("result.write", System.Diagnostics.ActivityKind.Internal);
@@ -40,7 +40,7 @@ public static class ResultWriting
         span?.SetTag("genplat.images", result.Top.Length);
         try
         {
-            var pngs = result.Top.Select(c => (ReadOnlyMemory<byte>)ImageGrid.EncodePng(c.Image, ImageSide)).ToArray();
+            var pngs = result.Top.Select(c => (ReadOnlyMemory<byte>)ImageGrid.EncodePng(c.Image, shape)).ToArray();
             var json = Serialize(Record(jobId, request, result, state.AcceptedAt, finishedAt));
             var stored = await store.WriteAsync(request.TenantId, jobId, pngs, json, cancellationToken);
             state.ResultLocation = stored.Location;
@@ -62,7 +62,7 @@ public static class ResultWriting
         jobId,
         request.TenantId,
         new RequestRecord(request.Model, request.Algorithm, request.Verifier, request.ReportedVerifiers ?? [], request.Label, request.Guidance,
-            request.Seed, request.BudgetNfe, request.TopK, request.Sampler.ToString().ToLowerInvariant(), request.Steps, request.Eta, request.Deadline?.TotalSeconds),
+            request.Seed, request.BudgetNfe, request.TopK, request.Sampler.ToString().ToLowerInvariant(), request.Steps, request.Eta, request.Deadline?.TotalSeconds, request.Prompt),
         result.Algorithm,
         result.Verifier,
         result.Top.Select((c, i) => new CandidateRecord(i + 1, $"top-{i + 1}.png", new SeedRecord(c.Seed.Seed, c.Seed.Round, c.Seed.Candidate),
@@ -78,7 +78,7 @@ public static class ResultWriting
         NfeRecord Nfe, int Rounds, long VerifierCalls, long VerifiedImages, TimingRecord Timings, string? TraceId);
 
     public sealed record RequestRecord(string Model, string Algorithm, string Verifier, string[] ReportedVerifiers, int Label, float Guidance,
-        ulong Seed, long BudgetNfe, int TopK, string Sampler, int Steps, float Eta, double? DeadlineSeconds);
+        ulong Seed, long BudgetNfe, int TopK, string Sampler, int Steps, float Eta, double? DeadlineSeconds, string? Prompt = null);
 
     public sealed record CandidateRecord(int Rank, string File, SeedRecord Seed, double Score, Dictionary<string, double> ScoresByVerifier, int Round, string Origin);
 

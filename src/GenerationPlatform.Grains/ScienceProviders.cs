@@ -1,5 +1,7 @@
 using TorchSharp;
 using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Diffusion.Models;
+using Microsoft.Extensions.Logging;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Core;
@@ -15,6 +17,30 @@ public interface IVelocityFieldProvider
 {
     /// <summary>Throws <see cref="UnknownModelException"/> for a model this silo does not serve.</summary>
     IVelocityField Get(string model);
+
+    /// <summary>What turns the model's final states into images (latent models, other value ranges); null: the states are the images.</summary>
+    IImageRenderer? Renderer(string model) => null;
+
+    /// <summary>The model's shapes and conditioning (by default read from its field).</summary>
+    ModelDescription Describe(string model)
+    {
+        var field = Get(model);
+        return new ModelDescription(model, "", "analytic", field.Shape, field.Shape, field.Conditioning);
+    }
+}
+
+/// <summary>Turns a text model's prompt into the embedding its network is conditioned on.</summary>
+public interface IPromptEncoder
+{
+    /// <summary>The prompt's embedding; throws when the encoder's embeddings do not have <paramref name="size"/> values.</summary>
+    float[] Encode(string prompt, int size, CancellationToken cancellationToken);
+}
+
+/// <summary>Text encoders by the name a model's manifest gives (e.g. all-MiniLM-L6-v2).</summary>
+public interface IPromptEncoderProvider
+{
+    /// <summary>Throws <see cref="UnknownModelException"/> for an encoder this silo does not have.</summary>
+    IPromptEncoder Get(string encoder);
 }
 
 /// <summary>The verifier for a verifier name; the silo uses the catalog, tests hand in cheap ones.</summary>
@@ -24,36 +50,44 @@ public interface IVerifierProvider
     IImageVerifier Get(string verifier);
 }
 
-/// <summary>Loads each configured network once, on first use, and serves it with classifier-free guidance.</summary>
-public sealed class NetworkFieldProvider(IOptions<ModelOptions> options) : IVelocityFieldProvider, IDisposable
+/// <summary>
+/// The silo's served models: every configured model folder is loaded and checked against its weights when the silo
+/// starts (<see cref="ModelRegistry"/>); a refused folder is logged with the field named and the others are served.
+/// </summary>
+public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
 {
-    private readonly Dictionary<string, (VelocityUNet Net, GuidedVelocityField Field)> loaded = new(StringComparer.Ordinal);
+    private readonly ModelRegistry registry;
 
-    public IVelocityField Get(string model)
+    public NetworkFieldProvider(IOptions<ModelOptions> options, ILogger<NetworkFieldProvider> logger)
     {
-        lock (loaded)
+        var o = options.Value;
+        if (o.Threads > 0 && torch.get_num_threads() != o.Threads) torch.set_num_threads(o.Threads);
+        registry = new ModelRegistry(new ModelRegistryOptions
         {
-            if (loaded.TryGetValue(model, out var entry)) return entry.Field;
-            string? path = options.Value.Paths.TryGetValue(model, out var configured) ? configured
-                : model == ModelOptions.ShippedModel ? null
-                : throw new UnknownModelException($"unknown model '{model}'; known: {string.Join(", ", Known())}");
-            if (options.Value.Threads > 0 && torch.get_num_threads() != options.Value.Threads) torch.set_num_threads(options.Value.Threads);
-            var net = VelocityModelFile.Load(path);
-            var device = ComputeDevice.Choose(options.Value.Device);
-            if (device.type != DeviceType.CPU) net.to(device);
-            var field = new GuidedVelocityField(net);
-            loaded[model] = (net, field);
-            return field;
-        }
+            Folders = o.EffectiveFolders(),
+            Load = new ModelLoadSettings(o.Device, o.Threads),
+        }, message => ModelLog.Registry(logger, message));
     }
 
-    private IEnumerable<string> Known() => options.Value.Paths.Keys.Append(ModelOptions.ShippedModel).Distinct();
+    public IReadOnlyList<ModelLoadFailure> Failures => registry.Failures;
 
-    public void Dispose()
-    {
-        lock (loaded)
-            foreach (var (net, _) in loaded.Values) net.Dispose();
-    }
+    private LoadedModel Loaded(string model) =>
+        registry.TryGet(model, out var loaded) ? loaded
+            : throw new UnknownModelException($"unknown model '{model}'; known: {string.Join(", ", registry.Names)}");
+
+    public IVelocityField Get(string model) => Loaded(model).Field;
+
+    public IImageRenderer? Renderer(string model) => Loaded(model) is var m && m.NeedsRendering ? m : null;
+
+    public ModelDescription Describe(string model) => Loaded(model).Manifest.Describe() with { Backend = Loaded(model).Network.Backend };
+
+    public void Dispose() => registry.Dispose();
+}
+
+internal static partial class ModelLog
+{
+    [LoggerMessage(61, LogLevel.Information, "Models: {Message}")]
+    public static partial void Registry(ILogger logger, string message);
 }
 
 /// <summary>Verifiers from <see cref="VerifierCatalog"/> (models loaded once, shared).</summary>

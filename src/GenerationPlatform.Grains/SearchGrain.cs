@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using GenerationPlatform.Contracts;
+using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Search;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,11 +107,11 @@ public sealed class SearchGrain(
             return;
         }
         SearchCheckpoint? checkpoint;
-        VerifierTraits[] traits;
+        Resolved resolved;
         try
         {
             checkpoint = saved.State.Payload is { Length: > 0 } bytes ? SearchCheckpoint.Read(bytes) : null;
-            traits = await ResolveAsync(request, cancellationToken);
+            resolved = await ResolveAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException && Classify(e) == QuotaRejection.Unavailable)
         {
@@ -132,7 +133,7 @@ public sealed class SearchGrain(
             checkpoint is null ? "resumed from the start: the job's silo stopped before its first round ended" : $"resumed after round {round}: the job's silo stopped");
         await job.WriteStateAsync(cancellationToken);
         GrainLog.JobResumed(logger, JobId, round, State.Resumptions);
-        await Begin(request, traits, checkpoint);
+        await Begin(request, resolved, checkpoint);
     }
 
     public async Task<JobAdmission> StartAsync(JobRequest request, CancellationToken cancellationToken)
@@ -140,10 +141,10 @@ public sealed class SearchGrain(
         if (State.Status is not (JobStatus.None or JobStatus.Rejected))
             return JobAdmission.Reject(QuotaRejection.InvalidRequest, $"job '{JobId}' already exists");
         if (Problem(request) is { } problem) return JobAdmission.Reject(QuotaRejection.InvalidRequest, problem);
-        VerifierTraits[] traits;
+        Resolved resolved;
         try
         {
-            traits = await ResolveAsync(request, cancellationToken);
+            resolved = await ResolveAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -179,13 +180,14 @@ public sealed class SearchGrain(
             return JobAdmission.Reject(QuotaRejection.Unavailable, "the job could not be recorded; retry later");
         }
         GrainLog.JobStarted(logger, JobId, request.TenantId, request.Algorithm, request.BudgetNfe);
-        await Begin(request, traits, checkpoint: null);
+        await Begin(request, resolved, checkpoint: null);
         return admission;
     }
 
     /// <summary>Starts (or resumes) the search on this activation, with what it needs while it runs.</summary>
-    private async Task Begin(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint)
+    private async Task Begin(JobRequest request, Resolved resolved, SearchCheckpoint? checkpoint)
     {
+        State.ImageShape = resolved.Model.ImageShape.ToContract();
         cancellation = new CancellationTokenSource();
         deactivation = new CancellationTokenSource();
         // The deadline counts from the job's acceptance, across resumptions.
@@ -204,7 +206,7 @@ public sealed class SearchGrain(
         {
             GrainLog.ReminderFailed(logger, e, JobId);
         }
-        run = RunAsync(request, traits, checkpoint);
+        run = RunAsync(request, resolved, checkpoint);
     }
 
     public Task<JobSnapshot> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(new JobSnapshot(
@@ -239,18 +241,40 @@ public sealed class SearchGrain(
         : r.Deadline is { } d && d <= TimeSpan.Zero ? "deadline must be positive"
         : null;
 
-    /// <summary>Checks the algorithm, model and verifiers exist before anything is reserved.</summary>
-    private async Task<VerifierTraits[]> ResolveAsync(JobRequest request, CancellationToken cancellationToken)
+    /// <summary>What a job runs with once resolved: its verifiers' traits and its model's shapes and conditioning.</summary>
+    private sealed record Resolved(VerifierTraits[] Traits, ModelDescription Model);
+
+    /// <summary>Checks the algorithm, model and verifiers exist, and the condition suits the model, before anything is reserved.</summary>
+    private async Task<Resolved> ResolveAsync(JobRequest request, CancellationToken cancellationToken)
     {
         // What it will spend and size, bounded and exact, before anything is reserved (the API checked it too).
         AlgorithmCatalog.Plan(request.Algorithm, request.ToSearchRequest());
         // A denoiser of the model is up (NoDenoiserException otherwise) and knows it (UnknownModelException otherwise).
         var (denoiser, _) = await Directory.PickAsync(request.Model, 0, [], cancellationToken);
-        await denoiser.GetStatsAsync(cancellationToken);
+        var model = (await denoiser.DescribeAsync(cancellationToken)).ToDescription();
+        if (ConditionProblem(request, model.Conditioning) is { } problem) throw new ArgumentException(problem);
         var names = new[] { request.Verifier }.Concat(request.ReportedVerifiers ?? []).Distinct(StringComparer.Ordinal).ToArray();
         var traits = new VerifierTraits[names.Length];
         for (int i = 0; i < names.Length; i++) traits[i] = await Verifier(names[i]).GetTraitsAsync(cancellationToken);
-        return traits;
+        return new Resolved(traits, model);
+    }
+
+    /// <summary>A class for a class model, a prompt for a text model, never both (the API checks it too, naming the field).</summary>
+    private static string? ConditionProblem(JobRequest r, Conditioning conditioning) => conditioning.IsText
+        ? string.IsNullOrWhiteSpace(r.Prompt) ? $"model '{r.Model}' is a text model: give a prompt, not a class" : null
+        : r.Prompt is not null ? $"model '{r.Model}' is a class model: give a class, not a prompt"
+        : r.Label < 0 || r.Label >= conditioning.Classes ? $"class {r.Label} is outside 0..{conditioning.Classes - 1} of model '{r.Model}'"
+        : null;
+
+    /// <summary>
+    /// A text model's prompt embedding, prepared here where the condition is prepared (never inside the denoiser's
+    /// model calls): one encoder call per job, cached per prompt by the encoder.
+    /// </summary>
+    private Task<float[]?> PromptEmbeddingAsync(JobRequest request, ModelDescription model, CancellationToken cancellationToken)
+    {
+        if (!model.Conditioning.IsText) return Task.FromResult<float[]?>(null);
+        var encoders = ServiceProvider.GetRequiredService<IPromptEncoderProvider>();
+        return Task.Run(() => (float[]?)encoders.Get(model.Conditioning.TextEncoder!).Encode(request.Prompt!, model.Conditioning.EmbeddingSize, cancellationToken), cancellationToken);
     }
 
     private DenoiserDirectory Directory => ServiceProvider.GetRequiredService<DenoiserDirectory>();
@@ -268,7 +292,7 @@ public sealed class SearchGrain(
         _ => QuotaRejection.Unavailable,
     };
 
-    private async Task RunAsync(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint)
+    private async Task RunAsync(JobRequest request, Resolved resolved, SearchCheckpoint? checkpoint)
     {
         // The job's span: a child of the call that started (or resumed) it; rounds, batches' links and the result write hang off it.
         using var span = SearchTelemetry.Source.StartActivity("search.job", ActivityKind.Internal);
@@ -280,11 +304,11 @@ public sealed class SearchGrain(
         if (checkpoint is not null) span?.SetTag("genplat.resumed_after_round", checkpoint.Round);
         var tenantTag = new KeyValuePair<string, object?>("tenant", request.TenantId);
         PlatformMetrics.ActiveJobs.Add(1, tenantTag);
-        try { await SearchAsync(request, traits, checkpoint, span); }
+        try { await SearchAsync(request, resolved, checkpoint, span); }
         finally { PlatformMetrics.ActiveJobs.Add(-1, tenantTag); }
     }
 
-    private async Task SearchAsync(JobRequest request, VerifierTraits[] traits, SearchCheckpoint? checkpoint, Activity? span)
+    private async Task SearchAsync(JobRequest request, Resolved resolved, SearchCheckpoint? checkpoint, Activity? span)
     {
         var budget = new NfeBudget(request.BudgetNfe);
         var progress = Channel.CreateUnbounded<SearchProgress>(new UnboundedChannelOptions { SingleReader = true });
@@ -296,15 +320,15 @@ public sealed class SearchGrain(
         {
             var algorithm = AlgorithmCatalog.Create(request.Algorithm);
             var names = new[] { request.Verifier }.Concat(request.ReportedVerifiers ?? []).Distinct(StringComparer.Ordinal).ToArray();
-            var verifiers = names.Select((n, i) => new GrainVerifier(Verifier(n), traits[i], request.TenantId)).ToArray();
+            var verifiers = names.Select((n, i) => new GrainVerifier(Verifier(n), resolved.Traits[i], request.TenantId)).ToArray();
             var context = new SearchContext(
-                new GrainDenoiser(Directory, request.Model, request.TenantId, State.AcceptedAt?.UtcTicks ?? DateTime.UtcNow.Ticks),
+                new GrainDenoiser(Directory, resolved.Model, request.TenantId, State.AcceptedAt?.UtcTicks ?? DateTime.UtcNow.Ticks),
                 new VerifierPanel(verifiers[0], verifiers.Skip(1).ToArray()),
                 budget,
                 new ChannelProgress(progress.Writer),
                 checkpoint);
-            var searchRequest = request.ToSearchRequest();
             var token = stop.Token;
+            var searchRequest = request.ToSearchRequest(await PromptEmbeddingAsync(request, resolved.Model, token));
             result = await Task.Run(() => algorithm.RunAsync(searchRequest, context, token), CancellationToken.None);
         }
         catch (Exception e)
@@ -360,7 +384,7 @@ public sealed class SearchGrain(
         var request = State.Request!;
         if (!stored && status == JobStatus.Completed && result is not null && store is not null)
         {
-            if (!await ResultWriting.StoreAsync(store, JobId, State, result, time.GetUtcNow(), logger, cancellationToken))
+            if (!await ResultWriting.StoreAsync(store, JobId, State, result, ImageShapeOfJob, time.GetUtcNow(), logger, cancellationToken))
             {
                 WaitForStore(store, spentNfe, result);
                 return;
@@ -429,7 +453,7 @@ public sealed class SearchGrain(
             storing = true;
             try
             {
-                if (!await ResultWriting.StoreAsync(store, JobId, State, pending, time.GetUtcNow(), logger, CancellationToken.None)) return;
+                if (!await ResultWriting.StoreAsync(store, JobId, State, pending, ImageShapeOfJob, time.GetUtcNow(), logger, CancellationToken.None)) return;
                 unstored = null;
                 storeRetry?.Dispose();
                 storeRetry = null;
@@ -440,6 +464,9 @@ public sealed class SearchGrain(
             finally { storing = false; }
         }, new GrainTimerCreationOptions(period, period) { KeepAlive = true, Interleave = false });
     }
+
+    /// <summary>The job's image shape (jobs recorded before shapes were are Fashion-MNIST's 1x28x28).</summary>
+    private ImageShape ImageShapeOfJob => State.ImageShape?.ToShape() ?? new ImageShape(1, 28, 28);
 
     private async Task ClearCheckpointAsync()
     {

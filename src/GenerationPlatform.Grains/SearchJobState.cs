@@ -32,4 +32,6 @@ public sealed record SearchJobState
     [Id(14)] public int Resumptions { get; set; }
     /// <summary>Events ever added (the next event's index); <see cref="Events"/> holds a bounded window of them.</summary>
     [Id(15)] public int EventCount { get; set; }
+    /// <summary>The shape of the job's images (its model's), recorded when it starts: result PNGs are written at it.</summary>
+    [Id(16)] public ImageDims? ImageShape { get; set; }
 }

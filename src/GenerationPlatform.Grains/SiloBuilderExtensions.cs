@@ -39,7 +39,9 @@ public static class SiloBuilderExtensions
         services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
         services.TryAddSingleton<DenoiserDirectory>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ModelCatalogue>();
         services.TryAddSingleton<IVelocityFieldProvider, NetworkFieldProvider>();
+        services.AddHostedService<ModelStartup>();
         services.AddOnnxVerifierRegistry();
         services.TryAddSingleton<VerifierCatalog>(sp => new VerifierCatalog(onnxVerifiers: sp.GetRequiredService<IOptions<OnnxVerifierRegistry>>().Value.Onnx));
         services.TryAddSingleton<IVerifierProvider, CatalogVerifierProvider>();

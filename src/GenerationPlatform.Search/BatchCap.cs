@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using static TorchSharp.torch;
 
@@ -30,6 +31,15 @@ public static class BatchCap
     /// Measures the field at each batch size on random states (a warm-up call, then calls for
     /// <paramref name="perSize"/>, at least two): rows per second. Runs on the calling thread.
     /// </summary>
+    /// <summary>A guided row of the kind real requests send: a class, or a prompt embedding (guided rows cost two model rows).</summary>
+    private static VelocityQuery Query(Conditioning conditioning, int i)
+    {
+        if (!conditioning.IsText) return new VelocityQuery(0.5f, i % conditioning.Classes, 1.5f);
+        var embedding = new float[conditioning.EmbeddingSize];
+        embedding[i % embedding.Length] = 1f;
+        return new VelocityQuery(0.5f, 0, 1.5f, embedding);
+    }
+
     public static IReadOnlyList<Point> Measure(IVelocityField field, IEnumerable<int> sizes, TimeSpan perSize, CancellationToken cancellationToken = default)
     {
         var points = new List<Point>();
@@ -38,8 +48,8 @@ public static class BatchCap
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var x = randn(b, 1, TrajectorySpec.ImageSide, TrajectorySpec.ImageSide);
-            var rows = Enumerable.Range(0, b).Select(i => new VelocityQuery(0.5f, i % 10, 1.5f)).ToArray();
+            var x = randn(field.Shape.Batch(b));
+            var rows = Enumerable.Range(0, b).Select(i => Query(field.Conditioning, i)).ToArray();
             field.Evaluate(x, rows).Dispose();
             var clock = Stopwatch.StartNew();
             int calls = 0;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 
 namespace GenerationPlatform.Search;
@@ -39,6 +40,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     }
 
     private readonly IVelocityField field;
+    private readonly IImageRenderer? renderer;
     private int maxBatch;
     // Work for the compute thread between model calls (a calibration), so it never races a batch.
     private readonly Queue<Action> between = new();
@@ -58,10 +60,12 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     /// <param name="maxWait">How long the first call after idle may wait for more work before running a batch that is not full.</param>
     /// <param name="model">The model's name, for telemetry.</param>
     /// <param name="ownerWeight">An owner's share of a batch relative to others (positive; default 1 for all).</param>
+    /// <param name="renderer">The model's renderer (latent models): final states and x0-predictions come back rendered.</param>
     public ContinuousBatchingDenoiser(IVelocityField field, int maxBatch = 256, TimeSpan? maxWait = null, bool wholeRequests = false,
-        string model = "", Func<string, double>? ownerWeight = null)
+        string model = "", Func<string, double>? ownerWeight = null, IImageRenderer? renderer = null)
     {
         this.field = field;
+        this.renderer = renderer;
         this.model = model;
         scheduler = new FairShareScheduler(ownerWeight);
         this.maxBatch = maxBatch > 0 ? maxBatch : throw new ArgumentOutOfRangeException(nameof(maxBatch));
@@ -71,6 +75,9 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         // The compute thread serves everyone: it must not inherit the creator's trace or other ambient state.
         using (ExecutionContext.SuppressFlow()) worker.Start();
     }
+
+    public ImageShape Shape => this.field.Shape;
+    public ImageShape ImageShape => renderer?.ImageShape ?? this.field.Shape;
 
     public BatchingStats Stats => new(Interlocked.Read(ref calls), Interlocked.Read(ref steps), MaxBatch, TimeSpan.FromTicks(Interlocked.Read(ref computeTicks)));
 
@@ -120,7 +127,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     {
         if (batch.Count == 0) return Task.FromResult(Array.Empty<DenoiseOutcome>());
         if (wholeRequests && batch.Count > maxBatch) throw new ArgumentException($"a request of {batch.Count} trajectories cannot fit a batch of {maxBatch}");
-        var job = new Job(batch.Select(s => new Trajectory(s)).ToArray(), cancellationToken, owner, priority ?? DateTime.UtcNow.Ticks);
+        var job = new Job(batch.Select(s => new Trajectory(s, field.Shape.Size)).ToArray(), cancellationToken, owner, priority ?? DateTime.UtcNow.Ticks);
         lock (gate) jobs.Add(job);
         signal.Release();
         return job.Completion.Task;
@@ -313,8 +320,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
             if (failure is null && job.Suspect && job.Trajectories.Any(batch.Contains)) job.Suspect = false; // it ran alone and succeeded
             if (job.Trajectories.All(t => t.IsDone))
             {
-                job.Completion.TrySetResult(job.Trajectories.Select(t =>
-                    new DenoiseOutcome(t.State.ToArray(), t.Time, t.X0Predictions, t.Nfe, t.Spec.ModelEvaluations)).ToArray());
+                job.Completion.TrySetResult(job.Trajectories.Select(t => DenoiseOutcome.Of(t, renderer)).ToArray());
                 jobs.Remove(job);
             }
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers.Core;
 
@@ -27,6 +28,12 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     public const float ProbeTime = 0.3f;
 
     public NfeBudget Budget => budget;
+
+    /// <summary>The shape of the model's states (and of the images verifiers score).</summary>
+    public ImageShape Shape => denoiser.Shape;
+
+    /// <summary>What a verifier scores for an image of this search: its shape, the request's class or prompt.</summary>
+    public VerifierInput Input(SearchRequest request, float[] image) => new(image, request.Label, Shape: denoiser.ImageShape, Prompt: request.Prompt);
     public VerifierPanel Verifiers => verifiers;
     public TimeSpan SearchTime => searchClock.Elapsed;
     public TimeSpan FinalTime => finalClock.Elapsed;
@@ -213,10 +220,10 @@ internal static class Ranking
     /// </summary>
     public static bool IsBatchRelative(SearchContext context) => context.Verifiers.Primary.IsBatchRelative;
 
-    public static async Task<List<Candidate>> ComparableAsync(SearchContext context, IReadOnlyList<Candidate> pool, int label, CancellationToken ct)
+    public static async Task<List<Candidate>> ComparableAsync(SearchContext context, IReadOnlyList<Candidate> pool, SearchRequest request, CancellationToken ct)
     {
         if (!context.Verifiers.Primary.IsBatchRelative || pool.Count == 0) return pool.ToList();
-        var scores = await context.ScoreAsync(pool.Select(c => new VerifierInput(c.Image, label)).ToArray(), ct).ConfigureAwait(false);
+        var scores = await context.ScoreAsync(pool.Select(c => context.Input(request, c.Image)).ToArray(), ct).ConfigureAwait(false);
         return pool.Select((c, i) => c with { Scores = scores[i] }).ToList();
     }
 }

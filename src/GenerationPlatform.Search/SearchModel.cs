@@ -2,7 +2,10 @@ using GenerationPlatform.Diffusion.Sampling;
 
 namespace GenerationPlatform.Search;
 
-/// <summary>What every search shares: the condition, how to sample, the seed, the budget and how many results to return.</summary>
+/// <summary>
+/// What every search shares: the condition (a class label, or for text models the prompt and its
+/// embedding, prepared before the search runs), how to sample, the seed, the budget and how many results to return.
+/// </summary>
 public sealed record SearchRequest(
     int Label,
     float Guidance,
@@ -11,7 +14,9 @@ public sealed record SearchRequest(
     int TopK = 4,
     SamplerKind Sampler = SamplerKind.Heun,
     int Steps = 10,
-    float Eta = 0f)
+    float Eta = 0f,
+    string? Prompt = null,
+    float[]? Embedding = null)
 {
     /// <summary>Throws <see cref="SearchPlanException"/> naming the first field outside <see cref="SearchLimits"/>.</summary>
     public void Validate()
@@ -28,7 +33,7 @@ public sealed record SearchRequest(
     public int SampleNfe => new TrajectorySpec(default, Label, Guidance, Sampler, Steps).Nfe;
 
     public TrajectorySpec Full(NoiseSeed seed, float[]? initial = null, IReadOnlyList<float>? x0Times = null) =>
-        new(seed, Label, Guidance, Sampler, Steps, Eta: Sampler == SamplerKind.Stochastic ? Eta : 0f, X0Times: x0Times, InitialState: initial);
+        new(seed, Label, Guidance, Sampler, Steps, Eta: Sampler == SamplerKind.Stochastic ? Eta : 0f, X0Times: x0Times, InitialState: initial, Embedding: Embedding);
 
     /// <summary>Time of step <paramref name="step"/> on this request's uniform grid (step 0 is t = 1).</summary>
     public float GridTime(int step) => step >= Steps ? 0f : 1f - step / (float)Steps;
@@ -41,7 +46,7 @@ public sealed record SearchRequest(
     public TrajectorySpec Segment(NoiseSeed seed, float[]? state, int from, int to) =>
         new(seed, Label, Guidance, Sampler, to - from, GridTime(from), GridTime(to),
             Eta: Sampler == SamplerKind.Stochastic ? Eta : 0f,
-            X0Times: [GridTime(to)], InitialState: state, StepOffset: from);
+            X0Times: [GridTime(to)], InitialState: state, StepOffset: from, Embedding: Embedding);
 
     /// <summary>NFE of steps [from, to) for one trajectory.</summary>
     public int SegmentNfe(int from, int to) => Segment(default, null, from, to).Nfe;

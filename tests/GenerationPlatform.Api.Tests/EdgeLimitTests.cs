@@ -143,7 +143,7 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     public void The_catalogue_serves_registered_onnx_verifiers_by_their_one_spelling()
     {
         var spec = new OnnxVerifierSpec { Path = "m.onnx", Input = "x", Output = "y" };
-        var catalog = new GenerationPlatform.Api.ConfiguredCatalog(Options.Create(new ModelOptions()),
+        var catalog = new GenerationPlatform.Api.ConfiguredCatalog(new ModelCatalogue(Options.Create(new ModelOptions())),
             Options.Create(new OnnxVerifierRegistry { Onnx = { ["Aesthetic"] = spec, ["with+plus"] = spec } }));
         var names = catalog.Verifiers.Select(v => v.Name).ToArray();
         Assert.Equal([.. VerifierCatalog.BaseNames, "onnx:aesthetic"], names);

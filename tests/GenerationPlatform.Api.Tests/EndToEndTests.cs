@@ -210,7 +210,9 @@ public sealed class EndToEndTests(PlatformFixture fixture)
         var models = await client.ListModelsAsync();
         Assert.Contains(models.Models, m => m.Name == PlatformFixture.Model);
         Assert.Contains("particles", models.Algorithms);
-        Assert.Equal("Sneaker", models.Classes[7]);
+        var model = models.Models.Single(m => m.Name == PlatformFixture.Model);
+        Assert.Equal("Sneaker", model.Classes[7]);
+        Assert.Equal(("class", 1, 28, 28), (model.Conditioning, model.Image.Channels, model.Image.Height, model.Image.Width));
         var verifiers = await client.ListVerifiersAsync();
         Assert.Contains(verifiers.Verifiers, v => v.Name == PlatformFixture.Verifier);
     }

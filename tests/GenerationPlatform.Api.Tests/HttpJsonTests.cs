@@ -129,7 +129,9 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
         using var http = Client(PlatformFixture.BetaKey);
         var models = await OkAsync(await http.GetAsync("/v1/models"));
         Assert.Contains(models.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == PlatformFixture.Model);
-        Assert.Equal("Sneaker", models.GetProperty("classes")[7].GetString());
+        var model = models.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == PlatformFixture.Model);
+        Assert.Equal("Sneaker", model.GetProperty("classes")[7].GetString());
+        Assert.Equal(3, model.GetProperty("image").EnumerateObject().Count());
         var verifiers = await OkAsync(await http.GetAsync("/v1/verifiers"));
         Assert.Contains(verifiers.GetProperty("verifiers").EnumerateArray(), v => v.GetProperty("name").GetString() == PlatformFixture.Verifier);
         var usage = await OkAsync(await http.GetAsync("/v1/usage"));

@@ -139,13 +139,20 @@ public class PlatformFixture : IAsyncLifetime
 /// <summary>What the analytic providers serve: "gauss-*" and "slow-*" models, "mean-target*" verifiers and the registered ONNX ones.</summary>
 public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<GenerationPlatform.Verifiers.Onnx.OnnxVerifierRegistry> onnx) : IServedCatalog
 {
-    public IReadOnlyList<ServedModel> Models { get; } =
-        [new(PlatformFixture.Model, "the analytic Gaussian field"), new(PlatformFixture.SlowModel, "the analytic field, 5 ms per call")];
+    private static readonly GenerationPlatform.Diffusion.Model.ImageShape Shape = new(1, 28, 28);
+    private static readonly GenerationPlatform.Diffusion.Model.Conditioning Classes =
+        GenerationPlatform.Diffusion.Model.Conditioning.ForClasses(GenerationPlatform.Diffusion.Data.FashionMnist.ClassNames);
+
+    public IReadOnlyList<GenerationPlatform.Diffusion.Model.ModelDescription> Models { get; } =
+        [new(PlatformFixture.Model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes),
+         new(PlatformFixture.SlowModel, "the analytic field, 5 ms per call", "analytic", Shape, Shape, Classes)];
 
     public IReadOnlyList<ServedVerifier> Verifiers { get; } =
         [new(PlatformFixture.Verifier, "prefers a mean pixel near the target"), .. ConfiguredCatalog.OnnxVerifiers(onnx.Value)];
 
-    public bool ServesModel(string model) => model.StartsWith("gauss", StringComparison.Ordinal) || model.StartsWith("slow", StringComparison.Ordinal);
+    public GenerationPlatform.Diffusion.Model.ModelDescription? Describe(string model) =>
+        model.StartsWith("gauss", StringComparison.Ordinal) || model.StartsWith("slow", StringComparison.Ordinal)
+            ? new(model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes) : null;
 
     public bool ServesVerifier(string canonicalName) =>
         canonicalName.StartsWith("mean-target", StringComparison.Ordinal) || Verifiers.Any(v => v.Name == canonicalName);

@@ -11,6 +11,8 @@ namespace GenerationPlatform.Diffusion.Tests;
 /// </summary>
 public sealed class GaussianVelocityField(double sigma = 0.5) : IVelocityField
 {
+    public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
+    public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Model.Conditioning.ForClasses(GenerationPlatform.Diffusion.Data.FashionMnist.ClassNames);
     private long evaluations, calls;
     public long ModelEvaluations => evaluations;
     public long Calls => calls;

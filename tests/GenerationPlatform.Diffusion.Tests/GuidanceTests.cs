@@ -55,7 +55,7 @@ public sealed class GuidanceTests
         // Noise is bit-identical by construction; the network's float arithmetic may differ in the last
         // bits between batch sizes (oneDNN picks kernels by shape), so the images agree to a tolerance.
         using var model = TinyModel();
-        Trajectory Make(uint i) => new(new TrajectorySpec(new NoiseSeed(21, 0, i), (int)i % 10, 1.5f, SamplerKind.Heun, 6));
+        Trajectory Make(uint i) => new(new TrajectorySpec(new NoiseSeed(21, 0, i), (int)i % 10, 1.5f, SamplerKind.Heun, 6), 784);
         var alone = Make(2);
         new TrajectorySampler(new GuidedVelocityField(model)).Run([alone]);
         var crowd = Enumerable.Range(0, 7).Select(i => Make((uint)i)).ToArray();

@@ -7,7 +7,7 @@ public sealed class SamplerTests
 {
     private static Trajectory[] Run(SamplerKind kind, int steps, int count = 3, float tTo = 0f, IVelocityField? field = null, int maxBatch = 256)
     {
-        var ts = Enumerable.Range(0, count).Select(i => new Trajectory(new TrajectorySpec(new NoiseSeed(42, 0, (uint)i), i % 10, 1f, kind, steps, TTo: tTo))).ToArray();
+        var ts = Enumerable.Range(0, count).Select(i => new Trajectory(new TrajectorySpec(new NoiseSeed(42, 0, (uint)i), i % 10, 1f, kind, steps, TTo: tTo), 784)).ToArray();
         new TrajectorySampler(field ?? new GaussianVelocityField(), maxBatch).Run(ts);
         return ts;
     }
@@ -17,7 +17,7 @@ public sealed class SamplerTests
         double worst = 0;
         foreach (var tr in ts)
         {
-            var exact = GaussianVelocityField.Exact(tr.Spec.Seed.Normal(TrajectorySpec.StateSize), tr.Spec.Label, sigma, t);
+            var exact = GaussianVelocityField.Exact(tr.Spec.Seed.Normal(784), tr.Spec.Label, sigma, t);
             for (int i = 0; i < exact.Length; i++) worst = Math.Max(worst, Math.Abs(exact[i] - tr.State[i]));
         }
         return worst;
@@ -76,10 +76,10 @@ public sealed class SamplerTests
     public void TrajectoriesAtDifferentTimesShareOneCall()
     {
         var field = new GaussianVelocityField();
-        var a = new Trajectory(new TrajectorySpec(new NoiseSeed(1, 0, 0), 1, 1f, SamplerKind.Heun, 4));
-        var z = new NoiseSeed(1, 0, 1).Normal(TrajectorySpec.StateSize);
+        var a = new Trajectory(new TrajectorySpec(new NoiseSeed(1, 0, 0), 1, 1f, SamplerKind.Heun, 4), 784);
+        var z = new NoiseSeed(1, 0, 1).Normal(784);
         var midState = GaussianVelocityField.Exact(z, 2, field.Sigma, 0.5);
-        var b = new Trajectory(new TrajectorySpec(new NoiseSeed(1, 0, 1), 2, 1f, SamplerKind.Heun, 50, TFrom: 0.5f, InitialState: midState));
+        var b = new Trajectory(new TrajectorySpec(new NoiseSeed(1, 0, 1), 2, 1f, SamplerKind.Heun, 50, TFrom: 0.5f, InitialState: midState), 784);
         var sampler = new TrajectorySampler(field);
         sampler.Step([a, b]);
         Assert.Equal(1, field.Calls);
@@ -95,7 +95,7 @@ public sealed class SamplerTests
     public void StochasticStepWithEtaZeroMatchesItsDeterministicLimitAndIsReproducible()
     {
         var field = new GaussianVelocityField();
-        Trajectory Make(float eta) => new(new TrajectorySpec(new NoiseSeed(5, 0, 0), 4, 1f, SamplerKind.Stochastic, 400, Eta: eta));
+        Trajectory Make(float eta) => new(new TrajectorySpec(new NoiseSeed(5, 0, 0), 4, 1f, SamplerKind.Stochastic, 400, Eta: eta), 784);
         var det = Make(0f);
         new TrajectorySampler(field).Run([det]);
         Assert.True(MaxError([det]) < 2e-2, $"error {MaxError([det])}");
@@ -114,12 +114,12 @@ public sealed class SamplerTests
         // (1 - t') x0_hat + sqrt(t'^2 - s^2) eps_hat + s z with s = eta t' and z from the step's noise stream.
         var field = new GaussianVelocityField();
         var seed = new NoiseSeed(9, 0, 3);
-        var tr = new Trajectory(new TrajectorySpec(seed, 4, 1f, SamplerKind.Stochastic, 4, Eta: 0.6f));
+        var tr = new Trajectory(new TrajectorySpec(seed, 4, 1f, SamplerKind.Stochastic, 4, Eta: 0.6f), 784);
         var x1 = tr.State.ToArray();
         new TrajectorySampler(field).Step([tr]);
         using var xt = tensor(x1, [1, 1, 28, 28]);
         using var v = field.Evaluate(xt, [new VelocityQuery(1f, 4, 1f)]);
-        using var z = tensor(seed.Normal(TrajectorySpec.StateSize, NoiseSeed.StepStream(0)), [1, 1, 28, 28]);
+        using var z = tensor(seed.Normal(784, NoiseSeed.StepStream(0)), [1, 1, 28, 28]);
         using var expected = FlowInterpolant.StochasticStep(xt, v, 1.0, 0.75, 0.6, z);
         var e = expected.data<float>().ToArray();
         Assert.Equal(0.75f, tr.Time);
@@ -130,7 +130,7 @@ public sealed class SamplerTests
     public void CapturesX0PredictionsAtRequestedTimes()
     {
         var field = new GaussianVelocityField();
-        var t = new Trajectory(new TrajectorySpec(new NoiseSeed(3, 0, 0), 2, 1f, SamplerKind.Heun, 10, X0Times: [0.35f, 0.8f]));
+        var t = new Trajectory(new TrajectorySpec(new NoiseSeed(3, 0, 0), 2, 1f, SamplerKind.Heun, 10, X0Times: [0.35f, 0.8f]), 784);
         new TrajectorySampler(field).Run([t]);
         Assert.Equal(2, t.X0Predictions.Count);
         Assert.Equal(0.8f, t.X0Predictions[0].RequestedTime);
@@ -147,7 +147,7 @@ public sealed class SamplerTests
     {
         var field = new GaussianVelocityField();
         using var cts = new CancellationTokenSource();
-        var ts = Enumerable.Range(0, 3).Select(i => new Trajectory(new TrajectorySpec(new NoiseSeed(1, 0, (uint)i), 0, 1f, SamplerKind.Euler, 10))).ToArray();
+        var ts = Enumerable.Range(0, 3).Select(i => new Trajectory(new TrajectorySpec(new NoiseSeed(1, 0, (uint)i), 0, 1f, SamplerKind.Euler, 10), 784)).ToArray();
         Assert.Throws<OperationCanceledException>(() => new TrajectorySampler(field, 1).Run(ts, cts.Token, (done, _) => { if (done == 4) cts.Cancel(); }));
         Assert.Equal(4, field.Calls);
     }
@@ -175,11 +175,11 @@ public sealed class SamplerTests
     public void InvalidSpecsAreRejected()
     {
         var seed = new NoiseSeed(1, 0, 0);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 0)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 5, TFrom: 0.2f, TTo: 0.5f)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Stochastic, 5, Eta: 1.5f)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Stochastic, 5, Eta: float.NaN)));
-        Assert.Throws<ArgumentException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 5, TFrom: 0.5f)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 0), 784));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 5, TFrom: 0.2f, TTo: 0.5f), 784));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Stochastic, 5, Eta: 1.5f), 784));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Stochastic, 5, Eta: float.NaN), 784));
+        Assert.Throws<ArgumentException>(() => new Trajectory(new TrajectorySpec(seed, 0, 1f, SamplerKind.Euler, 5, TFrom: 0.5f), 784));
     }
 
     [Theory]
@@ -192,7 +192,7 @@ public sealed class SamplerTests
         // Before the fix the capture came from the last step's start, t = 0.8: one solver step stale.
         var field = new GaussianVelocityField();
         var spec = new TrajectorySpec(new NoiseSeed(4, 0, 1), 2, 1f, sampler, 2, TFrom: 1f, TTo: 0.6f, Eta: sampler == SamplerKind.Stochastic ? 0.5f : 0f, X0Times: [0.6f]);
-        var t = new Trajectory(spec);
+        var t = new Trajectory(spec, 784);
         new TrajectorySampler(field).Run([t]);
         var capture = Assert.Single(t.X0Predictions);
         Assert.Equal(0.6f, capture.Time, 6);
@@ -214,7 +214,7 @@ public sealed class SamplerTests
     public void Inside_a_segment_a_capture_comes_from_the_next_steps_own_evaluation_at_the_corrected_state()
     {
         var field = new GaussianVelocityField();
-        var t = new Trajectory(new TrajectorySpec(new NoiseSeed(4, 0, 2), 2, 1f, SamplerKind.Heun, 5, X0Times: [0.6f]));
+        var t = new Trajectory(new TrajectorySpec(new NoiseSeed(4, 0, 2), 2, 1f, SamplerKind.Heun, 5, X0Times: [0.6f]), 784);
         var sampler = new TrajectorySampler(field);
         // Run to t = 0.6 (two Heun steps of 0.2), then the next predictor evaluates at 0.6 from the corrected state.
         var states = new List<float[]>();
@@ -236,7 +236,7 @@ public sealed class SamplerTests
         {
             var field = new GaussianVelocityField(0.5);
             var trajectories = Enumerable.Range(0, 16).Select(i =>
-                new Trajectory(new TrajectorySpec(new NoiseSeed(77, 0, (uint)i), 2, 1f, SamplerKind.Stochastic, steps, Eta: (float)eta))).ToList();
+                new Trajectory(new TrajectorySpec(new NoiseSeed(77, 0, (uint)i), 2, 1f, SamplerKind.Stochastic, steps, Eta: (float)eta), 784)).ToList();
             new TrajectorySampler(field, 64).Run(trajectories);
             var values = trajectories.SelectMany(t => t.State.ToArray()).Select(v => (double)v).ToArray();
             double mean = values.Average(), std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));

@@ -84,7 +84,7 @@ public sealed class SearchAlgorithmTests
         var best = result.AllScored.OrderByDescending(c => c.Scores.Primary).Take(3).Select(c => c.Seed);
         Assert.Equal(best, result.Top.Select(c => c.Seed));
         // Each candidate is exactly the sample from its own noise, wherever it was batched.
-        var single = new Trajectory(new SearchRequest(Label, 1f, 1, 15).Full(result.Top[0].Seed) with { Steps = 8 });
+        var single = new Trajectory(new SearchRequest(Label, 1f, 1, 15).Full(result.Top[0].Seed) with { Steps = 8 }, 784);
         new TrajectorySampler(new GaussianField()).Run([single]);
         Assert.Equal(single.State.ToArray(), result.Top[0].Image);
     }

@@ -91,8 +91,8 @@ internal static class BenchPlatformCommand
     /// <summary>The batch cap a denoiser of the shipped model would measure on this machine: the curve, printed, and its knee.</summary>
     private static int MeasureCap()
     {
-        using var net = VelocityModelFile.Load();
-        var curve = BatchCap.Measure(new GuidedVelocityField(net), BatchCap.DefaultSizes.Where(b => b <= new DenoiserOptions().CalibrationMaxBatch).ToArray(),
+        using var net = CliModel.Open(null);
+        var curve = BatchCap.Measure(net.Field, BatchCap.DefaultSizes.Where(b => b <= new DenoiserOptions().CalibrationMaxBatch).ToArray(),
             new DenoiserOptions().CalibrationTimePerSize);
         int cap = BatchCap.Knee(curve);
         Console.WriteLine($"measured batch cap: {cap} (rows/s by batch: {string.Join(", ", curve.Select(c => $"{c.Batch}: {c.RowsPerSecond:F0}"))})");
@@ -108,8 +108,8 @@ internal static class BenchPlatformCommand
         Console.WriteLine("platform:  gRPC Generate per job -> SearchGrain -> DenoiserGrain (continuous batching) + VerifierGrain (classifier) -> result store (PNG + JSON) -> terminal update");
         Console.WriteLine("NFE are counted alike: platform = sum of each job's reported NFE split (search + final); bare loop = sum of TrajectorySpec.Nfe. Both sides verify every sample; wall time includes it on both.");
 
-        using var net = VelocityModelFile.Load();
-        var field = new GuidedVelocityField(net);
+        using var net = CliModel.Open(null);
+        var field = net.Field;
         using var catalog = new VerifierCatalog();
         var classifier = catalog.Get(Verifier);
         // A warm-up wave takes every path the timed waves take (gRPC, grains, model, verifier, result store) with one sample per job.
@@ -173,7 +173,7 @@ internal static class BenchPlatformCommand
                     var spec = request.Full(new NoiseSeed(request.Seed, 0, (uint)i));
                     nfe += spec.Nfe;
                     steps += spec.Nfe;
-                    trajectories.Add(new Trajectory(spec));
+                    trajectories.Add(sampler.Create(spec));
                     owners.Add(j);
                 }
             }

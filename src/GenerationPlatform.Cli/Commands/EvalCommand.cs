@@ -59,7 +59,7 @@ internal static class EvalCommand
             var csv = Path.Combine(dir, "scaling.csv");
             CliParsing.EnsureWritable(csv, "--out");
 
-            using var net = VelocityModelFile.Load();
+            using var net = CliModel.Open(null);
             using var classifier = ClassifierFiles.Load();
             using var catalog = new VerifierCatalog(onnxVerifiers: onnxVerifiers);
             foreach (var c in curves.Where(c => c.Verifier is not null))
@@ -77,7 +77,7 @@ internal static class EvalCommand
             using var testFeatures = ClassifierTrainer.Features(classifier, test.Images);
             using var resnet = p.GetValue(fdResNet) ? new ResNet18Features() : null;
             using var reference = resnet is null ? null : ResNetReference(resnet, test, fdCount, p.GetValue(fdCache)!, ct);
-            var eval = new ScalingEvaluation(new GuidedVelocityField(net), classifier, catalog, testFeatures, reference);
+            var eval = new ScalingEvaluation(net.Field, classifier, catalog, testFeatures, reference);
             var points = new List<ScalingPoint>();
             foreach (var curve in curves)
                 foreach (var extra in extras)
@@ -111,7 +111,7 @@ internal static class EvalCommand
     private static FrechetReference ResNetReference(ResNet18Features resnet, DatasetTensors test, int count, string cache, CancellationToken ct)
     {
         if (count > test.Count) throw new CliArgumentException($"--fd-resnet-images: the test set has only {test.Count} images (got {count})");
-        const int pixels = 28 * 28;
+        const int pixels = FashionMnistSplit.Side * FashionMnistSplit.Side;
         var flat = test.Images.data<float>().ToArray();
         var images = Enumerable.Range(0, count).Select(i => flat.AsSpan(i * pixels, pixels).ToArray()).ToArray();
         var bar = new ConsoleProgress("ResNet-18 reference statistics");

@@ -37,7 +37,9 @@ internal static class EvalModelCommand
             var reportPath = p.GetValue(report);
             if (reportPath is not null) CliParsing.EnsureWritable(reportPath, "--report");
 
-            using var net = VelocityModelFile.Load(p.GetValue(model));
+            using var net = CliModel.Open(p.GetValue(model));
+            try { ModelEvaluation.CheckModel(net.Field); }
+            catch (ArgumentException e) { throw new CliArgumentException($"--model: {e.Message}"); }
             using var classifier = ClassifierFiles.Load();
             using var trainStats = FeatureStatistics.Load(ClassifierFiles.DefaultStatisticsPath);
             using var test = new DatasetTensors(FashionMnist.Load(train: false, p.GetValue(data)));
@@ -59,7 +61,7 @@ internal static class EvalModelCommand
             }
             Console.WriteLine($"classifier test accuracy {testAccuracy:P2}; FID floor (60 000 train vs test) {floor:F3}; at n = {n * 10} train images {floorEqualN:F3}");
 
-            var eval = new ModelEvaluation(new GuidedVelocityField(net), classifier, maxBatch: 64); // 64-128 rows per call: the fastest batch sizes in `bench model`
+            var eval = new ModelEvaluation(net.Field, classifier, maxBatch: 64); // 64-128 rows per call: the fastest batch sizes in `bench model`
             var results = new List<GenerationMetrics>();
             foreach (var w in scales)
             {

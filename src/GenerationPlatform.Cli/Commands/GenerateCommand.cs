@@ -15,7 +15,7 @@ internal static class GenerateCommand
 
     public static Command Create()
     {
-        var cls = new Option<string>("--class") { Description = "class name (e.g. Sneaker, 'ankle boot') or index 0-9", Required = true };
+        var cls = new Option<string>("--class") { Description = "class name (e.g. Sneaker, 'ankle boot') or index, for class models", Required = true };
         var count = new Option<int>("--count") { Description = $"images to generate (1-{MaxCount})", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = $"sampler steps (1-{MaxSteps})", DefaultValueFactory = _ => 25 };
         var sampler = new Option<string>("--sampler") { Description = "euler, heun or stochastic", DefaultValueFactory = _ => "heun" };
@@ -24,13 +24,11 @@ internal static class GenerateCommand
         var seed = new Option<ulong>("--seed") { Description = "request seed; image i uses noise (seed, round 0, candidate i)", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "PNG to write (a grid when count > 1); a JSON sidecar goes next to it", Required = true };
         var scale = new Option<int>("--scale") { Description = "pixel magnification of the PNG (1-16)", DefaultValueFactory = _ => 2 };
-        var model = new Option<string?>("--model") { Description = "velocity network weights (default: the shipped model)" };
-        var cmd = new Command("generate", "Generate images of one class with the shipped flow-matching model") { cls, count, steps, sampler, cfg, eta, seed, output, scale, model };
+        var model = new Option<string?>("--model") { Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet)" };
+        var cmd = new Command("generate", "Generate images of one class with a flow-matching model") { cls, count, steps, sampler, cfg, eta, seed, output, scale, model };
         cmd.SetAction((p, ct) =>
         {
             var total = Stopwatch.StartNew();
-            int label = FashionMnist.TryParseClass(p.GetValue(cls), out var l) ? l
-                : throw new CliArgumentException($"--class: unknown class '{p.GetValue(cls)}'; use 0-9 or one of: {string.Join(", ", FashionMnist.ClassNames)}");
             int n = p.GetValue(count) is var c and >= 1 and <= MaxCount ? c : throw new CliArgumentException($"--count must be between 1 and {MaxCount} (got {p.GetValue(count)})");
             int s = p.GetValue(steps) is var st and >= 1 and <= MaxSteps ? st : throw new CliArgumentException($"--steps must be between 1 and {MaxSteps} (got {p.GetValue(steps)})");
             var kind = ParseSampler(p.GetValue(sampler)!);
@@ -44,12 +42,12 @@ internal static class GenerateCommand
             ulong requestSeed = p.GetValue(seed);
 
             var loadClock = Stopwatch.StartNew();
-            var modelPath = p.GetValue(model) ?? VelocityModelFile.DefaultPath;
-            using var net = VelocityModelFile.Load(modelPath);
+            using var net = CliModel.Open(p.GetValue(model));
             loadClock.Stop();
-            var field = new GuidedVelocityField(net);
+            int label = net.ParseClass(p.GetValue(cls));
+            var field = net.Field;
             var trajectories = Enumerable.Range(0, n)
-                .Select(i => new Trajectory(new TrajectorySpec(new NoiseSeed(requestSeed, 0, (uint)i), label, (float)w, kind, s, Eta: kind == SamplerKind.Stochastic ? (float)e : 0f)))
+                .Select(i => new Trajectory(new TrajectorySpec(new NoiseSeed(requestSeed, 0, (uint)i), label, (float)w, kind, s, Eta: kind == SamplerKind.Stochastic ? (float)e : 0f), net.Shape.Size))
                 .ToList();
             var bar = new ConsoleProgress("generate");
             var sampleClock = Stopwatch.StartNew();
@@ -57,14 +55,17 @@ internal static class GenerateCommand
             sampleClock.Stop();
 
             var encodeClock = Stopwatch.StartNew();
-            var pixels = trajectories.Select(t => ImageGrid.ToPixels(t.State)).ToList();
-            var png = ImageGrid.EncodeGridPng(pixels, TrajectorySpec.ImageSide, columns: (int)Math.Ceiling(Math.Sqrt(n)), scale: sc, padding: n > 1 ? 2 : 0);
+            var pixels = trajectories.Select(t => ImageGrid.ToPixels(net.Image(t.State))).ToList();
+            var png = ImageGrid.EncodeGridPng(pixels, net.ImageShape, columns: (int)Math.Ceiling(Math.Sqrt(n)), scale: sc, padding: n > 1 ? 2 : 0);
             AtomicFile.Write(outPath, png);
             encodeClock.Stop();
             var record = new
             {
-                model = Path.GetFullPath(modelPath),
-                @class = new { index = label, name = FashionMnist.ClassNames[label] },
+                model = net.Name,
+                model_source = net.Source,
+                backend = net.Network.Backend,
+                image_shape = new { channels = net.ImageShape.Channels, height = net.ImageShape.Height, width = net.ImageShape.Width },
+                @class = new { index = label, name = net.Conditioning.ClassNames[label] },
                 count = n,
                 sampler = kind.ToString().ToLowerInvariant(),
                 steps = s,
@@ -91,7 +92,7 @@ internal static class GenerateCommand
                 scale = sc,
             };
             AtomicFile.Write(sidecar, JsonSerializer.SerializeToUtf8Bytes(record, new JsonSerializerOptions { WriteIndented = true }));
-            Console.WriteLine($"wrote {outPath} and {sidecar}: {n} x {FashionMnist.ClassNames[label]}, {kind.ToString().ToLowerInvariant()} {s} steps ({trajectories[0].Nfe} NFE each, guidance {w}), {sampleClock.Elapsed.TotalSeconds:F2} s sampling");
+            Console.WriteLine($"wrote {outPath} and {sidecar}: {n} x {net.Conditioning.ClassNames[label]}, {kind.ToString().ToLowerInvariant()} {s} steps ({trajectories[0].Nfe} NFE each, guidance {w}), {sampleClock.Elapsed.TotalSeconds:F2} s sampling");
             return Task.FromResult(0);
         });
         return cmd;

@@ -25,7 +25,7 @@ internal static class SearchCommand
 
     public static Command Create()
     {
-        var cls = new Option<string>("--class") { Description = "class name or index 0-9", Required = true };
+        var cls = new Option<string>("--class") { Description = "class name or index (class models)", Required = true };
         var algorithm = new Option<string>("--algorithm") { Description = string.Join("|", AlgorithmNames), DefaultValueFactory = _ => "random" };
         var verifier = new Option<string>("--verifier") { Description = "classifier, class-gaussian, resnet-probe, self-consistency, onnx:NAME or ensemble(a,b,...)", DefaultValueFactory = _ => "classifier" };
         var onnx = OnnxVerifierOption.Create();
@@ -37,7 +37,7 @@ internal static class SearchCommand
         var sampler = new Option<string>("--sampler") { Description = "euler or heun", DefaultValueFactory = _ => "heun" };
         var cfg = new Option<double>("--cfg") { Description = "classifier-free guidance scale", DefaultValueFactory = _ => GenerateCommand.DefaultGuidance };
         var outDir = new Option<string>("--out") { Description = "folder for top-k PNGs, candidates.png and result.json", Required = true };
-        var model = new Option<string?>("--model") { Description = "velocity network weights (default: the shipped model)" };
+        var model = new Option<string?>("--model") { Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet)" };
         // Algorithm parameters, named after the option records' fields.
         var previewSteps = new Option<int?>("--preview-steps") { Description = "random: score on previews of this many steps, regenerate the top-k" };
         var neighbours = new Option<int>("--neighbours") { Description = "zero-order: N", DefaultValueFactory = _ => new ZeroOrderOptions().Neighbours };
@@ -66,8 +66,6 @@ internal static class SearchCommand
         };
         cmd.SetAction(async (p, ct) =>
         {
-            int label = FashionMnist.TryParseClass(p.GetValue(cls), out var l) ? l
-                : throw new CliArgumentException($"--class: unknown class '{p.GetValue(cls)}'; use 0-9 or one of: {string.Join(", ", FashionMnist.ClassNames)}");
             long b = p.GetValue(budget) is var bv and >= 1 and <= MaxBudget ? bv : throw new CliArgumentException($"--budget-nfe must be between 1 and {MaxBudget} (got {p.GetValue(budget)})");
             int k = p.GetValue(topK) is var kv and >= 1 and <= 64 ? kv : throw new CliArgumentException($"--top-k must be between 1 and 64 (got {p.GetValue(topK)})");
             int s = p.GetValue(steps) is var sv and >= 1 and <= GenerateCommand.MaxSteps ? sv : throw new CliArgumentException($"--steps must be between 1 and {GenerateCommand.MaxSteps} (got {p.GetValue(steps)})");
@@ -113,10 +111,11 @@ internal static class SearchCommand
             }
             catch (UnknownVerifierException e) { throw new CliArgumentException($"--verifier: {e.Message}"); }
             catch (Verifiers.Onnx.OnnxContractException e) { throw new CliArgumentException($"{OnnxVerifierOption.Name}: {e.Message}"); }
-            using var net = VelocityModelFile.Load(p.GetValue(model));
+            using var net = CliModel.Open(p.GetValue(model));
+            int label = net.ParseClass(p.GetValue(cls));
             var request = new SearchRequest(label, (float)w, p.GetValue(seed), b, k, kind, s);
             var bar = new ConsoleProgress($"search {search.Name}");
-            var context = new SearchContext(new LocalDenoiser(new GuidedVelocityField(net)), panel, new NfeBudget(b),
+            var context = new SearchContext(new LocalDenoiser(net.Field, renderer: net.Renderer), panel, new NfeBudget(b),
                 new SyncProgress(e => bar.Report(e.Nfe.Total, e.Budget, $"round {e.Round}  best {e.BestScore:F4}")));
             SearchResult result;
             var started = DateTimeOffset.UtcNow;
@@ -125,13 +124,13 @@ internal static class SearchCommand
             bar.Report(result.Nfe.Total, result.Budget, "done", force: true);
             Directory.CreateDirectory(dir);
             for (int i = 0; i < result.Top.Count; i++)
-                AtomicFile.Write(Path.Combine(dir, $"top-{i + 1}.png"), ImageGrid.EncodePng(result.Top[i].Image, TrajectorySpec.ImageSide, scale: 4));
+                AtomicFile.Write(Path.Combine(dir, $"top-{i + 1}.png"), ImageGrid.EncodePng(result.Top[i].Image, net.ImageShape, scale: 4));
             var sheet = result.AllScored.OrderByDescending(c => c.Scores.Primary).Take(400)
                 .Select(c => (ImageGrid.ToPixels(c.Image), c.Scores.Primary.ToString(Math.Abs(c.Scores.Primary) < 10 ? "F3" : "F1", CultureInfo.InvariantCulture))).ToList();
-            AtomicFile.Write(Path.Combine(dir, "candidates.png"), ContactSheet.EncodePng(sheet, TrajectorySpec.ImageSide, columns: (int)Math.Ceiling(Math.Sqrt(sheet.Count))));
+            AtomicFile.Write(Path.Combine(dir, "candidates.png"), ContactSheet.EncodePng(sheet, net.ImageShape, columns: (int)Math.Ceiling(Math.Sqrt(sheet.Count))));
             // The platform's result record (as the result store holds it): one format, whoever ran the search.
             var spec = AlgorithmCatalog.SpecOf(search);
-            var job = new JobRequest("local", p.GetValue(model) ?? ModelOptions.ShippedModel, spec, result.Verifier, label, (float)w, request.Seed, b, k,
+            var job = new JobRequest("local", net.Name, spec, result.Verifier, label, (float)w, request.Seed, b, k,
                 kind.ToContract(), s, ReportedVerifiers: panel.All.Skip(1).Select(v => v.Name).ToArray() is { Length: > 0 } extra ? extra : null);
             var record = ResultWriting.Record($"local-{request.Seed:x16}", job, result.ToContract(spec), started, DateTimeOffset.UtcNow);
             AtomicFile.Write(Path.Combine(dir, "result.json"), ResultWriting.Serialize(record));

@@ -1,4 +1,4 @@
-using SkiaSharp;
+using GenerationPlatform.Diffusion.Model;
 
 namespace GenerationPlatform.Diffusion.Imaging;
 
@@ -20,41 +20,34 @@ public static class ContactSheet
         ['r'] = [0, 6, 5, 4, 4], ['c'] = [0, 7, 4, 4, 7], [':'] = [0, 2, 0, 2, 0], ['x'] = [0, 5, 2, 5, 0],
     };
 
-    public static byte[] EncodePng(IReadOnlyList<(byte[] Pixels, string Caption)> tiles, int side, int columns, int scale = 2, int padding = 3)
+    /// <summary>Images (pixels from <see cref="ImageGrid.ToPixels"/>, channel-major, of <paramref name="shape"/>) with captions.</summary>
+    public static byte[] EncodePng(IReadOnlyList<(byte[] Pixels, string Caption)> tiles, ImageShape shape, int columns, int scale = 2, int padding = 3)
     {
         if (tiles.Count == 0) throw new ArgumentException("no images for the contact sheet", nameof(tiles));
         columns = Math.Clamp(columns, 1, tiles.Count);
         int rows = (tiles.Count + columns - 1) / columns;
-        int tile = side * scale, captionH = GlyphH * scale + 2 * scale;
-        int width = columns * tile + (columns + 1) * padding, height = rows * (tile + captionH) + (rows + 1) * padding;
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
-        var dst = bitmap.GetPixelSpan();
-        dst.Fill(24);
-        int stride = bitmap.RowBytes;
+        int tileW = shape.Width * scale, tileH = shape.Height * scale, captionH = GlyphH * scale + 2 * scale;
+        int width = columns * tileW + (columns + 1) * padding, height = rows * (tileH + captionH) + (rows + 1) * padding;
+        using var canvas = new Canvas(width, height, shape.Channels, background: 24);
         for (int k = 0; k < tiles.Count; k++)
         {
             var (src, caption) = tiles[k];
-            if (src.Length != side * side) throw new ArgumentException($"image {k} has {src.Length} pixels, expected {side * side}");
-            int ox = padding + (k % columns) * (tile + padding), oy = padding + (k / columns) * (tile + captionH + padding);
-            for (int y = 0; y < tile; y++)
-                for (int x = 0; x < tile; x++)
-                    dst[(oy + y) * stride + ox + x] = src[(y / scale) * side + x / scale];
-            int cx = ox, cy = oy + tile + scale;
+            int ox = padding + (k % columns) * (tileW + padding), oy = padding + (k / columns) * (tileH + captionH + padding);
+            canvas.Draw(src, shape, ox, oy, scale, k);
+            int cx = ox, cy = oy + tileH + scale;
             foreach (var ch in caption.ToLowerInvariant())
             {
-                if (cx + GlyphW * scale > ox + tile) break;
+                if (cx + GlyphW * scale > ox + tileW) break;
                 if (Glyphs.TryGetValue(ch, out var rowsBits))
                     for (int gy = 0; gy < GlyphH; gy++)
                         for (int gx = 0; gx < GlyphW; gx++)
                             if ((rowsBits[gy] >> (GlyphW - 1 - gx) & 1) == 1)
                                 for (int sy = 0; sy < scale; sy++)
                                     for (int sx = 0; sx < scale; sx++)
-                                        dst[(cy + gy * scale + sy) * stride + cx + gx * scale + sx] = 255;
+                                        canvas.White(cx + gx * scale + sx, cy + gy * scale + sy);
                 cx += (GlyphW + 1) * scale;
             }
         }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        return canvas.Png();
     }
 }

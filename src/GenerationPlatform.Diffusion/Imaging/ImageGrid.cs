@@ -1,8 +1,12 @@
+using GenerationPlatform.Diffusion.Model;
 using SkiaSharp;
 
 namespace GenerationPlatform.Diffusion.Imaging;
 
-/// <summary>Turns model states (values in [-1, 1], row-major) into 8-bit grayscale PNGs.</summary>
+/// <summary>
+/// Turns model images (values in [-1, 1], channel-major [C, H, W]) into 8-bit PNGs: grayscale for one
+/// channel, RGB for three, at the model's height and width.
+/// </summary>
 public static class ImageGrid
 {
     public static byte[] ToPixels(ReadOnlySpan<float> state)
@@ -14,41 +18,44 @@ public static class ImageGrid
     }
 
     /// <summary>One image, each pixel drawn as a <paramref name="scale"/>-by-<paramref name="scale"/> block.</summary>
-    public static byte[] EncodePng(ReadOnlySpan<float> state, int side, int scale = 1) =>
-        EncodeGridPng([ToPixels(state)], side, columns: 1, scale, padding: 0);
+    public static byte[] EncodePng(ReadOnlySpan<float> state, ImageShape shape, int scale = 1) =>
+        EncodeGridPng([ToPixels(state)], shape, columns: 1, scale, padding: 0);
 
-    /// <summary>Images laid out in a grid with a dark border between tiles.</summary>
-    public static byte[] EncodeGridPng(IReadOnlyList<byte[]> images, int side, int columns, int scale = 2, int padding = 2)
+    /// <summary>Images (pixels from <see cref="ToPixels"/>, channel-major) laid out in a grid with a dark border between tiles.</summary>
+    public static byte[] EncodeGridPng(IReadOnlyList<byte[]> images, ImageShape shape, int columns, int scale = 2, int padding = 2)
     {
         if (images.Count == 0) throw new ArgumentException("no images to encode", nameof(images));
         columns = Math.Clamp(columns, 1, images.Count);
         int rows = (images.Count + columns - 1) / columns;
-        int tile = side * scale;
-        int width = columns * tile + (columns + 1) * padding, height = rows * tile + (rows + 1) * padding;
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
-        var dst = bitmap.GetPixelSpan();
-        dst.Fill(32);
-        int stride = bitmap.RowBytes;
+        int tileW = shape.Width * scale, tileH = shape.Height * scale;
+        using var canvas = new Canvas(columns * tileW + (columns + 1) * padding, rows * tileH + (rows + 1) * padding, shape.Channels, background: 32);
         for (int k = 0; k < images.Count; k++)
-        {
-            var src = images[k];
-            if (src.Length != side * side) throw new ArgumentException($"image {k} has {src.Length} pixels, expected {side * side}");
-            int ox = padding + (k % columns) * (tile + padding), oy = padding + (k / columns) * (tile + padding);
-            for (int y = 0; y < tile; y++)
-                for (int x = 0; x < tile; x++)
-                    dst[(oy + y) * stride + ox + x] = src[(y / scale) * side + x / scale];
-        }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+            canvas.Draw(images[k], shape, padding + (k % columns) * (tileW + padding), padding + (k / columns) * (tileH + padding), scale, k);
+        return canvas.Png();
     }
 
-    /// <summary>Decodes a grayscale PNG back to pixels (used to check what was written).</summary>
+    /// <summary>Decodes a PNG back to grayscale pixels (used to check what was written).</summary>
     public static (byte[] Pixels, int Width, int Height) DecodeGray(byte[] png)
     {
         using var decoded = SKBitmap.Decode(png) ?? throw new ArgumentException("not a decodable image");
         using var gray = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Gray8, SKAlphaType.Opaque));
         if (!decoded.CopyTo(gray, SKColorType.Gray8)) throw new ArgumentException("image cannot be converted to grayscale");
         return (gray.GetPixelSpan().ToArray(), decoded.Width, decoded.Height);
+    }
+
+    /// <summary>Decodes a PNG to RGB pixels, channel-major [3, H, W], and says whether it was stored as grayscale.</summary>
+    public static (byte[] Pixels, ImageShape Shape, bool Grayscale) DecodeRgb(byte[] png)
+    {
+        using var codec = SKCodec.Create(new MemoryStream(png)) ?? throw new ArgumentException("not a decodable image");
+        bool grayscale = codec.Info.ColorType == SKColorType.Gray8;
+        using var decoded = SKBitmap.Decode(png) ?? throw new ArgumentException("not a decodable image");
+        using var rgba = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        if (!decoded.CopyTo(rgba, SKColorType.Rgba8888)) throw new ArgumentException("image cannot be converted to RGB");
+        var src = rgba.GetPixelSpan();
+        int plane = decoded.Width * decoded.Height;
+        var pixels = new byte[3 * plane];
+        for (int p = 0; p < plane; p++)
+            for (int c = 0; c < 3; c++) pixels[c * plane + p] = src[4 * p + c];
+        return (pixels, new ImageShape(3, decoded.Height, decoded.Width), grayscale);
     }
 }

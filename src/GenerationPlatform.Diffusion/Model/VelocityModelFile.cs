@@ -19,6 +19,10 @@ public static class VelocityModelFile
         ["embedding_dim"] = config.EmbeddingDim.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["classes"] = config.Classes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["attention_heads"] = config.AttentionHeads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["image_channels"] = config.ImageChannels.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["height"] = config.Height.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["width"] = config.Width.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["text_embedding"] = config.TextEmbedding.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["interpolant"] = "x_t = (1 - t) x0 + t eps; predicts v = eps - x0; t = 1 is noise",
         ["description"] = description,
     };
@@ -42,12 +46,18 @@ public static class VelocityModelFile
         }
     }
 
-    private static UNetConfig ConfigFrom(Dictionary<string, string> meta, string path)
+    /// <summary>The architecture recorded in a weights file's metadata (files from before RGB and text models are 1x28x28, class-conditioned).</summary>
+    public static UNetConfig ConfigFrom(Dictionary<string, string> meta, string path)
     {
+        int Optional(string key, int fallback, int min) => !meta.TryGetValue(key, out var v) ? fallback
+            : int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= min ? i
+            : throw new CheckpointException($"{path}: metadata '{key}' must be an integer >= {min}");
         int Int(string key) => meta.TryGetValue(key, out var v) && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i > 0
             ? i : throw new CheckpointException($"{path}: metadata '{key}' is missing or not a positive integer");
         var multipliers = meta.TryGetValue("multipliers", out var m) ? m.Split(',').Select(x => int.TryParse(x, out var k) && k > 0 ? k : 0).ToArray() : [];
         if (multipliers.Length != 3 || multipliers.Contains(0)) throw new CheckpointException($"{path}: metadata 'multipliers' must be three positive integers");
-        return new UNetConfig(Int("base_channels"), multipliers, Int("embedding_dim"), Int("classes"), 0.0, Int("attention_heads"));
+        int text = Optional("text_embedding", 0, 0);
+        return new UNetConfig(Int("base_channels"), multipliers, Int("embedding_dim"), text > 0 ? Optional("classes", 0, 0) : Int("classes"), 0.0, Int("attention_heads"),
+            Optional("image_channels", 1, 1), Optional("height", 28, 4), Optional("width", 28, 4), text);
     }
 }

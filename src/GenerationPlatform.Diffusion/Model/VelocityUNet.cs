@@ -5,12 +5,18 @@ using static TorchSharp.torch.nn;
 
 namespace GenerationPlatform.Diffusion.Model;
 
-/// <summary>Shape of the velocity network. Base channels and per-level multipliers at 28, 14 and 7 pixels.</summary>
-public sealed record UNetConfig(int BaseChannels = 32, int[]? Multipliers = null, int EmbeddingDim = 128, int Classes = 10, double Dropout = 0.1, int AttentionHeads = 4)
+/// <summary>
+/// Shape of the velocity network: base channels and per-level multipliers at full, half and quarter
+/// resolution; the image's channels and sides (each side a multiple of 4); and its conditioning: class
+/// labels (<see cref="TextEmbedding"/> 0) or prompt embeddings of <see cref="TextEmbedding"/> values.
+/// </summary>
+public sealed record UNetConfig(int BaseChannels = 32, int[]? Multipliers = null, int EmbeddingDim = 128, int Classes = 10, double Dropout = 0.1, int AttentionHeads = 4,
+    int ImageChannels = 1, int Height = 28, int Width = 28, int TextEmbedding = 0)
 {
     public int[] ChannelMultipliers => Multipliers ?? [1, 2, 2];
     public int NullLabel => Classes;
-    public int ImageSide => 28;
+    public bool IsText => TextEmbedding > 0;
+    public ImageShape Shape => new(ImageChannels, Height, Width);
 
     public int Channels(int level) => BaseChannels * ChannelMultipliers[level];
 
@@ -132,15 +138,16 @@ public sealed class AttentionBlock : Module<Tensor, Tensor>
 }
 
 /// <summary>
-/// Class-conditional velocity network v(x_t, t, y) for 28x28 grayscale images: a small UNet with
-/// levels at 28, 14 and 7 pixels, attention at 7, time and label embeddings summed, and a null label
-/// (index = Classes) for classifier-free guidance.
+/// Conditional velocity network v(x_t, t, y): a small UNet with levels at full, half and quarter
+/// resolution (28, 14 and 7 pixels for Fashion-MNIST), attention at the quarter level, time and condition
+/// embeddings summed, and a null condition for classifier-free guidance (label Classes, or the zero embedding).
 /// </summary>
 public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
 {
     public UNetConfig Config { get; }
     private readonly TimestepEmbedder timeEmbed;
-    private readonly Embedding labelEmbed;
+    private readonly Embedding? labelEmbed;
+    private readonly Sequential? textProject;
     private readonly Conv2d convIn, down0, down1, up1, up0, convOut;
     private readonly ResBlock enc0, enc1, enc2, mid1, mid2, dec2, dec1, dec0;
     private readonly AttentionBlock midAttn;
@@ -152,8 +159,13 @@ public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
         int e = config.EmbeddingDim, c0 = config.Channels(0), c1 = config.Channels(1), c2 = config.Channels(2);
         double p = config.Dropout;
         timeEmbed = new TimestepEmbedder(config.BaseChannels * 2, e);
-        labelEmbed = Embedding(config.Classes + 1, e);
-        convIn = Conv2d(1, c0, 3, padding: 1);
+        if (config.Height % 4 != 0 || config.Width % 4 != 0 || config.Height < 4 || config.Width < 4)
+            throw new ArgumentException($"image sides must be positive multiples of 4 (got {config.Height}x{config.Width})", nameof(config));
+        // Text models project the prompt embedding through a two-layer MLP, which can amplify the small
+        // differences the sentence encoder leaves between prompts; the zero embedding is the null condition.
+        if (config.IsText) textProject = Sequential(("fc1", Linear(config.TextEmbedding, e)), ("act", SiLU()), ("fc2", Linear(e, e)));
+        else labelEmbed = Embedding(config.Classes + 1, e);
+        convIn = Conv2d(config.ImageChannels, c0, 3, padding: 1);
         enc0 = new ResBlock(c0, c0, e, p);
         down0 = Conv2d(c0, c0, 3, stride: 2, padding: 1);      // 28 -> 14
         enc1 = new ResBlock(c0, c1, e, p);
@@ -168,7 +180,7 @@ public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
         up0 = Conv2d(c1, c1, 3, padding: 1);                   // after 14 -> 28
         dec0 = new ResBlock(c1 + c0, c0, e, p);
         normOut = ResBlock.Norm(c0);
-        convOut = Conv2d(c0, 1, 3, padding: 1);
+        convOut = Conv2d(c0, config.ImageChannels, 3, padding: 1);
         RegisterComponents();
         using (no_grad())
         {
@@ -177,13 +189,14 @@ public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
         }
     }
 
-    /// <param name="x">[B, 1, 28, 28] state at time t.</param>
+    /// <param name="x">[B, C, H, W] state at time t.</param>
     /// <param name="t">[B] times in [0, 1] (1 is pure noise).</param>
-    /// <param name="labels">[B] int64 class indices; Config.NullLabel for the unconditional branch.</param>
-    public override Tensor forward(Tensor x, Tensor t, Tensor labels)
+    /// <param name="condition">[B] int64 class indices (Config.NullLabel for the unconditional branch), or for text
+    /// models [B, TextEmbedding] float32 prompt embeddings (zeros for the unconditional branch).</param>
+    public override Tensor forward(Tensor x, Tensor t, Tensor condition)
     {
         using var scope = NewDisposeScope();
-        var emb = timeEmbed.forward(t) + labelEmbed.forward(labels);
+        var emb = timeEmbed.forward(t) + (textProject is not null ? textProject.forward(condition) : labelEmbed!.forward(condition));
         var h0 = enc0.forward(convIn.forward(x), emb);
         var h1 = enc1.forward(down0.forward(h0), emb);
         var h2 = enc2.forward(down1.forward(h1), emb);
@@ -202,14 +215,14 @@ public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
     public double ForwardFlops()
     {
         int c0 = Config.Channels(0), c1 = Config.Channels(1), c2 = Config.Channels(2), e = Config.EmbeddingDim;
-        const int p28 = 28 * 28, p14 = 14 * 14, p7 = 7 * 7;
+        int p28 = Config.Height * Config.Width, p14 = p28 / 4, p7 = p28 / 16, ch = Config.ImageChannels;
         static double Conv(int cin, int cout, int k, int pixels) => 2.0 * cin * cout * k * k * pixels;
         double Res(int cin, int cout, int pixels) =>
             Conv(cin, cout, 3, pixels) + Conv(cout, cout, 3, pixels) + (cin != cout ? Conv(cin, cout, 1, pixels) : 0) + 2.0 * e * 2 * cout;
         double attn = Conv(c2, 3 * c2, 1, p7) + Conv(c2, c2, 1, p7) + 2.0 * 2 * p7 * p7 * c2;
-        double embed = 2.0 * (Config.BaseChannels * 2 * e + e * e);
-        return embed + Conv(1, c0, 3, p28) + Res(c0, c0, p28) + Conv(c0, c0, 3, p14) + Res(c0, c1, p14)
+        double embed = 2.0 * (Config.BaseChannels * 2 * e + e * e) + (Config.IsText ? 2.0 * (Config.TextEmbedding * e + e * e) : 0);
+        return embed + Conv(ch, c0, 3, p28) + Res(c0, c0, p28) + Conv(c0, c0, 3, p14) + Res(c0, c1, p14)
             + Conv(c1, c1, 3, p7) + Res(c1, c2, p7) + 2 * Res(c2, c2, p7) + attn + Res(2 * c2, c2, p7)
-            + Conv(c2, c2, 3, p14) + Res(c2 + c1, c1, p14) + Conv(c1, c1, 3, p28) + Res(c1 + c0, c0, p28) + Conv(c0, 1, 3, p28);
+            + Conv(c2, c2, 3, p14) + Res(c2 + c1, c1, p14) + Conv(c1, c1, 3, p28) + Res(c1 + c0, c0, p28) + Conv(c0, ch, 3, p28);
     }
 }

@@ -10,7 +10,10 @@ public enum SamplerKind
     Stochastic,
 }
 
-/// <summary>What to integrate: the noise (or a state), the segment [t_from -> t_to], sampler, class and guidance.</summary>
+/// <summary>
+/// What to integrate: the noise (or a state), the segment [t_from -> t_to], sampler, condition (a class
+/// label, or a prompt embedding for text models) and guidance. The state's shape is the model's.
+/// </summary>
 public sealed record TrajectorySpec(
     NoiseSeed Seed,
     int Label,
@@ -22,13 +25,11 @@ public sealed record TrajectorySpec(
     float Eta = 0f,
     IReadOnlyList<float>? X0Times = null,
     float[]? InitialState = null,
-    int StepOffset = 0)
+    int StepOffset = 0,
+    float[]? Embedding = null)
 {
     // StepOffset: index of this segment's first step in the whole run, so per-step noise of a
     // stochastic sampler never repeats across segments of one trajectory.
-
-    public const int ImageSide = 28;
-    public const int StateSize = ImageSide * ImageSide;
 
     /// <summary>The most sampler steps one trajectory or segment may take.</summary>
     public const int MaxSteps = 1000;
@@ -56,7 +57,8 @@ public sealed record TrajectorySpec(
     /// <summary>Single-sample network evaluations, counting the unconditional branch of guidance.</summary>
     public int ModelEvaluations => checked(Nfe * (Guidance != 1f ? 2 : 1));
 
-    public void Validate()
+    /// <param name="stateSize">Values of one state of the model that will run it.</param>
+    public void Validate(int stateSize)
     {
         if (Steps is <= 0 or > MaxSteps) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"steps must be between 1 and {MaxSteps}");
         if (X0Times is { Count: > MaxX0Captures }) throw new ArgumentOutOfRangeException(nameof(X0Times), X0Times.Count, $"at most {MaxX0Captures} x0-captures");
@@ -66,7 +68,9 @@ public sealed record TrajectorySpec(
         if (!float.IsFinite(Guidance) || Guidance < 0f) throw new ArgumentOutOfRangeException(nameof(Guidance), Guidance, "guidance must be >= 0");
         if (InitialState is null && TFrom != 1f) throw new ArgumentException("a segment that does not start at t = 1 needs an initial state", nameof(InitialState));
         if (StepOffset < 0) throw new ArgumentOutOfRangeException(nameof(StepOffset), StepOffset, "step offset must be >= 0");
-        if (InitialState is not null && InitialState.Length != StateSize) throw new ArgumentException($"initial state must have {StateSize} values", nameof(InitialState));
+        if (InitialState is not null && InitialState.Length != stateSize) throw new ArgumentException($"initial state must have {stateSize} values", nameof(InitialState));
+        if (Embedding is not null && (Embedding.Length is 0 or > 8192 || Embedding.Any(v => !float.IsFinite(v))))
+            throw new ArgumentException("a prompt embedding must have 1 to 8192 finite values", nameof(Embedding));
     }
 }
 
@@ -91,14 +95,15 @@ public sealed class Trajectory
     private readonly bool evaluatesAtEnd;
     private bool endEvaluated;
 
-    public Trajectory(TrajectorySpec spec)
+    /// <param name="stateSize">Values of one state of the model that will run it (<see cref="Model.ImageShape.Size"/>).</param>
+    public Trajectory(TrajectorySpec spec, int stateSize)
     {
-        spec.Validate();
+        spec.Validate(stateSize);
         Spec = spec;
         times = new float[spec.Steps + 1];
         for (int i = 0; i <= spec.Steps; i++) times[i] = spec.GridTime(i);
         evaluatesAtEnd = spec.EvaluatesAtEnd;
-        x = spec.InitialState is { } s ? (float[])s.Clone() : spec.Seed.Normal(TrajectorySpec.StateSize);
+        x = spec.InitialState is { } s ? (float[])s.Clone() : spec.Seed.Normal(stateSize);
         captureTimes = (spec.X0Times ?? []).OrderByDescending(t => t).ToArray();
     }
 

@@ -107,15 +107,15 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
             var outcomes = await context.DenoiseAsync(particles.Select(p => sde.Segment(p.Seed, p.State, from, to)).ToArray(), last, cancellationToken).ConfigureAwait(false);
             if (last)
             {
-                var finalScores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+                var finalScores = await context.ScoreAsync(outcomes.Select(o => context.Input(request, o.State)).ToArray(), cancellationToken).ConfigureAwait(false);
                 var finals = particles.Select((p, i) => new Candidate(p.Seed, outcomes[i].State, finalScores[i], round, "particle")).ToList();
-                var pool = await Ranking.ComparableAsync(context, finals, request.Label, cancellationToken).ConfigureAwait(false);
+                var pool = await Ranking.ComparableAsync(context, finals, request, cancellationToken).ConfigureAwait(false);
                 var top = Ranking.Best(pool, request.TopK);
                 context.Report(round, top);
                 return context.Result(Name, top, [.. pool, .. history], round + 1);
             }
             var x0 = outcomes.Select(o => o.X0Predictions[^1].Image).ToArray();
-            var scores = await context.ScoreAsync(x0.Select(x => new VerifierInput(x, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(x0.Select(x => context.Input(request, x)).ToArray(), cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < k; i++)
             {
                 double r = scores[i].Primary;

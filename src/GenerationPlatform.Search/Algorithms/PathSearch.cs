@@ -155,12 +155,12 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
                 for (int m = 0; m < options.Renoisings; m++)
                 {
                     var seed = new NoiseSeed(request.Seed, (uint)round, (uint)(p * options.Renoisings + m));
-                    var renoised = FlowInterpolant.Renoise(paths[p].State, t, tf, seed.Normal(TrajectorySpec.StateSize, RenoiseStream));
+                    var renoised = FlowInterpolant.Renoise(paths[p].State, t, tf, seed.Normal(context.Shape.Size, RenoiseStream));
                     specs.Add(Spec(request, seed, renoised, tf, tb, options.StepsPerBackward));
                 }
             outcomes = await context.DenoiseAsync(specs, tb == 0, cancellationToken).ConfigureAwait(false);
             var images = outcomes.Select(o => tb == 0 ? o.State : o.X0Predictions[^1].Image).ToArray();
-            var scores = await context.ScoreAsync(images.Select(x => new VerifierInput(x, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(images.Select(x => context.Input(request, x)).ToArray(), cancellationToken).ConfigureAwait(false);
             var ranked = Enumerable.Range(0, proposals).Select(i => (Index: i, Candidate: new Candidate(specs[i].Seed, images[i], scores[i], round,
                     $"re-noised path of r{paths[i / options.Renoisings].Seed.Round}c{paths[i / options.Renoisings].Seed.Candidate}, t={tb:F2}")))
                 .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Index).ToList();
@@ -182,11 +182,11 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
         if (t > 0)
         {
             var finish = await context.DenoiseAsync(paths.Select(p => Spec(request, p.Seed, p.State, t, 0, StepsFor(request, t))).ToArray(), true, cancellationToken).ConfigureAwait(false);
-            var scores = await context.ScoreAsync(finish.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(finish.Select(o => context.Input(request, o.State)).ToArray(), cancellationToken).ConfigureAwait(false);
             finals = paths.Select((p, i) => new Candidate(p.Seed, finish[i].State, scores[i], round, "finished path")).ToList();
         }
         else finals = history.Where(c => c.Round == round - 1).Take(n).ToList();
-        var pool = await Ranking.ComparableAsync(context, finals, request.Label, cancellationToken).ConfigureAwait(false);
+        var pool = await Ranking.ComparableAsync(context, finals, request, cancellationToken).ConfigureAwait(false);
         var top = Ranking.Best(pool, request.TopK);
         context.Report(round, top);
         return context.Result(Name, top, [.. pool, .. history.Where(c => !finals.Contains(c))], round);

@@ -113,7 +113,7 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
             cancellationToken.ThrowIfCancellationRequested();
             int cut = cuts[round];
             var outcomes = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, cut)).ToArray(), false, cancellationToken).ConfigureAwait(false);
-            var scores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.X0Predictions[^1].Image, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(outcomes.Select(o => context.Input(request, o.X0Predictions[^1].Image)).ToArray(), cancellationToken).ConfigureAwait(false);
             var ranked = Enumerable.Range(0, alive.Count)
                 .Select(i => (Index: i, Candidate: new Candidate(alive[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round, $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
                 .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Candidate.Seed.Candidate).ToList();
@@ -131,7 +131,7 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
         }
         // The survivors' last segment produces the returned images: final-denoising NFE.
         var finals = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, request.Steps)).ToArray(), true, cancellationToken).ConfigureAwait(false);
-        var finalScores = await context.ScoreAsync(finals.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+        var finalScores = await context.ScoreAsync(finals.Select(o => context.Input(request, o.State)).ToArray(), cancellationToken).ConfigureAwait(false);
         var done = alive.Select((a, i) => new Candidate(a.Seed, finals[i].State, finalScores[i], round, "survivor")).ToList();
         var top = Ranking.Best(done, request.TopK);
         context.Report(round, top);

@@ -70,19 +70,19 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
             int count = Math.Min(options.CandidatesPerRound, n - start);
             var seeds = Enumerable.Range(start, count).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray();
             var outcomes = await context.DenoiseAsync(seeds.Select(s => scoringRequest.Full(s)).ToArray(), isFinal: false, cancellationToken).ConfigureAwait(false);
-            var scores = await context.ScoreAsync(outcomes.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(outcomes.Select(o => context.Input(request, o.State)).ToArray(), cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < count; i++) all.Add(new Candidate(seeds[i], outcomes[i].State, scores[i], round, options.PreviewSteps is null ? "noise" : "preview"));
             var best = Ranking.Best(all, request.TopK);
             // The final top-k is within every round's top-k, unless a batch-relative verifier re-scores the whole pool.
             context.Report(round, best, w => w.Write(all, c => batchRelative || best.Contains(c)));
         }
-        var pool = await Ranking.ComparableAsync(context, all, request.Label, cancellationToken).ConfigureAwait(false);
+        var pool = await Ranking.ComparableAsync(context, all, request, cancellationToken).ConfigureAwait(false);
         var top = Ranking.Best(pool, Math.Min(request.TopK, pool.Count));
         if (options.PreviewSteps is not null)
         {
             // Regenerate the winners from their noises at full quality and score what is returned.
             var finals = await context.DenoiseAsync(top.Select(c => request.Full(c.Seed)).ToArray(), isFinal: true, cancellationToken).ConfigureAwait(false);
-            var finalScores = await context.ScoreAsync(finals.Select(o => new VerifierInput(o.State, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var finalScores = await context.ScoreAsync(finals.Select(o => context.Input(request, o.State)).ToArray(), cancellationToken).ConfigureAwait(false);
             top = top.Select((c, i) => c with { Image = finals[i].State, Scores = finalScores[i], Origin = "final" }).ToList();
             top = Ranking.Best(top, top.Count);
         }

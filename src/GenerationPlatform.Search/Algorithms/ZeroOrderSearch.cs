@@ -100,9 +100,9 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
             all = [];
             // Round 0: the first pivot.
             pivotSeed = new NoiseSeed(request.Seed, 0, 0);
-            pivotNoise = pivotSeed.Normal(TrajectorySpec.StateSize);
+            pivotNoise = pivotSeed.Normal(context.Shape.Size);
             var first = await context.DenoiseAsync([request.Full(pivotSeed)], false, cancellationToken).ConfigureAwait(false);
-            var firstScore = await context.ScoreAsync([new VerifierInput(first[0].State, request.Label)], cancellationToken).ConfigureAwait(false);
+            var firstScore = await context.ScoreAsync([context.Input(request, first[0].State)], cancellationToken).ConfigureAwait(false);
             pivot = new Candidate(pivotSeed, first[0].State, firstScore[0], 0, "noise");
             all.Add(pivot);
             pendingRestart = false;
@@ -115,7 +115,7 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
         {
             (all, pivot, pivotNoise, pendingRestart, restartSeed) = (saved.All, saved.Pivot, saved.PivotNoise, saved.PendingRestart, saved.RestartSeed);
             pivotSeed = pivot.Seed;
-            restartNoise = pendingRestart ? restartSeed.Normal(TrajectorySpec.StateSize) : null;
+            restartNoise = pendingRestart ? restartSeed.Normal(context.Shape.Size) : null;
             round = saved.Round + 1;
         }
         for (; round <= options.MaxRounds; round++)
@@ -142,7 +142,7 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
             var outcomes = await context.DenoiseAsync(seeds.Select((s, i) => request.Full(s, noises[i])).ToArray(), false, cancellationToken).ConfigureAwait(false);
             var proposals = seeds.Select((s, i) => (Seed: s, Noise: noises[i], Image: outcomes[i].State)).ToList();
             if (!pendingRestart) proposals.Insert(0, (pivotSeed, pivotNoise, pivot.Image)); // re-scored, not re-denoised
-            var scores = await context.ScoreAsync(proposals.Select(p => new VerifierInput(p.Image, request.Label)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(proposals.Select(p => context.Input(request, p.Image)).ToArray(), cancellationToken).ConfigureAwait(false);
             var scored = proposals.Select((p, i) => new Candidate(p.Seed, p.Image, scores[i], round, i == 0 ? "pivot" : $"neighbour of r{pivot.Seed.Round}c{pivot.Seed.Candidate}")).ToList();
             pivot = scored[0];
             var challengers = scored.Skip(1).ToList();
@@ -160,12 +160,12 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
             {
                 pendingRestart = true;
                 restartSeed = new NoiseSeed(request.Seed, (uint)round + 1, 0);
-                restartNoise = restartSeed.Normal(TrajectorySpec.StateSize);
+                restartNoise = restartSeed.Normal(context.Shape.Size);
             }
             var best = Ranking.Best(all, request.TopK);
             context.Report(round, best, w => Save(w, best));
         }
-        var pool = await Ranking.ComparableAsync(context, all, request.Label, cancellationToken).ConfigureAwait(false);
+        var pool = await Ranking.ComparableAsync(context, all, request, cancellationToken).ConfigureAwait(false);
         var top = Ranking.Best(pool, request.TopK);
         context.Report(round, top);
         return context.Result(Name, top, pool, round);

@@ -1,10 +1,14 @@
+using GenerationPlatform.Diffusion.Model;
+
 namespace GenerationPlatform.Verifiers.Core;
 
 /// <summary>
-/// What a verifier scores: a final image in [-1, 1] (28x28, row-major), the requested class, and,
-/// for verifiers that need it, the x0-prediction seen at a probe time on the way down.
+/// What a verifier scores: a final image in [-1, 1] of the model's <see cref="Shape"/> (channel-major
+/// [C, H, W]; null: one square grayscale channel), the requested class (class models) or prompt (text
+/// models; the label is then -1 unless the prompt names a class the caller knows), and, for verifiers
+/// that need it, the x0-prediction seen at a probe time on the way down.
 /// </summary>
-public sealed record VerifierInput(float[] Image, int Label, float[]? ProbeX0 = null);
+public sealed record VerifierInput(float[] Image, int Label, float[]? ProbeX0 = null, ImageShape? Shape = null, string? Prompt = null);
 
 /// <summary>What a verifier has spent so far.</summary>
 public sealed record VerifierCost(long Calls, long Images, TimeSpan WallTime)

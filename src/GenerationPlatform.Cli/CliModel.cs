@@ -1,0 +1,91 @@
+using GenerationPlatform.Diffusion.Data;
+using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Diffusion.Models;
+using GenerationPlatform.Diffusion.Sampling;
+
+namespace GenerationPlatform.Cli;
+
+/// <summary>
+/// The model a command runs, named by <c>--model</c>: a model folder (a model.json manifest and its weights), a
+/// manifest file, the name of a shipped model (Models/ next to the application), or a bare safetensors file of our
+/// velocity network (classes named as Fashion-MNIST's when it has ten). Default: the shipped class model.
+/// </summary>
+internal sealed class CliModel : IDisposable
+{
+    public const string DefaultName = "velocity-unet";
+
+    private readonly IDisposable owned;
+
+    private CliModel(string name, string source, IVelocityNetwork network, ImageShape imageShape, IImageRenderer? renderer, IDisposable owned)
+    {
+        Name = name;
+        Source = source;
+        Network = network;
+        Field = new GuidedVelocityField(network);
+        ImageShape = imageShape;
+        Renderer = renderer;
+        this.owned = owned;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Where it was loaded from (a full path).</summary>
+    public string Source { get; }
+
+    public IVelocityNetwork Network { get; }
+    public GuidedVelocityField Field { get; }
+
+    /// <summary>The shape the denoiser works on.</summary>
+    public ImageShape Shape => Network.Shape;
+
+    /// <summary>The shape of the images it produces.</summary>
+    public ImageShape ImageShape { get; }
+
+    public Conditioning Conditioning => Network.Conditioning;
+
+    /// <summary>Decodes or rescales final states (latent models, other ranges); null when states are images.</summary>
+    public IImageRenderer? Renderer { get; }
+
+    public static string ShippedDirectory => Path.Combine(AppContext.BaseDirectory, "Models");
+
+    public static CliModel Open(string? model, string option = "--model", string device = "cpu")
+    {
+        var given = string.IsNullOrWhiteSpace(model) ? DefaultName : model.Trim();
+        string path = Directory.Exists(given) || File.Exists(given) ? Path.GetFullPath(given)
+            : Path.Combine(ShippedDirectory, given) is var shipped && Directory.Exists(shipped) ? shipped
+            : throw new CliArgumentException($"{option}: '{given}' is neither a model folder, a manifest, a .safetensors file nor a shipped model ({string.Join(", ", Shipped())})");
+        try
+        {
+            if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            {
+                var unet = VelocityModelFile.Load(path);
+                var names = unet.Config.IsText ? null
+                    : Conditioning.ForClasses(unet.Config.Classes == FashionMnist.ClassCount ? FashionMnist.ClassNames : Enumerable.Range(0, unet.Config.Classes).Select(i => $"{i}").ToArray());
+                var net = new TorchVelocityNetwork(unet, names);
+                return new CliModel(Path.GetFileNameWithoutExtension(path), path, net, net.Shape, null, net);
+            }
+            var loaded = LoadedModel.Load(path, new ModelLoadSettings(device));
+            return new CliModel(loaded.Name, loaded.Manifest.Folder, loaded.Network, loaded.ImageShape, loaded.NeedsRendering ? loaded : null, loaded);
+        }
+        catch (ModelLoadException e) { throw new CliArgumentException($"{option}: {path}: {e.Message}"); }
+        catch (Diffusion.Checkpoints.CheckpointException e) { throw new CliArgumentException($"{option}: {e.Message}"); }
+    }
+
+    /// <summary>The shipped models' names.</summary>
+    public static IEnumerable<string> Shipped() =>
+        Directory.Exists(ShippedDirectory) ? Directory.EnumerateDirectories(ShippedDirectory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal) : [];
+
+    /// <summary>The class index a class option names, for a class model.</summary>
+    public int ParseClass(string? text, string option = "--class")
+    {
+        if (Conditioning.IsText) throw new CliArgumentException($"{option}: model '{Name}' is conditioned on text; give --prompt instead");
+        var names = Conditioning.ClassNames;
+        return text is not null && Conditioning.ParseClass(text) is { } label ? label
+            : throw new CliArgumentException($"{option}: unknown class '{text}'; use 0-{names.Count - 1} or one of: {string.Join(", ", names.Take(20))}");
+    }
+
+    /// <summary>A final state as an image (rendered when the model needs it).</summary>
+    public float[] Image(ReadOnlySpan<float> state) => Renderer?.Render(state, 1) ?? state.ToArray();
+
+    public void Dispose() => owned.Dispose();
+}

@@ -1,0 +1,54 @@
+using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Diffusion.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>
+/// The configured models' manifests, read once (no weights loaded): what the API validates requests against and
+/// ListModels lists. A folder whose manifest is bad is left out and logged with the field named; the rest are served.
+/// Two folders of one name: the first is served, the second refused.
+/// </summary>
+public sealed class ModelCatalogue
+{
+    private readonly Dictionary<string, ModelManifest> byName = new(StringComparer.Ordinal);
+
+    public ModelCatalogue(IOptions<ModelOptions> options, ILogger<ModelCatalogue>? logger = null)
+    {
+        logger ??= NullLogger<ModelCatalogue>.Instance;
+        var refused = new List<(string, ModelLoadException)>();
+        foreach (var folder in options.Value.EffectiveFolders())
+        {
+            try
+            {
+                var manifest = ModelManifest.Load(folder);
+                if (!byName.TryAdd(manifest.Name, manifest))
+                    throw new ModelLoadException("name", $"a model named '{manifest.Name}' is already served from {byName[manifest.Name].Folder}");
+            }
+            catch (ModelLoadException e)
+            {
+                refused.Add((folder, e));
+                ModelCatalogueLog.Refused(logger, folder, e.Field, e.Message);
+            }
+        }
+        Refused = refused;
+        Models = byName.Values.Select(m => m.Describe()).OrderBy(m => m.Name, StringComparer.Ordinal).ToArray();
+    }
+
+    public IReadOnlyList<ModelDescription> Models { get; }
+
+    /// <summary>Folders that were refused, with why.</summary>
+    public IReadOnlyList<(string Folder, ModelLoadException Error)> Refused { get; }
+
+    public ModelManifest? Manifest(string name) => byName.GetValueOrDefault(name);
+
+    public ModelDescription? Describe(string name) => byName.TryGetValue(name, out var m) ? m.Describe() : null;
+}
+
+internal static partial class ModelCatalogueLog
+{
+    [LoggerMessage(60, LogLevel.Error, "Model folder {Folder} is refused: {Field}: {Message}; the other models are served")]
+    public static partial void Refused(ILogger logger, string folder, string field, string message);
+}
