@@ -3,7 +3,7 @@
 # The build switch GenPlatAccelerator=cuda is the ONNX Runtime GPU build: Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0
 # (the CUDA execution provider) in place of Microsoft.ML.OnnxRuntime; TorchSharp stays on its CPU package (TorchSharp's
 # own CUDA build, -p:GenPlatTorchCuda=true, is not served by the registry we build from). On the GPU the denoisers run as
-# ONNX models (backend onnx, e.g. models/fashion-mnist-onnx, written by genplat export-onnx).
+# ONNX models (backend onnx, e.g. models/velocity-unet-onnx, written by genplat export-onnx).
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Build.targets Directory.Packages.props GenerationPlatform.sln ./

@@ -80,7 +80,7 @@ internal static class ExportOnnxCommand
             var manifestPath = Path.Combine(folder, ModelManifest.FileName);
             if (File.Exists(manifestPath))
             {
-                // An existing manifest (a curated one, such as models/fashion-mnist-onnx) is kept, and must describe this export.
+                // An existing manifest (a curated one, such as models/velocity-unet-onnx) is kept, and must describe this export.
                 ModelManifest existing;
                 try { existing = ModelManifest.Load(manifestPath); }
                 catch (ModelLoadException e) { throw new CliArgumentException($"--out: the manifest already there is invalid: {e.Message}"); }

@@ -7,8 +7,8 @@ public static class VelocityModelFile
 {
     public const string DefaultFileName = "velocity-unet.safetensors";
 
-    /// <summary>The weights shipped next to the assembly (copied to every build output).</summary>
-    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "Weights", DefaultFileName);
+    /// <summary>The shipped model's weights next to the assembly (models/velocity-unet/, copied to every build output as Models/velocity-unet/).</summary>
+    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "Models", "velocity-unet", DefaultFileName);
 
     public static Dictionary<string, string> Metadata(UNetConfig config, string description) => new()
     {

@@ -76,17 +76,17 @@ public sealed class ModelManifestTests : IDisposable
     public void The_shipped_manifests_parse()
     {
         var root = RepoRoot();
-        var torch = ModelManifest.Load(Path.Combine(root, "models", "fashion-mnist"));
-        Assert.Equal("fashion-mnist", torch.Name);
+        var torch = ModelManifest.Load(Path.Combine(root, "models", "velocity-unet"));
+        Assert.Equal("velocity-unet", torch.Name);
         Assert.Equal(ModelFolders.FashionClasses, torch.Conditioning.ClassNames);
         Assert.Equal(new ImageShape(1, 28, 28), torch.Image.Shape);
         Assert.Equal(new ModelDefaults("heun", 10, 1.5f), torch.Defaults);
         // The ONNX variant's weights come from genplat export-onnx; parse its manifest with a stand-in file.
-        var onnxJson = File.ReadAllText(Path.Combine(root, "models", "fashion-mnist-onnx", "model.json"));
+        var onnxJson = File.ReadAllText(Path.Combine(root, "models", "velocity-unet-onnx", "model.json"));
         var folder = folders.Folder("onnx");
         File.WriteAllBytes(Path.Combine(folder, "velocity.onnx"), []);
         var onnx = ModelManifest.Parse(onnxJson, folder);
-        Assert.Equal("fashion-mnist-onnx", onnx.Name);
+        Assert.Equal("velocity-unet-onnx", onnx.Name);
         Assert.Equal(ModelManifest.Onnx, onnx.Backend);
         Assert.Equal(torch.Conditioning.ClassNames, onnx.Conditioning.ClassNames);
         Assert.Equal(torch.Image, onnx.Image);

@@ -249,10 +249,10 @@ public sealed class ModelRegistryTests : IDisposable
     [Fact]
     public void The_shipped_fashion_mnist_folder_is_served()
     {
-        var folder = Path.Combine(ModelManifestTests.RepoRoot(), "models", "fashion-mnist");
+        var folder = Path.Combine(ModelManifestTests.RepoRoot(), "models", "velocity-unet");
         using var registry = new ModelRegistry(new ModelRegistryOptions { Folders = [folder] });
         Assert.Empty(registry.Failures);
-        var model = registry.Get("fashion-mnist");
+        var model = registry.Get("velocity-unet");
         Assert.Equal(new ImageShape(1, 28, 28), model.Shape);
         Assert.Equal(10, model.Network.Conditioning.Classes);
         Assert.Equal("Ankle boot", model.Conditioning.ClassNames[9]);
