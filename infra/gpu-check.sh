@@ -75,6 +75,18 @@ else
 fi
 
 GENPLAT="$(find "$ARTIFACTS/bin" -path "*GenerationPlatform.Cli*" -name genplat.dll 2>/dev/null | head -n 1)"
+step "genplat carries the GPU package's libonnxruntime.so"
+if [ -n "$GENPLAT" ]; then
+  CORE="$(dirname "$GENPLAT")/runtimes/linux-x64/native/libonnxruntime.so"
+  GPU_CORE="$(find "${NUGET_PACKAGES:-$HOME/.nuget/packages}/microsoft.ml.onnxruntime.gpu.linux" -path "*linux-x64/native/libonnxruntime.so" 2>/dev/null | head -n 1)"
+  if [ -f "$CORE" ] && [ -n "$GPU_CORE" ] && cmp -s "$CORE" "$GPU_CORE"; then
+    echo "$CORE is $GPU_CORE"; record "genplat's libonnxruntime.so is the GPU build's" 0
+  else
+    echo "$CORE is not the GPU package's ($GPU_CORE): the CPU package's natives won the copy (see Directory.Packages.props)"
+    record "genplat's libonnxruntime.so is the GPU build's" 1
+  fi
+fi
+
 step "genplat bench model --backend onnx --device cuda"
 if [ -n "$GENPLAT" ]; then
   dotnet "$GENPLAT" bench model --backend onnx --device cuda --seconds "$SECONDS_PER_POINT" --batches "$BATCHES" 2>&1

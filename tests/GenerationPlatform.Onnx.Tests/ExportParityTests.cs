@@ -89,6 +89,23 @@ public class ExportParityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Concurrent_callers_take_turns_and_each_gets_its_own_rows()
+    {
+        using var net = TinyModels.Rgb(side: 8, classes: 2, seed: 6);
+        using var onnx = new OnnxVelocityNetwork(OnnxExporter.Export(net), net.Config.Shape, Conditioning(net.Config), TestDevice.Settings);
+        var inputs = Enumerable.Range(1, 6).Select(n =>
+        {
+            using var generator = new Generator((ulong)n);
+            return (X: randn([n, 3, 8, 8], generator: generator), T: rand([n], generator: generator), Y: tensor(Enumerable.Range(0, n).Select(i => (long)(i % 3)).ToArray()));
+        }).ToList();
+        var expected = inputs.Select(i => onnx.Forward(i.X, i.T, i.Y)).ToList();
+        // Batch sizes 1..6 at once, several times: the buffers are re-bound between callers under the lock.
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(k => Task.Run(() => (k % 6, onnx.Forward(inputs[k % 6].X, inputs[k % 6].T, inputs[k % 6].Y)))));
+        foreach (var (index, v) in results)
+            Assert.True((v - expected[index]).abs().max().item<float>() < 1e-6, $"batch of {index + 1} changed under concurrency");
+    }
+
+    [Fact]
     public void Export_records_the_forward_flops_and_writes_files()
     {
         using var net = TinyModels.Rgb();
