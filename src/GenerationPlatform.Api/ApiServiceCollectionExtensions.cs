@@ -31,7 +31,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RequestLimits>, ProblemValidator<RequestLimits>>(_ => new(o => o.Problem()));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyAuthenticator>();
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
+        // GenerationPlatform:Models is bound once, by the silo (binding a list twice would list every folder twice).
         services.TryAddSingleton<ModelCatalogue>();
         services.TryAddSingleton<IServedCatalog, ConfiguredCatalog>();
         services.TryAddSingleton<CompletedResultCache>();

@@ -75,6 +75,31 @@ internal sealed class CliModel : IDisposable
     public static IEnumerable<string> Shipped() =>
         Directory.Exists(ShippedDirectory) ? Directory.EnumerateDirectories(ShippedDirectory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal) : [];
 
+    /// <summary>
+    /// The condition a command asks for: a class of a class model (label, no embedding) or a prompt of a text model
+    /// (label -1, its embedding from the model's text encoder). Exactly one of the two must be given, the one the model takes.
+    /// </summary>
+    public (int Label, string? Prompt, float[]? Embedding) Condition(string? classText, string? prompt)
+    {
+        bool hasClass = !string.IsNullOrWhiteSpace(classText), hasPrompt = !string.IsNullOrWhiteSpace(prompt);
+        if (hasClass && hasPrompt) throw new CliArgumentException("--prompt: give --class or --prompt, not both");
+        if (!Conditioning.IsText)
+        {
+            if (hasPrompt) throw new CliArgumentException($"--prompt: model '{Name}' is conditioned on classes; give --class");
+            if (!hasClass) throw new CliArgumentException($"--class: required for model '{Name}' (one of: {string.Join(", ", Conditioning.ClassNames.Take(20))})");
+            return (ParseClass(classText), null, null);
+        }
+        if (hasClass) throw new CliArgumentException($"--class: model '{Name}' is conditioned on text; give --prompt");
+        if (!hasPrompt) throw new CliArgumentException($"--prompt: required for model '{Name}' (a text model)");
+        var text = prompt!.Trim();
+        if (text.Length > 256 || text.Any(char.IsControl)) throw new CliArgumentException("--prompt: at most 256 characters, no control characters");
+        using var encoder = Text.TextEncoders.Create(Conditioning.TextEncoder!);
+        var embedding = encoder.Encode([text])[0];
+        if (embedding.Length != Conditioning.EmbeddingSize)
+            throw new CliArgumentException($"--model: its text encoder gives {embedding.Length}-d embeddings but the network takes {Conditioning.EmbeddingSize}");
+        return (-1, text, embedding);
+    }
+
     /// <summary>The class index a class option names, for a class model.</summary>
     public int ParseClass(string? text, string option = "--class")
     {

@@ -123,7 +123,7 @@ public sealed class ModelOptions
     public List<string> Folders { get; set; } = [];
 
     /// <summary>The folders to serve: the configured ones, or the shipped ones.</summary>
-    public IReadOnlyList<string> EffectiveFolders() => Folders.Count > 0 ? Folders
+    public IReadOnlyList<string> EffectiveFolders() => Folders.Count > 0 ? Folders.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray()
         : Directory.Exists(ShippedModelsDirectory)
             ? Directory.EnumerateDirectories(ShippedModelsDirectory).Where(d => File.Exists(Path.Combine(d, "model.json"))).Order(StringComparer.Ordinal).ToArray()
             : [];

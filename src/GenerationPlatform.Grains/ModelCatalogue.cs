@@ -9,20 +9,23 @@ namespace GenerationPlatform.Grains;
 /// <summary>
 /// The configured models' manifests, read once (no weights loaded): what the API validates requests against and
 /// ListModels lists. A folder whose manifest is bad is left out and logged with the field named; the rest are served.
-/// Two folders of one name: the first is served, the second refused.
+/// Two folders of one name: the first is served, the second refused. Where this host loads the models itself
+/// (<see cref="NetworkFieldProvider"/>), a model whose weights it refused is left out too.
 /// </summary>
 public sealed class ModelCatalogue
 {
     private readonly Dictionary<string, ModelManifest> byName = new(StringComparer.Ordinal);
 
-    public ModelCatalogue(IOptions<ModelOptions> options, ILogger<ModelCatalogue>? logger = null)
+    public ModelCatalogue(IOptions<ModelOptions> options, ILogger<ModelCatalogue>? logger = null, IVelocityFieldProvider? fields = null)
     {
+        var unservable = (fields as NetworkFieldProvider)?.Failures.Select(f => Path.GetFullPath(f.Folder)).ToHashSet(StringComparer.Ordinal) ?? [];
         logger ??= NullLogger<ModelCatalogue>.Instance;
         var refused = new List<(string, ModelLoadException)>();
         foreach (var folder in options.Value.EffectiveFolders())
         {
             try
             {
+                if (unservable.Contains(Path.GetFullPath(folder))) continue; // the registry logged why
                 var manifest = ModelManifest.Load(folder);
                 if (!byName.TryAdd(manifest.Name, manifest))
                     throw new ModelLoadException("name", $"a model named '{manifest.Name}' is already served from {byName[manifest.Name].Folder}");

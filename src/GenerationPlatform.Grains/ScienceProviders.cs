@@ -66,7 +66,10 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
         {
             Folders = o.EffectiveFolders(),
             Load = new ModelLoadSettings(o.Device, o.Threads),
-        }, message => ModelLog.Registry(logger, message));
+        });
+        foreach (var m in registry.Models)
+            ModelLog.Served(logger, m.Name, m.Folder, m.Backend, m.Device, m.ImageShape.ToString(), m.Conditioning.ToString());
+        foreach (var f in registry.Failures) ModelLog.Refused(logger, f.Name, f.Folder, f.Field, f.Message);
     }
 
     public IReadOnlyList<ModelLoadFailure> Failures => registry.Failures;
@@ -86,8 +89,11 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
 
 internal static partial class ModelLog
 {
-    [LoggerMessage(61, LogLevel.Information, "Models: {Message}")]
-    public static partial void Registry(ILogger logger, string message);
+    [LoggerMessage(61, LogLevel.Information, "Model '{Model}' served from {Folder}: {Backend} on {Device}, images {Shape}, conditioned on {Conditioning}")]
+    public static partial void Served(ILogger logger, string model, string folder, string backend, string device, string shape, string conditioning);
+
+    [LoggerMessage(62, LogLevel.Error, "Model '{Model}' ({Folder}) is refused: {Field}: {Message}; the silo serves the other models")]
+    public static partial void Refused(ILogger logger, string model, string folder, string field, string message);
 }
 
 /// <summary>Verifiers from <see cref="VerifierCatalog"/> (models loaded once, shared).</summary>

@@ -42,6 +42,7 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<ModelCatalogue>();
         services.TryAddSingleton<IVelocityFieldProvider, NetworkFieldProvider>();
         services.AddHostedService<ModelStartup>();
+        services.TryAddSingleton<IPromptEncoderProvider, TextPromptEncoders>();
         services.AddOnnxVerifierRegistry();
         services.TryAddSingleton<VerifierCatalog>(sp => new VerifierCatalog(onnxVerifiers: sp.GetRequiredService<IOptions<OnnxVerifierRegistry>>().Value.Onnx));
         services.TryAddSingleton<IVerifierProvider, CatalogVerifierProvider>();

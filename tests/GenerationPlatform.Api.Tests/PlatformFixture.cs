@@ -94,7 +94,8 @@ public class PlatformFixture : IAsyncLifetime
         var builder = PlatformHost.CreateBuilder([], configuration);
         builder.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
         builder.Services.AddSingleton<IVerifierProvider, FixtureVerifiers>();
-        builder.Services.AddSingleton<IServedCatalog, AnalyticCatalog>();
+        builder.Services.AddSingleton<AnalyticCatalog>();
+        builder.Services.AddSingleton<IServedCatalog>(sp => sp.GetRequiredService<AnalyticCatalog>());
         configure?.Invoke(builder);
         var app = PlatformHost.Build(builder);
         try

@@ -23,6 +23,9 @@ public sealed class GenerateCommandTests : IDisposable
         { ["generate", "--class", "Sneaker", "--out", "X"], "--out" },
         { ["generate", "--class", "Sneaker", "--out", "X/a.png", "--steps", "many"], "--steps" },
         { ["generate", "--out", "X/a.png"], "--class" },
+        { ["generate", "--class", "Sneaker", "--prompt", "a red sneaker", "--out", "X/a.png"], "--prompt" },
+        { ["generate", "--prompt", "a red sneaker", "--out", "X/a.png"], "--prompt" },
+        { ["generate", "--class", "Sneaker", "--model", "no-such-model", "--out", "X/a.png"], "--model" },
     };
 
     [Theory]
@@ -37,6 +40,24 @@ public sealed class GenerateCommandTests : IDisposable
         Assert.Contains(field, lines[0]);
         Assert.DoesNotContain("   at ", r.StdErr); // no stack trace
         Assert.Empty(Directory.GetFiles(dir)); // nothing half-written
+    }
+
+    [Fact]
+    public void The_shipped_model_and_its_onnx_export_give_the_same_pixels_for_the_same_seed()
+    {
+        var torch = Path.Combine(dir, "torch.png");
+        var onnx = Path.Combine(dir, "onnx.png");
+        string[] common = ["generate", "--class", "ankle boot", "--count", "4", "--steps", "10", "--seed", "3", "--scale", "1"];
+        var a = GenplatProcess.Run([.. common, "--model", "velocity-unet", "--out", torch]);
+        var b = GenplatProcess.Run([.. common, "--model", "velocity-unet-onnx", "--out", onnx]);
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, a.StdErr + b.StdErr);
+        var (pa, wa, ha) = ImageGrid.DecodeGray(File.ReadAllBytes(torch));
+        var (pb, wb, hb) = ImageGrid.DecodeGray(File.ReadAllBytes(onnx));
+        Assert.Equal((wa, ha), (wb, hb));
+        int worst = pa.Zip(pb).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(worst <= 1, $"pixels differ by up to {worst}/255 between TorchSharp and ONNX Runtime");
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.ChangeExtension(onnx, ".json")));
+        Assert.Equal("onnx", json.RootElement.GetProperty("backend").GetString());
     }
 
     [Fact]

@@ -15,7 +15,8 @@ internal static class GenerateCommand
 
     public static Command Create()
     {
-        var cls = new Option<string>("--class") { Description = "class name (e.g. Sneaker, 'ankle boot') or index, for class models", Required = true };
+        var cls = new Option<string?>("--class") { Description = "class name (e.g. Sneaker, 'ankle boot') or index, for class models" };
+        var prompt = new Option<string?>("--prompt") { Description = "the prompt, for text models (at most 256 characters)" };
         var count = new Option<int>("--count") { Description = $"images to generate (1-{MaxCount})", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = $"sampler steps (1-{MaxSteps})", DefaultValueFactory = _ => 25 };
         var sampler = new Option<string>("--sampler") { Description = "euler, heun or stochastic", DefaultValueFactory = _ => "heun" };
@@ -25,7 +26,7 @@ internal static class GenerateCommand
         var output = new Option<string>("--out") { Description = "PNG to write (a grid when count > 1); a JSON sidecar goes next to it", Required = true };
         var scale = new Option<int>("--scale") { Description = "pixel magnification of the PNG (1-16)", DefaultValueFactory = _ => 2 };
         var model = new Option<string?>("--model") { Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet)" };
-        var cmd = new Command("generate", "Generate images of one class with a flow-matching model") { cls, count, steps, sampler, cfg, eta, seed, output, scale, model };
+        var cmd = new Command("generate", "Generate images of one class with a flow-matching model") { cls, prompt, count, steps, sampler, cfg, eta, seed, output, scale, model };
         cmd.SetAction((p, ct) =>
         {
             var total = Stopwatch.StartNew();
@@ -44,10 +45,10 @@ internal static class GenerateCommand
             var loadClock = Stopwatch.StartNew();
             using var net = CliModel.Open(p.GetValue(model));
             loadClock.Stop();
-            int label = net.ParseClass(p.GetValue(cls));
+            var (label, promptText, embedding) = net.Condition(p.GetValue(cls), p.GetValue(prompt));
             var field = net.Field;
             var trajectories = Enumerable.Range(0, n)
-                .Select(i => new Trajectory(new TrajectorySpec(new NoiseSeed(requestSeed, 0, (uint)i), label, (float)w, kind, s, Eta: kind == SamplerKind.Stochastic ? (float)e : 0f), net.Shape.Size))
+                .Select(i => new Trajectory(new TrajectorySpec(new NoiseSeed(requestSeed, 0, (uint)i), label, (float)w, kind, s, Eta: kind == SamplerKind.Stochastic ? (float)e : 0f, Embedding: embedding), net.Shape.Size))
                 .ToList();
             var bar = new ConsoleProgress("generate");
             var sampleClock = Stopwatch.StartNew();
@@ -65,7 +66,8 @@ internal static class GenerateCommand
                 model_source = net.Source,
                 backend = net.Network.Backend,
                 image_shape = new { channels = net.ImageShape.Channels, height = net.ImageShape.Height, width = net.ImageShape.Width },
-                @class = new { index = label, name = net.Conditioning.ClassNames[label] },
+                @class = label >= 0 ? new { index = label, name = net.Conditioning.ClassNames[label] } : null,
+                prompt = promptText,
                 count = n,
                 sampler = kind.ToString().ToLowerInvariant(),
                 steps = s,
@@ -92,7 +94,7 @@ internal static class GenerateCommand
                 scale = sc,
             };
             AtomicFile.Write(sidecar, JsonSerializer.SerializeToUtf8Bytes(record, new JsonSerializerOptions { WriteIndented = true }));
-            Console.WriteLine($"wrote {outPath} and {sidecar}: {n} x {net.Conditioning.ClassNames[label]}, {kind.ToString().ToLowerInvariant()} {s} steps ({trajectories[0].Nfe} NFE each, guidance {w}), {sampleClock.Elapsed.TotalSeconds:F2} s sampling");
+            Console.WriteLine($"wrote {outPath} and {sidecar}: {n} x {(label >= 0 ? net.Conditioning.ClassNames[label] : $"'{promptText}'")}, {kind.ToString().ToLowerInvariant()} {s} steps ({trajectories[0].Nfe} NFE each, guidance {w}), {sampleClock.Elapsed.TotalSeconds:F2} s sampling");
             return Task.FromResult(0);
         });
         return cmd;
