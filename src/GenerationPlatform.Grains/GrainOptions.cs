@@ -101,7 +101,7 @@ public sealed class TenantQuotaOptions
     public TenantQuota For(string tenantId) => Quotas.TryGetValue(tenantId, out var quota) ? quota : Default;
 }
 
-/// <summary>The velocity models a silo serves (section GenerationPlatform:Models): name to safetensors path.</summary>
+/// <summary>The models (section GenerationPlatform:Models): model folders, where their networks run, and which this silo loads.</summary>
 public sealed class ModelOptions
 {
     public const string Section = "GenerationPlatform:Models";
@@ -121,6 +121,12 @@ public sealed class ModelOptions
     /// refused at start with the field named, and the silo serves the rest.
     /// </summary>
     public List<string> Folders { get; set; } = [];
+
+    /// <summary>
+    /// The models this silo loads, by name (set from GenerationPlatform:Silo:Models by the host): null, every configured
+    /// model; empty, none (a silo that hosts no denoisers still validates requests against every manifest).
+    /// </summary>
+    public IReadOnlyList<string>? Load { get; set; }
 
     /// <summary>The folders to serve: the configured ones, or the shipped ones.</summary>
     public IReadOnlyList<string> EffectiveFolders() => Folders.Count > 0 ? Folders.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray()

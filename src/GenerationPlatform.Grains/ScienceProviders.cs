@@ -64,7 +64,7 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
         if (o.Threads > 0 && torch.get_num_threads() != o.Threads) torch.set_num_threads(o.Threads);
         registry = new ModelRegistry(new ModelRegistryOptions
         {
-            Folders = o.EffectiveFolders(),
+            Folders = o.Load is null ? o.EffectiveFolders() : o.EffectiveFolders().Where(f => o.Load.Contains(NameOf(f), StringComparer.Ordinal)).ToArray(),
             Load = new ModelLoadSettings(o.Device, o.Threads),
         });
         foreach (var m in registry.Models)
@@ -73,6 +73,13 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
     }
 
     public IReadOnlyList<ModelLoadFailure> Failures => registry.Failures;
+
+    /// <summary>A folder's model name (its manifest's; the folder's own name when the manifest cannot be read, which the registry reports).</summary>
+    private static string NameOf(string folder)
+    {
+        try { return ModelManifest.Load(folder).Name; }
+        catch (ModelLoadException) { return Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)); }
+    }
 
     private LoadedModel Loaded(string model) =>
         registry.TryGet(model, out var loaded) ? loaded

@@ -118,6 +118,10 @@ public static class PlatformHost
             if (dashboard.Enabled) silo.AddDashboard();
         });
 
+        // This silo loads the networks of the models it hosts only (every configured one for "*", none for accelerator none).
+        builder.Services.PostConfigure<ModelOptions>(o => o.Load = !declaration.ServesModels ? []
+            : declaration.Models.Trim() == "*" ? null
+            : declaration.Models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         builder.Services.AddResultStore(config);
         builder.Services.AddGenerationApi();
         if (jsonPort is not null) builder.Services.AddGenerationHttpJson();
