@@ -67,7 +67,7 @@ public sealed class ResNet18Features : IDisposable
         maxBatch = Rewrite.Batched ? options.MaxBatch : 1;
 
         // The GPU build asks for the CUDA provider and, without a usable one on this machine, runs on the CPU provider.
-        using var sessionOptions = OnnxSessions.Options(new OnnxSessionSettings(OnnxDevice.Auto, options.IntraOpThreads), out var device, out _);
+        using var sessionOptions = OnnxSessions.Options(new OnnxSessionSettings(OnnxDevice.Auto, Math.Max(0, options.IntraOpThreads)), out var device, out _);
         ExecutionProvider = device == OnnxDevice.Cuda ? "CUDA" : "CPU";
         session = new InferenceSession(Rewrite.Model, sessionOptions);
         Rewrite = Rewrite with { Model = [] }; // the session holds its own copy; drop ours (63 MB)
