@@ -7,12 +7,14 @@ using GenerationPlatform.Diffusion.Data;
 var root = new RootCommand("genplat: diffusion image generation with inference-time search")
 {
     TrainModelCommand.Create(),
+    TrainTextAlignCommand.Create(),
     TrainClassifierCommand.Create(),
     TrainProbeCommand.Create(),
     GenerateCommand.Create(),
     EvalModelCommand.Create(),
     SearchCommand.Create(),
     EvalCommand.Create(),
+    EvalTextCommand.Create(),
     BenchCommand.Create(),
     ExportOnnxCommand.Create(),
     ServeCommand.Create(),

@@ -2,6 +2,7 @@ using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.Onnx;
 using GenerationPlatform.Verifiers.ResNet;
+using GenerationPlatform.Verifiers.Text;
 
 namespace GenerationPlatform.Verifiers;
 
@@ -10,7 +11,7 @@ public sealed class UnknownVerifierException(string message) : Exception(message
 
 /// <summary>
 /// Builds verifiers from their names: `classifier`, `class-gaussian`, `resnet-probe`,
-/// `self-consistency`, `onnx:NAME` (an operator's ONNX model, registered by name), and
+/// `self-consistency`, `text-align` and `attributes` (prompt verifiers, docs/TEXT.md), `onnx:NAME` (an operator's ONNX model, registered by name), and
 /// `ensemble(a, b, ...)` of those. Models are loaded once, on first use, and
 /// shared by the verifiers built here (one ResNet-18 session serves both ResNet verifiers).
 /// </summary>
@@ -20,15 +21,23 @@ public sealed class VerifierCatalog : IDisposable
     private readonly Lazy<FeatureStatistics> statistics;
     private readonly Lazy<ResNet18Features> resnet;
     private readonly Lazy<ResNetProbeHead> probeHead;
+    private readonly Lazy<TextAlignEncoder> textAlign;
+    private readonly Lazy<GenerationPlatform.Text.ITextEncoder> textEncoder;
+    private readonly Action<string>? log;
     private readonly Dictionary<string, IImageVerifier> built = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OnnxVerifierSpec> onnx;
 
     /// <param name="probeHeadPath">The `resnet-probe` head (default Weights/resnet-probe-head.safetensors next to the application).</param>
     /// <param name="resnetOptions">Where the ResNet-18 ONNX files are and how to run them (default: DnnImageModels/ next to the application).</param>
     /// <param name="onnxVerifiers">`onnx:NAME` contracts by NAME (case-insensitive); each model is loaded and checked on first use.</param>
+    /// <param name="textAlignPath">The `text-align` encoder (default Weights/text-align.safetensors next to the application).</param>
+    /// <param name="log">Hears what verifiers report, such as a prompt `attributes` could not parse (and scored 0).</param>
     public VerifierCatalog(string? classifierPath = null, string? statisticsPath = null, string? probeHeadPath = null, ResNet18Options? resnetOptions = null,
-        IReadOnlyDictionary<string, OnnxVerifierSpec>? onnxVerifiers = null)
+        IReadOnlyDictionary<string, OnnxVerifierSpec>? onnxVerifiers = null, string? textAlignPath = null, Action<string>? log = null)
     {
+        this.log = log;
+        textAlign = new(() => TextAlignFiles.Load(textAlignPath));
+        textEncoder = new(() => GenerationPlatform.Text.TextEncoders.Create(GenerationPlatform.Text.MiniLmTextEncoder.EncoderName));
         onnx = new(onnxVerifiers ?? new Dictionary<string, OnnxVerifierSpec>(), StringComparer.OrdinalIgnoreCase);
         classifier = new(() => ClassifierFiles.Load(classifierPath));
         statistics = new(() => FeatureStatistics.Load(statisticsPath ?? ClassifierFiles.DefaultStatisticsPath));
@@ -36,7 +45,7 @@ public sealed class VerifierCatalog : IDisposable
         probeHead = new(() => ResNetProbeFiles.Load(probeHeadPath));
     }
 
-    public static IReadOnlyList<string> BaseNames { get; } = ["classifier", "class-gaussian", "resnet-probe", "self-consistency"];
+    public static IReadOnlyList<string> BaseNames { get; } = ["classifier", "class-gaussian", "resnet-probe", "self-consistency", "text-align", "attributes"];
 
     public const string OnnxPrefix = "onnx:";
 
@@ -56,6 +65,8 @@ public sealed class VerifierCatalog : IDisposable
                 "class-gaussian" => new ClassGaussianVerifier(classifier.Value, statistics.Value),
                 "resnet-probe" => ProbeVerifier(),
                 "self-consistency" => new SelfConsistencyVerifier(resnet.Value),
+                "text-align" => new TextAlignVerifier(textAlign.Value, textEncoder.Value),
+                "attributes" => new AttributesVerifier(classifier.Value, log),
                 _ when name.StartsWith(OnnxPrefix, StringComparison.Ordinal) => OnnxVerifier(name[OnnxPrefix.Length..], spec),
                 _ when Members(name) is { Count: > 0 } members => new EnsembleVerifier(members.Select(Get).ToArray()),
                 _ => throw new UnknownVerifierException($"unknown verifier '{spec}'; known: {string.Join(", ", BaseNames.Concat(OnnxNames.Select(n => OnnxPrefix + n)))}, ensemble(a, b, ...)"),
@@ -200,5 +211,7 @@ public sealed class VerifierCatalog : IDisposable
         if (statistics.IsValueCreated) statistics.Value.Dispose();
         if (resnet.IsValueCreated) resnet.Value.Dispose();
         if (probeHead.IsValueCreated) probeHead.Value.Dispose();
+        if (textAlign.IsValueCreated) textAlign.Value.Dispose();
+        if (textEncoder.IsValueCreated) textEncoder.Value.Dispose();
     }
 }

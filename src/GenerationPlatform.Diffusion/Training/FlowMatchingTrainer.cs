@@ -15,8 +15,13 @@ public sealed record FlowMatchingTrainingOptions
     public double LearningRate { get; init; } = 1e-3;
     public int WarmupSteps { get; init; } = 500;
     public double EmaDecay { get; init; } = 0.999;
-    /// <summary>Probability of replacing the label by the null label (classifier-free guidance training).</summary>
+    /// <summary>
+    /// Probability of replacing the condition by the null condition (classifier-free guidance training): the null label
+    /// for class models, the zero embedding for text models (caption dropout).
+    /// </summary>
     public double LabelDropout { get; init; } = 0.1;
+    /// <summary>Stop (with a checkpoint) once this much training time has accumulated over all runs; null: no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
     public long Seed { get; init; } = 1;
     public int CheckpointEverySteps { get; init; } = 1000;
     public int ProgressEverySteps { get; init; } = 20;
@@ -28,6 +33,9 @@ public sealed record FlowMatchingTrainingOptions
 /// x_t = (1 - t) x0 + t eps, target v = eps - x0, t ~ U(0, 1). Keeps EMA weights, and writes a
 /// resumable checkpoint (weights, EMA, optimizer, step) every few steps. Data order and noise
 /// depend only on (seed, step), so a resumed run continues exactly where it stopped.
+/// Text models (<see cref="UNetConfig.IsText"/>) train on a captioned <see cref="DatasetTensors"/>: each step draws one
+/// of each image's captions and feeds its embedding, replaced by zeros with probability
+/// <see cref="FlowMatchingTrainingOptions.LabelDropout"/>.
 /// </summary>
 public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, string checkpointDir)
 {
@@ -35,6 +43,15 @@ public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, str
 
     public VelocityUNet Train(DatasetTensors data, Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Shape != options.Model.Shape)
+            throw new ArgumentException($"the data's images are {data.Shape.Channels}x{data.Shape.Height}x{data.Shape.Width}, the model's {options.Model.ImageChannels}x{options.Model.Height}x{options.Model.Width}", nameof(data));
+        if (options.Model.IsText && (data.CaptionEmbeddings is null || data.CaptionIndex is null))
+            throw new ArgumentException("a text model trains on captioned data", nameof(data));
+        if (options.Model.IsText && data.CaptionEmbeddings!.shape[1] != options.Model.TextEmbedding)
+            throw new ArgumentException($"the captions are {data.CaptionEmbeddings.shape[1]}-d embeddings, the model takes {options.Model.TextEmbedding}", nameof(data));
+        if (data.Count < options.BatchSize)
+            throw new ArgumentException($"{data.Count} images are fewer than one batch of {options.BatchSize}", nameof(data));
         torch.random.manual_seed(options.Seed);
         var model = new VelocityUNet(options.Model);
         var ema = new VelocityUNet(options.Model);
@@ -65,7 +82,8 @@ public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, str
         long epochOfPermutation = -1;
         Tensor? permutation = null;
         model.train();
-        while (step < totalSteps && !cancellationToken.IsCancellationRequested)
+        bool spent = options.TimeBudget is { } limit && elapsedBefore >= limit.TotalSeconds;
+        while (step < totalSteps && !spent && !cancellationToken.IsCancellationRequested)
         {
             long epoch = step / stepsPerEpoch;
             if (epoch != epochOfPermutation)
@@ -81,15 +99,26 @@ public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, str
                 long offset = (step % stepsPerEpoch) * options.BatchSize;
                 var idx = permutation!.narrow(0, offset, options.BatchSize);
                 var x0 = data.Images.index_select(0, idx);
-                var labels = data.Labels.index_select(0, idx);
                 var drop = rand(options.BatchSize) < options.LabelDropout;
-                labels = where(drop, full_like(labels, options.Model.NullLabel), labels);
+                Tensor condition;
+                if (options.Model.IsText)
+                {
+                    int k = data.CaptionsPerImage;
+                    var pick = (rand(options.BatchSize) * k).floor_().to(ScalarType.Int64).clamp_(0, k - 1);
+                    var rows = data.CaptionIndex!.index_select(0, idx).gather(1, pick.unsqueeze(1)).squeeze(1);
+                    condition = data.CaptionEmbeddings!.index_select(0, rows) * drop.logical_not().to(ScalarType.Float32).unsqueeze(1);
+                }
+                else
+                {
+                    var labels = data.Labels.index_select(0, idx);
+                    condition = where(drop, full_like(labels, options.Model.NullLabel), labels);
+                }
                 var t = rand(options.BatchSize);
                 var eps = randn_like(x0);
                 var tb = t.view(-1, 1, 1, 1);
                 var xt = (1 - tb) * x0 + tb * eps;
                 var target = eps - x0;
-                var v = model.forward(xt, t, labels);
+                var v = model.forward(xt, t, condition);
                 var loss = nn.functional.mse_loss(v, target);
                 double lr = options.LearningRate * Math.Min(1.0, (step + 1) / (double)options.WarmupSteps);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
@@ -111,8 +140,10 @@ public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, str
                 windowImages = 0;
                 windowClock.Restart();
             }
-            if (step % options.CheckpointEverySteps == 0 || step == totalSteps || cancellationToken.IsCancellationRequested)
+            bool outOfTime = options.TimeBudget is { } budget && elapsedBefore + clock.Elapsed.TotalSeconds >= budget.TotalSeconds;
+            if (step % options.CheckpointEverySteps == 0 || step == totalSteps || cancellationToken.IsCancellationRequested || outOfTime)
                 SaveCheckpoint(model, ema, optimizer, step, elapsedBefore + clock.Elapsed.TotalSeconds);
+            if (outOfTime) break;
         }
         permutation?.Dispose();
         optimizer.Dispose();
