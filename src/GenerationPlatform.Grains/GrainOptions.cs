@@ -122,6 +122,12 @@ public sealed class ModelOptions
     /// </summary>
     public List<string> Folders { get; set; } = [];
 
+    /// <summary>Azure Storage connection string for <c>blob:{container}/{prefix}</c> entries of <see cref="Folders"/>.</summary>
+    public string? BlobConnectionString { get; set; }
+
+    /// <summary>Where model folders from Blob Storage are downloaded to at start.</summary>
+    public string CacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "genplat-models");
+
     /// <summary>
     /// The models this silo loads, by name (set from GenerationPlatform:Silo:Models by the host): null, every configured
     /// model; empty, none (a silo that hosts no denoisers still validates requests against every manifest).

@@ -39,6 +39,7 @@ public static class SiloBuilderExtensions
         services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
         services.TryAddSingleton<DenoiserDirectory>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IPostConfigureOptions<ModelOptions>, BlobModelFolders>();
         services.TryAddSingleton<ModelCatalogue>();
         services.TryAddSingleton<IVelocityFieldProvider, NetworkFieldProvider>();
         services.AddHostedService<ModelStartup>();
