@@ -200,6 +200,39 @@ public sealed class ChartFeatureTests
     }
 
     [Fact]
+    public void HttpJsonIsServedNextToGrpcUnderTheSamePolicyAndOnItsOwnIngressHost()
+    {
+        var docs = Render(Storage, "ingress: { enabled: true, host: grpc.example.com, jsonHost: api.example.com, tls: { secretName: example-tls } }");
+        YamlMappingNode Config(List<YamlMappingNode> d) => Assert.Single(d, x => x.Scalar("kind") == "ConfigMap" && x.Scalar("metadata", "name") == "genplat-generation-platform-config");
+        Assert.Equal("5082", Config(docs).Scalar("data", "GenerationPlatform__Host__JsonPort"));
+        foreach (var deployment in docs.Where(d => d.Scalar("kind") == "Deployment"))
+        {
+            var silo = deployment.Items("spec", "template", "spec", "containers").First();
+            Assert.Contains(silo.Items("ports"), p => p.Scalar("name") == "json" && p.Scalar("containerPort") == "5082");
+        }
+        var service = Assert.Single(docs, d => d.Scalar("kind") == "Service" && d.Scalar("metadata", "name") == "genplat-generation-platform");
+        var json = Assert.Single(service.Items("spec", "ports"), p => p.Scalar("name") == "json");
+        Assert.Equal(("5082", "json"), (json.Scalar("port"), json.Scalar("targetPort")));
+        // The same callers as gRPC: one rule admits both ports.
+        var rule = Assert.Single(One(docs, "NetworkPolicy").Items("spec", "ingress"), r => r.Items("ports").Any(p => p.Scalar("port") == "5080"));
+        Assert.Contains(rule.Items("ports"), p => p.Scalar("port") == "5082");
+        var ingresses = docs.Where(d => d.Scalar("kind") == "Ingress").ToList();
+        Assert.Equal(2, ingresses.Count);
+        var jsonIngress = Assert.Single(ingresses, i => i.Scalar("metadata", "name") == "genplat-generation-platform-json");
+        var jsonRule = Assert.Single(jsonIngress.Items("spec", "rules"));
+        Assert.Equal("api.example.com", jsonRule.Scalar("host"));
+        Assert.Equal("json", Assert.Single(jsonRule.Items("http", "paths")).Scalar("backend", "service", "port", "name"));
+        Assert.Null(jsonIngress.Scalar("metadata", "annotations", "nginx.ingress.kubernetes.io/backend-protocol")); // HTTP/1.1, not GRPC
+
+        // Off: no port anywhere, no second Ingress.
+        var off = Render(Storage, "httpJson: { enabled: false }", "ingress: { enabled: true, host: grpc.example.com, jsonHost: api.example.com, tls: { secretName: example-tls } }");
+        Assert.Null(Config(off).Scalar("data", "GenerationPlatform__Host__JsonPort"));
+        Assert.DoesNotContain(Assert.Single(off, d => d.Scalar("kind") == "Service" && d.Scalar("metadata", "name") == "genplat-generation-platform").Items("spec", "ports"),
+            p => p.Scalar("name") == "json");
+        Assert.Single(off, d => d.Scalar("kind") == "Ingress");
+    }
+
+    [Fact]
     public void NotesTellHowToReachTheReleaseAndTestIt()
     {
         var notes = Repository.RenderNotes(Storage);

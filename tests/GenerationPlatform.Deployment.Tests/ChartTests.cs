@@ -76,9 +76,10 @@ public sealed class ChartTests
         Assert.Equal(int.Parse(config["GenerationPlatform__Host__GrpcPort"]), ports["grpc"]);
         Assert.Equal(int.Parse(config["GenerationPlatform__Host__HttpPort"]), ports["http"]);
         Assert.Equal(int.Parse(config["GenerationPlatform__Cluster__SiloPort"]), ports["silo"]);
+        Assert.Equal(int.Parse(config["GenerationPlatform__Host__JsonPort"]), ports["json"]);
         // No Orleans gateway: the API is in the silo's process.
         Assert.Equal("0", config["GenerationPlatform__Cluster__GatewayPort"]);
-        Assert.Equal(["grpc", "http", "silo"], ports.Keys.Order());
+        Assert.Equal(["grpc", "http", "json", "silo"], ports.Keys.Order());
         Assert.Equal("true", config["GenerationPlatform__Dashboard__Enabled"]);
         foreach (var (probe, path) in new[] { ("startupProbe", "/healthz/ready"), ("readinessProbe", "/healthz/ready"), ("livenessProbe", "/healthz/live") })
         {
@@ -172,8 +173,9 @@ public sealed class ChartTests
             var labels = deployment.Entries("spec", "template", "metadata", "labels").ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value);
             Assert.All(service.Entries("spec", "selector"), s => Assert.Equal(((YamlScalarNode)s.Value).Value, labels.GetValueOrDefault(s.Key)));
         }
-        // The tenants' Service carries gRPC and nothing else (no /metrics, no /dashboard).
-        var grpc = Assert.Single(service.Items("spec", "ports"));
+        // The tenants' Service carries gRPC and HTTP/JSON and nothing else (no /metrics, no /dashboard).
+        Assert.Equal(["grpc", "json"], service.Items("spec", "ports").Select(p => p.Scalar("name")));
+        var grpc = service.Items("spec", "ports").First();
         Assert.Equal("grpc", grpc.Scalar("name"));
         Assert.Equal("grpc", grpc.Scalar("targetPort"));
         Assert.Equal("kubernetes.io/h2c", grpc.Scalar("appProtocol"));

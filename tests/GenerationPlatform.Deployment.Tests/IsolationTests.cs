@@ -74,7 +74,7 @@ public sealed partial class IsolationTests
         var docs = ChartTests.Rendered(false);
         var config = Config(docs);
         int silo = int.Parse(config["GenerationPlatform__Cluster__SiloPort"]), grpc = int.Parse(config["GenerationPlatform__Host__GrpcPort"]),
-            http = int.Parse(config["GenerationPlatform__Host__HttpPort"]);
+            http = int.Parse(config["GenerationPlatform__Host__HttpPort"]), json = int.Parse(config["GenerationPlatform__Host__JsonPort"]);
         var policy = Assert.Single(OfKind(docs, "NetworkPolicy"));
         var pods = SiloPodLabels(docs);
         Assert.Equal(2, pods.Count);
@@ -86,7 +86,9 @@ public sealed partial class IsolationTests
         var rules = policy.Items("spec", "ingress").ToList();
         List<int> PortsOf(YamlNode rule) => rule.Items("ports").Select(p => int.Parse(p.Scalar("port")!)).ToList();
         // Each port in exactly one rule, and no other port at all (no gateway, nothing unnamed).
-        Assert.Equal(new[] { grpc, http, silo }.Order(), rules.SelectMany(PortsOf).Order());
+        Assert.Equal(new[] { grpc, http, json, silo }.Order(), rules.SelectMany(PortsOf).Order());
+        // HTTP/JSON is the same API: the same callers as gRPC, in one rule.
+        Assert.Equal(new[] { grpc, json }, PortsOf(Assert.Single(rules, r => PortsOf(r).Contains(grpc))));
         Assert.All(rules, r => Assert.NotEmpty(PortsOf(r)));
 
         // The silo port: from pods (in this namespace) that carry this release's silo labels, and from nothing else.
@@ -147,7 +149,7 @@ public sealed partial class IsolationTests
         Assert.Equal(2, services.Count);
         var tenants = Assert.Single(services, s => s.Scalar("metadata", "name") == "genplat-generation-platform");
         var metrics = Assert.Single(services, s => s.Scalar("metadata", "name") == "genplat-generation-platform-metrics");
-        Assert.Equal(["grpc"], tenants.Items("spec", "ports").Select(p => p.Scalar("name")));
+        Assert.Equal(["grpc", "json"], tenants.Items("spec", "ports").Select(p => p.Scalar("name")));
         var http = Assert.Single(metrics.Items("spec", "ports"));
         Assert.Equal("http", http.Scalar("targetPort"));
         Assert.Equal("None", metrics.Scalar("spec", "clusterIP"));

@@ -77,6 +77,9 @@ app.kubernetes.io/component: metrics
     - { name: grpc, containerPort: {{ $root.Values.ports.grpc }}, protocol: TCP }
     - { name: http, containerPort: {{ $root.Values.ports.http }}, protocol: TCP }
     - { name: silo, containerPort: {{ $root.Values.ports.silo }}, protocol: TCP }
+    {{- if $root.Values.httpJson.enabled }}
+    - { name: json, containerPort: {{ $root.Values.ports.json }}, protocol: TCP }
+    {{- end }}
   env:
     # Kubernetes expands $(NAME) only for variables defined earlier in this list: these come first.
     - name: POD_NAME
