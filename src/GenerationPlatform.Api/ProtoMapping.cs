@@ -86,6 +86,7 @@ internal static class ProtoMapping
             Timings = new Timings { Search = Duration.FromTimeSpan(r.SearchTime), Final = Duration.FromTimeSpan(r.FinalTime), Verifier = Duration.FromTimeSpan(r.VerifierTime) },
             VerifierCalls = r.VerifierCalls,
             VerifiedImages = r.VerifiedImages,
+            StopReason = r.StopReason,
         };
         for (int i = 0; i < r.Top.Length; i++)
         {

@@ -104,7 +104,14 @@ public static class RequestValidation
 
         if (r.BudgetNfe <= 0) throw Invalid("budget_nfe", $"required and positive (got {r.BudgetNfe})");
         if (r.BudgetNfe > limits.MaxBudgetNfe) throw Invalid("budget_nfe", $"at most {limits.MaxBudgetNfe} (got {r.BudgetNfe})");
-        var search = new SearchRequest(label, guidance, seed, r.BudgetNfe, topK, (Diffusion.Sampling.SamplerKind)(int)sampler /* same values by design (Contracts.Sampler) */, steps, eta, prompt);
+        double? target = r.HasTargetScore ? r.TargetScore : null;
+        if (target is { } t && !double.IsFinite(t)) throw Invalid("target_score", $"must be a finite number (got {t})");
+        int? patience = r.HasPatience ? r.Patience : null;
+        if (patience is < 1 or > SearchLimits.MaxRounds) throw Invalid("patience", $"must be between 1 and {SearchLimits.MaxRounds} rounds (got {patience})");
+        if (target is not null && VerifierCatalog.Members(verifier).Count > 0)
+            throw Invalid("target_score", "an ensemble's scores are ranks within one call, not comparable with a target; use patience, or a single verifier");
+        var search = new SearchRequest(label, guidance, seed, r.BudgetNfe, topK, (Diffusion.Sampling.SamplerKind)(int)sampler /* same values by design (Contracts.Sampler) */, steps, eta, prompt,
+            TargetScore: target, Patience: patience);
         long floor = (long)topK * search.SampleNfe;
         if (r.BudgetNfe < floor)
             throw Invalid("budget_nfe", $"must cover at least top_k full samples: {topK} x {search.SampleNfe} = {floor} NFE (got {r.BudgetNfe})");
@@ -124,6 +131,8 @@ public static class RequestValidation
                 SearchPlanField.Budget => "budget_nfe",
                 SearchPlanField.Steps => "steps",
                 SearchPlanField.TopK => "top_k",
+                SearchPlanField.TargetScore => "target_score",
+                SearchPlanField.Patience => "patience",
                 _ => "algorithm",
             }, e.Message);
         }
@@ -133,7 +142,7 @@ public static class RequestValidation
                 throw NotFound($"reported_verifiers[{i}]", $"no verifier {Quote(missingReported)}; ListVerifiers lists them");
 
         return new JobRequest(tenant, model!, algorithm.ToLowerInvariant(), verifier, label, guidance, seed, r.BudgetNfe, topK, sampler, steps,
-            sampler == Contracts.Sampler.Stochastic ? eta : 0f, deadline, reported.Length == 0 ? null : reported, prompt);
+            sampler == Contracts.Sampler.Stochastic ? eta : 0f, deadline, reported.Length == 0 ? null : reported, prompt, target, patience);
     }
 
     /// <summary>The longest prompt a request may give.</summary>

@@ -20,7 +20,11 @@ public sealed record JobRequest(
     /// <summary>Verifiers that are only reported, not optimized.</summary>
     [property: Id(13)] string[]? ReportedVerifiers = null,
     /// <summary>The prompt of a text model's job (Label is then -1).</summary>
-    [property: Id(14)] string? Prompt = null);
+    [property: Id(14)] string? Prompt = null,
+    /// <summary>Adaptive budget: stop once the best score reaches this.</summary>
+    [property: Id(15)] double? TargetScore = null,
+    /// <summary>Adaptive budget: stop after this many rounds without a better best score.</summary>
+    [property: Id(16)] int? Patience = null);
 
 [GenerateSerializer]
 public enum JobStatus
@@ -97,7 +101,9 @@ public sealed record JobResult(
     [property: Id(9)] TimeSpan SearchTime,
     [property: Id(10)] TimeSpan FinalTime,
     [property: Id(11)] TimeSpan VerifierTime,
-    [property: Id(12)] int Rounds);
+    [property: Id(12)] int Rounds,
+    /// <summary>"completed", "target_reached" or "no_improvement".</summary>
+    [property: Id(13)] string StopReason = "completed");
 
 /// <summary>Where a job stands.</summary>
 [GenerateSerializer, Immutable]

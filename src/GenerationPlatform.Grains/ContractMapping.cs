@@ -61,7 +61,7 @@ public static class ContractMapping
 
     /// <summary>The search for a job; a text model's prompt embedding is prepared by the caller (<paramref name="embedding"/>).</summary>
     public static SearchRequest ToSearchRequest(this JobRequest r, float[]? embedding = null) =>
-        new(r.Label, r.Guidance, r.Seed, r.BudgetNfe, r.TopK, r.Sampler.ToSamplerKind(), r.Steps, r.Eta, r.Prompt, embedding);
+        new(r.Label, r.Guidance, r.Seed, r.BudgetNfe, r.TopK, r.Sampler.ToSamplerKind(), r.Steps, r.Eta, r.Prompt, embedding, r.TargetScore, r.Patience);
 
     public static CandidateSummary ToSummary(this Candidate c) => new(c.Seed.ToContract(), c.Scores.Primary, c.Round, c.Origin);
 
@@ -71,5 +71,10 @@ public static class ContractMapping
     /// <summary>The job's result; <paramref name="algorithm"/> is the spec the job asked for, parameters included (the search names only the algorithm).</summary>
     public static JobResult ToContract(this SearchResult r, string algorithm) => new(
         algorithm, r.Verifier, r.Top.Select(ToContract).ToArray(), r.Nfe.Search, r.Nfe.Final, r.Nfe.ModelEvaluations, r.Budget,
-        r.VerifierCalls, r.VerifiedImages, r.SearchTime, r.FinalTime, r.VerifierTime, r.Rounds);
+        r.VerifierCalls, r.VerifiedImages, r.SearchTime, r.FinalTime, r.VerifierTime, r.Rounds, r.StopReason switch
+        {
+            StopReason.TargetReached => "target_reached",
+            StopReason.NoImprovement => "no_improvement",
+            _ => "completed",
+        });
 }

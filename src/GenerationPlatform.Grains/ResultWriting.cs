@@ -62,7 +62,7 @@ public static class ResultWriting
         jobId,
         request.TenantId,
         new RequestRecord(request.Model, request.Algorithm, request.Verifier, request.ReportedVerifiers ?? [], request.Label, request.Guidance,
-            request.Seed, request.BudgetNfe, request.TopK, request.Sampler.ToString().ToLowerInvariant(), request.Steps, request.Eta, request.Deadline?.TotalSeconds, request.Prompt),
+            request.Seed, request.BudgetNfe, request.TopK, request.Sampler.ToString().ToLowerInvariant(), request.Steps, request.Eta, request.Deadline?.TotalSeconds, request.Prompt, request.TargetScore, request.Patience),
         result.Algorithm,
         result.Verifier,
         result.Top.Select((c, i) => new CandidateRecord(i + 1, $"top-{i + 1}.png", new SeedRecord(c.Seed.Seed, c.Seed.Round, c.Seed.Candidate),
@@ -72,13 +72,15 @@ public static class ResultWriting
         result.VerifierCalls,
         result.VerifiedImages,
         new TimingRecord(acceptedAt, finishedAt, result.SearchTime.TotalSeconds, result.FinalTime.TotalSeconds, result.VerifierTime.TotalSeconds),
-        Activity.Current?.TraceId.ToString());
+        Activity.Current?.TraceId.ToString(),
+        result.StopReason);
 
     public sealed record ResultRecord(string JobId, string Tenant, RequestRecord Request, string Algorithm, string Verifier, CandidateRecord[] Top,
-        NfeRecord Nfe, int Rounds, long VerifierCalls, long VerifiedImages, TimingRecord Timings, string? TraceId);
+        NfeRecord Nfe, int Rounds, long VerifierCalls, long VerifiedImages, TimingRecord Timings, string? TraceId, string StopReason = "completed");
 
     public sealed record RequestRecord(string Model, string Algorithm, string Verifier, string[] ReportedVerifiers, int Label, float Guidance,
-        ulong Seed, long BudgetNfe, int TopK, string Sampler, int Steps, float Eta, double? DeadlineSeconds, string? Prompt = null);
+        ulong Seed, long BudgetNfe, int TopK, string Sampler, int Steps, float Eta, double? DeadlineSeconds, string? Prompt = null,
+        double? TargetScore = null, int? Patience = null);
 
     public sealed record CandidateRecord(int Rank, string File, SeedRecord Seed, double Score, Dictionary<string, double> ScoresByVerifier, int Round, string Origin);
 

@@ -52,6 +52,9 @@ public static class AlgorithmCatalog
         var algorithm = Create(spec);
         request.Validate();
         SearchPlan plan = null!;
+        if (request.StopsEarly && !SearchRequest.StoppableAlgorithms.Contains(algorithm.Name))
+            throw new SearchPlanException(request.TargetScore is not null ? SearchPlanField.TargetScore : SearchPlanField.Patience, null,
+                $"an adaptive budget applies to {string.Join(" and ", SearchRequest.StoppableAlgorithms)}, whose rounds end with finished images; '{algorithm.Name}' finishes its images only at the end");
         Checked(algorithm.Name, () => plan = algorithm.Plan(request));
         if (plan.Nfe > request.BudgetNfe || plan.Nfe < 1 || plan.LargestCall > SearchLimits.MaxTrajectoriesPerCall
             || plan.ScoredImages > SearchLimits.MaxScoredImages || plan.Rounds > SearchLimits.MaxRounds)

@@ -29,6 +29,18 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
 
     public NfeBudget Budget => budget;
 
+    // The adaptive budget (SearchRequest.TargetScore, Patience): checked at each round's end.
+    private double? targetScore;
+    private int? patience;
+    private double bestSoFar = double.NegativeInfinity;
+    private int roundsWithoutGain;
+
+    /// <summary>Why the run should stop before its plan is spent (<see cref="StopReason.Completed"/>: it should not).</summary>
+    public StopReason StopReason { get; private set; }
+
+    /// <summary>True once the adaptive budget says stop: an algorithm that can (random, zero-order) ends after this round.</summary>
+    public bool StopEarly => StopReason != StopReason.Completed;
+
     /// <summary>The shape of the model's states (and of the images verifiers score).</summary>
     public ImageShape Shape => denoiser.Shape;
 
@@ -94,6 +106,7 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
             throw new InvalidOperationException($"the request plans with {request.BudgetNfe} NFE but the context's budget is {budget.Limit}");
         algorithm = algorithmName;
         fingerprint = SearchCheckpoint.FingerprintOf(request, verifiers.Primary.Name, options);
+        (targetScore, patience) = (request.TargetScore, request.Patience);
         if (resumeFrom is null) return null;
         // The payload is the checkpoint: verify it, and that the record's fields say the same.
         var from = SearchCheckpoint.Read(resumeFrom.Payload);
@@ -124,6 +137,7 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     /// <summary>The end of a round: reports progress, with a checkpoint of the state <paramref name="checkpoint"/> writes.</summary>
     public void Report(int round, IReadOnlyList<Candidate> best, Action<CheckpointWriter>? checkpoint)
     {
+        if (checkpoint is not null && best.Count > 0) Observe(best[0].Scores.Primary);
         EndRoundSpan(round, best);
         if (progress is null) return;
         var nfe = Nfe;
@@ -182,7 +196,17 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     {
         EndRoundSpan(rounds, top);
         var cost = verifiers.Cost;
-        return new SearchResult(algorithm, verifiers.Primary.Name, top, all, Nfe, budget.Limit, cost.Calls, cost.Images, SearchTime, FinalTime, VerifierTime, rounds);
+        return new SearchResult(algorithm, verifiers.Primary.Name, top, all, Nfe, budget.Limit, cost.Calls, cost.Images, SearchTime, FinalTime, VerifierTime, rounds, StopReason);
+    }
+
+    /// <summary>A round's best primary score: the adaptive budget's rule (a resumed run counts patience from its resumption).</summary>
+    private void Observe(double best)
+    {
+        if (StopEarly) return;
+        if (best > bestSoFar) (bestSoFar, roundsWithoutGain) = (best, 0);
+        else roundsWithoutGain++;
+        if (targetScore is { } target && bestSoFar >= target) StopReason = StopReason.TargetReached;
+        else if (patience is { } p && roundsWithoutGain >= p) StopReason = StopReason.NoImprovement;
     }
 }
 

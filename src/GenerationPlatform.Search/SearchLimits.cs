@@ -93,6 +93,10 @@ public enum SearchPlanField
     TopK,
     /// <summary>The algorithm spec itself (its syntax or its name).</summary>
     Algorithm,
+    /// <summary>The adaptive budget's target score.</summary>
+    TargetScore,
+    /// <summary>The adaptive budget's patience.</summary>
+    Patience,
 }
 
 /// <summary>A search that cannot run as asked: says which field and, for algorithm parameters, which one.</summary>

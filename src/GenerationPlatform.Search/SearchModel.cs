@@ -16,8 +16,17 @@ public sealed record SearchRequest(
     int Steps = 10,
     float Eta = 0f,
     string? Prompt = null,
-    float[]? Embedding = null)
+    float[]? Embedding = null,
+    /// <summary>Stop once the best primary score reaches this (adaptive budget); null: spend the plan.</summary>
+    double? TargetScore = null,
+    /// <summary>Stop after this many rounds without a better best primary score; null: spend the plan.</summary>
+    int? Patience = null)
 {
+    /// <summary>The algorithms whose rounds each end with finished, scored images, so a search may stop between them.</summary>
+    public static IReadOnlyList<string> StoppableAlgorithms { get; } = ["random", "zero-order"];
+
+    public bool StopsEarly => TargetScore is not null || Patience is not null;
+
     /// <summary>Throws <see cref="SearchPlanException"/> naming the first field outside <see cref="SearchLimits"/>.</summary>
     public void Validate()
     {
@@ -27,6 +36,10 @@ public sealed record SearchRequest(
             throw new SearchPlanException(SearchPlanField.Steps, null, $"steps must be between 1 and {SearchLimits.MaxSteps}");
         if (TopK is < 1 or > SearchLimits.MaxTopK)
             throw new SearchPlanException(SearchPlanField.TopK, null, $"top-k must be between 1 and {SearchLimits.MaxTopK}");
+        if (TargetScore is { } target && !double.IsFinite(target))
+            throw new SearchPlanException(SearchPlanField.TargetScore, null, "the target score must be a finite number");
+        if (Patience is < 1 or > SearchLimits.MaxRounds)
+            throw new SearchPlanException(SearchPlanField.Patience, null, $"patience must be between 1 and {SearchLimits.MaxRounds} rounds");
     }
 
     /// <summary>NFE of one full denoising with this request's sampler and steps.</summary>
@@ -69,6 +82,17 @@ public sealed record NfeSplit(long Search, long Final, long ModelEvaluations)
 /// <summary>A progress event, emitted after every round, with the checkpoint to resume after it (none on the last report).</summary>
 public sealed record SearchProgress(int Round, NfeSplit Nfe, long Budget, double BestScore, IReadOnlyList<Candidate> Best, SearchCheckpoint? Checkpoint = null);
 
+/// <summary>Why a search ended.</summary>
+public enum StopReason
+{
+    /// <summary>It did what it planned (its budget, or its rounds).</summary>
+    Completed,
+    /// <summary>Its best score reached the requested target.</summary>
+    TargetReached,
+    /// <summary>Its best score did not improve for the requested number of rounds.</summary>
+    NoImprovement,
+}
+
 public sealed record SearchResult(
     string Algorithm,
     string Verifier,
@@ -81,4 +105,5 @@ public sealed record SearchResult(
     TimeSpan SearchTime,
     TimeSpan FinalTime,
     TimeSpan VerifierTime,
-    int Rounds);
+    int Rounds,
+    StopReason StopReason = StopReason.Completed);

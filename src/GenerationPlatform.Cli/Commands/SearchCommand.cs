@@ -27,6 +27,8 @@ internal static class SearchCommand
     {
         var cls = new Option<string?>("--class") { Description = "class name or index (class models)" };
         var prompt = new Option<string?>("--prompt") { Description = "the prompt (text models; at most 256 characters)" };
+        var targetScore = new Option<double?>("--target-score") { Description = "adaptive budget (random, zero-order): stop once the best score reaches this" };
+        var patience = new Option<int?>("--patience") { Description = "adaptive budget (random, zero-order): stop after this many rounds without a better best score" };
         var algorithm = new Option<string>("--algorithm") { Description = string.Join("|", AlgorithmNames), DefaultValueFactory = _ => "random" };
         var verifier = new Option<string>("--verifier") { Description = "classifier, class-gaussian, resnet-probe, self-consistency, onnx:NAME or ensemble(a,b,...)", DefaultValueFactory = _ => "classifier" };
         var onnx = OnnxVerifierOption.Create();
@@ -61,7 +63,7 @@ internal static class SearchCommand
         var candidates = new Option<int?>("--candidates") { Description = "pruned: N (default: the most the budget allows)" };
         var cmd = new Command("search", "Search over noises or paths for images a verifier prefers, within an NFE budget")
         {
-            cls, prompt, algorithm, verifier, onnx, also, budget, topK, seed, steps, sampler, cfg, outDir, model,
+            cls, prompt, targetScore, patience, algorithm, verifier, onnx, also, budget, topK, seed, steps, sampler, cfg, outDir, model,
             previewSteps, neighbours, cosine, onReject, paths, renoisings, tStart, forwardDt, backwardDt, backwardSteps,
             particles, lambda, potential, resampleEvery, ess, eta, pruneAt, keep, candidates,
         };
@@ -114,7 +116,13 @@ internal static class SearchCommand
             catch (Verifiers.Onnx.OnnxContractException e) { throw new CliArgumentException($"{OnnxVerifierOption.Name}: {e.Message}"); }
             using var net = CliModel.Open(p.GetValue(model));
             var (label, promptText, embedding) = net.Condition(p.GetValue(cls), p.GetValue(prompt));
-            var request = new SearchRequest(label, (float)w, p.GetValue(seed), b, k, kind, s, Prompt: promptText, Embedding: embedding);
+            var request = new SearchRequest(label, (float)w, p.GetValue(seed), b, k, kind, s, Prompt: promptText, Embedding: embedding,
+                TargetScore: p.GetValue(targetScore), Patience: p.GetValue(patience));
+            try { AlgorithmCatalog.Plan(AlgorithmCatalog.SpecOf(search), request); }
+            catch (SearchPlanException e) when (e.Field is SearchPlanField.TargetScore or SearchPlanField.Patience)
+            {
+                throw new CliArgumentException($"--{(e.Field == SearchPlanField.TargetScore ? "target-score" : "patience")}: {e.Message}");
+            }
             var bar = new ConsoleProgress($"search {search.Name}");
             var context = new SearchContext(new LocalDenoiser(net.Field, renderer: net.Renderer), panel, new NfeBudget(b),
                 new SyncProgress(e => bar.Report(e.Nfe.Total, e.Budget, $"round {e.Round}  best {e.BestScore:F4}")));
@@ -132,10 +140,11 @@ internal static class SearchCommand
             // The platform's result record (as the result store holds it): one format, whoever ran the search.
             var spec = AlgorithmCatalog.SpecOf(search);
             var job = new JobRequest("local", net.Name, spec, result.Verifier, label, (float)w, request.Seed, b, k,
-                kind.ToContract(), s, ReportedVerifiers: panel.All.Skip(1).Select(v => v.Name).ToArray() is { Length: > 0 } extra ? extra : null, Prompt: promptText);
+                kind.ToContract(), s, ReportedVerifiers: panel.All.Skip(1).Select(v => v.Name).ToArray() is { Length: > 0 } extra ? extra : null, Prompt: promptText,
+                TargetScore: request.TargetScore, Patience: request.Patience);
             var record = ResultWriting.Record($"local-{request.Seed:x16}", job, result.ToContract(spec), started, DateTimeOffset.UtcNow);
             AtomicFile.Write(Path.Combine(dir, "result.json"), ResultWriting.Serialize(record));
-            Console.WriteLine($"{result.Algorithm} with {result.Verifier}: best {result.Top[0].Scores.Primary:F4}, {result.AllScored.Count} candidates scored, NFE {result.Nfe.Search} search + {result.Nfe.Final} final of {b}; wrote {dir}");
+            Console.WriteLine($"{result.Algorithm} with {result.Verifier}: {(result.StopReason == StopReason.Completed ? "" : $"stopped early ({result.StopReason}), ")}best {result.Top[0].Scores.Primary:F4}, {result.AllScored.Count} candidates scored, NFE {result.Nfe.Search} search + {result.Nfe.Final} final of {b}; wrote {dir}");
             return 0;
         });
         return cmd;

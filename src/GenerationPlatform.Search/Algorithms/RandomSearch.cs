@@ -75,6 +75,11 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
             var best = Ranking.Best(all, request.TopK);
             // The final top-k is within every round's top-k, unless a batch-relative verifier re-scores the whole pool.
             context.Report(round, best, w => w.Write(all, c => batchRelative || best.Contains(c)));
+            if (context.StopEarly)
+            {
+                round++;
+                break;
+            }
         }
         var pool = await Ranking.ComparableAsync(context, all, request, cancellationToken).ConfigureAwait(false);
         var top = Ranking.Best(pool, Math.Min(request.TopK, pool.Count));

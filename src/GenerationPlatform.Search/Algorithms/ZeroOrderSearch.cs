@@ -110,6 +110,7 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
             restartSeed = default;
             context.Report(0, [pivot], w => Save(w, [pivot]));
             round = 1;
+            if (context.StopEarly) return await FinishAsync().ConfigureAwait(false);
         }
         else
         {
@@ -164,11 +165,21 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
             }
             var best = Ranking.Best(all, request.TopK);
             context.Report(round, best, w => Save(w, best));
+            if (context.StopEarly)
+            {
+                round++;
+                break;
+            }
         }
-        var pool = await Ranking.ComparableAsync(context, all, request, cancellationToken).ConfigureAwait(false);
-        var top = Ranking.Best(pool, request.TopK);
-        context.Report(round, top);
-        return context.Result(Name, top, pool, round);
+        return await FinishAsync().ConfigureAwait(false);
+
+        async Task<SearchResult> FinishAsync()
+        {
+            var pool = await Ranking.ComparableAsync(context, all, request, cancellationToken).ConfigureAwait(false);
+            var top = Ranking.Best(pool, request.TopK);
+            context.Report(round, top);
+            return context.Result(Name, top, pool, round);
+        }
     }
 
     /// <summary>A point on the sphere of |x| at cosine c to x, in a direction drawn from the seed.</summary>

@@ -1,0 +1,76 @@
+using GenerationPlatform.Diffusion.Sampling;
+
+namespace GenerationPlatform.Search.Tests;
+
+/// <summary>The adaptive budget: a search stops at a target score or after rounds without gain, spends only that, and says why.</summary>
+public sealed class AdaptiveBudgetTests
+{
+    private const int Label = 2;
+
+    private static (SearchResult Result, GaussianField Field, NfeBudget Budget) Run(string algorithm, SearchRequest request)
+    {
+        var field = new GaussianField();
+        var budget = new NfeBudget(request.BudgetNfe);
+        var context = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new MeanTargetVerifier(0.55)), budget);
+        var result = SearchAlgorithmTests.Make(algorithm).RunAsync(request, context, CancellationToken.None).GetAwaiter().GetResult();
+        return (result, field, budget);
+    }
+
+    private static SearchRequest Request(double? target = null, int? patience = null) =>
+        new(Label, 1f, 3, 15 * 40, TopK: 2, Sampler: SamplerKind.Heun, Steps: 8, TargetScore: target, Patience: patience);
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("zero-order")]
+    public void A_reachable_target_stops_the_search_after_the_round_that_reaches_it(string algorithm)
+    {
+        var full = Run(algorithm, Request()).Result;
+        Assert.Equal(StopReason.Completed, full.StopReason);
+        // A target the first round already beats (scores are -|mean - 0.55|, so -1 is met at once).
+        var (early, field, budget) = Run(algorithm, Request(target: -1));
+        Assert.Equal(StopReason.TargetReached, early.StopReason);
+        Assert.Equal(1, early.Rounds);
+        Assert.True(early.Nfe.Total < full.Nfe.Total / 2, $"stopped at {early.Nfe.Total} of {full.Nfe.Total} NFE");
+        // Charged exactly what ran, counted at the field.
+        Assert.Equal(field.ModelEvaluations, early.Nfe.Total);
+        Assert.Equal(budget.Spent, early.Nfe.Total);
+        Assert.True(early.Top[0].Scores.Primary >= -1);
+        // An unreachable target spends the plan, as without one.
+        var never = Run(algorithm, Request(target: 1)).Result;
+        Assert.Equal((StopReason.Completed, full.Nfe.Total), (never.StopReason, never.Nfe.Total));
+    }
+
+    [Fact]
+    public void Patience_stops_after_that_many_rounds_without_a_better_best_score()
+    {
+        var (result, _, _) = Run("zero-order", Request(patience: 1));
+        var full = Run("zero-order", Request()).Result;
+        if (result.StopReason == StopReason.NoImprovement)
+        {
+            Assert.True(result.Rounds < full.Rounds);
+            Assert.True(result.Nfe.Total < full.Nfe.Total);
+        }
+        else Assert.Equal(full.Rounds, result.Rounds); // every round improved: nothing to stop for
+        // Patience can only be met by rounds that did not improve: with a patience beyond the plan it never stops early.
+        Assert.Equal(StopReason.Completed, Run("zero-order", Request(patience: 4096)).Result.StopReason);
+    }
+
+    [Theory]
+    [InlineData("pruned")]
+    [InlineData("paths")]
+    [InlineData("particles")]
+    public void Algorithms_that_finish_images_only_at_the_end_refuse_an_adaptive_budget(string algorithm)
+    {
+        var e = Assert.Throws<SearchPlanException>(() => AlgorithmCatalog.Plan(algorithm, Request(target: 0)));
+        Assert.Equal(SearchPlanField.TargetScore, e.Field);
+        Assert.Equal(SearchPlanField.Patience, Assert.Throws<SearchPlanException>(() => AlgorithmCatalog.Plan(algorithm, Request(patience: 2))).Field);
+    }
+
+    [Theory]
+    [InlineData(double.NaN, null, SearchPlanField.TargetScore)]
+    [InlineData(double.PositiveInfinity, null, SearchPlanField.TargetScore)]
+    [InlineData(null, 0, SearchPlanField.Patience)]
+    [InlineData(null, 4097, SearchPlanField.Patience)]
+    public void Out_of_range_rules_are_refused_naming_the_field(double? target, int? patience, SearchPlanField field) =>
+        Assert.Equal(field, Assert.Throws<SearchPlanException>(() => AlgorithmCatalog.Plan("random", Request(target, patience))).Field);
+}
