@@ -88,6 +88,7 @@ internal static class ProtoMapping
             VerifiedImages = r.VerifiedImages,
             StopReason = r.StopReason,
         };
+        if (r.VerifierNfeEquivalents is { } equivalents) result.VerifierNfeEquivalents = equivalents;
         for (int i = 0; i < r.Top.Length; i++)
         {
             var c = r.Top[i];

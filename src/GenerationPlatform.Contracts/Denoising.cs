@@ -72,7 +72,9 @@ public sealed record ModelSummary(
     [property: Id(5)] string[] Classes,
     /// <summary>The text encoder of a text model (null for a class model).</summary>
     [property: Id(6)] string? TextEncoder,
-    [property: Id(7)] int EmbeddingSize);
+    [property: Id(7)] int EmbeddingSize,
+    /// <summary>FLOPs of one forward pass of one sample (one NFE); 0: not known.</summary>
+    [property: Id(8)] double ForwardFlops = 0);
 
 /// <summary>What a denoiser has queued and how fast it works: what routing compares.</summary>
 [GenerateSerializer, Immutable]

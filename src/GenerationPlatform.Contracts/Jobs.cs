@@ -103,7 +103,9 @@ public sealed record JobResult(
     [property: Id(11)] TimeSpan VerifierTime,
     [property: Id(12)] int Rounds,
     /// <summary>"completed", "target_reached" or "no_improvement".</summary>
-    [property: Id(13)] string StopReason = "completed");
+    [property: Id(13)] string StopReason = "completed",
+    /// <summary>What the verifiers cost, in NFE of the job's model (their FLOPs over its FLOPs per NFE); null: not known.</summary>
+    [property: Id(14)] double? VerifierNfeEquivalents = null);
 
 /// <summary>Where a job stands.</summary>
 [GenerateSerializer, Immutable]

@@ -34,7 +34,9 @@ public sealed record VerifierBatchStats(
 public sealed record VerifierTraits(
     [property: Id(0)] string Name,
     [property: Id(1)] bool NeedsProbe,
-    [property: Id(2)] bool IsBatchRelative);
+    [property: Id(2)] bool IsBatchRelative,
+    /// <summary>FLOPs to score one image; 0: not known.</summary>
+    [property: Id(3)] double FlopsPerImage = 0);
 
 /// <summary>
 /// A max-size-or-max-delay micro-batcher in front of one verifier. Key: the verifier name. Scores

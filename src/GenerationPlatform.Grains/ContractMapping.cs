@@ -48,10 +48,10 @@ public static class ContractMapping
     public static ImageShape ToShape(this ImageDims d) => new(d.Channels, d.Height, d.Width);
 
     public static ModelSummary ToContract(this ModelDescription m) => new(m.Name, m.Description, m.Backend, m.Shape.ToContract(), m.ImageShape.ToContract(),
-        m.Conditioning.ClassNames.ToArray(), m.Conditioning.TextEncoder, m.Conditioning.EmbeddingSize);
+        m.Conditioning.ClassNames.ToArray(), m.Conditioning.TextEncoder, m.Conditioning.EmbeddingSize, m.ForwardFlops);
 
     public static ModelDescription ToDescription(this ModelSummary m) => new(m.Name, m.Description, m.Backend, m.Shape.ToShape(), m.Image.ToShape(),
-        m.TextEncoder is { } encoder ? Conditioning.ForText(encoder, m.EmbeddingSize) : Conditioning.ForClasses(m.Classes));
+        m.TextEncoder is { } encoder ? Conditioning.ForText(encoder, m.EmbeddingSize) : Conditioning.ForClasses(m.Classes), ForwardFlops: m.ForwardFlops);
 
     public static ImageToScore ToContract(this VerifierInput input) => new(input.Image, input.Label, input.ProbeX0,
         input.Shape is { } s ? new ImageDims(s.Channels, s.Height, s.Width) : null, input.Prompt);
@@ -69,12 +69,14 @@ public static class ContractMapping
         new(c.Seed.ToContract(), c.Image, c.Scores.Primary, new Dictionary<string, double>(c.Scores.ByVerifier), c.Round, c.Origin);
 
     /// <summary>The job's result; <paramref name="algorithm"/> is the spec the job asked for, parameters included (the search names only the algorithm).</summary>
-    public static JobResult ToContract(this SearchResult r, string algorithm) => new(
+    /// <param name="forwardFlops">The model's FLOPs per NFE (0: not known), to state the verifiers' cost in NFE-equivalents.</param>
+    public static JobResult ToContract(this SearchResult r, string algorithm, double forwardFlops = 0) => new(
         algorithm, r.Verifier, r.Top.Select(ToContract).ToArray(), r.Nfe.Search, r.Nfe.Final, r.Nfe.ModelEvaluations, r.Budget,
         r.VerifierCalls, r.VerifiedImages, r.SearchTime, r.FinalTime, r.VerifierTime, r.Rounds, r.StopReason switch
         {
             StopReason.TargetReached => "target_reached",
             StopReason.NoImprovement => "no_improvement",
             _ => "completed",
-        });
+        },
+        r.VerifierFlops is { } flops && forwardFlops > 0 ? flops / forwardFlops : null);
 }

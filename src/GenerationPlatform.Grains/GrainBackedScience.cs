@@ -54,6 +54,7 @@ internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits,
     public string Name => traits.Name;
     public bool NeedsProbe => traits.NeedsProbe;
     public bool IsBatchRelative => traits.IsBatchRelative;
+    public double FlopsPerImage => traits.FlopsPerImage;
     public VerifierCost Cost => meter.Snapshot;
 
     public async Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken)

@@ -73,10 +73,12 @@ public static class ResultWriting
         result.VerifiedImages,
         new TimingRecord(acceptedAt, finishedAt, result.SearchTime.TotalSeconds, result.FinalTime.TotalSeconds, result.VerifierTime.TotalSeconds),
         Activity.Current?.TraceId.ToString(),
-        result.StopReason);
+        result.StopReason,
+        result.VerifierNfeEquivalents);
 
     public sealed record ResultRecord(string JobId, string Tenant, RequestRecord Request, string Algorithm, string Verifier, CandidateRecord[] Top,
-        NfeRecord Nfe, int Rounds, long VerifierCalls, long VerifiedImages, TimingRecord Timings, string? TraceId, string StopReason = "completed");
+        NfeRecord Nfe, int Rounds, long VerifierCalls, long VerifiedImages, TimingRecord Timings, string? TraceId, string StopReason = "completed",
+        double? VerifierNfeEquivalents = null);
 
     public sealed record RequestRecord(string Model, string Algorithm, string Verifier, string[] ReportedVerifiers, int Label, float Guidance,
         ulong Seed, long BudgetNfe, int TopK, string Sampler, int Steps, float Eta, double? DeadlineSeconds, string? Prompt = null,

@@ -89,7 +89,8 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
 
     public IImageRenderer? Renderer(string model) => Loaded(model) is var m && m.NeedsRendering ? m : null;
 
-    public ModelDescription Describe(string model) => Loaded(model).Manifest.Describe() with { Backend = Loaded(model).Network.Backend };
+    public ModelDescription Describe(string model) =>
+        Loaded(model).Manifest.Describe() with { Backend = Loaded(model).Network.Backend, ForwardFlops = Loaded(model).Network.ForwardFlops };
 
     public void Dispose() => registry.Dispose();
 }

@@ -363,7 +363,7 @@ public sealed class SearchGrain(
         }
         State.SearchNfe = budget.SearchNfe;
         State.FinalNfe = budget.FinalNfe;
-        try { await FinishAsync(status, kind, message, budget.Spent, result?.ToContract(request.Algorithm), CancellationToken.None); }
+        try { await FinishAsync(status, kind, message, budget.Spent, result?.ToContract(request.Algorithm, resolved.Model.ForwardFlops), CancellationToken.None); }
         catch (Exception e)
         {
             // The outcome is in memory but not persisted: the reminder (still registered) writes it again.

@@ -18,6 +18,9 @@ public interface IBatchScorer
 
     VerifierCost Cost { get; }
 
+    /// <summary>FLOPs to score one image (<see cref="IImageVerifier.FlopsPerImage"/>); 0: not known.</summary>
+    double FlopsPerImage => 0;
+
     Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken);
 }
 
@@ -33,6 +36,7 @@ public sealed class LocalScorer(IImageVerifier verifier, int maxChunk = 256) : I
     public bool NeedsProbe => Verifier.NeedsProbe;
     public bool IsBatchRelative => Verifier.IsBatchRelative;
     public VerifierCost Cost => Verifier.Cost;
+    public double FlopsPerImage => Verifier.FlopsPerImage;
 
     public async Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> inputs, CancellationToken cancellationToken)
     {

@@ -24,12 +24,27 @@ public sealed class VerifierPanel(IBatchScorer primary, IReadOnlyList<IBatchScor
 
     public VerifierCost Cost => All.Aggregate(VerifierCost.Zero, (c, v) => c.Add(v.Cost));
 
+    private double flops;
+    private bool flopsUnknown;
+    private readonly Lock flopsGate = new();
+
+    /// <summary>FLOPs its verifiers spent on the images scored through it; null when a verifier's cost is not known.</summary>
+    public double? Flops
+    {
+        get { lock (flopsGate) return flopsUnknown ? null : flops; }
+    }
+
     public async Task<CandidateScores[]> ScoreAsync(IReadOnlyList<VerifierInput> inputs, CancellationToken cancellationToken)
     {
         var perVerifier = new double[All.Count][];
         for (int v = 0; v < All.Count; v++)
         {
             perVerifier[v] = inputs.Count == 0 ? [] : await All[v].ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
+            lock (flopsGate)
+            {
+                if (All[v].FlopsPerImage > 0) flops += inputs.Count * All[v].FlopsPerImage;
+                else if (inputs.Count > 0) flopsUnknown = true;
+            }
             if (perVerifier[v].Length != inputs.Count)
                 throw new InvalidOperationException($"verifier {All[v].Name} returned {perVerifier[v].Length} scores for {inputs.Count} images");
         }

@@ -196,7 +196,7 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     {
         EndRoundSpan(rounds, top);
         var cost = verifiers.Cost;
-        return new SearchResult(algorithm, verifiers.Primary.Name, top, all, Nfe, budget.Limit, cost.Calls, cost.Images, SearchTime, FinalTime, VerifierTime, rounds, StopReason);
+        return new SearchResult(algorithm, verifiers.Primary.Name, top, all, Nfe, budget.Limit, cost.Calls, cost.Images, SearchTime, FinalTime, VerifierTime, rounds, StopReason, verifiers.Flops);
     }
 
     /// <summary>A round's best primary score: the adaptive budget's rule (a resumed run counts patience from its resumption).</summary>

@@ -106,4 +106,6 @@ public sealed record SearchResult(
     TimeSpan FinalTime,
     TimeSpan VerifierTime,
     int Rounds,
-    StopReason StopReason = StopReason.Completed);
+    StopReason StopReason = StopReason.Completed,
+    /// <summary>FLOPs the verifiers spent (null when a verifier's cost is not known): divide by the model's forward FLOPs for NFE-equivalents.</summary>
+    double? VerifierFlops = null);

@@ -142,7 +142,7 @@ internal static class SearchCommand
             var job = new JobRequest("local", net.Name, spec, result.Verifier, label, (float)w, request.Seed, b, k,
                 kind.ToContract(), s, ReportedVerifiers: panel.All.Skip(1).Select(v => v.Name).ToArray() is { Length: > 0 } extra ? extra : null, Prompt: promptText,
                 TargetScore: request.TargetScore, Patience: request.Patience);
-            var record = ResultWriting.Record($"local-{request.Seed:x16}", job, result.ToContract(spec), started, DateTimeOffset.UtcNow);
+            var record = ResultWriting.Record($"local-{request.Seed:x16}", job, result.ToContract(spec, net.Network.ForwardFlops), started, DateTimeOffset.UtcNow);
             AtomicFile.Write(Path.Combine(dir, "result.json"), ResultWriting.Serialize(record));
             Console.WriteLine($"{result.Algorithm} with {result.Verifier}: {(result.StopReason == StopReason.Completed ? "" : $"stopped early ({result.StopReason}), ")}best {result.Top[0].Scores.Primary:F4}, {result.AllScored.Count} candidates scored, NFE {result.Nfe.Search} search + {result.Nfe.Final} final of {b}; wrote {dir}");
             return 0;

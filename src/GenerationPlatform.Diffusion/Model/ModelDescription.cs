@@ -13,7 +13,9 @@ public sealed record ModelDescription(
     Conditioning Conditioning,
     string DefaultSampler = "heun",
     int DefaultSteps = 10,
-    float DefaultGuidance = 1.5f)
+    float DefaultGuidance = 1.5f,
+    /// <summary>FLOPs of one sample's forward pass (one NFE, unguided); 0: not known.</summary>
+    double ForwardFlops = 0)
 {
     public bool IsLatent => Shape != ImageShape;
 }

@@ -10,6 +10,8 @@ public sealed class ClassifierVerifier(FashionClassifier model) : IImageVerifier
     private readonly Lock gate = new();
 
     public string Name => "classifier";
+
+    public double FlopsPerImage => FashionClassifier.ForwardFlops;
     public VerifierCost Cost => meter.Snapshot;
 
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
@@ -61,6 +63,9 @@ public sealed class ClassGaussianVerifier : IImageVerifier, IDisposable
     }
 
     public string Name => "class-gaussian";
+
+    /// <summary>The CNN's features, then a Mahalanobis distance in 256 dimensions.</summary>
+    public double FlopsPerImage => FashionClassifier.ForwardFlops + 2.0 * FashionClassifier.FeatureDim * FashionClassifier.FeatureDim;
     public VerifierCost Cost => meter.Snapshot;
 
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)

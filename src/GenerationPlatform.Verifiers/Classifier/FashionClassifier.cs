@@ -44,6 +44,10 @@ public sealed class FashionClassifier : Module<Tensor, Tensor>
 
     private static BatchNorm2d Bn(int c) => BatchNorm2d(c);
 
+    /// <summary>FLOPs (2 per multiply-add) of one image's forward pass, from the layer shapes above (convolutions and linear layers).</summary>
+    public static double ForwardFlops { get; } =
+        2.0 * 9 * (1 * 32 * 784 + 32 * 32 * 784 + 32 * 64 * 196 + 64 * 64 * 196) + 2.0 * (64 * 7 * 7 * FeatureDim + FeatureDim * 10);
+
     /// <summary>Penultimate features [B, 256].</summary>
     public Tensor Features(Tensor x) => features.forward(x);
 

@@ -16,6 +16,9 @@ public sealed class EnsembleVerifier(IReadOnlyList<IImageVerifier> members) : II
     /// <summary>Ranks within the batch: a score means something only next to the batch it came from.</summary>
     public bool IsBatchRelative => true;
 
+    /// <summary>Every member scores every image; unknown (0) when any member's cost is.</summary>
+    public double FlopsPerImage => Members.Any(m => m.FlopsPerImage <= 0) ? 0 : Members.Sum(m => m.FlopsPerImage);
+
     /// <summary>Own bookkeeping plus what the members spent on its behalf.</summary>
     public VerifierCost Cost => Members.Aggregate(meter.Snapshot, (c, m) => c.Add(m.Cost));
 

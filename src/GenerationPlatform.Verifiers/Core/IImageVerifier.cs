@@ -31,6 +31,12 @@ public interface IImageVerifier
     /// <summary>Scores depend on the rest of the batch (rank ensembles): a batch must never be split or merged with another.</summary>
     bool IsBatchRelative => false;
 
+    /// <summary>
+    /// Floating-point operations (2 per multiply-add) to score one image, counted from the network's layer shapes: what
+    /// verification costs next to the denoiser's NFE (docs/SCALING.md, "Verifier cost"). 0: not known.
+    /// </summary>
+    double FlopsPerImage => 0;
+
     double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default);
 
     VerifierCost Cost { get; }

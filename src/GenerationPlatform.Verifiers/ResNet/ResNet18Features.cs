@@ -32,6 +32,12 @@ public sealed record ResNet18Options(string? ModelDirectory = null, int MaxBatch
 /// </summary>
 public sealed class ResNet18Features : IDisposable
 {
+    /// <summary>
+    /// FLOPs of one 224x224 forward pass: 2 x 1.814 G multiply-adds, torchvision's published figure for ResNet-18
+    /// (1.82 GMACs), which the ONNX graph here shares up to its pooled features (no classifier layer).
+    /// </summary>
+    public const double ForwardFlops = 2 * 1.814e9;
+
     public const int FeatureDim = 512;
     public const int InputSide = 224;
     public const int Channels = 3;

@@ -9,6 +9,9 @@ namespace GenerationPlatform.Verifiers.ResNet;
 /// </summary>
 public sealed class ResNetProbeVerifier(ResNet18Features resnet, ResNetProbeHead head) : IImageVerifier
 {
+    /// <summary>One ResNet-18 pass at 224x224 and the linear head.</summary>
+    public double FlopsPerImage => ResNet18Features.ForwardFlops + 2.0 * 512 * 10;
+
     private readonly VerifierCostMeter meter = new();
     private readonly Lock gate = new();
 
@@ -51,6 +54,9 @@ public sealed class ResNetProbeVerifier(ResNet18Features resnet, ResNetProbeHead
 /// </summary>
 public sealed class SelfConsistencyVerifier(ResNet18Features resnet) : IImageVerifier
 {
+    /// <summary>Two ResNet-18 passes: the image and its x0-probe.</summary>
+    public double FlopsPerImage => 2 * ResNet18Features.ForwardFlops;
+
     private readonly VerifierCostMeter meter = new();
 
     public string Name => "self-consistency";

@@ -1,0 +1,43 @@
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Search.Tests;
+
+/// <summary>What verification costs: the panel counts its verifiers' FLOPs per image scored.</summary>
+public sealed class VerifierCostTests
+{
+    private sealed class Costed(string name, double flops) : IImageVerifier
+    {
+        private readonly VerifierCostMeter meter = new();
+        public string Name => name;
+        public VerifierCost Cost => meter.Snapshot;
+        public double FlopsPerImage => flops;
+        public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default) =>
+            meter.Measure(batch.Count, () => batch.Select(b => (double)b.Image[0]).ToArray());
+    }
+
+    private static VerifierInput[] Images(int n) => Enumerable.Range(0, n).Select(i => new VerifierInput([i, .. new float[783]], 0)).ToArray();
+
+    [Fact]
+    public async Task The_panel_counts_each_verifiers_flops_for_every_image_it_scores()
+    {
+        var panel = new VerifierPanel(new Costed("a", 10), [new Costed("b", 20)]);
+        await panel.ScoreAsync(Images(5), CancellationToken.None);
+        await panel.ScoreAsync(Images(2), CancellationToken.None);
+        Assert.Equal(7 * 30.0, panel.Flops);
+    }
+
+    [Fact]
+    public async Task One_verifier_of_unknown_cost_makes_the_total_unknown()
+    {
+        var panel = new VerifierPanel(new Costed("a", 10), [new Costed("b", 0)]);
+        await panel.ScoreAsync(Images(3), CancellationToken.None);
+        Assert.Null(panel.Flops);
+    }
+
+    [Fact]
+    public void An_ensemble_costs_what_its_members_cost_together()
+    {
+        Assert.Equal(30.0, new EnsembleVerifier([new Costed("a", 10), new Costed("b", 20)]).FlopsPerImage);
+        Assert.Equal(0.0, new EnsembleVerifier([new Costed("a", 10), new Costed("b", 0)]).FlopsPerImage);
+    }
+}
