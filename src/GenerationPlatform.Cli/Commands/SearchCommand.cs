@@ -119,9 +119,18 @@ internal static class SearchCommand
             var request = new SearchRequest(label, (float)w, p.GetValue(seed), b, k, kind, s, Prompt: promptText, Embedding: embedding,
                 TargetScore: p.GetValue(targetScore), Patience: p.GetValue(patience));
             try { AlgorithmCatalog.Plan(AlgorithmCatalog.SpecOf(search), request); }
-            catch (SearchPlanException e) when (e.Field is SearchPlanField.TargetScore or SearchPlanField.Patience)
+            catch (SearchPlanException e)
             {
-                throw new CliArgumentException($"--{(e.Field == SearchPlanField.TargetScore ? "target-score" : "patience")}: {e.Message}");
+                throw new CliArgumentException($"--{e.Field switch
+                {
+                    SearchPlanField.TargetScore => "target-score",
+                    SearchPlanField.Patience => "patience",
+                    SearchPlanField.Budget => "budget-nfe",
+                    SearchPlanField.Steps => "steps",
+                    SearchPlanField.TopK => "top-k",
+                    SearchPlanField.AlgorithmParameter when e.Parameter is { } parameter => parameter,
+                    _ => "algorithm",
+                }}: {e.Message}");
             }
             var bar = new ConsoleProgress($"search {search.Name}");
             var context = new SearchContext(new LocalDenoiser(net.Field, renderer: net.Renderer), panel, new NfeBudget(b),
