@@ -39,9 +39,8 @@ public sealed class ResNetProbeVerifier(ResNet18Features resnet, ResNetProbeHead
             var image = probe
                 ? batch[i].ProbeX0 ?? throw new ArgumentException($"input {i} has no x0 probe (ProbeX0), which the self-consistency verifier needs", nameof(batch))
                 : batch[i].Image;
-            if (image.Length != VerifierInputs.Side * VerifierInputs.Side)
-                throw new ArgumentException($"input {i} has {image.Length} pixels{(probe ? " in its x0 probe" : "")}, expected {VerifierInputs.Side * VerifierInputs.Side}", nameof(batch));
-            images[i] = image;
+            // Any model's image as the 28x28 luminance these verifiers were fitted on (Fashion-MNIST).
+            images[i] = VerifierInputs.Grayscale28(image, VerifierInputs.ShapeOf(batch[i], image.Length, i));
         }
         return images;
     }

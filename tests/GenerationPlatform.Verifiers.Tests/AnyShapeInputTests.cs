@@ -1,0 +1,38 @@
+using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Verifiers.Core;
+
+namespace GenerationPlatform.Verifiers.Tests;
+
+/// <summary>The Fashion-MNIST verifiers score any model's images: RGB of any size is read as its 28x28 luminance.</summary>
+public sealed class AnyShapeInputTests
+{
+    private static float[] Gray(int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, 784).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    [Fact]
+    public void A_grey_rgb_image_scores_as_its_grayscale_original()
+    {
+        using var catalog = new VerifierCatalog();
+        var classifier = catalog.Get("classifier");
+        var gray = Gray(4);
+        float[] rgb = [.. gray, .. gray, .. gray]; // R = G = B: luminance is the original
+        var scores = classifier.Score([new VerifierInput(gray, 7), new VerifierInput(rgb, 7, Shape: new ImageShape(3, 28, 28))]);
+        Assert.Equal(scores[0], scores[1], 5);
+    }
+
+    [Fact]
+    public void Images_of_other_sizes_are_resized_and_a_wrong_length_for_the_declared_shape_is_refused()
+    {
+        using var catalog = new VerifierCatalog();
+        var classifier = catalog.Get("classifier");
+        var big = new float[3 * 32 * 32];
+        Array.Fill(big, 0.25f);
+        var score = classifier.Score([new VerifierInput(big, 2, Shape: new ImageShape(3, 32, 32))]);
+        Assert.True(double.IsFinite(score[0]));
+        var e = Assert.Throws<ArgumentException>(() => classifier.Score([new VerifierInput(big, 2, Shape: new ImageShape(3, 28, 28))]));
+        Assert.Contains("3x28x28", e.Message);
+    }
+}
