@@ -9,7 +9,6 @@ using GenerationPlatform.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
-using System.Net;
 
 namespace GenerationPlatform.Api.Tests;
 
@@ -63,18 +62,8 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Starts the real host on free loopback ports with the test tenants, quotas and analytic providers, plus <paramref name="settings"/>.</summary>
     public static async Task<WebApplication> StartHostAsync(IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
-        var loopback = IPAddress.Loopback;
         var configuration = new Dictionary<string, string?>
         {
-            ["GenerationPlatform:Host:GrpcPort"] = "0",
-            ["GenerationPlatform:Host:HttpPort"] = "0",
-            ["GenerationPlatform:Cluster:SiloPort"] = PlatformHostOptions.FreePort(loopback).ToString(),
-            ["GenerationPlatform:Cluster:GatewayPort"] = PlatformHostOptions.FreePort(loopback).ToString(),
-            ["GenerationPlatform:Auth:Tenants:alpha:KeySha256:0"] = ApiKeyAuthenticator.HashOf(AlphaKey),
-            ["GenerationPlatform:Auth:Tenants:beta:KeySha256:0"] = ApiKeyAuthenticator.HashOf(BetaKey),
-            ["GenerationPlatform:Auth:Tenants:solo:KeySha256:0"] = ApiKeyAuthenticator.HashOf(SoloKey),
-            ["GenerationPlatform:Auth:Tenants:small:KeySha256:0"] = ApiKeyAuthenticator.HashOf(SmallKey),
-            ["GenerationPlatform:Auth:Tenants:watcher:KeySha256:0"] = ApiKeyAuthenticator.HashOf(WatcherKey),
             ["GenerationPlatform:Tenants:Default:MaxConcurrentJobs"] = "100",
             ["GenerationPlatform:Tenants:Default:NfePerMinute"] = "100000000",
             ["GenerationPlatform:Tenants:Default:NfePerDay"] = "1000000000",
@@ -90,24 +79,16 @@ public class PlatformFixture : IAsyncLifetime
             [$"GenerationPlatform:Verifiers:Onnx:{OnnxName}:Output"] = "score",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        configuration.WithTenants([("alpha", AlphaKey), ("beta", BetaKey), ("solo", SoloKey), ("small", SmallKey), ("watcher", WatcherKey)]);
         foreach (var (key, value) in settings) configuration[key] = value;
-        var builder = PlatformHost.CreateBuilder([], configuration);
-        builder.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
-        builder.Services.AddSingleton<IVerifierProvider, FixtureVerifiers>();
-        builder.Services.AddSingleton<AnalyticCatalog>();
-        builder.Services.AddSingleton<IServedCatalog>(sp => sp.GetRequiredService<AnalyticCatalog>());
-        configure?.Invoke(builder);
-        var app = PlatformHost.Build(builder);
-        try
+        return await EmbeddedPlatform.StartAsync(configuration, builder =>
         {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-        return app;
+            builder.Services.AddSingleton<IVelocityFieldProvider, AnalyticFields>();
+            builder.Services.AddSingleton<IVerifierProvider, FixtureVerifiers>();
+            builder.Services.AddSingleton<AnalyticCatalog>();
+            builder.Services.AddSingleton<IServedCatalog>(sp => sp.GetRequiredService<AnalyticCatalog>());
+            configure?.Invoke(builder);
+        });
     }
 
     /// <summary>More services before the host is built (a derived fixture's exporters, for instance).</summary>

@@ -2,7 +2,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
 using GenerationPlatform.Contracts;
@@ -206,12 +205,6 @@ internal static class BenchPlatformCommand
             var key = Convert.ToHexString(Guid.NewGuid().ToByteArray());
             var overrides = new Dictionary<string, string?>
             {
-                ["GenerationPlatform:Host:GrpcPort"] = "0",
-                ["GenerationPlatform:Host:HttpPort"] = "0",
-                // Free Orleans ports: other silos on this machine (a running `genplat serve`, tests) keep theirs.
-                ["GenerationPlatform:Cluster:SiloPort"] = PlatformHostOptions.FreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture),
-                ["GenerationPlatform:Cluster:GatewayPort"] = PlatformHostOptions.FreePort(IPAddress.Loopback).ToString(CultureInfo.InvariantCulture),
-                [$"GenerationPlatform:Auth:Tenants:{Tenant}:KeySha256:0"] = GenerationPlatform.Api.ApiKeyAuthenticator.HashOf(key),
                 ["GenerationPlatform:Tenants:Default:MaxConcurrentJobs"] = load.Jobs.ToString(CultureInfo.InvariantCulture),
                 ["GenerationPlatform:Tenants:Default:NfePerMinute"] = long.MaxValue.ToString(CultureInfo.InvariantCulture),
                 ["GenerationPlatform:Tenants:Default:NfePerDay"] = long.MaxValue.ToString(CultureInfo.InvariantCulture),
@@ -221,12 +214,12 @@ internal static class BenchPlatformCommand
                 ["GenerationPlatform:Results:Kind"] = "folder",
                 ["GenerationPlatform:Results:Path"] = Path.Combine(results, wholeRequests ? "whole" : "step"),
             };
-            var builder = PlatformHost.CreateBuilder([], overrides);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
-                .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error); // its CPU-starvation notes on a busy machine
-            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout: the figures only
-            var app = PlatformHost.Build(builder);
-            await app.StartAsync(ct);
+            var app = await EmbeddedPlatform.StartAsync(overrides.WithTenants([(Tenant, key)]), builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+                    .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error); // its CPU-starvation notes on a busy machine
+                builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout: the figures only
+            }, ct);
             var client = new GenerationPlatformClient(new Uri(PlatformHost.Endpoints(app).Grpc), key);
             // The embedded host is one silo: its denoiser for the shipped model.
             var denoiser = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IDenoiserGrain>(

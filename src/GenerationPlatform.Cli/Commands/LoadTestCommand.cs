@@ -270,25 +270,18 @@ internal static class LoadTestCommand
     /// <summary>The embedded platform (as <c>genplat serve</c> runs it) on free loopback ports, with the tenants' key hashes and one quota for all.</summary>
     private static async Task<WebApplication> StartEmbeddedAsync(List<(string Name, string Key)> keys, int maxConcurrentJobs, string resultsFolder, CancellationToken cancellationToken)
     {
-        var loopback = System.Net.IPAddress.Loopback;
         var overrides = new Dictionary<string, string?>
         {
-            ["GenerationPlatform:Host:GrpcPort"] = "0",
-            ["GenerationPlatform:Host:HttpPort"] = "0",
-            ["GenerationPlatform:Cluster:SiloPort"] = PlatformHostOptions.FreePort(loopback).ToString(CultureInfo.InvariantCulture),
-            ["GenerationPlatform:Cluster:GatewayPort"] = PlatformHostOptions.FreePort(loopback).ToString(CultureInfo.InvariantCulture),
             ["GenerationPlatform:Results:Kind"] = "folder",
             ["GenerationPlatform:Results:Path"] = resultsFolder,
             ["GenerationPlatform:Tenants:Default:MaxConcurrentJobs"] = maxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
             ["GenerationPlatform:Tenants:Default:NfePerMinute"] = "100000000",
             ["GenerationPlatform:Tenants:Default:NfePerDay"] = "1000000000",
         };
-        foreach (var (name, key) in keys) overrides[$"GenerationPlatform:Auth:Tenants:{name}:KeySha256:0"] = GenerationPlatform.Api.ApiKeyAuthenticator.HashOf(key);
-        var builder = PlatformHost.CreateBuilder([], overrides);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout: the report only
-        var app = PlatformHost.Build(builder);
-        await app.StartAsync(cancellationToken);
-        return app;
+        return await EmbeddedPlatform.StartAsync(overrides.WithTenants(keys), builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout: the report only
+        }, cancellationToken);
     }
 }
