@@ -43,6 +43,8 @@ public sealed class ConfiguredCatalog(ModelCatalogue models, IOptions<OnnxVerifi
         ["class-gaussian"] = "likelihood of the classifier's features under the requested class's Gaussian",
         ["resnet-probe"] = "ImageNet ResNet-18 features with a trained linear probe for the class",
         ["self-consistency"] = "agreement of ResNet-18 features of the image and its probe x0-prediction",
+        ["text-align"] = "cosine of the image's embedding (a contrastive encoder trained here) with the prompt's all-MiniLM-L6-v2 embedding (text models)",
+        ["attributes"] = "the fraction of what the prompt asks (class, colour, orientation, surface) that the image meets, by the classifier and measurement functions (text models)",
     };
 
     public IReadOnlyList<ModelDescription> Models => models.Models;

@@ -3,7 +3,7 @@ using GenerationPlatform.Verifiers.Core;
 
 namespace GenerationPlatform.Verifiers.Tests;
 
-/// <summary>The Fashion-MNIST verifiers score any model's images: RGB of any size is read as its 28x28 luminance.</summary>
+/// <summary>The Fashion-MNIST verifiers score any model's images: RGB of any size is read as its 28x28 brightness (the brightest channel).</summary>
 public sealed class AnyShapeInputTests
 {
     private static float[] Gray(int seed)
@@ -18,7 +18,7 @@ public sealed class AnyShapeInputTests
         using var catalog = new VerifierCatalog();
         var classifier = catalog.Get("classifier");
         var gray = Gray(4);
-        float[] rgb = [.. gray, .. gray, .. gray]; // R = G = B: luminance is the original
+        float[] rgb = [.. gray, .. gray, .. gray]; // R = G = B: the brightest channel is the original
         var scores = classifier.Score([new VerifierInput(gray, 7), new VerifierInput(rgb, 7, Shape: new ImageShape(3, 28, 28))]);
         Assert.Equal(scores[0], scores[1], 5);
     }

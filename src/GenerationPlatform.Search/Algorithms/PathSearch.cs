@@ -46,7 +46,7 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
 
     private TrajectorySpec Spec(SearchRequest request, NoiseSeed seed, float[]? state, double from, double to, int steps) =>
         new(seed, request.Label, request.Guidance, request.Sampler == SamplerKind.Stochastic ? SamplerKind.Euler : request.Sampler, steps, (float)from, (float)to,
-            X0Times: [(float)to], InitialState: state);
+            X0Times: [(float)to], InitialState: state, Embedding: request.Embedding);
 
     private long FinishCost(SearchRequest request, int paths, double t) =>
         t <= 0 ? 0 : checked((long)paths * Spec(request, default, null, 1, 0, StepsFor(request, t)).Nfe);

@@ -91,7 +91,7 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
 
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
     {
-        // Images of any model reach the operator's network as 28x28 luminance, resized below to its input (a
+        // Images of any model reach the operator's network as 28x28 brightness (the brightest channel), resized below to its input (a
         // colour-aware ONNX verifier for RGB models is not expressible in OnnxVerifierSpec yet).
         batch = batch.Select((b, i) => b.Shape is null ? b : b with { Image = VerifierInputs.Grayscale28(b.Image, VerifierInputs.ShapeOf(b, b.Image.Length, i)), Shape = null }).ToArray();
         for (int i = 0; i < batch.Count; i++)
