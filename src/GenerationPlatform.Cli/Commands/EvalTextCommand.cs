@@ -51,9 +51,11 @@ internal static class EvalTextCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "largest denoiser batch", DefaultValueFactory = _ => 128 };
         var encoding = new Option<int>("--measure-encoding") { Description = "also time the text encoder's share of N +3 random:text-align jobs run one at a time (0: skip)", DefaultValueFactory = _ => 0 };
         var reportOnly = new Option<bool>("--report-only") { Description = "only rewrite summary.md from the TSVs present" };
+        var fidPerClass = new Option<int>("--fid-per-class") { Description = "also per-class FID of N samples per class against the test set (0: skip); writes per-class-fid.md", DefaultValueFactory = _ => 0 };
+        var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder (default: the Debian package's)" };
         var cmd = new Command("eval-text", "Prompt benchmark of a text model: adherence per category, with and without search, paired bootstrap intervals (docs/TEXT.md)")
         {
-            model, bench, categories, perCategory, seeds, seed, series, budgets, steps, guidance, textAlign, outDir, maxBatch, encoding, reportOnly,
+            model, bench, categories, perCategory, seeds, seed, series, budgets, steps, guidance, textAlign, outDir, maxBatch, encoding, reportOnly, fidPerClass, data,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -93,6 +95,14 @@ internal static class EvalTextCommand
             int sampleNfe = new TrajectorySpec(default, -1, w, SamplerKind.Heun, stepCount).Nfe;
             Console.Error.WriteLine($"eval-text: {prompts.Length} prompts x {seedCount} seeds, {net.Name}, Heun {stepCount} steps ({sampleNfe} NFE), guidance {w}; "
                 + "evaluation classifier: the shipped Fashion classifier on luminance (the separate evaluation classifier does not exist yet)");
+
+            if (p.GetValue(fidPerClass) is > 0 and var perClass)
+            {
+                if (perClass is < 2 or > 10_000) throw new CliArgumentException($"--fid-per-class must be between 2 and 10000 (got {perClass})");
+                var table = PerClassFid.Run(net, PromptBenchmark.ParseTsv(File.ReadAllText(benchPath)), encoder, classifier, perClass, stepCount, w, p.GetValue(seed), p.GetValue(data), ct);
+                AtomicFile.Write(Path.Combine(dir, "per-class-fid.md"), Encoding.UTF8.GetBytes(table));
+                Console.WriteLine(table);
+            }
 
             if (p.GetValue(encoding) is > 0 and var jobs)
                 await MeasureEncoding(net, encoderName, catalog, prompts, jobs, sampleNfe, stepCount, w, dir, ct);
