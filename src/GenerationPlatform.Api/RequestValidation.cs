@@ -146,20 +146,13 @@ public static class RequestValidation
     }
 
     /// <summary>The longest prompt a request may give.</summary>
-    public const int MaxPromptLength = 256;
+    public const int MaxPromptLength = Text.PromptRules.MaxLength;
 
-    /// <summary>A prompt: trimmed, at most <see cref="MaxPromptLength"/> characters, no control characters; null when not given.</summary>
-    private static string? Prompt(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        if (value.Length > MaxPromptLength) throw Invalid("prompt", $"at most {MaxPromptLength} characters (got {value.Length})");
-        if (value.Any(char.IsControl)) throw Invalid("prompt", "must not contain control characters");
-        for (int i = 0; i < value.Length; i++)
-            if (char.IsHighSurrogate(value[i]) ? i + 1 >= value.Length || !char.IsLowSurrogate(value[++i]) : char.IsLowSurrogate(value[i]))
-                throw Invalid("prompt", "is not valid UTF-16 text");
-        var trimmed = value.Trim();
-        return trimmed.Length == 0 ? throw Invalid("prompt", "must not be blank") : trimmed;
-    }
+    /// <summary>A prompt (<see cref="Text.PromptRules"/>), trimmed; null when not given.</summary>
+    private static string? Prompt(string? value) =>
+        string.IsNullOrEmpty(value) ? null
+        : Text.PromptRules.Problem(value) is { } problem ? throw Invalid("prompt", problem)
+        : value.Trim();
 
     private static string? Name(string? value, string field, RequestLimits limits, bool required)
     {

@@ -60,7 +60,8 @@ internal sealed class CliModel : IDisposable
             {
                 var unet = VelocityModelFile.Load(path);
                 var names = unet.Config.IsText ? null
-                    : Conditioning.ForClasses(unet.Config.Classes == FashionMnist.ClassCount ? FashionMnist.ClassNames : Enumerable.Range(0, unet.Config.Classes).Select(i => $"{i}").ToArray());
+                    : unet.Config.Classes == FashionMnist.ClassCount ? FashionMnist.Conditioning
+                    : Conditioning.ForClasses(Enumerable.Range(0, unet.Config.Classes).Select(i => $"{i}").ToArray());
                 var net = new TorchVelocityNetwork(unet, names);
                 return new CliModel(Path.GetFileNameWithoutExtension(path), path, net, net.Shape, null, net);
             }
@@ -91,8 +92,8 @@ internal sealed class CliModel : IDisposable
         }
         if (hasClass) throw new CliArgumentException($"--class: model '{Name}' is conditioned on text; give --prompt");
         if (!hasPrompt) throw new CliArgumentException($"--prompt: required for model '{Name}' (a text model)");
+        if (Text.PromptRules.Problem(prompt!) is { } problem) throw new CliArgumentException($"--prompt: {problem}");
         var text = prompt!.Trim();
-        if (text.Length > 256 || text.Any(char.IsControl)) throw new CliArgumentException("--prompt: at most 256 characters, no control characters");
         using var encoder = Text.TextEncoders.Create(Conditioning.TextEncoder!);
         var embedding = encoder.Encode([text])[0];
         if (embedding.Length != Conditioning.EmbeddingSize)

@@ -64,7 +64,8 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
         if (o.Threads > 0 && torch.get_num_threads() != o.Threads) torch.set_num_threads(o.Threads);
         registry = new ModelRegistry(new ModelRegistryOptions
         {
-            Folders = o.Load is null ? o.EffectiveFolders() : o.EffectiveFolders().Where(f => o.Load.Contains(NameOf(f), StringComparer.Ordinal)).ToArray(),
+            Folders = o.EffectiveFolders(),
+            Names = o.Load,
             Load = new ModelLoadSettings(o.Device, o.Threads),
         });
         foreach (var m in registry.Models)
@@ -74,12 +75,6 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
 
     public IReadOnlyList<ModelLoadFailure> Failures => registry.Failures;
 
-    /// <summary>A folder's model name (its manifest's; the folder's own name when the manifest cannot be read, which the registry reports).</summary>
-    private static string NameOf(string folder)
-    {
-        try { return ModelManifest.Load(folder).Name; }
-        catch (ModelLoadException) { return Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)); }
-    }
 
     private LoadedModel Loaded(string model) =>
         registry.TryGet(model, out var loaded) ? loaded
@@ -89,8 +84,11 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
 
     public IImageRenderer? Renderer(string model) => Loaded(model) is var m && m.NeedsRendering ? m : null;
 
-    public ModelDescription Describe(string model) =>
-        Loaded(model).Manifest.Describe() with { Backend = Loaded(model).Network.Backend, ForwardFlops = Loaded(model).Network.ForwardFlops };
+    public ModelDescription Describe(string model)
+    {
+        var loaded = Loaded(model);
+        return loaded.Manifest.Describe() with { Backend = loaded.Network.Backend, ForwardFlops = loaded.Network.ForwardFlops };
+    }
 
     public void Dispose() => registry.Dispose();
 }

@@ -320,7 +320,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
             if (failure is null && job.Suspect && job.Trajectories.Any(batch.Contains)) job.Suspect = false; // it ran alone and succeeded
             if (job.Trajectories.All(t => t.IsDone))
             {
-                job.Completion.TrySetResult(job.Trajectories.Select(t => DenoiseOutcome.Of(t, renderer)).ToArray());
+                job.Completion.TrySetResult(DenoiseOutcome.OfAll(job.Trajectories, renderer));
                 jobs.Remove(job);
             }
         }

@@ -10,13 +10,34 @@ namespace GenerationPlatform.Search;
 /// </summary>
 public sealed record DenoiseOutcome(float[] State, float Time, IReadOnlyList<X0Prediction> X0Predictions, int Nfe, int ModelEvaluations)
 {
-    /// <summary>The outcome of a finished trajectory, rendered by <paramref name="renderer"/> when the model has one.</summary>
-    public static DenoiseOutcome Of(Trajectory t, IImageRenderer? renderer) => new(
-        renderer is not null && t.Time == 0f ? renderer.Render(t.State, 1) : t.State.ToArray(),
-        t.Time,
-        renderer is null ? t.X0Predictions : t.X0Predictions.Select(x => x with { Image = renderer.Render(x.Image, 1) }).ToArray(),
-        t.Nfe,
-        t.Spec.ModelEvaluations);
+    /// <summary>
+    /// The outcomes of finished trajectories, rendered by <paramref name="renderer"/> when the model has one: every final
+    /// state and every x0-prediction of the call in one render (one decoder batch), not one render per image.
+    /// </summary>
+    public static DenoiseOutcome[] OfAll(IReadOnlyList<Trajectory> trajectories, IImageRenderer? renderer)
+    {
+        if (renderer is null)
+            return trajectories.Select(t => new DenoiseOutcome(t.State.ToArray(), t.Time, t.X0Predictions, t.Nfe, t.Spec.ModelEvaluations)).ToArray();
+        // What renders: the final states (t = 0) and all captures, gathered flat in trajectory order.
+        var sources = new List<float[]>();
+        foreach (var t in trajectories)
+        {
+            if (t.Time == 0f) sources.Add(t.State.ToArray());
+            sources.AddRange(t.X0Predictions.Select(x => x.Image));
+        }
+        int stateSize = trajectories.Count == 0 ? 0 : trajectories[0].State.Length, imageSize = renderer.ImageShape.Size;
+        var flat = new float[sources.Count * stateSize];
+        for (int i = 0; i < sources.Count; i++) sources[i].CopyTo(flat, i * stateSize);
+        var rendered = sources.Count == 0 ? [] : renderer.Render(flat, sources.Count);
+        int next = 0;
+        float[] Take() => rendered.AsSpan(next++ * imageSize, imageSize).ToArray();
+        return trajectories.Select(t =>
+        {
+            var state = t.Time == 0f ? Take() : t.State.ToArray();
+            var captures = t.X0Predictions.Select(x => x with { Image = Take() }).ToArray();
+            return new DenoiseOutcome(state, t.Time, captures, t.Nfe, t.Spec.ModelEvaluations);
+        }).ToArray();
+    }
 }
 
 /// <summary>
@@ -45,6 +66,6 @@ public sealed class LocalDenoiser(IVelocityField velocityField, int maxBatch = 2
     {
         var trajectories = batch.Select(s => new Trajectory(s, velocityField.Shape.Size)).ToArray();
         new TrajectorySampler(velocityField, maxBatch).Run(trajectories, cancellationToken);
-        return Task.FromResult(trajectories.Select(t => DenoiseOutcome.Of(t, renderer)).ToArray());
+        return Task.FromResult(DenoiseOutcome.OfAll(trajectories, renderer));
     }
 }

@@ -123,7 +123,7 @@ public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<Genera
 {
     private static readonly GenerationPlatform.Diffusion.Model.ImageShape Shape = new(1, 28, 28);
     private static readonly GenerationPlatform.Diffusion.Model.Conditioning Classes =
-        GenerationPlatform.Diffusion.Model.Conditioning.ForClasses(GenerationPlatform.Diffusion.Data.FashionMnist.ClassNames);
+        GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
 
     public IReadOnlyList<GenerationPlatform.Diffusion.Model.ModelDescription> Models { get; } =
         [new(PlatformFixture.Model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes),

@@ -12,7 +12,7 @@ namespace GenerationPlatform.Diffusion.Tests;
 public sealed class GaussianVelocityField(double sigma = 0.5) : IVelocityField
 {
     public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-    public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Model.Conditioning.ForClasses(GenerationPlatform.Diffusion.Data.FashionMnist.ClassNames);
+    public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
     private long evaluations, calls;
     public long ModelEvaluations => evaluations;
     public long Calls => calls;

@@ -13,7 +13,7 @@ namespace GenerationPlatform.Search.Tests;
 public sealed class GaussianField(double sigma = 0.5, TimeSpan? delayPerCall = null) : IVelocityField
 {
     public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-    public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Model.Conditioning.ForClasses(GenerationPlatform.Diffusion.Data.FashionMnist.ClassNames);
+    public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
     private long evaluations, calls;
     public long ModelEvaluations => Interlocked.Read(ref evaluations);
     public long Calls => Interlocked.Read(ref calls);

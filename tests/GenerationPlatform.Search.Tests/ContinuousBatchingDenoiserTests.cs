@@ -38,7 +38,7 @@ public sealed class ContinuousBatchingDenoiserTests
     private sealed class PoisonedField(int poisonedLabel) : IVelocityField
     {
         public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Model.Conditioning.ForClasses(GenerationPlatform.Diffusion.Data.FashionMnist.ClassNames);
+        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
         private readonly GaussianField inner = new();
         public long FailedCalls;
         public long Calls => inner.Calls;
@@ -79,7 +79,7 @@ public sealed class ContinuousBatchingDenoiserTests
     private sealed class RecordingField(int watchedLabel) : IVelocityField
     {
         public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Model.Conditioning.ForClasses(GenerationPlatform.Diffusion.Data.FashionMnist.ClassNames);
+        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
         private readonly GaussianField inner = new();
         public List<bool> CarriedWatched { get; } = [];
         /// <summary>Set when the first call has started; that call waits for <see cref="Go"/>.</summary>
@@ -161,7 +161,7 @@ public sealed class ContinuousBatchingDenoiserTests
     private sealed class LabelCountingField : IVelocityField
     {
         public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Model.Conditioning.ForClasses(GenerationPlatform.Diffusion.Data.FashionMnist.ClassNames);
+        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
         private readonly GaussianField inner = new();
         public List<int[]> RowsByLabel { get; } = [];
         public long ModelEvaluations => inner.ModelEvaluations;

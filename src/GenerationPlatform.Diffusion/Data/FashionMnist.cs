@@ -47,36 +47,17 @@ public static class FashionMnist
         return Path.Combine(dir, stem + ".gz"); // the reader reports it missing, with the install hint
     }
 
-    /// <summary>Parses a class given by index or by name, forgiving case, spaces, hyphens and slashes.</summary>
+    /// <summary>Fashion-MNIST's classes as a model's conditioning.</summary>
+    public static Model.Conditioning Conditioning { get; } = Model.Conditioning.ForClasses(ClassNames);
+
+    /// <summary>Parses a class given by index or by name, forgiving case, spaces, hyphens and slashes (<see cref="Model.Conditioning.ParseClass"/>).</summary>
     public static bool TryParseClass(string? text, out int classIndex)
     {
-        classIndex = -1;
-        if (string.IsNullOrWhiteSpace(text)) return false;
-        var trimmed = text.Trim();
-        if (int.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
-        {
-            if (index is < 0 or >= ClassCount) return false;
-            classIndex = index;
-            return true;
-        }
-        var key = Normalize(trimmed);
-        for (int i = 0; i < ClassCount; i++)
-        {
-            var name = ClassNames[i];
-            // "T-shirt/top" is also known as "T-shirt", "tshirt" or "top".
-            if (Normalize(name) == key || name.Split('/').Any(part => Normalize(part) == key))
-            {
-                classIndex = i;
-                return true;
-            }
-        }
-        return false;
+        classIndex = text is null ? -1 : Conditioning.ParseClass(text) ?? -1;
+        return classIndex >= 0;
     }
 
     public static int ParseClass(string? text) =>
         TryParseClass(text, out var i) ? i
             : throw new ArgumentException($"unknown class '{text}': use 0-9 or one of {string.Join(", ", ClassNames)}");
-
-    private static string Normalize(string s) =>
-        new(s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 }

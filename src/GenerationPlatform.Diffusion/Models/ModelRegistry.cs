@@ -13,6 +13,9 @@ public sealed record ModelRegistryOptions
 
     public ModelLoadSettings Load { get; init; } = new();
 
+    /// <summary>Only the models of these names are loaded (their folders' manifests are still read); null: every one.</summary>
+    public IReadOnlyCollection<string>? Names { get; init; }
+
     /// <summary>Every direct subfolder of <paramref name="root"/> that holds a model.json, in ordinal name order.</summary>
     public static IReadOnlyList<string> FoldersUnder(string root) =>
         Directory.Exists(root)
@@ -57,6 +60,7 @@ public sealed class ModelRegistry : IDisposable
             {
                 var manifest = ModelManifest.Load(full);
                 name = manifest.Name;
+                if (options.Names is { } wanted && !wanted.Contains(manifest.Name)) continue;
                 if (models.TryGetValue(manifest.Name, out var existing))
                     throw new ModelLoadException("name", $"'{manifest.Name}' is already served from {existing.Manifest.Folder}");
                 var model = ModelLoader.Load(manifest, options.Load);
