@@ -17,7 +17,9 @@ public sealed record ImageToScore(
     [property: Id(1)] int Label,
     [property: Id(2)] float[]? ProbeX0 = null,
     [property: Id(3)] ImageDims? Shape = null,
-    [property: Id(4)] string? Prompt = null);
+    [property: Id(4)] string? Prompt = null,
+    /// <summary>0: a finished image; above 0: an x0-prediction taken at that time, for a verifier that ranks noisy inputs.</summary>
+    [property: Id(5)] float Time = 0f);
 
 /// <summary>What a verifier activation has done: submissions, images, and the verifier calls (flushes) they took.</summary>
 [GenerateSerializer, Immutable]
@@ -36,7 +38,9 @@ public sealed record VerifierTraits(
     [property: Id(1)] bool NeedsProbe,
     [property: Id(2)] bool IsBatchRelative,
     /// <summary>FLOPs to score one image; 0: not known.</summary>
-    [property: Id(3)] double FlopsPerImage = 0);
+    [property: Id(3)] double FlopsPerImage = 0,
+    /// <summary>Scores x0-predictions (ImageToScore.Time above 0) with a noise-aware head.</summary>
+    [property: Id(4)] bool RanksNoisyInputs = false);
 
 /// <summary>
 /// A max-size-or-max-delay micro-batcher in front of one verifier. Key: the verifier name. Scores

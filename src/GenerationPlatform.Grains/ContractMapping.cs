@@ -54,10 +54,10 @@ public static class ContractMapping
         m.TextEncoder is { } encoder ? Conditioning.ForText(encoder, m.EmbeddingSize) : Conditioning.ForClasses(m.Classes), ForwardFlops: m.ForwardFlops);
 
     public static ImageToScore ToContract(this VerifierInput input) => new(input.Image, input.Label, input.ProbeX0,
-        input.Shape is { } s ? new ImageDims(s.Channels, s.Height, s.Width) : null, input.Prompt);
+        input.Shape is { } s ? new ImageDims(s.Channels, s.Height, s.Width) : null, input.Prompt, input.Time);
 
     public static VerifierInput ToInput(this ImageToScore image) => new(image.Image, image.Label, image.ProbeX0,
-        image.Shape is { } s ? new ImageShape(s.Channels, s.Height, s.Width) : null, image.Prompt);
+        image.Shape is { } s ? new ImageShape(s.Channels, s.Height, s.Width) : null, image.Prompt, image.Time);
 
     /// <summary>The search for a job; a text model's prompt embedding is prepared by the caller (<paramref name="embedding"/>).</summary>
     public static SearchRequest ToSearchRequest(this JobRequest r, float[]? embedding = null) =>

@@ -248,7 +248,7 @@ public sealed class SearchGrain(
     private async Task<Resolved> ResolveAsync(JobRequest request, CancellationToken cancellationToken)
     {
         // What it will spend and size, bounded and exact, before anything is reserved (the API checked it too).
-        AlgorithmCatalog.Plan(request.Algorithm, request.ToSearchRequest());
+        var (algorithm, _) = AlgorithmCatalog.Plan(request.Algorithm, request.ToSearchRequest());
         // A denoiser of the model is up (NoDenoiserException otherwise) and knows it (UnknownModelException otherwise).
         var (denoiser, _) = await Directory.PickAsync(request.Model, 0, [], cancellationToken);
         var model = (await denoiser.DescribeAsync(cancellationToken)).ToDescription();
@@ -256,6 +256,8 @@ public sealed class SearchGrain(
         var names = new[] { request.Verifier }.Concat(request.ReportedVerifiers ?? []).Distinct(StringComparer.Ordinal).ToArray();
         var traits = new VerifierTraits[names.Length];
         for (int i = 0; i < names.Length; i++) traits[i] = await Verifier(names[i]).GetTraitsAsync(cancellationToken);
+        if (algorithm.RanksNoisyInputs && !traits[0].RanksNoisyInputs)
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "ranking", Search.Algorithms.PrunedSearch.NoHeadMessage(traits[0].Name));
         return new Resolved(traits, model);
     }
 

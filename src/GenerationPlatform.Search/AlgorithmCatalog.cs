@@ -12,7 +12,7 @@ namespace GenerationPlatform.Search;
 /// </summary>
 public static class AlgorithmCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["random", "zero-order", "paths", "particles", "pruned"];
+    public static IReadOnlyList<string> Names { get; } = ["random", "zero-order", "paths", "particles", "pruned", "beam"];
 
     private static readonly Dictionary<string, (Type Options, Func<object?, ISearchAlgorithm> Create)> Algorithms = new(StringComparer.Ordinal)
     {
@@ -21,6 +21,7 @@ public static class AlgorithmCatalog
         ["paths"] = (typeof(PathOptions), o => new PathSearch((PathOptions?)o)),
         ["particles"] = (typeof(ParticleOptions), o => new ParticleSearch((ParticleOptions?)o)),
         ["pruned"] = (typeof(PrunedOptions), o => new PrunedSearch((PrunedOptions?)o)),
+        ["beam"] = (typeof(BeamOptions), o => new BeamSearch((BeamOptions?)o)),
     };
 
     /// <summary>The longest algorithm spec, parameters included.</summary>

@@ -21,6 +21,9 @@ public interface IBatchScorer
     /// <summary>FLOPs to score one image (<see cref="IImageVerifier.FlopsPerImage"/>); 0: not known.</summary>
     double FlopsPerImage => 0;
 
+    /// <summary>Scores x0-predictions (<see cref="VerifierInput.Time"/> above 0) with a noise-aware head (<see cref="IImageVerifier.RanksNoisyInputs"/>).</summary>
+    bool RanksNoisyInputs => false;
+
     Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken);
 }
 
@@ -37,6 +40,7 @@ public sealed class LocalScorer(IImageVerifier verifier, int maxChunk = 256) : I
     public bool IsBatchRelative => Verifier.IsBatchRelative;
     public VerifierCost Cost => Verifier.Cost;
     public double FlopsPerImage => Verifier.FlopsPerImage;
+    public bool RanksNoisyInputs => Verifier.RanksNoisyInputs;
 
     public async Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> inputs, CancellationToken cancellationToken)
     {

@@ -221,6 +221,9 @@ public interface ISearchAlgorithm
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad parameter.</summary>
     void Validate();
 
+    /// <summary>True when it ranks x0-predictions with the verifier's noise-aware head (<see cref="IBatchScorer.RanksNoisyInputs"/> required).</summary>
+    bool RanksNoisyInputs => false;
+
     /// <summary>
     /// What a run on <paramref name="request"/> will spend and size, from the request and parameters
     /// alone, with checked arithmetic and in bounded time (no loop on floating-point steps). Throws

@@ -1,5 +1,6 @@
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Verifiers.NoiseAware;
 using GenerationPlatform.Verifiers.Onnx;
 using GenerationPlatform.Verifiers.ResNet;
 using GenerationPlatform.Verifiers.Text;
@@ -19,6 +20,7 @@ public sealed class VerifierCatalog : IDisposable
 {
     private readonly Lazy<FashionClassifier> classifier;
     private readonly Lazy<FeatureStatistics> statistics;
+    private readonly Lazy<NoiseAwareRanker?> noiseAware;
     private readonly Lazy<ResNet18Features> resnet;
     private readonly Lazy<ResNetProbeHead> probeHead;
     private readonly Lazy<TextAlignEncoder> textAlign;
@@ -31,15 +33,20 @@ public sealed class VerifierCatalog : IDisposable
     /// <param name="resnetOptions">Where the ResNet-18 ONNX files are and how to run them (default: DnnImageModels/ next to the application).</param>
     /// <param name="onnxVerifiers">`onnx:NAME` contracts by NAME (case-insensitive); each model is loaded and checked on first use.</param>
     /// <param name="textAlignPath">The `text-align` encoder (default Weights/text-align.safetensors next to the application).</param>
+    /// <param name="noiseAwarePath">The `classifier` verifier's noise-aware head (default Weights/noise-aware-classifier.safetensors next to the
+    /// application, when the classifier is the shipped one).</param>
     /// <param name="log">Hears what verifiers report, such as a prompt `attributes` could not parse (and scored 0).</param>
     public VerifierCatalog(string? classifierPath = null, string? statisticsPath = null, string? probeHeadPath = null, ResNet18Options? resnetOptions = null,
-        IReadOnlyDictionary<string, OnnxVerifierSpec>? onnxVerifiers = null, string? textAlignPath = null, Action<string>? log = null)
+        IReadOnlyDictionary<string, OnnxVerifierSpec>? onnxVerifiers = null, string? textAlignPath = null, Action<string>? log = null, string? noiseAwarePath = null)
     {
         this.log = log;
         textAlign = new(() => TextAlignFiles.Load(textAlignPath));
         textEncoder = new(() => GenerationPlatform.Text.TextEncoders.Create(GenerationPlatform.Text.MiniLmTextEncoder.EncoderName));
         onnx = new(onnxVerifiers ?? new Dictionary<string, OnnxVerifierSpec>(), StringComparer.OrdinalIgnoreCase);
         classifier = new(() => ClassifierFiles.Load(classifierPath));
+        // The classifier's noise-aware head ranks x0-predictions (pruned(ranking=noise-aware)); only the shipped
+        // classifier has one: another classifier's scores are not what the head was trained to predict.
+        noiseAware = new(() => classifierPath is null ? NoiseAwareFiles.LoadIfPresent(noiseAwarePath) : noiseAwarePath is null ? null : NoiseAwareFiles.Load(noiseAwarePath));
         statistics = new(() => FeatureStatistics.Load(statisticsPath ?? ClassifierFiles.DefaultStatisticsPath));
         resnet = new(() => new ResNet18Features(resnetOptions));
         probeHead = new(() => ResNetProbeFiles.Load(probeHeadPath));
@@ -61,7 +68,7 @@ public sealed class VerifierCatalog : IDisposable
             if (built.TryGetValue(name, out var existing)) return existing;
             IImageVerifier verifier = name switch
             {
-                "classifier" => new ClassifierVerifier(classifier.Value),
+                "classifier" => new ClassifierVerifier(classifier.Value, noiseAware.Value),
                 "class-gaussian" => new ClassGaussianVerifier(classifier.Value, statistics.Value),
                 "resnet-probe" => ProbeVerifier(),
                 "self-consistency" => new SelfConsistencyVerifier(resnet.Value),
@@ -208,6 +215,7 @@ public sealed class VerifierCatalog : IDisposable
     {
         foreach (var v in built.Values.OfType<IDisposable>()) v.Dispose();
         if (classifier.IsValueCreated) classifier.Value.Dispose();
+        if (noiseAware.IsValueCreated) noiseAware.Value?.Dispose();
         if (statistics.IsValueCreated) statistics.Value.Dispose();
         if (resnet.IsValueCreated) resnet.Value.Dispose();
         if (probeHead.IsValueCreated) probeHead.Value.Dispose();

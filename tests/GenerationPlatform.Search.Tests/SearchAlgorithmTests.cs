@@ -11,7 +11,7 @@ public sealed class SearchAlgorithmTests
     private const int Label = 2;
     private const double Target = 0.55;
 
-    public static TheoryData<string> Algorithms => new() { "random", "random-preview", "zero-order", "zero-order-restart", "pruned", "paths", "particles" };
+    public static TheoryData<string> Algorithms => new() { "random", "random-preview", "zero-order", "zero-order-restart", "pruned", "paths", "particles", "beam" };
 
     internal static ISearchAlgorithm Make(string name) => name switch
     {
@@ -20,6 +20,7 @@ public sealed class SearchAlgorithmTests
         "zero-order" => new ZeroOrderSearch(new ZeroOrderOptions(Neighbours: 3, Cosine: 0.9)),
         "zero-order-restart" => new ZeroOrderSearch(new ZeroOrderOptions(Neighbours: 2, Cosine: 0.9, OnReject: ZeroOrderOnReject.Restart)),
         "pruned" => new PrunedSearch(),
+        "beam" => new BeamSearch(new BeamOptions(Beams: 2, Branches: 2, ExpandAt: [0.25, 0.5])),
         "paths" => new PathSearch(new PathOptions(Renoisings: 2, TStart: 0.6, ForwardDt: 0.2, BackwardDt: 0.4, StepsPerBackward: 2)),
         "particles" => new ParticleSearch(new ParticleOptions(Lambda: 50, ResampleEvery: 2)),
         _ => throw new ArgumentException(name),

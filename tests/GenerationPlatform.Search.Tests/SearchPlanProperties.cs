@@ -37,12 +37,17 @@ public sealed class SearchPlanProperties
             .Select((first, step, two, keep, n) =>
                 $"pruned(prune-at=[{F(first)}{(two ? ";" + F(first + step) : "")}],keep={F(keep)}{(n == 0 ? "" : $",candidates={n}")})");
 
+    private static readonly Gen<string> BeamSpec =
+        Gen.Select(Gen.Int[1, 6], Gen.Int[1, 4], Gen.Double[0.05, 0.5], Gen.Double[0.05, 0.45], Gen.Bool, Gen.Double[0.05, 1], Gen.Int[0, 12])
+            .Select((beams, branches, first, step, two, eta, n) =>
+                $"beam(beams={beams},branches={branches},expand-at=[{F(first)}{(two ? ";" + F(first + step) : "")}],eta={F(eta)}{(n == 0 ? "" : $",candidates={Math.Max(n, beams)}")})");
+
     private static readonly Gen<SearchRequest> Request =
         Gen.Select(Gen.Int[0, 2], Gen.Int[1, 8], Gen.Int[1, 4], Gen.Long[1, 1500], Gen.ULong)
             .Select((sampler, steps, topK, budget, seed) => new SearchRequest(2, 1f, seed, budget, topK, (SamplerKind)sampler, steps,
                 sampler == (int)SamplerKind.Stochastic ? 0.3f : 0f));
 
-    private static readonly Gen<string> AnySpec = Gen.OneOf(RandomSpec, ZeroOrderSpec, PathSpec, ParticleSpec, PrunedSpec);
+    private static readonly Gen<string> AnySpec = Gen.OneOf(RandomSpec, ZeroOrderSpec, PathSpec, ParticleSpec, PrunedSpec, BeamSpec);
 
     [Fact]
     public void AcceptedSpecsChargeExactlyWhatTheyPlanWithinTheBudget()
@@ -78,7 +83,7 @@ public sealed class SearchPlanProperties
     [
         "preview-steps", "candidates-per-round", "neighbours", "cosine", "max-rounds", "on-reject", "paths", "renoisings", "t-start",
         "forward-dt", "backward-dt", "steps-per-backward", "particles", "lambda", "potential", "resample-every", "ess-threshold", "eta",
-        "prune-at", "keep", "candidates",
+        "prune-at", "keep", "candidates", "beams", "branches", "expand-at", "ranking",
     ];
 
     [Fact]
@@ -143,6 +148,7 @@ public sealed class SearchPlanProperties
     [InlineData("particles", 5)]
     [InlineData("paths", 5)]
     [InlineData("pruned", 5)]
+    [InlineData("beam", 5)]
     [InlineData("zero-order", 5)]
     public void ABudgetThatBuysNothingIsABudgetError(string spec, long budget)
     {

@@ -17,8 +17,8 @@ public sealed class SearchResumeTests
     /// <summary>Algorithm cases of <see cref="SearchAlgorithmTests"/>; "+ensemble": scored by a batch-relative rank ensemble.</summary>
     public static TheoryData<string> Cases => new()
     {
-        "random", "random-preview", "zero-order", "zero-order-restart", "pruned", "paths", "particles",
-        "random+ensemble", "zero-order+ensemble", "paths+ensemble", "particles+ensemble", "pruned+ensemble",
+        "random", "random-preview", "zero-order", "zero-order-restart", "pruned", "paths", "particles", "beam",
+        "random+ensemble", "beam+ensemble", "zero-order+ensemble", "paths+ensemble", "particles+ensemble", "pruned+ensemble",
     };
 
     private static SearchRequest Request(ulong seed = 3, long budget = Budget) => new(Label, 1f, seed, budget, TopK: 2, Sampler: SamplerKind.Heun, Steps: 8);

@@ -27,10 +27,11 @@ internal static class EvalCommand
         var fdImages = new Option<int>("--fd-resnet-images") { Description = "test images in the ResNet-18 reference statistics (the first N)", DefaultValueFactory = _ => 10_000 };
         var fdCache = new Option<string>("--fd-resnet-cache") { Description = "folder for cached reference statistics", DefaultValueFactory = _ => DefaultReferenceCache };
         var onnx = OnnxVerifierOption.Create();
+        var model = new Option<string?>("--model") { Description = "class model to search with (default: the shipped model); points of different models belong in different --out folders" };
         var reportOnly = new Option<bool>("--report-only") { Description = "run nothing: redraw scaling.md and the plots from the --out folder's scaling.csv" };
         var cmd = new Command("eval", "Scaling evaluation: quality against total NFE for search algorithms, verifiers and the steps baseline")
         {
-            series, budgets, perClass, steps, cfg, seed, outDir, data, fdResNet, fdImages, fdCache, onnx, reportOnly,
+            series, budgets, perClass, steps, cfg, seed, outDir, data, fdResNet, fdImages, fdCache, onnx, model, reportOnly,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -59,7 +60,9 @@ internal static class EvalCommand
             var csv = Path.Combine(dir, "scaling.csv");
             CliParsing.EnsureWritable(csv, "--out");
 
-            using var net = CliModel.Open(null);
+            using var net = CliModel.Open(p.GetValue(model));
+            try { ModelEvaluation.CheckModel(net.Field); }
+            catch (ArgumentException e) { throw new CliArgumentException($"--model: {e.Message}"); }
             using var classifier = ClassifierFiles.Load();
             using var catalog = new VerifierCatalog(onnxVerifiers: onnxVerifiers);
             foreach (var c in curves.Where(c => c.Verifier is not null))

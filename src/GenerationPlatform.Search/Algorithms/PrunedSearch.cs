@@ -7,7 +7,9 @@ namespace GenerationPlatform.Search.Algorithms;
 /// <param name="PruneAt">Fractions of the step schedule after which candidates are pruned, increasing, in (0, 1).</param>
 /// <param name="Keep">Fraction of candidates kept at each pruning (never fewer than top-k).</param>
 /// <param name="Candidates">N; null: the most the budget allows.</param>
-public sealed record PrunedOptions(double[]? PruneAt = null, double Keep = 0.5, int? Candidates = null)
+/// <param name="Ranking">How candidates are ranked at a pruning point: the verifier on their x0-predictions, or the verifier's
+/// noise-aware head, which predicts the finished image's score from the x0-prediction and its time (SEARCH.md section 3.4).</param>
+public sealed record PrunedOptions(double[]? PruneAt = null, double Keep = 0.5, int? Candidates = null, PruneRanking Ranking = PruneRanking.X0Prediction)
 {
     public double[] Stages => PruneAt ?? [0.2, 0.4];
 
@@ -17,7 +19,17 @@ public sealed record PrunedOptions(double[]? PruneAt = null, double Keep = 0.5, 
             throw new ArgumentOutOfRangeException(nameof(PruneAt), $"pruning points must be 1 to {SearchLimits.MaxPruneStages} increasing finite fractions in (0, 1)");
         SearchLimits.Finite(Keep, nameof(Keep), 0, 1, lowOpen: true, highOpen: true);
         SearchLimits.Count(Candidates, nameof(Candidates), SearchLimits.MaxTrajectoriesPerCall);
+        if (!Enum.IsDefined(Ranking)) throw new ArgumentOutOfRangeException(nameof(Ranking), "must be x0-prediction or noise-aware");
     }
+}
+
+/// <summary>What ranks candidates at a pruning point.</summary>
+public enum PruneRanking
+{
+    /// <summary>The verifier scores the x0-prediction as if it were a finished image.</summary>
+    X0Prediction,
+    /// <summary>The verifier's noise-aware head predicts the finished image's score from the x0-prediction and its time.</summary>
+    NoiseAware,
 }
 
 /// <summary>
@@ -34,6 +46,8 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
     public object Options => options;
 
     public void Validate() => options.Validate();
+
+    public bool RanksNoisyInputs => options.Ranking == PruneRanking.NoiseAware;
 
     /// <summary>Step indices at which pruning happens (distinct, inside the schedule).</summary>
     public int[] PruneSteps(SearchRequest request) =>
@@ -94,13 +108,15 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
     {
         options.Validate();
         int n = CandidateCount(request);
-        var saved = context.Resume(Name, $"prune-at={string.Join(",", options.Stages.Select(f => f.ToString("R", CultureInfo.InvariantCulture)))};keep={options.Keep:R};candidates={options.Candidates}", request,
+        var saved = context.Resume(Name, $"prune-at={string.Join(",", options.Stages.Select(f => f.ToString("R", CultureInfo.InvariantCulture)))};keep={options.Keep:R};candidates={options.Candidates}{(RanksNoisyInputs ? ";ranking=noise-aware" : "")}", request,
             (r, round) =>
             {
                 var kept = new List<(NoiseSeed Seed, float[]? State)>();
                 for (int i = r.ReadInt32(); i > 0; i--) kept.Add((r.ReadSeed(), r.ReadFloats()));
                 return new Saved(round, kept, r.ReadCandidates());
             });
+        if (RanksNoisyInputs && !context.Verifiers.Primary.RanksNoisyInputs)
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "ranking", NoHeadMessage(context.Verifiers.Primary.Name));
         if (saved is null && n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule");
         var alive = saved?.Alive ?? Enumerable.Range(0, n).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null)).ToList();
         var cuts = PruneSteps(request);
@@ -113,7 +129,11 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
             cancellationToken.ThrowIfCancellationRequested();
             int cut = cuts[round];
             var outcomes = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, cut)).ToArray(), false, cancellationToken).ConfigureAwait(false);
-            var scores = await context.ScoreAsync(outcomes.Select(o => context.Input(request, o.X0Predictions[^1].Image)).ToArray(), cancellationToken).ConfigureAwait(false);
+            // Noise-aware ranking tells the verifier when each x0-prediction was taken; otherwise it scores them as finished images.
+            var scores = await context.ScoreAsync(outcomes.Select(o => context.Input(request, o.X0Predictions[^1].Image) with
+            {
+                Time = RanksNoisyInputs ? o.X0Predictions[^1].Time : 0f,
+            }).ToArray(), cancellationToken).ConfigureAwait(false);
             var ranked = Enumerable.Range(0, alive.Count)
                 .Select(i => (Index: i, Candidate: new Candidate(alive[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round, $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
                 .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Candidate.Seed.Candidate).ToList();
@@ -137,6 +157,10 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
         context.Report(round, top);
         return context.Result(Name, top, [.. done, .. pruned], round + 1);
     }
+
+    /// <summary>Why noise-aware ranking cannot run with a verifier (the API and the grain say the same at submission).</summary>
+    public static string NoHeadMessage(string verifier) =>
+        $"algorithm 'pruned': parameter 'ranking' noise-aware needs a verifier with a noise-aware head; '{verifier}' has none (the classifier has)";
 
     private sealed record Saved(int Round, List<(NoiseSeed Seed, float[]? State)> Alive, List<Candidate> Pruned);
 }

@@ -6,9 +6,11 @@ namespace GenerationPlatform.Verifiers.Core;
 /// What a verifier scores: a final image in [-1, 1] of the model's <see cref="Shape"/> (channel-major
 /// [C, H, W]; null: one square grayscale channel), the requested class (class models) or prompt (text
 /// models; the label is then -1 unless the prompt names a class the caller knows), and, for verifiers
-/// that need it, the x0-prediction seen at a probe time on the way down.
+/// that need it, the x0-prediction seen at a probe time on the way down. <see cref="Time"/> is 0 for a finished image; an
+/// x0-prediction scored for early ranking carries the time it was taken at (t = 1 is noise), which only a verifier that
+/// <see cref="IImageVerifier.RanksNoisyInputs"/> reads (it then predicts the finished image's score).
 /// </summary>
-public sealed record VerifierInput(float[] Image, int Label, float[]? ProbeX0 = null, ImageShape? Shape = null, string? Prompt = null);
+public sealed record VerifierInput(float[] Image, int Label, float[]? ProbeX0 = null, ImageShape? Shape = null, string? Prompt = null, float Time = 0f);
 
 /// <summary>What a verifier has spent so far.</summary>
 public sealed record VerifierCost(long Calls, long Images, TimeSpan WallTime)
@@ -30,6 +32,13 @@ public interface IImageVerifier
 
     /// <summary>Scores depend on the rest of the batch (rank ensembles): a batch must never be split or merged with another.</summary>
     bool IsBatchRelative => false;
+
+    /// <summary>
+    /// True when inputs with <see cref="VerifierInput.Time"/> above 0 (x0-predictions on the way down) are scored by a
+    /// noise-aware head that predicts the finished image's score (SEARCH.md section 3.4); searches send noisy inputs to no
+    /// other verifier.
+    /// </summary>
+    bool RanksNoisyInputs => false;
 
     /// <summary>
     /// Floating-point operations (2 per multiply-add) to score one image, counted from the network's layer shapes: what

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Evaluation;
+using GenerationPlatform.Search;
+using GenerationPlatform.Verifiers.Classifier;
+using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Verifiers.NoiseAware;
+using static TorchSharp.torch;
+
+namespace GenerationPlatform.Cli.Commands;
+
+/// <summary>
+/// `genplat train-noise-verifier`: trains the `classifier` verifier's noise-aware head (SEARCH.md section 3.4). It samples
+/// trajectories of a class model with seeds of its own (disjoint from every evaluation's), captures the x0-predictions at
+/// every grid time on the way down, labels each with the `classifier` score of its trajectory's finished image, fits
+/// <see cref="NoiseAwareRanker"/>, and reports on held-out trajectories how well each time's ranking agrees with the
+/// finished images' (Spearman), next to the classifier scoring the same x0-predictions as if finished.
+/// </summary>
+internal static class TrainNoiseVerifierCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model") { Description = "class model whose trajectories it learns (default: the shipped model; its ONNX export is faster on a CPU)" };
+        var perClass = new Option<int>("--per-class") { Description = "trajectories per class", DefaultValueFactory = _ => 400 };
+        var steps = new Option<int>("--steps") { Description = "Heun steps of a trajectory (captures at every grid time)", DefaultValueFactory = _ => 10 };
+        var guidance = new Option<double>("--guidance") { DefaultValueFactory = _ => GenerateCommand.DefaultGuidance };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 8 };
+        var seed = new Option<ulong>("--seed") { Description = "trajectory seeds (kept apart from evaluation seeds) and training seed", DefaultValueFactory = _ => 20_261_130 };
+        var output = new Option<string>("--out") { Description = "weights file", DefaultValueFactory = _ => "src/GenerationPlatform.Verifiers/Weights/" + NoiseAwareFiles.FileName };
+        var report = new Option<string?>("--report") { Description = "also write the held-out agreement per time as JSON" };
+        var cmd = new Command("train-noise-verifier", "Train the classifier verifier's noise-aware head, which ranks x0-predictions by the finished image's predicted score")
+        {
+            model, perClass, steps, guidance, epochs, seed, output, report,
+        };
+        cmd.SetAction(async (p, ct) =>
+        {
+            int n = CliParsing.Positive(p.GetValue(perClass), "--per-class");
+            int s = CliParsing.Positive(p.GetValue(steps), "--steps");
+            if (s < 2) throw new CliArgumentException("--steps: at least 2, so that a trajectory has an intermediate time");
+            int epochCount = CliParsing.Positive(p.GetValue(epochs), "--epochs");
+            float w = (float)p.GetValue(guidance);
+            if (!(w >= 0 && float.IsFinite(w))) throw new CliArgumentException("--guidance: a finite scale >= 0");
+            ulong baseSeed = p.GetValue(seed);
+            var outPath = p.GetValue(output)!;
+            CliParsing.EnsureWritable(outPath, "--out");
+            var reportPath = p.GetValue(report);
+            if (reportPath is not null) CliParsing.EnsureWritable(reportPath, "--report");
+
+            using var net = CliModel.Open(p.GetValue(model));
+            try { ModelEvaluation.CheckModel(net.Field); }
+            catch (ArgumentException e) { throw new CliArgumentException($"--model: {e.Message}"); }
+            var times = Enumerable.Range(1, s - 1).Select(k => 1f - k / (float)s).ToArray();
+            int classes = ModelEvaluation.ClassCount, total = classes * n;
+            // Seeds of their own: request seeds derived from (seed, class) never coincide with eval's (seed * 1 000 003 + i).
+            var specs = Enumerable.Range(0, total).Select(j => new TrajectorySpec(new NoiseSeed(baseSeed ^ (0x9E37_79B9_7F4A_7C15UL * (ulong)(j % classes + 1)), 0, (uint)(j / classes)),
+                j % classes, w, SamplerKind.Heun, s, X0Times: times)).ToArray();
+            var denoiser = new LocalDenoiser(net.Field, maxBatch: 128);
+            var outcomes = new DenoiseOutcome[total];
+            var bar = new ConsoleProgress("trajectories");
+            const int chunk = 200;
+            for (int start = 0; start < total; start += chunk)
+            {
+                var part = await denoiser.DenoiseAsync(specs[start..Math.Min(total, start + chunk)], ct);
+                part.CopyTo(outcomes, start);
+                bar.Report(Math.Min(total, start + chunk), total, "trajectories");
+            }
+            using var classifier = ClassifierFiles.Load();
+            var plain = new ClassifierVerifier(classifier);
+            var finalScores = plain.Score(outcomes.Select((o, j) => new VerifierInput(o.State, specs[j].Label)).ToArray(), ct);
+
+            // Examples: every capture and the finished image (t = 0), each labelled with its trajectory's final score.
+            int perTrajectory = times.Length + 1, pixels = outcomes[0].State.Length;
+            var x0 = new float[(long)total * perTrajectory * pixels];
+            var t = new float[total * perTrajectory];
+            var labels = new long[total * perTrajectory];
+            var trajectories = new long[total * perTrajectory];
+            var targets = new float[total * perTrajectory];
+            for (int j = 0, row = 0; j < total; j++)
+            {
+                var captures = outcomes[j].X0Predictions.Select(c => (c.Time, c.Image)).Append((0f, outcomes[j].State)).ToArray();
+                if (captures.Length != perTrajectory) throw new InvalidOperationException($"trajectory {j} captured {captures.Length - 1} x0-predictions, expected {times.Length}");
+                foreach (var (time, image) in captures)
+                {
+                    for (int k = 0; k < pixels; k++) x0[(long)row * pixels + k] = Math.Clamp(image[k], -1f, 1f);
+                    (t[row], labels[row], trajectories[row], targets[row]) = (time, specs[j].Label, j, (float)finalScores[j]);
+                    row++;
+                }
+            }
+            using var all = new NoiseAwareExamples(tensor(x0, [total * perTrajectory, 1, 28, 28]), tensor(t), tensor(labels), tensor(trajectories), tensor(targets));
+            // Held out: every tenth trajectory of each class, whole (its captures never train).
+            using var isHoldout = all.Trajectories.div(classes, rounding_mode: RoundingMode.floor).remainder(10).eq(0);
+            using var holdoutIndex = isHoldout.nonzero().squeeze(1);
+            using var trainIndex = isHoldout.logical_not().nonzero().squeeze(1);
+            using var train = all.Select(trainIndex);
+            using var holdout = all.Select(holdoutIndex);
+            var options = new NoiseAwareTrainingOptions(Epochs: epochCount, Seed: (long)(baseSeed % int.MaxValue));
+            var trainBar = new ConsoleProgress("train-noise-verifier");
+            using var ranker = NoiseAwareTrainer.Train(train, holdout, options,
+                e => trainBar.Report(e.Epoch, e.Epochs, $"loss {e.Loss:F4}  held-out {e.HoldoutLoss:F4}  {e.ImagesPerSecond:F0} img/s  {e.Elapsed:hh\\:mm\\:ss}", force: true), ct);
+            var provenance = $"trained with genplat train-noise-verifier --model {net.Name} --per-class {n} --steps {s} --guidance {w.ToString(CultureInfo.InvariantCulture)} --epochs {epochCount} --seed {baseSeed}: "
+                + $"{total} Heun trajectories, x0-predictions at t = {string.Join(", ", times.Select(x => x.ToString("0.##", CultureInfo.InvariantCulture)))} and the finished images, "
+                + "labelled with the classifier verifier's score of the finished image";
+            NoiseAwareFiles.Save(outPath, ranker, "classifier", provenance);
+            using var shipped = NoiseAwareFiles.Load(outPath); // the agreement of the weights as shipped (float16)
+
+            // Held-out agreement per time: the head's predictions and the plain classifier on the same x0-predictions,
+            // each against the finished images' scores (Spearman over the held-out trajectories).
+            using var predicted = NoiseAwareTrainer.Predict(shipped, holdout);
+            var head = predicted.data<float>().ToArray();
+            var holdTimes = holdout.Times.data<float>().ToArray();
+            var holdTargets = holdout.Targets.data<float>().ToArray();
+            var holdLabels = holdout.Labels.data<long>().ToArray();
+            var holdImages = holdout.X0.data<float>().ToArray();
+            var baseline = plain.Score(Enumerable.Range(0, holdTimes.Length)
+                .Select(i => new VerifierInput(holdImages.AsSpan(i * pixels, pixels).ToArray(), (int)holdLabels[i])).ToArray(), ct);
+            var rows = times.Append(0f).Select(time =>
+            {
+                var idx = Enumerable.Range(0, holdTimes.Length).Where(i => holdTimes[i] == time).ToArray();
+                var truth = idx.Select(i => (double)holdTargets[i]).ToArray();
+                return new
+                {
+                    t = time,
+                    trajectories = idx.Length,
+                    spearman_noise_aware = NoiseAwareTrainer.Spearman(idx.Select(i => (double)head[i]).ToArray(), truth),
+                    spearman_classifier_on_x0 = NoiseAwareTrainer.Spearman(idx.Select(i => baseline[i]).ToArray(), truth),
+                };
+            }).ToArray();
+            Console.WriteLine();
+            Console.WriteLine("| t | held-out trajectories | Spearman: noise-aware head vs final score | Spearman: classifier on x0-prediction vs final score |");
+            Console.WriteLine("|---|---|---|---|");
+            foreach (var r in rows) Console.WriteLine($"| {r.t:0.##} | {r.trajectories} | {r.spearman_noise_aware:F3} | {r.spearman_classifier_on_x0:F3} |");
+            Console.WriteLine($"wrote {outPath}: {provenance}");
+            if (reportPath is not null)
+                AtomicFile.Write(reportPath, JsonSerializer.SerializeToUtf8Bytes(new { provenance, final_score_mean = finalScores.Average(), per_time = rows },
+                    new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        });
+        return cmd;
+    }
+}
