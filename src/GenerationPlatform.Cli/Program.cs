@@ -9,6 +9,7 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     TrainModelCommand.Create(),
     TrainTextAlignCommand.Create(),
     TrainClassifierCommand.Create(),
+    TrainEvalClassifierCommand.Create(),
     TrainProbeCommand.Create(),
     GenerateCommand.Create(),
     EvalModelCommand.Create(),
