@@ -41,7 +41,7 @@ public static class ScalingComparisons
           .Append("the verifier score is the searched verifier's where both sides have it (classifier p, class-Gaussian log-density; not the rank ensembles, whose scores are relative to each search's pool).\n\n");
         sb.Append("### Search against the steps baseline at the same budget, and against its own +0 point\n\n");
         sb.Append("| series | extra | NFE | accuracy vs steps (pts) | p(class) vs steps | verifier score vs steps | accuracy vs +0 (pts) | verifier score vs +0 |\n|---|---|---|---|---|---|---|---|\n");
-        foreach (var ((series, extra), recs) in byPoint.Where(kv => kv.Key.Series != "steps" && kv.Key.ExtraCandidates > 0).OrderBy(kv => kv.Key.Series, StringComparer.Ordinal).ThenBy(kv => kv.Key.ExtraCandidates))
+        foreach (var ((series, extra), recs) in byPoint.Where(kv => !ScalingSeries.Parse(kv.Key.Series).IsBaseline && kv.Key.ExtraCandidates > 0).OrderBy(kv => kv.Key.Series, StringComparer.Ordinal).ThenBy(kv => kv.Key.ExtraCandidates))
         {
             var verifier = ScalingSeries.Parse(series).Verifier;
             var common = CommonScore(verifier);
@@ -57,29 +57,33 @@ public static class ScalingComparisons
               .Append(zero is null || ownScore is null ? "–" : Score(Difference(recs, zero, ownScore))).Append(" |\n");
         }
 
-        // Head-to-head at equal budget, same verifier: each algorithm against random search (best-of-N), and particles against its lambda = 0 control.
-        var heads = new List<(string A, string B, int Extra)>();
+        // Head to head, same verifier: each algorithm against random search (best-of-N) at the same budget, particles against
+        // its lambda = 0 control (best-of-K on the particle sampler) at the same budget and against one sample of its own sampler.
+        var heads = new List<(string A, string B, int Extra, int ExtraB)>();
         foreach (var (series, extra) in byPoint.Keys.Where(k => k.ExtraCandidates > 0))
         {
             var s = ScalingSeries.Parse(series);
-            if (s.Verifier is null || s.Algorithm == "random") continue;
-            if (byPoint.ContainsKey(($"random:{s.Verifier}", extra))) heads.Add((series, $"random:{s.Verifier}", extra));
-            if (s.Algorithm == "particles" && byPoint.ContainsKey(($"particles(lambda=0):{s.Verifier}", extra))) heads.Add((series, $"particles(lambda=0):{s.Verifier}", extra));
+            if (s.IsBaseline || s.Algorithm == "random") continue;
+            if (byPoint.ContainsKey(($"random:{s.Verifier}", extra))) heads.Add((series, $"random:{s.Verifier}", extra, extra));
+            if (s.Algorithm == "particles" && byPoint.ContainsKey(($"particles(lambda=0):{s.Verifier}", extra))) heads.Add((series, $"particles(lambda=0):{s.Verifier}", extra, extra));
+            if (s.Algorithm.StartsWith("particles", StringComparison.Ordinal) && byPoint.ContainsKey(("stochastic", 0))) heads.Add((series, "stochastic", extra, 0));
         }
         if (heads.Count > 0)
         {
-            sb.Append("\n### Head to head at the same budget and verifier\n\n");
-            sb.Append("| series | against | extra | NFE (series / against) | accuracy (pts) | p(class) | verifier score |\n|---|---|---|---|---|---|---|\n");
-            foreach (var (a, b, extra) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal).ThenBy(h => h.Extra))
+            sb.Append("\n### Head to head, same verifier\n\n");
+            sb.Append("| series | against | NFE (series / against) | accuracy (pts) | p(class) | verifier score |\n|---|---|---|---|---|---|\n");
+            foreach (var (a, b, extra, extraB) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.Extra).ThenBy(h => h.B, StringComparer.Ordinal))
             {
-                var verifier = ScalingSeries.Parse(a).Verifier;
-                bool relative = verifier!.StartsWith("ensemble(", StringComparison.Ordinal);
+                var verifier = ScalingSeries.Parse(a).Verifier!;
+                bool relative = verifier.StartsWith("ensemble(", StringComparison.Ordinal);
                 var ra = byPoint[(a, extra)];
-                var rb = byPoint[(b, extra)];
-                sb.Append(Inv, $"| {a} | {b} | +{extra} | {nfe.GetValueOrDefault((a, extra)):F0} / {nfe.GetValueOrDefault((b, extra)):F0} | ")
+                var rb = byPoint[(b, extraB)];
+                // A baseline has no searched verifier's score: compare on the one recorded for every image, where there is one.
+                Func<ImageRecord, double>? score = relative ? null : ScalingSeries.Parse(b).IsBaseline ? CommonScore(verifier) : r => r.VerifierScore;
+                sb.Append(Inv, $"| {a} +{extra} | {b} +{extraB} | {nfe.GetValueOrDefault((a, extra)):F0} / {nfe.GetValueOrDefault((b, extraB)):F0} | ")
                   .Append(Points(Difference(ra, rb, Correct))).Append(" | ")
                   .Append(Score(Difference(ra, rb, r => r.EvalProbability))).Append(" | ")
-                  .Append(relative ? "–" : Score(Difference(ra, rb, r => r.VerifierScore))).Append(" |\n");
+                  .Append(score is null ? "–" : Score(Difference(ra, rb, score))).Append(" |\n");
             }
         }
         return sb.ToString();

@@ -6,16 +6,25 @@ using static TorchSharp.torch;
 
 namespace GenerationPlatform.Evaluation;
 
-/// <summary>A curve: the steps baseline (Algorithm "steps", no verifier) or an algorithm with a verifier.</summary>
+/// <summary>
+/// A curve: a baseline without a verifier, or an algorithm with a verifier. Baselines: "steps" spends the budget on
+/// more Heun steps of one sample; "stochastic" is one sample of the particle sampler (the stochastic step at
+/// eta = <see cref="StochasticEta"/>, particles' default) with the candidate's step count at +0 and more steps at
+/// larger budgets: the +0 point of the particle curves on their own sampler.
+/// </summary>
 public sealed record ScalingSeries(string Algorithm, string? Verifier)
 {
+    public const float StochasticEta = 0.5f;
+
     public string Name => Verifier is null ? Algorithm : $"{Algorithm}:{Verifier}";
+
+    public bool IsBaseline => Verifier is null;
 
     public static ScalingSeries Parse(string text)
     {
         var parts = text.Split(':', 2, StringSplitOptions.TrimEntries);
-        if (parts[0] == "steps") return new("steps", null);
-        if (parts.Length != 2 || parts[1].Length == 0) throw new ArgumentException($"series '{text}' must be 'steps' or 'ALGORITHM:VERIFIER'");
+        if (parts[0] is "steps" or "stochastic" && parts.Length == 1) return new(parts[0], null);
+        if (parts.Length != 2 || parts[1].Length == 0) throw new ArgumentException($"series '{text}' must be 'steps', 'stochastic' or 'ALGORITHM:VERIFIER'");
         return new(parts[0], parts[1]);
     }
 }
@@ -89,11 +98,17 @@ public sealed class ScalingEvaluation(IVelocityField field, VerifierCatalog veri
             int label = i % ModelEvaluation.ClassCount;
             ulong seed = ImageSeed(s, i);
             labels[i] = label;
-            if (series.Algorithm == "steps" || extra == 0)
+            if (series.IsBaseline || extra == 0)
             {
-                // Plain sampling; the steps baseline spends the budget on more steps instead.
-                int steps = series.Algorithm == "steps" ? StepsForBudget(s, budget) : s.Steps;
-                var outcome = (await denoiser.DenoiseAsync([new TrajectorySpec(new NoiseSeed(seed, 0, 0), label, s.Guidance, s.Sampler, steps)], ct).ConfigureAwait(false))[0];
+                // Plain sampling; the baselines spend the budget on more steps instead.
+                var spec = series.Algorithm switch
+                {
+                    "steps" => new TrajectorySpec(new NoiseSeed(seed, 0, 0), label, s.Guidance, s.Sampler, StepsForBudget(s, budget)),
+                    "stochastic" => new TrajectorySpec(new NoiseSeed(seed, 0, 0), label, s.Guidance, SamplerKind.Stochastic,
+                        extra == 0 ? s.Steps : StepsForBudget(s with { Sampler = SamplerKind.Stochastic }, budget), Eta: ScalingSeries.StochasticEta),
+                    _ => new TrajectorySpec(new NoiseSeed(seed, 0, 0), label, s.Guidance, s.Sampler, s.Steps),
+                };
+                var outcome = (await denoiser.DenoiseAsync([spec], ct).ConfigureAwait(false))[0];
                 images[i] = outcome.State;
                 totalNfe[i] = outcome.Nfe;
                 verifierScores[i] = series.Verifier is null ? double.NaN
@@ -123,18 +138,18 @@ public sealed class ScalingEvaluation(IVelocityField field, VerifierCatalog veri
         double fdResNet = resnetReference?.Distance(images, ct) ?? double.NaN;
         var records = Enumerable.Range(0, total).Select(i => new ImageRecord(series.Name, extra, i, ImageSeed(s, i), (int)labels[i], totalNfe[i], searchNfe[i],
             verifierScores[i], classifierScores[i], gaussianScores[i], independent.Predicted[i], independent.RequestedProbability[i])).ToArray();
-        double meanScore = series.Verifier is null ? 0 : verifierScores.Average();
+        double meanScore = series.IsBaseline ? 0 : verifierScores.Average();
         var point = new ScalingPoint(series.Name, extra, budget, totalNfe.Average(), searchNfe.Average(), old.Fid, old.InceptionScore,
             old.Precision, old.Recall, old.ConditionalAccuracy, meanScore, total, clock.Elapsed.TotalSeconds, fdResNet,
             independent.Fid, independent.InceptionScore, independent.Precision, independent.Recall, independent.ConditionalAccuracy);
         return new ScalingRun(point, records);
     }
 
-    /// <summary>The most steps whose NFE fits the budget (Heun: 2S - 1, Euler: S).</summary>
+    /// <summary>The most steps whose NFE fits the budget (Heun: 2S - 1, Euler and stochastic: S).</summary>
     public static int StepsForBudget(ScalingSettings s, long budget)
     {
         int steps = 1;
-        while (new TrajectorySpec(default, 0, s.Guidance, s.Sampler, steps + 1).Nfe <= budget) steps++;
+        while (new TrajectorySpec(default, 0, s.Guidance, s.Sampler, steps + 1, Eta: ScalingSeries.StochasticEta).Nfe <= budget) steps++;
         return steps;
     }
 }

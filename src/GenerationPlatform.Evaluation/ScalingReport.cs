@@ -98,7 +98,7 @@ public static class ScalingReport
         return sb.ToString();
     }
 
-    /// <summary>The panel a series is drawn in: its verifier's family (the steps baseline is drawn in every panel).</summary>
+    /// <summary>The panel a series is drawn in: its verifier's family (the steps baseline is drawn in every panel, the stochastic one next to the particle curves).</summary>
     public static string Family(string series)
     {
         var verifier = ScalingSeries.Parse(series).Verifier;
@@ -151,10 +151,10 @@ public static class ScalingReport
             var panels = new List<(string Family, List<(string Series, (double Nfe, double Value, double Lo, double Hi)[] Points)> Lines)>();
             foreach (var family in FamilyOrder)
             {
-                var members = points.Where(p => Family(p.Series) == family || Family(p.Series) == "steps").ToList();
+                var members = points.Where(p => Family(p.Series) == family || Family(p.Series) == "steps" && (p.Series == "steps" || family is "classifier" or "class-gaussian")).ToList();
                 if (!members.Any(p => Family(p.Series) == family)) continue;
                 var lines = new List<(string, (double, double, double, double)[])>();
-                foreach (var series in members.GroupBy(p => p.Series).OrderBy(g => g.Key == "steps" ? 0 : 1).ThenBy(g => g.Key, StringComparer.Ordinal))
+                foreach (var series in members.GroupBy(p => p.Series).OrderBy(g => g.Key == "steps" ? 0 : g.Key == "stochastic" ? 1 : 2).ThenBy(g => g.Key, StringComparer.Ordinal))
                 {
                     var pts = series.OrderBy(p => p.MeanTotalNfe).Select(p =>
                     {
@@ -188,7 +188,7 @@ public static class ScalingReport
                 foreach (var (series, pts) in lines)
                 {
                     var xs = pts.Select(x => Math.Log10(x.Nfe)).ToArray();
-                    var color = series == "steps" ? ScottPlot.Colors.Gray : palette.GetColor(index++ % palette.Colors.Length);
+                    var color = series == "steps" ? ScottPlot.Colors.Gray : series == "stochastic" ? ScottPlot.Colors.Black : palette.GetColor(index++ % palette.Colors.Length);
                     if (pts.All(x => !double.IsNaN(x.Lo)) && pts.Length > 1)
                     {
                         var band = plot.Add.FillY(xs, pts.Select(x => x.Lo).ToArray(), pts.Select(x => x.Hi).ToArray());
@@ -210,6 +210,7 @@ public static class ScalingReport
                     line.LineWidth = series == "steps" ? 2.5f : 1.5f;
                     line.MarkerSize = 6;
                     if (series == "steps") line.LinePattern = ScottPlot.LinePattern.Dashed;
+                    if (series == "stochastic") line.LinePattern = ScottPlot.LinePattern.Dotted;
                 }
                 var ticks = new ScottPlot.TickGenerators.NumericManual();
                 for (double nfe = 19; nfe <= 19 * 1024; nfe *= 2)

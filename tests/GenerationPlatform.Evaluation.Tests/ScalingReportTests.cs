@@ -100,7 +100,7 @@ public sealed class ScalingReportTests : IDisposable
         Assert.StartsWith("**+25.0 [", row[6]);
         Assert.Equal("**+0.200 [+0.200, +0.200]** |", row[7]);
         // Pruned against random at the same budget: -0.01 on average, +-0.01 per image: an interval around it.
-        var head = md.Split('\n').Single(l => l.StartsWith("| pruned:classifier | random:classifier | +3 |", StringComparison.Ordinal));
+        var head = md.Split('\n').Single(l => l.StartsWith("| pruned:classifier +3 | random:classifier +3 |", StringComparison.Ordinal));
         Assert.Contains("| 0.0 [0.0, 0.0] | 0.000 [0.000, 0.000] | **-0.010 [", head);
         var ci = ScalingComparisons.Difference(Records("a:classifier", 3, i => i, _ => true), Records("b:classifier", 3, i => i % 2, _ => true), r => r.VerifierScore);
         Assert.NotNull(ci);
@@ -127,6 +127,9 @@ public sealed class ScalingReportTests : IDisposable
         Assert.Equal("rank ensembles", ScalingReport.Family("random:ensemble(classifier,self-consistency)"));
         Assert.Equal("ResNet-18 verifiers", ScalingReport.Family("random:self-consistency"));
         Assert.Equal("classifier", ScalingReport.Family("particles(lambda=0):classifier"));
+        Assert.Equal("steps", ScalingReport.Family("stochastic"));
+        Assert.True(ScalingSeries.Parse("stochastic").IsBaseline);
+        Assert.Throws<ArgumentException>(() => ScalingSeries.Parse("random")); // an algorithm needs a verifier
     }
 
     [Fact]
