@@ -8,14 +8,18 @@ namespace GenerationPlatform.Evaluation;
 
 public sealed record GenerationSettings(float Guidance, SamplerKind Sampler, int Steps, int PerClass, ulong Seed);
 
-public sealed record GenerationMetrics(GenerationSettings Settings, double Fid, double ConditionalAccuracy, double[] PerClassAccuracy, long Nfe, TimeSpan SamplingTime);
+/// <summary>FID against the test set and conditional accuracy of one generated set, as one classifier measures them.</summary>
+public sealed record ClassifierScores(string Classifier, double Fid, double ConditionalAccuracy, double[] PerClassAccuracy);
 
-/// <summary>Generates n images per class and scores them with the project's classifier against a reference set.</summary>
+/// <summary>One generated set's scores, by classifier in the order asked (the evaluation classifier first).</summary>
+public sealed record GenerationMetrics(GenerationSettings Settings, IReadOnlyList<ClassifierScores> ByClassifier, long Nfe, TimeSpan SamplingTime);
+
+/// <summary>Generates n images per class and scores them with classifiers (features for FID, predictions for accuracy) against a reference set.</summary>
 /// <remarks>
-/// Metrics are measured against Fashion-MNIST with its classifier, so the model must be a 1x28x28 class model of
+/// Metrics are measured against Fashion-MNIST with Fashion-MNIST classifiers, so the model must be a 1x28x28 class model of
 /// Fashion-MNIST's ten classes (<see cref="CheckModel"/>); other models are evaluated by their own commands.
 /// </remarks>
-public sealed class ModelEvaluation(IVelocityField field, FashionClassifier classifier, int maxBatch = 256)
+public sealed class ModelEvaluation(IVelocityField field, int maxBatch = 256)
 {
     public const int ClassCount = FashionMnist.ClassCount;
 
@@ -54,43 +58,37 @@ public sealed class ModelEvaluation(IVelocityField field, FashionClassifier clas
         return (tensorImages, labels, nfe);
     }
 
-    public GenerationMetrics Evaluate(GenerationSettings s, Tensor referenceMean, Tensor referenceCov, Action<long, long>? progress = null, CancellationToken ct = default)
+    /// <summary>Generates the set once and scores it with every reference's classifier against its test-set moments.</summary>
+    public GenerationMetrics Evaluate(GenerationSettings s, IReadOnlyList<ClassifierReference> references, Action<long, long>? progress = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
         var (images, labels, nfe) = Generate(s, progress, ct);
         clock.Stop();
         using (images)
         {
-            using var features = ClassifierTrainer.Features(classifier, images);
-            var (mean, cov) = FeatureStatistics.Moments(features);
-            double fid = FrechetDistance.Compute(mean, cov, referenceMean, referenceCov);
-            mean.Dispose(); cov.Dispose();
-            var (accuracy, perClass) = ConditionalAccuracy(images, labels);
-            return new GenerationMetrics(s, fid, accuracy, perClass, nfe, clock.Elapsed);
+            var scores = references.Select(r =>
+            {
+                using var scope = NewDisposeScope();
+                var (mean, cov) = FeatureStatistics.Moments(r.Classifier.Features(images));
+                double fid = FrechetDistance.Compute(mean, cov, r.TestMean, r.TestCovariance);
+                var predicted = r.Classifier.Probabilities(images).argmax(1).data<long>().ToArray();
+                var (accuracy, perClass) = ConditionalAccuracy(predicted, labels);
+                return new ClassifierScores(r.Classifier.Name, fid, accuracy, perClass);
+            }).ToList();
+            return new GenerationMetrics(s, scores, nfe, clock.Elapsed);
         }
     }
 
-    /// <summary>How often the classifier agrees with the requested class, overall and per class.</summary>
-    public (double Overall, double[] PerClass) ConditionalAccuracy(Tensor images, long[] labels)
+    /// <summary>How often the predictions agree with the requested class, overall and per class.</summary>
+    public static (double Overall, double[] PerClass) ConditionalAccuracy(IReadOnlyList<long> predicted, IReadOnlyList<long> labels)
     {
-        var predicted = new long[labels.Length];
-        using (no_grad())
-        {
-            classifier.eval();
-            for (int i = 0; i < labels.Length; i += 1000)
-            {
-                int n = Math.Min(1000, labels.Length - i);
-                using var scope = NewDisposeScope();
-                classifier.forward(images.narrow(0, i, n)).argmax(1).data<long>().ToArray().CopyTo(predicted, i);
-            }
-        }
         var hits = new int[ClassCount];
         var counts = new int[ClassCount];
-        for (int i = 0; i < labels.Length; i++)
+        for (int i = 0; i < labels.Count; i++)
         {
             counts[labels[i]]++;
             if (predicted[i] == labels[i]) hits[labels[i]]++;
         }
-        return (hits.Sum() / (double)labels.Length, hits.Select((h, k) => counts[k] == 0 ? 0 : h / (double)counts[k]).ToArray());
+        return (hits.Sum() / (double)labels.Count, hits.Select((h, k) => counts[k] == 0 ? 0 : h / (double)counts[k]).ToArray());
     }
 }

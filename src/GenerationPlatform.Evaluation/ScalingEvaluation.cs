@@ -2,21 +2,29 @@ using System.Diagnostics;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
 using GenerationPlatform.Verifiers;
-using GenerationPlatform.Verifiers.Classifier;
 using static TorchSharp.torch;
 
 namespace GenerationPlatform.Evaluation;
 
-/// <summary>A curve: the steps baseline (Algorithm "steps", no verifier) or an algorithm with a verifier.</summary>
+/// <summary>
+/// A curve: a baseline without a verifier, or an algorithm with a verifier. Baselines: "steps" spends the budget on
+/// more Heun steps of one sample; "stochastic" is one sample of the particle sampler (the stochastic step at
+/// eta = <see cref="StochasticEta"/>, particles' default) with the candidate's step count at +0 and more steps at
+/// larger budgets: the +0 point of the particle curves on their own sampler.
+/// </summary>
 public sealed record ScalingSeries(string Algorithm, string? Verifier)
 {
+    public const float StochasticEta = 0.5f;
+
     public string Name => Verifier is null ? Algorithm : $"{Algorithm}:{Verifier}";
+
+    public bool IsBaseline => Verifier is null;
 
     public static ScalingSeries Parse(string text)
     {
         var parts = text.Split(':', 2, StringSplitOptions.TrimEntries);
-        if (parts[0] == "steps") return new("steps", null);
-        if (parts.Length != 2 || parts[1].Length == 0) throw new ArgumentException($"series '{text}' must be 'steps' or 'ALGORITHM:VERIFIER'");
+        if (parts[0] is "steps" or "stochastic" && parts.Length == 1) return new(parts[0], null);
+        if (parts.Length != 2 || parts[1].Length == 0) throw new ArgumentException($"series '{text}' must be 'steps', 'stochastic' or 'ALGORITHM:VERIFIER'");
         return new(parts[0], parts[1]);
     }
 }
@@ -24,28 +32,55 @@ public sealed record ScalingSeries(string Algorithm, string? Verifier)
 public sealed record ScalingSettings(int PerClass, int[] ExtraCandidates, int Steps = 10, SamplerKind Sampler = SamplerKind.Heun, float Guidance = 1.5f, ulong Seed = 1, int MaxBatch = 256);
 
 /// <summary>
-/// One point of a curve: what was spent and how the images score against the test set.
-/// <paramref name="FdResNet"/> is the Fréchet distance in ResNet-18 features, NaN when not computed.
+/// One point of a curve: what was spent and how the images score against the test set. <paramref name="Fid"/>,
+/// <paramref name="InceptionScore"/>, <paramref name="Precision"/>, <paramref name="Recall"/> and
+/// <paramref name="ConditionalAccuracy"/> are measured with the verifiers' CNN (the metrics before issue 13, kept for
+/// comparison); the Eval* ones with the evaluation classifier, which no verifier uses (NaN for points measured before
+/// it existed). <paramref name="FdResNet"/> is the Fréchet distance in ResNet-18 features, NaN when not computed.
 /// </summary>
 public sealed record ScalingPoint(
     string Series, int ExtraCandidates, long BudgetNfe, double MeanTotalNfe, double MeanSearchNfe,
     double Fid, double InceptionScore, double Precision, double Recall, double ConditionalAccuracy,
-    double MeanVerifierScore, int Images, double WallSeconds, double FdResNet = double.NaN);
+    double MeanVerifierScore, int Images, double WallSeconds, double FdResNet = double.NaN,
+    double EvalFid = double.NaN, double EvalInceptionScore = double.NaN, double EvalPrecision = double.NaN, double EvalRecall = double.NaN,
+    double EvalAccuracy = double.NaN)
+{
+    /// <summary>Whether the evaluation classifier measured this point.</summary>
+    public bool HasEvaluation => !double.IsNaN(EvalFid);
+}
+
+/// <summary>
+/// One image of a point: its seed and requested class (shared by every series at the same index, so points pair
+/// image by image), what it cost, the searched verifier's score (NaN for the steps baseline), the verifiers' CNN's
+/// p(class) and class-Gaussian log-density (cheap, so recorded for every series, the steps baseline included), and the
+/// evaluation classifier's prediction and p(requested class).
+/// </summary>
+public sealed record ImageRecord(
+    string Series, int ExtraCandidates, int Index, ulong Seed, int Label, long Nfe, long SearchNfe,
+    double VerifierScore, double ClassifierScore, double ClassGaussianScore, int EvalPredicted, double EvalProbability)
+{
+    public bool EvalCorrect => EvalPredicted == Label;
+}
+
+/// <summary>A measured point with its per-image records.</summary>
+public sealed record ScalingRun(ScalingPoint Point, IReadOnlyList<ImageRecord> Images);
 
 /// <summary>
 /// SEARCH.md section 5: for each (series, budget), one search per image for n images of each class,
 /// all searches of a point running concurrently over one continuously batched denoiser; the top-1
-/// images are scored against the Fashion-MNIST test set. With <paramref name="resnetReference"/> (the test
-/// set's ResNet-18 feature moments), each point also gets FD in ResNet-18 features.
+/// images are scored against the Fashion-MNIST test set with the evaluation classifier (<paramref name="evaluation"/>)
+/// and, for comparison with earlier numbers, the verifiers' CNN (<paramref name="verifierCnn"/>). With
+/// <paramref name="resnetReference"/> (the test set's ResNet-18 feature moments), each point also gets FD in ResNet-18 features.
 /// </summary>
-public sealed class ScalingEvaluation(IVelocityField field, FashionClassifier classifier, VerifierCatalog verifiers, Tensor testFeatures,
+public sealed class ScalingEvaluation(IVelocityField field, VerifierCatalog verifiers, ClassifierReference evaluation, ClassifierReference verifierCnn,
     FrechetReference? resnetReference = null)
 {
-    private readonly (Tensor Mean, Tensor Cov) reference = FeatureStatistics.Moments(testFeatures);
-
     public int SampleNfe(ScalingSettings s) => new TrajectorySpec(default, 0, s.Guidance, s.Sampler, s.Steps).Nfe;
 
-    public async Task<ScalingPoint> RunAsync(ScalingSeries series, int extra, ScalingSettings s, Action<int, int>? progress = null, CancellationToken ct = default)
+    /// <summary>The request seed of image <paramref name="index"/> (its class is index mod 10).</summary>
+    public static ulong ImageSeed(ScalingSettings s, int index) => s.Seed * 1_000_003UL + (ulong)index;
+
+    public async Task<ScalingRun> RunAsync(ScalingSeries series, int extra, ScalingSettings s, Action<int, int>? progress = null, CancellationToken ct = default)
     {
         ModelEvaluation.CheckModel(field);
         var clock = Stopwatch.StartNew();
@@ -61,17 +96,23 @@ public sealed class ScalingEvaluation(IVelocityField field, FashionClassifier cl
         var tasks = Enumerable.Range(0, total).Select(async i =>
         {
             int label = i % ModelEvaluation.ClassCount;
-            ulong seed = s.Seed * 1_000_003UL + (ulong)i;
+            ulong seed = ImageSeed(s, i);
             labels[i] = label;
-            if (series.Algorithm == "steps" || extra == 0)
+            if (series.IsBaseline || extra == 0)
             {
-                // Plain sampling; the steps baseline spends the budget on more steps instead.
-                int steps = series.Algorithm == "steps" ? StepsForBudget(s, budget) : s.Steps;
-                var outcome = (await denoiser.DenoiseAsync([new TrajectorySpec(new NoiseSeed(seed, 0, 0), label, s.Guidance, s.Sampler, steps)], ct).ConfigureAwait(false))[0];
+                // Plain sampling; the baselines spend the budget on more steps instead.
+                var spec = series.Algorithm switch
+                {
+                    "steps" => new TrajectorySpec(new NoiseSeed(seed, 0, 0), label, s.Guidance, s.Sampler, StepsForBudget(s, budget)),
+                    "stochastic" => new TrajectorySpec(new NoiseSeed(seed, 0, 0), label, s.Guidance, SamplerKind.Stochastic,
+                        extra == 0 ? s.Steps : StepsForBudget(s with { Sampler = SamplerKind.Stochastic }, budget), Eta: ScalingSeries.StochasticEta),
+                    _ => new TrajectorySpec(new NoiseSeed(seed, 0, 0), label, s.Guidance, s.Sampler, s.Steps),
+                };
+                var outcome = (await denoiser.DenoiseAsync([spec], ct).ConfigureAwait(false))[0];
                 images[i] = outcome.State;
                 totalNfe[i] = outcome.Nfe;
-                if (series.Verifier is not null)
-                    verifierScores[i] = verifiers.Get(series.Verifier).Score([new Verifiers.Core.VerifierInput(outcome.State, label)])[0];
+                verifierScores[i] = series.Verifier is null ? double.NaN
+                    : verifiers.Get(series.Verifier).Score([new Verifiers.Core.VerifierInput(outcome.State, label)])[0];
             }
             else
             {
@@ -87,33 +128,28 @@ public sealed class ScalingEvaluation(IVelocityField field, FashionClassifier cl
         }).ToArray();
         await Task.WhenAll(tasks).ConfigureAwait(false);
 
+        var inputs = images.Select((x, i) => new Verifiers.Core.VerifierInput(x, (int)labels[i])).ToArray();
+        var classifierScores = verifiers.Get("classifier").Score(inputs, ct);
+        var gaussianScores = verifiers.Get("class-gaussian").Score(inputs, ct);
         using var scope = NewDisposeScope();
         var batch = tensor(images.SelectMany(x => x).ToArray(), [total, 1, 28, 28]).clamp_(-1, 1);
-        Tensor features, probs;
-        using (no_grad())
-        {
-            classifier.eval();
-            features = ClassifierTrainer.Features(classifier, batch);
-            probs = nn.functional.softmax(classifier.forward(batch), 1);
-        }
-        var (mean, cov) = FeatureStatistics.Moments(features);
-        double fid = FrechetDistance.Compute(mean, cov, reference.Mean, reference.Cov);
-        // Precision and recall against an equally large, fixed subset of the test set.
-        using var g = new Generator(12345);
-        var subset = testFeatures.index_select(0, randperm(testFeatures.shape[0], generator: g).narrow(0, 0, Math.Min(total, testFeatures.shape[0])));
-        var (precision, recall) = SampleMetrics.PrecisionRecall(subset, features);
-        var predicted = probs.argmax(1).data<long>().ToArray();
-        double accuracy = predicted.Zip(labels).Count(p => p.First == p.Second) / (double)total;
+        var old = verifierCnn.Measure(batch, labels);
+        var independent = evaluation.Measure(batch, labels);
         double fdResNet = resnetReference?.Distance(images, ct) ?? double.NaN;
-        return new ScalingPoint(series.Name, extra, budget, totalNfe.Average(), searchNfe.Average(), fid, SampleMetrics.InceptionScore(probs),
-            precision, recall, accuracy, verifierScores.Average(), total, clock.Elapsed.TotalSeconds, fdResNet);
+        var records = Enumerable.Range(0, total).Select(i => new ImageRecord(series.Name, extra, i, ImageSeed(s, i), (int)labels[i], totalNfe[i], searchNfe[i],
+            verifierScores[i], classifierScores[i], gaussianScores[i], independent.Predicted[i], independent.RequestedProbability[i])).ToArray();
+        double meanScore = series.IsBaseline ? 0 : verifierScores.Average();
+        var point = new ScalingPoint(series.Name, extra, budget, totalNfe.Average(), searchNfe.Average(), old.Fid, old.InceptionScore,
+            old.Precision, old.Recall, old.ConditionalAccuracy, meanScore, total, clock.Elapsed.TotalSeconds, fdResNet,
+            independent.Fid, independent.InceptionScore, independent.Precision, independent.Recall, independent.ConditionalAccuracy);
+        return new ScalingRun(point, records);
     }
 
-    /// <summary>The most steps whose NFE fits the budget (Heun: 2S - 1, Euler: S).</summary>
+    /// <summary>The most steps whose NFE fits the budget (Heun: 2S - 1, Euler and stochastic: S).</summary>
     public static int StepsForBudget(ScalingSettings s, long budget)
     {
         int steps = 1;
-        while (new TrajectorySpec(default, 0, s.Guidance, s.Sampler, steps + 1).Nfe <= budget) steps++;
+        while (new TrajectorySpec(default, 0, s.Guidance, s.Sampler, steps + 1, Eta: ScalingSeries.StochasticEta).Nfe <= budget) steps++;
         return steps;
     }
 }

@@ -9,8 +9,14 @@ public static class ScalingReport
     private static readonly string[] LegacyColumns =
         ["series", "extra_candidates", "budget_nfe", "mean_total_nfe", "mean_search_nfe", "fid", "inception_score", "precision", "recall", "conditional_accuracy", "mean_verifier_score", "images", "wall_seconds"];
 
-    /// <summary>fd_resnet is last and empty when not computed; files written before it existed still read (as NaN).</summary>
-    private static readonly string[] Columns = [.. LegacyColumns, "fd_resnet"];
+    /// <summary>fd_resnet is empty when not computed; files written before it existed still read (as NaN).</summary>
+    private static readonly string[] FdColumns = [.. LegacyColumns, "fd_resnet"];
+
+    /// <summary>
+    /// fid .. conditional_accuracy are the verifiers' CNN's (as before issue 13); eval_* the evaluation classifier's,
+    /// empty for points measured before it existed.
+    /// </summary>
+    private static readonly string[] Columns = [.. FdColumns, "eval_fid", "eval_inception_score", "eval_precision", "eval_recall", "eval_accuracy"];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -18,16 +24,17 @@ public static class ScalingReport
     {
         if (!File.Exists(csvPath)) return [];
         var lines = File.ReadAllLines(csvPath);
-        bool legacy = lines.Length > 0 && lines[0] == string.Join(',', LegacyColumns);
-        if (lines.Length == 0 || (!legacy && lines[0] != string.Join(',', Columns))) throw new InvalidDataException($"{csvPath}: unexpected header (expected {string.Join(',', Columns)})");
-        int width = legacy ? LegacyColumns.Length : Columns.Length;
+        var header = lines.Length == 0 ? null : new[] { LegacyColumns, FdColumns, Columns }.FirstOrDefault(c => lines[0] == string.Join(',', c));
+        if (header is null) throw new InvalidDataException($"{csvPath}: unexpected header (expected {string.Join(',', Columns)})");
+        int width = header.Length;
         return lines.Skip(1).Select((l, i) => (Line: l, Number: i + 2)).Where(x => x.Line.Length > 0).Select(x =>
         {
             var f = SplitCsv(x.Line);
             if (f.Length != width) throw new InvalidDataException($"{csvPath}:{x.Number}: {f.Length} fields, expected {width}");
             double D(int i) => f[i].Length == 0 ? double.NaN : double.Parse(f[i], Inv);
+            double O(int i) => i < width ? D(i) : double.NaN;
             return new ScalingPoint(f[0], int.Parse(f[1], Inv), long.Parse(f[2], Inv), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), int.Parse(f[11], Inv), D(12),
-                legacy ? double.NaN : D(13));
+                O(13), O(14), O(15), O(16), O(17), O(18));
         }).ToList();
     }
 
@@ -43,19 +50,20 @@ public static class ScalingReport
         var sb = new StringBuilder(string.Join(',', Columns)).Append('\n');
         foreach (var p in points)
             sb.Append(string.Join(',', Quote(p.Series), p.ExtraCandidates.ToString(Inv), p.BudgetNfe.ToString(Inv), F(p.MeanTotalNfe), F(p.MeanSearchNfe), F(p.Fid), F(p.InceptionScore),
-                F(p.Precision), F(p.Recall), F(p.ConditionalAccuracy), F(p.MeanVerifierScore), p.Images.ToString(Inv), F(p.WallSeconds), F(p.FdResNet))).Append('\n');
+                F(p.Precision), F(p.Recall), F(p.ConditionalAccuracy), F(p.MeanVerifierScore), p.Images.ToString(Inv), F(p.WallSeconds), F(p.FdResNet),
+                F(p.EvalFid), F(p.EvalInceptionScore), F(p.EvalPrecision), F(p.EvalRecall), F(p.EvalAccuracy))).Append('\n');
         var tmp = csvPath + ".tmp";
         File.WriteAllText(tmp, sb.ToString());
         File.Move(tmp, csvPath, overwrite: true);
     }
 
-    private static string F(double v) => double.IsNaN(v) ? "" : v.ToString("G6", Inv);
+    internal static string F(double v) => double.IsNaN(v) ? "" : v.ToString("G6", Inv);
 
     /// <summary>RFC 4180 quoting: series such as `random:ensemble(a,b)` contain commas.</summary>
-    private static string Quote(string field) =>
+    internal static string Quote(string field) =>
         field.IndexOfAny([',', '"', '\n']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 
-    private static string[] SplitCsv(string line)
+    internal static string[] SplitCsv(string line)
     {
         var fields = new List<string>();
         var current = new StringBuilder();
@@ -77,58 +85,171 @@ public static class ScalingReport
         return fields.ToArray();
     }
 
+    /// <summary>
+    /// The table of points: the evaluation classifier's metrics first ("–" for points measured before it), then the
+    /// verifiers' CNN's (the numbers before issue 13), FD in ResNet-18 features, the verifier score and the cost.
+    /// </summary>
     public static string MarkdownTable(IReadOnlyList<ScalingPoint> points)
     {
-        var sb = new StringBuilder("| series | extra candidates | mean total NFE | FID | FD ResNet-18 | IS | precision | recall | cond. accuracy | verifier score | images | wall s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        var sb = new StringBuilder("| series | extra candidates | mean total NFE | FID | FD ResNet-18 | IS | precision | recall | cond. accuracy | FID (verifier CNN) | IS (verifier CNN) | precision (verifier CNN) | recall (verifier CNN) | accuracy (verifier CNN) | verifier score | images | wall s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        static string M(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, Inv);
         foreach (var p in points)
-            sb.Append(Inv, $"| {p.Series} | {p.ExtraCandidates} | {p.MeanTotalNfe:F0} | {p.Fid:F2} | {(double.IsNaN(p.FdResNet) ? "–" : p.FdResNet.ToString("F2", Inv))} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} | {p.MeanVerifierScore:F3} | {p.Images} | {p.WallSeconds:F0} |\n");
+            sb.Append(Inv, $"| {p.Series} | {p.ExtraCandidates} | {p.MeanTotalNfe:F0} | {M(p.EvalFid, "F2")} | {M(p.FdResNet, "F2")} | {M(p.EvalInceptionScore, "F3")} | {M(p.EvalPrecision, "F3")} | {M(p.EvalRecall, "F3")} | {M(p.EvalAccuracy, "P1")} | {p.Fid:F2} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} | {p.MeanVerifierScore:F3} | {p.Images} | {p.WallSeconds:F0} |\n");
         return sb.ToString();
     }
 
-    /// <summary>One PNG per metric: a line per series against mean total NFE.</summary>
-    public static IReadOnlyList<string> Plot(IReadOnlyList<ScalingPoint> points, string directory)
+    /// <summary>The panel a series is drawn in: its verifier's family (the steps baseline is drawn in every panel, the stochastic one next to the particle curves).</summary>
+    public static string Family(string series)
     {
-        var metrics = new (string File, string Label, Func<ScalingPoint, double> Value)[]
+        var verifier = ScalingSeries.Parse(series).Verifier;
+        return verifier switch
         {
-            ("fid", "FID (classifier features, lower is better)", p => p.Fid),
-            ("fd-resnet", "FD (ResNet-18 features, lower is better)", p => p.FdResNet),
-            ("inception-score", "Inception-style score", p => p.InceptionScore),
-            ("precision", "precision (k-NN)", p => p.Precision),
-            ("recall", "recall (k-NN)", p => p.Recall),
-            ("conditional-accuracy", "conditional accuracy", p => p.ConditionalAccuracy),
+            null => "steps",
+            "classifier" => "classifier",
+            "class-gaussian" => "class-gaussian",
+            "resnet-probe" or "self-consistency" => "ResNet-18 verifiers",
+            _ when verifier.StartsWith("ensemble(", StringComparison.Ordinal) => "rank ensembles",
+            _ => "other verifiers",
         };
-        var written = new List<string>();
-        foreach (var (file, label, value) in metrics)
+    }
+
+    private static readonly string[] FamilyOrder = ["classifier", "class-gaussian", "ResNet-18 verifiers", "rank ensembles", "other verifiers"];
+
+    private sealed record PlotMetric(string File, string Label, Func<ScalingPoint, double> Value, Func<ImageRecord, string, double>? PerImage = null, bool ShareY = true);
+
+    /// <summary>The per-image value of the verifier-score plot: the panel's own verifier where every series has it (steps included), else the searched one.</summary>
+    private static double PanelScore(ImageRecord r, string family) => family switch
+    {
+        "classifier" => r.ClassifierScore,
+        "class-gaussian" => r.ClassGaussianScore,
+        _ => r.VerifierScore,
+    };
+
+    /// <summary>
+    /// One PNG per metric, one panel per verifier family (the steps baseline in each), mean total NFE on a log axis;
+    /// where the points have per-image records (accuracy, verifier score), the 95% bootstrap interval of the mean is a band.
+    /// </summary>
+    public static IReadOnlyList<string> Plot(IReadOnlyList<ScalingPoint> points, string directory, IReadOnlyList<ImageRecord>? records = null)
+    {
+        var metrics = new PlotMetric[]
         {
-            var measured = points.Where(p => !double.IsNaN(value(p))).ToList(); // FD ResNet-18 is optional
-            if (measured.Count == 0) continue;
-            var plot = new ScottPlot.Plot();
-            var palette = new ScottPlot.Palettes.Category10();
-            int index = 0;
-            foreach (var series in measured.GroupBy(p => p.Series).OrderBy(g => g.Key, StringComparer.Ordinal))
+            new("fid", "FID (evaluation classifier, lower is better)", p => p.EvalFid),
+            new("fid-verifier-cnn", "FID (verifiers' CNN, as before issue 13)", p => p.Fid),
+            new("fd-resnet", "FD (ResNet-18 features, lower is better)", p => p.FdResNet),
+            new("inception-score", "Inception-style score (evaluation classifier)", p => p.EvalInceptionScore),
+            new("precision", "precision (k-NN, evaluation classifier)", p => p.EvalPrecision),
+            new("recall", "recall (k-NN, evaluation classifier)", p => p.EvalRecall),
+            new("conditional-accuracy", "conditional accuracy (evaluation classifier)", p => p.EvalAccuracy, (r, _) => r.EvalCorrect ? 1 : 0),
+            new("verifier-score", "mean verifier score (classifier p / class-Gaussian log-density for every series in those panels)",
+                p => double.NaN, PanelScore, ShareY: false),
+        };
+        var byPoint = (records ?? []).GroupBy(r => (r.Series, r.ExtraCandidates)).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToArray());
+        var written = new List<string>();
+        foreach (var metric in metrics)
+        {
+            // Per panel: (series, [(nfe, value, lower, upper)]).
+            var panels = new List<(string Family, List<(string Series, (double Nfe, double Value, double Lo, double Hi)[] Points)> Lines)>();
+            foreach (var family in FamilyOrder)
             {
-                var ordered = series.OrderBy(p => p.MeanTotalNfe).ToArray();
-                var line = plot.Add.Scatter(ordered.Select(p => p.MeanTotalNfe).ToArray(), ordered.Select(value).ToArray());
-                line.LegendText = series.Key;
-                // Ten colours, then the same colours dashed with square markers: no two series look alike.
-                line.Color = palette.GetColor(index % palette.Colors.Length);
-                line.LineWidth = 1.5f;
-                line.MarkerSize = 6;
-                if (index / palette.Colors.Length % 2 == 1)
+                var members = points.Where(p => Family(p.Series) == family || Family(p.Series) == "steps" && (p.Series == "steps" || family is "classifier" or "class-gaussian")).ToList();
+                if (!members.Any(p => Family(p.Series) == family)) continue;
+                var lines = new List<(string, (double, double, double, double)[])>();
+                foreach (var series in members.GroupBy(p => p.Series).OrderBy(g => g.Key == "steps" ? 0 : g.Key == "stochastic" ? 1 : 2).ThenBy(g => g.Key, StringComparer.Ordinal))
                 {
-                    line.LinePattern = ScottPlot.LinePattern.Dashed;
-                    line.MarkerShape = ScottPlot.MarkerShape.FilledSquare;
+                    var pts = series.OrderBy(p => p.MeanTotalNfe).Select(p =>
+                    {
+                        double value = metric.Value(p), lo = double.NaN, hi = double.NaN;
+                        if (metric.PerImage is { } per && byPoint.TryGetValue((p.Series, p.ExtraCandidates), out var recs))
+                        {
+                            var values = recs.Select(r => per(r, family)).ToArray();
+                            if (values.All(double.IsFinite))
+                            {
+                                var ci = PairedBootstrap.Mean(values, resamples: 2000);
+                                (value, lo, hi) = (ci.Estimate, ci.Lower, ci.Upper);
+                            }
+                        }
+                        return (p.MeanTotalNfe, value, lo, hi);
+                    }).Where(x => double.IsFinite(x.value)).ToArray();
+                    if (pts.Length > 0) lines.Add((series.Key, pts));
                 }
-                index++;
+                if (lines.Any(l => Family(l.Item1) == family)) panels.Add((family, lines));
             }
-            plot.Axes.Bottom.Label.Text = "mean total NFE per image";
-            plot.Axes.Left.Label.Text = label;
-            // Outside the data area, so the legend never hides a curve.
-            plot.ShowLegend(ScottPlot.Edge.Right);
-            var path = Path.Combine(directory, $"scaling-{file}.png");
-            plot.SavePng(path, 1150, 560);
+            if (panels.Count == 0) continue;
+            var all = panels.SelectMany(p => p.Lines).SelectMany(l => l.Points).ToArray();
+            double yMin = all.Min(x => double.IsNaN(x.Lo) ? x.Value : Math.Min(x.Lo, x.Value)), yMax = all.Max(x => double.IsNaN(x.Hi) ? x.Value : Math.Max(x.Hi, x.Value));
+            double pad = (yMax - yMin) * 0.05 + 1e-9;
+            double xMin = Math.Log10(all.Min(x => x.Nfe)) - 0.08, xMax = Math.Log10(all.Max(x => x.Nfe)) + 0.08;
+            var images = new List<byte[]>();
+            foreach (var (family, lines) in panels)
+            {
+                var plot = new ScottPlot.Plot();
+                var palette = new ScottPlot.Palettes.Category10();
+                int index = 0;
+                foreach (var (series, pts) in lines)
+                {
+                    var xs = pts.Select(x => Math.Log10(x.Nfe)).ToArray();
+                    var color = series == "steps" ? ScottPlot.Colors.Gray : series == "stochastic" ? ScottPlot.Colors.Black : palette.GetColor(index++ % palette.Colors.Length);
+                    if (pts.All(x => !double.IsNaN(x.Lo)) && pts.Length > 1)
+                    {
+                        var band = plot.Add.FillY(xs, pts.Select(x => x.Lo).ToArray(), pts.Select(x => x.Hi).ToArray());
+                        band.FillStyle.Color = color.WithAlpha(0.18);
+                        band.LineStyle.Width = 0;
+                    }
+                    else if (pts.All(x => !double.IsNaN(x.Lo)))
+                    {
+                        foreach (var (x, pt) in xs.Zip(pts))
+                        {
+                            var bar = plot.Add.Line(x, pt.Lo, x, pt.Hi);
+                            bar.Color = color.WithAlpha(0.5);
+                            bar.LineWidth = 4;
+                        }
+                    }
+                    var line = plot.Add.Scatter(xs, pts.Select(x => x.Value).ToArray());
+                    line.LegendText = series;
+                    line.Color = color;
+                    line.LineWidth = series == "steps" ? 2.5f : 1.5f;
+                    line.MarkerSize = 6;
+                    if (series == "steps") line.LinePattern = ScottPlot.LinePattern.Dashed;
+                    if (series == "stochastic") line.LinePattern = ScottPlot.LinePattern.Dotted;
+                }
+                var ticks = new ScottPlot.TickGenerators.NumericManual();
+                for (double nfe = 19; nfe <= 19 * 1024; nfe *= 2)
+                    if (Math.Log10(nfe) >= xMin && Math.Log10(nfe) <= xMax) ticks.AddMajor(Math.Log10(nfe), nfe.ToString("F0", Inv));
+                plot.Axes.Bottom.TickGenerator = ticks;
+                plot.Axes.Bottom.Label.Text = "mean total NFE per image (log scale)";
+                plot.Axes.Left.Label.Text = metric.Label;
+                plot.Axes.Left.Label.FontSize = 12;
+                plot.Axes.Title.Label.Text = family;
+                plot.Axes.SetLimitsX(xMin, xMax);
+                if (metric.ShareY) plot.Axes.SetLimitsY(yMin - pad, yMax + pad);
+                plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
+                plot.Legend.FontSize = 10;
+                plot.ShowLegend();
+                images.Add(plot.GetImage(PanelWidth, PanelHeight).GetImageBytes());
+            }
+            var path = Path.Combine(directory, $"scaling-{metric.File}.png");
+            SavePanels(images, path);
             written.Add(path);
         }
         return written;
+    }
+
+    private const int PanelWidth = 620, PanelHeight = 430;
+
+    /// <summary>Lays panels out two per row into one PNG.</summary>
+    private static void SavePanels(IReadOnlyList<byte[]> panels, string path)
+    {
+        int columns = Math.Min(2, panels.Count), rows = (panels.Count + columns - 1) / columns;
+        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(columns * PanelWidth, rows * PanelHeight));
+        surface.Canvas.Clear(SkiaSharp.SKColors.White);
+        for (int i = 0; i < panels.Count; i++)
+        {
+            using var bitmap = SkiaSharp.SKBitmap.Decode(panels[i]);
+            surface.Canvas.DrawBitmap(bitmap, i % columns * PanelWidth, i / columns * PanelHeight);
+        }
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        data.SaveTo(file);
     }
 }

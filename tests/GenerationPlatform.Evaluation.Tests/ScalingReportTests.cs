@@ -36,16 +36,100 @@ public sealed class ScalingReportTests : IDisposable
         var merged = ScalingReport.Merge([old], [Point("steps", 0, 12.75) with { FdResNet = 42.5 }]);
         ScalingReport.Write(csv, merged);
         var lines = File.ReadAllLines(csv);
-        Assert.Equal(legacyHeader + ",fd_resnet", lines[0]);
-        Assert.EndsWith(",12.5,", lines[1]); // not computed: an empty field
-        Assert.EndsWith(",12.5,42.5", lines[2]);
+        Assert.Equal(legacyHeader + ",fd_resnet,eval_fid,eval_inception_score,eval_precision,eval_recall,eval_accuracy", lines[0]);
+        Assert.EndsWith(",12.5,,,,,,", lines[1]); // not computed: empty fields
+        Assert.EndsWith(",12.5,42.5,,,,,", lines[2]);
         var back = ScalingReport.Read(csv);
         Assert.True(double.IsNaN(back[0].FdResNet));
         Assert.Equal(42.5, back[1].FdResNet);
         var table = ScalingReport.MarkdownTable(back);
         Assert.Contains("| FID | FD ResNet-18 |", table);
-        Assert.Contains("| 13.25 | – |", table);
-        Assert.Contains("| 12.75 | 42.50 |", table);
+        Assert.Contains("| 38 | – | – |", table); // no evaluation-classifier FID, no FD
+        Assert.Contains("| 19 | – | 42.50 |", table);
+        Assert.Contains("| 13.25 | 6.500 |", table); // the verifiers' CNN's FID and IS stay in their columns
+    }
+
+    [Fact]
+    public void EvaluationClassifierColumnsRoundTripAndLeadTheTable()
+    {
+        var csv = Path.Combine(dir, "scaling.csv");
+        var point = Point("random:classifier", 3, 13.5) with { FdResNet = 170.25, EvalFid = 4.5, EvalInceptionScore = 7.25, EvalPrecision = 0.91, EvalRecall = 0.62, EvalAccuracy = 0.97 };
+        ScalingReport.Write(csv, [point]);
+        var back = Assert.Single(ScalingReport.Read(csv));
+        Assert.Equal(point, back);
+        Assert.True(back.HasEvaluation);
+        Assert.Contains("| random:classifier | 3 | 76 | 4.50 | 170.25 | 7.250 | 0.910 | 0.620 | 97.0 % | 13.50 | 6.500 | 0.970 | 0.660 | 99.0 % |", ScalingReport.MarkdownTable([back]));
+    }
+
+    private static ImageRecord[] Records(string series, int extra, Func<int, double> score, Func<int, bool> correct) =>
+        Enumerable.Range(0, 40).Select(i => new ImageRecord(series, extra, i, 1_000_003UL + (ulong)i, i % 10, 19L * (1 + extra), 19L * extra,
+            series == "steps" ? double.NaN : score(i), score(i), 100 * score(i), correct(i) ? i % 10 : (i + 1) % 10, correct(i) ? 0.9 : 0.2)).ToArray();
+
+    [Fact]
+    public void ImageRecordsRoundTripAndARerunReplacesAllItsImages()
+    {
+        var csv = Path.Combine(dir, "scaling-images.csv");
+        var first = Records("random:ensemble(classifier,class-gaussian)", 1, i => 0.5 + i / 8.0, _ => true); // exact in five significant digits
+        ImageRecords.Write(csv, ImageRecords.Merge([], [.. first, .. Records("steps", 1, _ => 0.25, _ => false)]));
+        var back = ImageRecords.Read(csv);
+        Assert.Equal(80, back.Count);
+        Assert.Equal(first[7], back.Single(r => r.Series == first[7].Series && r.Index == 7));
+        Assert.True(double.IsNaN(back.First(r => r.Series == "steps").VerifierScore));
+        var rerun = Records("steps", 1, _ => 0.75, _ => true).Take(10).ToArray();
+        var merged = ImageRecords.Merge(back, rerun);
+        Assert.Equal(50, merged.Count); // all 40 old steps images went
+        Assert.All(merged.Where(r => r.Series == "steps"), r => Assert.Equal(0.75, r.ClassifierScore));
+    }
+
+    [Fact]
+    public void ComparisonsPairImagesAndBoldAClearShift()
+    {
+        var records = new List<ImageRecord>();
+        records.AddRange(Records("steps", 0, i => 0.60 + (i % 7) / 20.0, i => i % 4 != 0));
+        records.AddRange(Records("steps", 3, i => 0.61 + (i % 7) / 20.0, i => i % 4 != 0));
+        records.AddRange(Records("random:classifier", 0, i => 0.60 + (i % 7) / 20.0, i => i % 4 != 0));
+        records.AddRange(Records("random:classifier", 3, i => 0.80 + (i % 7) / 20.0, _ => true));
+        records.AddRange(Records("pruned:classifier", 3, i => 0.79 + (i % 7) / 20.0 + (i % 2 == 0 ? 0.01 : -0.01), _ => true));
+        var points = records.GroupBy(r => (r.Series, r.ExtraCandidates)).Select(g => Point(g.Key.Series, g.Key.ExtraCandidates, 13)).ToList();
+        var md = ScalingComparisons.Markdown(points, records);
+        // +0.190 on the verifier score over every image, the same shift against the +0 point: clear.
+        var row = md.Split('\n').Single(l => l.StartsWith("| random:classifier | +3 | 76 |", StringComparison.Ordinal)).Split(" | ");
+        Assert.StartsWith("**+25.0 [", row[3]); // 10 of 40 steps images misread, none searched
+        Assert.StartsWith("**+0.175 [", row[4]); // p(class) 0.9 against 0.2 on those 10
+        Assert.Equal("**+0.190 [+0.190, +0.190]**", row[5]); // the verifier score, every image +0.19
+        Assert.StartsWith("**+25.0 [", row[6]);
+        Assert.Equal("**+0.200 [+0.200, +0.200]** |", row[7]);
+        // Pruned against random at the same budget: -0.01 on average, +-0.01 per image: an interval around it.
+        var head = md.Split('\n').Single(l => l.StartsWith("| pruned:classifier +3 | random:classifier +3 |", StringComparison.Ordinal));
+        Assert.Contains("| 0.0 [0.0, 0.0] | 0.000 [0.000, 0.000] | **-0.010 [", head);
+        var ci = ScalingComparisons.Difference(Records("a:classifier", 3, i => i, _ => true), Records("b:classifier", 3, i => i % 2, _ => true), r => r.VerifierScore);
+        Assert.NotNull(ci);
+        Assert.Equal(40, ci.Value.Pairs);
+    }
+
+    [Fact]
+    public void PlotsOnePanelPerVerifierFamily()
+    {
+        var records = new List<ImageRecord>();
+        var points = new List<ScalingPoint>();
+        foreach (var series in new[] { "steps", "random:classifier", "pruned:classifier", "random:class-gaussian", "random:ensemble(classifier,class-gaussian)" })
+            foreach (var extra in new[] { 0, 1, 3 })
+            {
+                records.AddRange(Records(series, extra, i => 0.5 + extra / 10.0 + i / 400.0, i => i % (extra + 2) != 0));
+                points.Add(Point(series, extra, 13 + extra) with { EvalFid = 5 + extra, EvalInceptionScore = 7, EvalPrecision = 0.9, EvalRecall = 0.6, EvalAccuracy = 0.95 });
+            }
+        var written = ScalingReport.Plot(points, dir, records);
+        Assert.Contains(written, p => p.EndsWith("scaling-conditional-accuracy.png", StringComparison.Ordinal));
+        Assert.DoesNotContain(written, p => p.EndsWith("scaling-fd-resnet.png", StringComparison.Ordinal)); // no FD measured
+        using var image = SkiaSharp.SKBitmap.Decode(Path.Combine(dir, "scaling-fid.png"));
+        Assert.Equal(2 * 620, image.Width); // three families: two panels in a row, two rows
+        Assert.Equal(2 * 430, image.Height);
+        Assert.Equal("rank ensembles", ScalingReport.Family("random:ensemble(classifier,self-consistency)"));
+        Assert.Equal("ResNet-18 verifiers", ScalingReport.Family("random:self-consistency"));
+        Assert.Equal("classifier", ScalingReport.Family("particles(lambda=0):classifier"));
+        Assert.Equal("steps", ScalingReport.Family("stochastic"));
+        Assert.True(ScalingSeries.Parse("stochastic").IsBaseline);
+        Assert.Throws<ArgumentException>(() => ScalingSeries.Parse("random")); // an algorithm needs a verifier
     }
 
     [Fact]
@@ -54,7 +138,7 @@ public sealed class ScalingReportTests : IDisposable
         var csv = Path.Combine(dir, "short.csv");
         ScalingReport.Write(csv, [Point("steps", 0, 12.5)]);
         File.AppendAllText(csv, "steps,1,38\n");
-        Assert.Contains("short.csv:3: 3 fields, expected 14", Assert.Throws<InvalidDataException>(() => ScalingReport.Read(csv)).Message);
+        Assert.Contains("short.csv:3: 3 fields, expected 19", Assert.Throws<InvalidDataException>(() => ScalingReport.Read(csv)).Message);
     }
 
     [Fact]

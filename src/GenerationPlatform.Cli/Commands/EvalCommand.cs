@@ -21,7 +21,8 @@ internal static class EvalCommand
         var steps = new Option<int>("--steps") { Description = "sampler steps of one candidate", DefaultValueFactory = _ => 10 };
         var cfg = new Option<double>("--cfg") { DefaultValueFactory = _ => GenerateCommand.DefaultGuidance };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
-        var outDir = new Option<string>("--out") { Description = "folder for scaling.csv (merged with earlier runs), scaling.md and the plots", DefaultValueFactory = _ => "docs/results" };
+        var outDir = new Option<string>("--out") { Description = "folder for scaling.csv and scaling-images.csv (merged with earlier runs), scaling.md, scaling-comparisons.md and the plots", DefaultValueFactory = _ => "docs/results" };
+        var evalClassifier = new Option<string?>("--eval-classifier") { Description = "the evaluation classifier's weights (default: the shipped Weights/evaluation-classifier.safetensors)" };
         var data = new Option<string?>("--data") { Description = $"Fashion-MNIST folder (default {FashionMnist.DefaultDirectory})" };
         var fdResNet = new Option<bool>("--fd-resnet") { Description = "also compute FD with ResNet-18 features (about 50 images/s on a CPU; the test set's reference statistics are computed once and cached)" };
         var fdImages = new Option<int>("--fd-resnet-images") { Description = "test images in the ResNet-18 reference statistics (the first N)", DefaultValueFactory = _ => 10_000 };
@@ -31,7 +32,7 @@ internal static class EvalCommand
         var reportOnly = new Option<bool>("--report-only") { Description = "run nothing: redraw scaling.md and the plots from the --out folder's scaling.csv" };
         var cmd = new Command("eval", "Scaling evaluation: quality against total NFE for search algorithms, verifiers and the steps baseline")
         {
-            series, budgets, perClass, steps, cfg, seed, outDir, data, fdResNet, fdImages, fdCache, onnx, model, reportOnly,
+            series, budgets, perClass, steps, cfg, seed, outDir, data, fdResNet, fdImages, fdCache, onnx, model, reportOnly, evalClassifier,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -41,7 +42,7 @@ internal static class EvalCommand
                 var existing = Path.Combine(folder, "scaling.csv");
                 if (!File.Exists(existing)) throw new CliArgumentException($"--out: no scaling.csv in '{folder}' to report");
                 var rows = ScalingReport.Read(existing);
-                WriteReport(folder, rows);
+                WriteReport(folder, rows, ImageRecords.Read(Path.Combine(folder, RecordsFile)));
                 Console.WriteLine($"{rows.Count} points from {existing}: scaling.md and the plots redrawn");
                 return 0;
             }
@@ -58,12 +59,14 @@ internal static class EvalCommand
             var onnxVerifiers = OnnxVerifierOption.Parse(p.GetValue(onnx));
             var dir = p.GetValue(outDir)!;
             var csv = Path.Combine(dir, "scaling.csv");
+            var recordsCsv = Path.Combine(dir, RecordsFile);
             CliParsing.EnsureWritable(csv, "--out");
 
             using var net = CliModel.Open(p.GetValue(model));
             try { ModelEvaluation.CheckModel(net.Field); }
             catch (ArgumentException e) { throw new CliArgumentException($"--model: {e.Message}"); }
             using var classifier = ClassifierFiles.Load();
+            using var evaluationClassifier = EvaluationClassifierFiles.Load(p.GetValue(evalClassifier));
             using var catalog = new VerifierCatalog(onnxVerifiers: onnxVerifiers);
             foreach (var c in curves.Where(c => c.Verifier is not null))
             {
@@ -77,34 +80,39 @@ internal static class EvalCommand
                 }
             }
             using var test = new DatasetTensors(FashionMnist.Load(train: false, p.GetValue(data)));
-            using var testFeatures = ClassifierTrainer.Features(classifier, test.Images);
+            using var evaluationReference = new ClassifierReference(MetricsClassifier.Evaluation(evaluationClassifier), test.Images);
+            using var cnnReference = new ClassifierReference(MetricsClassifier.VerifierCnn(classifier), test.Images);
             using var resnet = p.GetValue(fdResNet) ? new ResNet18Features() : null;
             using var reference = resnet is null ? null : ResNetReference(resnet, test, fdCount, p.GetValue(fdCache)!, ct);
-            var eval = new ScalingEvaluation(net.Field, classifier, catalog, testFeatures, reference);
+            var eval = new ScalingEvaluation(net.Field, catalog, evaluationReference, cnnReference, reference);
             var points = new List<ScalingPoint>();
             foreach (var curve in curves)
                 foreach (var extra in extras)
                 {
                     var bar = new ConsoleProgress($"{curve.Name} +{extra}");
-                    var point = await eval.RunAsync(curve, extra, settings, (done, all) => bar.Report(done, all, "images"), ct);
+                    var (point, images) = await eval.RunAsync(curve, extra, settings, (done, all) => bar.Report(done, all, "images"), ct);
                     points.Add(point);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{point.Series} +{extra}: NFE {point.MeanTotalNfe:F0}, FID {point.Fid:F2}{(double.IsNaN(point.FdResNet) ? "" : $", FD ResNet-18 {point.FdResNet:F2}")}, IS {point.InceptionScore:F3}, precision {point.Precision:F3}, recall {point.Recall:F3}, accuracy {point.ConditionalAccuracy:P1}, verifier {point.MeanVerifierScore:F3}, {point.WallSeconds:F0} s"));
+                        $"{point.Series} +{extra}: NFE {point.MeanTotalNfe:F0}, FID {point.EvalFid:F2} (verifier CNN {point.Fid:F2}){(double.IsNaN(point.FdResNet) ? "" : $", FD ResNet-18 {point.FdResNet:F2}")}, IS {point.EvalInceptionScore:F3} ({point.InceptionScore:F3}), precision {point.EvalPrecision:F3} ({point.Precision:F3}), recall {point.EvalRecall:F3} ({point.Recall:F3}), accuracy {point.EvalAccuracy:P1} ({point.ConditionalAccuracy:P1}), verifier {point.MeanVerifierScore:F3}, {point.WallSeconds:F0} s"));
                     // Saved after every point, so a long run that stops keeps what it measured.
-                    var merged = ScalingReport.Merge(ScalingReport.Read(csv), [point]);
-                    ScalingReport.Write(csv, merged);
+                    ScalingReport.Write(csv, ScalingReport.Merge(ScalingReport.Read(csv), [point]));
+                    ImageRecords.Write(recordsCsv, ImageRecords.Merge(ImageRecords.Read(recordsCsv), images));
                 }
-            WriteReport(dir, ScalingReport.Read(csv));
+            WriteReport(dir, ScalingReport.Read(csv), ImageRecords.Read(recordsCsv));
             Console.WriteLine(ScalingReport.MarkdownTable(points));
             return 0;
         });
         return cmd;
     }
 
-    private static void WriteReport(string dir, IReadOnlyList<ScalingPoint> all)
+    /// <summary>Per-image records of every point (seed, class, NFE, scores, the evaluation classifier's outputs).</summary>
+    public const string RecordsFile = "scaling-images.csv";
+
+    private static void WriteReport(string dir, IReadOnlyList<ScalingPoint> all, IReadOnlyList<ImageRecord> records)
     {
         AtomicFile.Write(Path.Combine(dir, "scaling.md"), System.Text.Encoding.UTF8.GetBytes(ScalingReport.MarkdownTable(all)));
-        ScalingReport.Plot(all, dir);
+        AtomicFile.Write(Path.Combine(dir, "scaling-comparisons.md"), System.Text.Encoding.UTF8.GetBytes(ScalingComparisons.Markdown(all, records)));
+        ScalingReport.Plot(all, dir, records);
     }
 
     public static string DefaultReferenceCache =>

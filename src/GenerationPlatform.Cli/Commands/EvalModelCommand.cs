@@ -22,9 +22,10 @@ internal static class EvalModelCommand
         var report = new Option<string?>("--report") { Description = "also write the figures as JSON to this file" };
         var model = new Option<string?>("--model") { Description = "velocity network weights (default: the shipped model)" };
         var data = new Option<string?>("--data") { Description = $"Fashion-MNIST folder (default {FashionMnist.DefaultDirectory})" };
-        var cmd = new Command("eval-model", "FID (classifier features) against the test set, the train-vs-test floor, and conditional accuracy")
+        var evalClassifier = new Option<string?>("--eval-classifier") { Description = "the evaluation classifier's weights (default: the shipped Weights/evaluation-classifier.safetensors)" };
+        var cmd = new Command("eval-model", "FID against the test set, the train-vs-test floor, and conditional accuracy, with the evaluation classifier (and the verifiers' CNN for comparison)")
         {
-            perClass, guidance, steps, sampler, seed, report, model, data,
+            perClass, guidance, steps, sampler, seed, report, model, data, evalClassifier,
         };
         cmd.SetAction((p, ct) =>
         {
@@ -41,50 +42,86 @@ internal static class EvalModelCommand
             try { ModelEvaluation.CheckModel(net.Field); }
             catch (ArgumentException e) { throw new CliArgumentException($"--model: {e.Message}"); }
             using var classifier = ClassifierFiles.Load();
-            using var trainStats = FeatureStatistics.Load(ClassifierFiles.DefaultStatisticsPath);
+            using var evaluationClassifier = EvaluationClassifierFiles.Load(p.GetValue(evalClassifier));
             using var test = new DatasetTensors(FashionMnist.Load(train: false, p.GetValue(data)));
-            using var testFeatures = ClassifierTrainer.Features(classifier, test.Images);
-            var (testMean, testCov) = FeatureStatistics.Moments(testFeatures);
-            double floor = FrechetDistance.Compute(trainStats.Overall.Mean, trainStats.Overall.Covariance, testMean, testCov);
-            double testAccuracy = ClassifierTrainer.Accuracy(classifier, test);
-            // FID is biased upwards at small n: the floor at the generated sets' size (10 000 training
-            // images drawn at random) is the fair reference for 10 000 generated images.
-            double floorEqualN;
+            // The evaluation classifier (no verifier uses it) first: its numbers are the headline; the verifiers' CNN's are
+            // the numbers before issue 13, kept for comparison.
+            using var evaluationReference = new ClassifierReference(MetricsClassifier.Evaluation(evaluationClassifier), test.Images);
+            using var cnnReference = new ClassifierReference(MetricsClassifier.VerifierCnn(classifier), test.Images);
+            ClassifierReference[] references = [evaluationReference, cnnReference];
+            // The evaluation classifier's training-set statistics sit next to its weights.
+            var evaluationStatistics = p.GetValue(evalClassifier) is { } custom
+                ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(custom))!, EvaluationClassifierFiles.StatisticsFileName)
+                : EvaluationClassifierFiles.DefaultStatisticsPath;
+            string[] statistics = [evaluationStatistics, ClassifierFiles.DefaultStatisticsPath];
+            var floors = new Dictionary<string, Floor>();
             using (var train = new DatasetTensors(FashionMnist.Load(train: true, p.GetValue(data))))
             using (var g = new TorchSharp.torch.Generator(7))
             using (var subset = train.Images.index_select(0, TorchSharp.torch.randperm(train.Count, generator: g).narrow(0, 0, Math.Min(n * 10, train.Count))))
-            using (var subsetFeatures = ClassifierTrainer.Features(classifier, subset))
             {
-                var (m, c) = FeatureStatistics.Moments(subsetFeatures);
-                floorEqualN = FrechetDistance.Compute(m, c, testMean, testCov);
-                m.Dispose(); c.Dispose();
+                foreach (var (r, statsPath) in references.Zip(statistics))
+                {
+                    using var trainStats = FeatureStatistics.Load(statsPath);
+                    double floor = FrechetDistance.Compute(trainStats.Overall.Mean, trainStats.Overall.Covariance, r.TestMean, r.TestCovariance);
+                    // FID is biased upwards at small n: the floor at the generated sets' size (that many training
+                    // images drawn at random) is the fair reference for that many generated images.
+                    using var subsetFeatures = r.Classifier.Features(subset);
+                    var (m, c) = FeatureStatistics.Moments(subsetFeatures);
+                    double floorEqualN = FrechetDistance.Compute(m, c, r.TestMean, r.TestCovariance);
+                    m.Dispose(); c.Dispose();
+                    using var testProbabilities = r.Classifier.Probabilities(test.Images);
+                    using var testPredicted = testProbabilities.argmax(1);
+                    double testAccuracy = ModelEvaluation.ConditionalAccuracy(testPredicted.data<long>().ToArray(), test.Labels.data<long>().ToArray()).Overall;
+                    floors[r.Classifier.Name] = new Floor(floor, floorEqualN, testAccuracy);
+                    Console.WriteLine($"{r.Classifier.Name} classifier: test accuracy {testAccuracy:P2}; FID floor (60 000 train vs test) {floor:F3}; at n = {n * 10} train images {floorEqualN:F3}");
+                }
             }
-            Console.WriteLine($"classifier test accuracy {testAccuracy:P2}; FID floor (60 000 train vs test) {floor:F3}; at n = {n * 10} train images {floorEqualN:F3}");
 
-            var eval = new ModelEvaluation(net.Field, classifier, maxBatch: 64); // 64-128 rows per call: the fastest batch sizes in `bench model`
+            var eval = new ModelEvaluation(net.Field, maxBatch: 64); // 64-128 rows per call: the fastest batch sizes in `bench model`
             var results = new List<GenerationMetrics>();
             foreach (var w in scales)
             {
                 var settings = new GenerationSettings(w, kind, s, n, p.GetValue(seed));
                 var bar = new ConsoleProgress($"eval w={w}");
-                var m = eval.Evaluate(settings, testMean, testCov, (done, all) => bar.Report(done, all, "images"), ct);
+                var m = eval.Evaluate(settings, references, (done, all) => bar.Report(done, all, "images"), ct);
                 results.Add(m);
-                Console.WriteLine($"guidance {w}: FID {m.Fid:F3} ({m.Fid / floor:F2}x the floor, {m.Fid / floorEqualN:F2}x at equal n), conditional accuracy {m.ConditionalAccuracy:P2}, {m.Nfe / (n * 10)} NFE per image, {m.SamplingTime.TotalSeconds:F0} s");
+                foreach (var c in m.ByClassifier)
+                    Console.WriteLine($"guidance {w}, {c.Classifier} classifier: FID {c.Fid:F3} ({c.Fid / floors[c.Classifier].Fid:F2}x the floor, {c.Fid / floors[c.Classifier].FidEqualN:F2}x at equal n), conditional accuracy {c.ConditionalAccuracy:P2}");
+                Console.WriteLine($"guidance {w}: {m.Nfe / (n * 10)} NFE per image, {m.SamplingTime.TotalSeconds:F0} s");
             }
             Console.WriteLine();
-            Console.WriteLine("| guidance | sampler | steps (NFE) | images | FID | FID / floor | FID / floor at equal n | conditional accuracy |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            Console.WriteLine("| guidance | sampler | steps (NFE) | images | classifier | FID | FID / floor | FID / floor at equal n | conditional accuracy |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
             foreach (var m in results)
-                Console.WriteLine($"| {m.Settings.Guidance} | {kind.ToString().ToLowerInvariant()} | {s} ({m.Nfe / (n * 10)}) | {n * 10} | {m.Fid:F3} | {m.Fid / floor:F2} | {m.Fid / floorEqualN:F2} | {m.ConditionalAccuracy:P2} |");
-            Console.WriteLine($"| training set | - | - | 60000 | {floor:F3} | 1.00 | - | {testAccuracy:P2} (classifier on the test set) |");
-            Console.WriteLine($"| training subset | - | - | {n * 10} | {floorEqualN:F3} | {floorEqualN / floor:F2} | 1.00 | - |");
+                foreach (var c in m.ByClassifier)
+                    Console.WriteLine($"| {m.Settings.Guidance} | {kind.ToString().ToLowerInvariant()} | {s} ({m.Nfe / (n * 10)}) | {n * 10} | {c.Classifier} | {c.Fid:F3} | {c.Fid / floors[c.Classifier].Fid:F2} | {c.Fid / floors[c.Classifier].FidEqualN:F2} | {c.ConditionalAccuracy:P2} |");
+            foreach (var (name, f) in floors)
+            {
+                Console.WriteLine($"| training set | - | - | 60000 | {name} | {f.Fid:F3} | 1.00 | - | {f.TestAccuracy:P2} (classifier on the test set) |");
+                Console.WriteLine($"| training subset | - | - | {n * 10} | {name} | {f.FidEqualN:F3} | {f.FidEqualN / f.Fid:F2} | 1.00 | - |");
+            }
             if (reportPath is not null)
             {
+                object Scores(ClassifierScores c) => new
+                {
+                    fid = c.Fid,
+                    fid_over_floor = c.Fid / floors[c.Classifier].Fid,
+                    fid_over_floor_equal_n = c.Fid / floors[c.Classifier].FidEqualN,
+                    conditional_accuracy = c.ConditionalAccuracy,
+                    per_class_accuracy = FashionMnist.ClassNames.Zip(c.PerClassAccuracy).ToDictionary(x => x.First, x => x.Second),
+                };
                 var json = new
                 {
-                    classifier_test_accuracy = testAccuracy,
-                    fid_floor_train_vs_test = floor,
-                    fid_floor_equal_n = floorEqualN,
+                    metrics_classifier = "evaluation (Evaluation/Weights/evaluation-classifier.safetensors, used by no verifier); verifier_cnn: the verifiers' classifier, as before issue 13",
+                    evaluation_classifier_test_accuracy = floors["evaluation"].TestAccuracy,
+                    fid_floor_train_vs_test = floors["evaluation"].Fid,
+                    fid_floor_equal_n = floors["evaluation"].FidEqualN,
+                    verifier_cnn = new
+                    {
+                        classifier_test_accuracy = floors["verifier-cnn"].TestAccuracy,
+                        fid_floor_train_vs_test = floors["verifier-cnn"].Fid,
+                        fid_floor_equal_n = floors["verifier-cnn"].FidEqualN,
+                    },
                     floor_equal_n_images = n * 10,
                     per_class = n,
                     results = results.Select(m => new
@@ -93,20 +130,17 @@ internal static class EvalModelCommand
                         sampler = m.Settings.Sampler.ToString().ToLowerInvariant(),
                         steps = m.Settings.Steps,
                         nfe_per_image = m.Nfe / (n * 10),
-                        fid = m.Fid,
-                        fid_over_floor = m.Fid / floor,
-                        fid_over_floor_equal_n = m.Fid / floorEqualN,
-                        conditional_accuracy = m.ConditionalAccuracy,
-                        per_class_accuracy = FashionMnist.ClassNames.Zip(m.PerClassAccuracy).ToDictionary(x => x.First, x => x.Second),
+                        evaluation = Scores(m.ByClassifier[0]),
+                        verifier_cnn = Scores(m.ByClassifier[1]),
                         sampling_seconds = m.SamplingTime.TotalSeconds,
                     }),
                 };
                 AtomicFile.Write(reportPath, JsonSerializer.SerializeToUtf8Bytes(json, new JsonSerializerOptions { WriteIndented = true }));
             }
-            testMean.Dispose();
-            testCov.Dispose();
             return Task.FromResult(0);
         });
         return cmd;
     }
+
+    private sealed record Floor(double Fid, double FidEqualN, double TestAccuracy);
 }

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+
+namespace GenerationPlatform.Evaluation;
+
+/// <summary>
+/// Paired differences between points from their per-image records: image i of every point has the same seed and
+/// class, so a difference is taken image by image and its 95% interval is a paired bootstrap over the shared images
+/// (<see cref="PairedBootstrap"/>). Intervals that exclude 0 are in bold.
+/// </summary>
+public static class ScalingComparisons
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The verifier score every series has, steps included, for a verifier whose score is recorded for all images.</summary>
+    private static Func<ImageRecord, double>? CommonScore(string? verifier) => verifier switch
+    {
+        "classifier" => r => r.ClassifierScore,
+        "class-gaussian" => r => r.ClassGaussianScore,
+        _ => null,
+    };
+
+    /// <summary>The paired interval of mean(f(a) - f(b)) over the images both points have (same index and seed).</summary>
+    public static BootstrapInterval? Difference(IReadOnlyList<ImageRecord> a, IReadOnlyList<ImageRecord> b, Func<ImageRecord, double> f)
+    {
+        var byIndex = b.ToDictionary(r => r.Index);
+        var pairs = a.Where(r => byIndex.TryGetValue(r.Index, out var o) && o.Seed == r.Seed && o.Label == r.Label)
+            .Select(r => (A: f(r), B: f(byIndex[r.Index]))).Where(x => double.IsFinite(x.A) && double.IsFinite(x.B)).ToArray();
+        if (pairs.Length < 2) return null;
+        return PairedBootstrap.MeanDifference(pairs.Select(x => x.A).ToArray(), pairs.Select(x => x.B).ToArray());
+    }
+
+    public static string Markdown(IReadOnlyList<ScalingPoint> points, IReadOnlyList<ImageRecord> records)
+    {
+        var byPoint = records.GroupBy(r => (r.Series, r.ExtraCandidates)).ToDictionary(g => g.Key, g => (IReadOnlyList<ImageRecord>)g.ToList());
+        IReadOnlyList<ImageRecord>? Get(string series, int extra) => byPoint.GetValueOrDefault((series, extra));
+        var nfe = points.ToDictionary(p => (p.Series, p.ExtraCandidates), p => p.MeanTotalNfe);
+        var sb = new StringBuilder();
+        sb.Append("Paired differences over the same images (seed and class), mean and 95% paired bootstrap interval (")
+          .Append(PairedBootstrap.DefaultResamples.ToString(Inv)).Append(" resamples); **bold**: the interval excludes 0. Accuracy and p(class) are the evaluation classifier's; ")
+          .Append("the verifier score is the searched verifier's where both sides have it (classifier p, class-Gaussian log-density; not the rank ensembles, whose scores are relative to each search's pool).\n\n");
+        sb.Append("### Search against the steps baseline at the same budget, and against its own +0 point\n\n");
+        sb.Append("| series | extra | NFE | accuracy vs steps (pts) | p(class) vs steps | verifier score vs steps | accuracy vs +0 (pts) | verifier score vs +0 |\n|---|---|---|---|---|---|---|---|\n");
+        foreach (var ((series, extra), recs) in byPoint.Where(kv => !ScalingSeries.Parse(kv.Key.Series).IsBaseline && kv.Key.ExtraCandidates > 0).OrderBy(kv => kv.Key.Series, StringComparer.Ordinal).ThenBy(kv => kv.Key.ExtraCandidates))
+        {
+            var verifier = ScalingSeries.Parse(series).Verifier;
+            var common = CommonScore(verifier);
+            var steps = Get("steps", extra);
+            var zero = Get(series, 0) ?? Get("steps", 0);
+            bool relative = verifier is not null && verifier.StartsWith("ensemble(", StringComparison.Ordinal);
+            Func<ImageRecord, double>? ownScore = relative ? null : Get(series, 0) is not null ? r => r.VerifierScore : common;
+            sb.Append(Inv, $"| {series} | +{extra} | {nfe.GetValueOrDefault((series, extra)):F0} | ")
+              .Append(steps is null ? "–" : Points(Difference(recs, steps, Correct))).Append(" | ")
+              .Append(steps is null ? "–" : Score(Difference(recs, steps, r => r.EvalProbability))).Append(" | ")
+              .Append(steps is null || common is null ? "–" : Score(Difference(recs, steps, common))).Append(" | ")
+              .Append(zero is null ? "–" : Points(Difference(recs, zero, Correct))).Append(" | ")
+              .Append(zero is null || ownScore is null ? "–" : Score(Difference(recs, zero, ownScore))).Append(" |\n");
+        }
+
+        // Head to head, same verifier: each algorithm against random search (best-of-N) at the same budget, particles against
+        // its lambda = 0 control (best-of-K on the particle sampler) at the same budget and against one sample of its own sampler.
+        var heads = new List<(string A, string B, int Extra, int ExtraB)>();
+        foreach (var (series, extra) in byPoint.Keys.Where(k => k.ExtraCandidates > 0))
+        {
+            var s = ScalingSeries.Parse(series);
+            if (s.IsBaseline || s.Algorithm == "random") continue;
+            if (byPoint.ContainsKey(($"random:{s.Verifier}", extra))) heads.Add((series, $"random:{s.Verifier}", extra, extra));
+            if (s.Algorithm == "particles" && byPoint.ContainsKey(($"particles(lambda=0):{s.Verifier}", extra))) heads.Add((series, $"particles(lambda=0):{s.Verifier}", extra, extra));
+            if (s.Algorithm.StartsWith("particles", StringComparison.Ordinal) && byPoint.ContainsKey(("stochastic", 0))) heads.Add((series, "stochastic", extra, 0));
+        }
+        if (heads.Count > 0)
+        {
+            sb.Append("\n### Head to head, same verifier\n\n");
+            sb.Append("| series | against | NFE (series / against) | accuracy (pts) | p(class) | verifier score |\n|---|---|---|---|---|---|\n");
+            foreach (var (a, b, extra, extraB) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.Extra).ThenBy(h => h.B, StringComparer.Ordinal))
+            {
+                var verifier = ScalingSeries.Parse(a).Verifier!;
+                bool relative = verifier.StartsWith("ensemble(", StringComparison.Ordinal);
+                var ra = byPoint[(a, extra)];
+                var rb = byPoint[(b, extraB)];
+                // A baseline has no searched verifier's score: compare on the one recorded for every image, where there is one.
+                Func<ImageRecord, double>? score = relative ? null : ScalingSeries.Parse(b).IsBaseline ? CommonScore(verifier) : r => r.VerifierScore;
+                sb.Append(Inv, $"| {a} +{extra} | {b} +{extraB} | {nfe.GetValueOrDefault((a, extra)):F0} / {nfe.GetValueOrDefault((b, extraB)):F0} | ")
+                  .Append(Points(Difference(ra, rb, Correct))).Append(" | ")
+                  .Append(Score(Difference(ra, rb, r => r.EvalProbability))).Append(" | ")
+                  .Append(score is null ? "–" : Score(Difference(ra, rb, score))).Append(" |\n");
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static double Correct(ImageRecord r) => r.EvalCorrect ? 1 : 0;
+
+    private static string Points(BootstrapInterval? ci) => Format(ci, 100, "+0.0;-0.0;0.0");
+
+    private static string Score(BootstrapInterval? ci) => ci is { } c && Math.Max(Math.Abs(c.Lower), Math.Abs(c.Upper)) >= 10 ? Format(ci, 1, "+0.0;-0.0;0.0") : Format(ci, 1, "+0.000;-0.000;0.000");
+
+    private static string Format(BootstrapInterval? ci, double scale, string format)
+    {
+        if (ci is not { } c) return "–";
+        var text = string.Create(Inv, $"{(c.Estimate * scale).ToString(format, Inv)} [{(c.Lower * scale).ToString(format, Inv)}, {(c.Upper * scale).ToString(format, Inv)}]");
+        return c.ExcludesZero ? $"**{text}**" : text;
+    }
+}
