@@ -130,6 +130,13 @@ public sealed class ScalingReportTests : IDisposable
         Assert.Equal("steps", ScalingReport.Family("stochastic"));
         Assert.True(ScalingSeries.Parse("stochastic").IsBaseline);
         Assert.Throws<ArgumentException>(() => ScalingSeries.Parse("random")); // an algorithm needs a verifier
+        var adaptive = ScalingSeries.Parse("random(candidates-per-round=2):classifier@target=0.99;patience=3");
+        Assert.Equal(("random(candidates-per-round=2)", "classifier", 0.99, 3), (adaptive.Algorithm, adaptive.Verifier, adaptive.TargetScore, adaptive.Patience));
+        Assert.Equal("random(candidates-per-round=2):classifier@target=0.99;patience=3", adaptive.Name);
+        Assert.Equal("random:classifier@patience=2", ScalingSeries.Parse("random:classifier@patience=2").Name);
+        Assert.Throws<ArgumentException>(() => ScalingSeries.Parse("random:classifier@target=NaN"));
+        Assert.Throws<ArgumentException>(() => ScalingSeries.Parse("random:classifier@patience=0"));
+        Assert.Throws<ArgumentException>(() => ScalingSeries.Parse("random:classifier@"));
     }
 
     [Fact]

@@ -70,6 +70,8 @@ internal static class EvalCommand
             using var catalog = new VerifierCatalog(onnxVerifiers: onnxVerifiers);
             foreach (var c in curves.Where(c => c.Verifier is not null))
             {
+                if ((c.TargetScore is not null || c.Patience is not null) && !Search.SearchRequest.StoppableAlgorithms.Contains(Search.AlgorithmCatalog.NameOf(c.Algorithm)))
+                    throw new CliArgumentException($"--series: an adaptive budget (@target, @patience) applies to {string.Join(" and ", Search.SearchRequest.StoppableAlgorithms)}, not '{c.Algorithm}'");
                 try { catalog.Get(c.Verifier!); }
                 catch (UnknownVerifierException e) { throw new CliArgumentException($"--series: {e.Message}"); }
                 catch (Verifiers.Onnx.OnnxContractException e) { throw new CliArgumentException($"{OnnxVerifierOption.Name}: {e.Message}"); }
