@@ -57,14 +57,20 @@ public static class ScalingComparisons
               .Append(zero is null || ownScore is null ? "–" : Score(Difference(recs, zero, ownScore))).Append(" |\n");
         }
 
-        // Head to head, same verifier: each algorithm against random search (best-of-N) at the same budget, particles against
+        // Head to head, same verifier: each algorithm (and an adaptive random search) against random search (best-of-N) at the
+        // same budget and at every larger one, particles against
         // its lambda = 0 control (best-of-K on the particle sampler) at the same budget and against one sample of its own sampler.
         var heads = new List<(string A, string B, int Extra, int ExtraB)>();
         foreach (var (series, extra) in byPoint.Keys.Where(k => k.ExtraCandidates > 0))
         {
             var s = ScalingSeries.Parse(series);
-            if (s.IsBaseline || s.Algorithm == "random") continue;
-            if (byPoint.ContainsKey(($"random:{s.Verifier}", extra))) heads.Add((series, $"random:{s.Verifier}", extra, extra));
+            // Plain random search is what the others are held against; an adaptive one is held against it too.
+            if (s.IsBaseline || (s.Algorithm == "random" && s.TargetScore is null && s.Patience is null)) continue;
+            var bestOfN = $"random:{s.Verifier}";
+            if (byPoint.ContainsKey((bestOfN, extra))) heads.Add((series, bestOfN, extra, extra));
+            // NFE equivalence (SEARCH.md 3.4): against best-of-N at every larger budget measured.
+            foreach (var larger in byPoint.Keys.Where(k => k.Series == bestOfN && k.ExtraCandidates > extra).Select(k => k.ExtraCandidates).Order())
+                heads.Add((series, bestOfN, extra, larger));
             if (s.Algorithm == "particles" && byPoint.ContainsKey(($"particles(lambda=0):{s.Verifier}", extra))) heads.Add((series, $"particles(lambda=0):{s.Verifier}", extra, extra));
             if (s.Algorithm.StartsWith("particles", StringComparison.Ordinal) && byPoint.ContainsKey(("stochastic", 0))) heads.Add((series, "stochastic", extra, 0));
         }

@@ -90,6 +90,8 @@ public sealed class ScalingReportTests : IDisposable
         records.AddRange(Records("random:classifier", 0, i => 0.60 + (i % 7) / 20.0, i => i % 4 != 0));
         records.AddRange(Records("random:classifier", 3, i => 0.80 + (i % 7) / 20.0, _ => true));
         records.AddRange(Records("pruned:classifier", 3, i => 0.79 + (i % 7) / 20.0 + (i % 2 == 0 ? 0.01 : -0.01), _ => true));
+        records.AddRange(Records("random:classifier", 7, i => 0.85 + (i % 7) / 20.0, _ => true));
+        records.AddRange(Records("random:classifier@target=0.9", 3, i => 0.80 + (i % 7) / 20.0, _ => true));
         var points = records.GroupBy(r => (r.Series, r.ExtraCandidates)).Select(g => Point(g.Key.Series, g.Key.ExtraCandidates, 13)).ToList();
         var md = ScalingComparisons.Markdown(points, records);
         // +0.190 on the verifier score over every image, the same shift against the +0 point: clear.
@@ -102,6 +104,10 @@ public sealed class ScalingReportTests : IDisposable
         // Pruned against random at the same budget: -0.01 on average, +-0.01 per image: an interval around it.
         var head = md.Split('\n').Single(l => l.StartsWith("| pruned:classifier +3 | random:classifier +3 |", StringComparison.Ordinal));
         Assert.Contains("| 0.0 [0.0, 0.0] | 0.000 [0.000, 0.000] | **-0.010 [", head);
+        // NFE equivalence: pruned at +3 against best-of-N at every larger budget; an adaptive random search against the fixed one.
+        Assert.Contains("| **-0.060 [", md.Split('\n').Single(l => l.StartsWith("| pruned:classifier +3 | random:classifier +7 | 76 / 152 |", StringComparison.Ordinal)));
+        Assert.Single(md.Split('\n'), l => l.StartsWith("| random:classifier@target=0.9 +3 | random:classifier +3 |", StringComparison.Ordinal));
+        Assert.DoesNotContain(md.Split('\n'), l => l.StartsWith("| random:classifier +3 | random:classifier +7", StringComparison.Ordinal));
         var ci = ScalingComparisons.Difference(Records("a:classifier", 3, i => i, _ => true), Records("b:classifier", 3, i => i % 2, _ => true), r => r.VerifierScore);
         Assert.NotNull(ci);
         Assert.Equal(40, ci.Value.Pairs);
