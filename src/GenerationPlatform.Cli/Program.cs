@@ -11,6 +11,7 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     TrainClassifierCommand.Create(),
     TrainNoiseVerifierCommand.Create(),
     TrainEvalClassifierCommand.Create(),
+    ComparePointsCommand.Create(),
     TrainProbeCommand.Create(),
     GenerateCommand.Create(),
     EvalModelCommand.Create(),

@@ -95,6 +95,18 @@ public static class ScalingComparisons
         return sb.ToString();
     }
 
+    /// <summary>
+    /// One markdown row comparing two points that may come from different runs (another model, say) over the images they
+    /// share (same index, seed and class): NFE, and the paired differences (A - B) of evaluation-classifier accuracy and
+    /// p(class), and of the verifiers' CNN's p(class) (recorded for every image, so it compares any two points).
+    /// </summary>
+    public static string Row(string labelA, IReadOnlyList<ImageRecord> a, string labelB, IReadOnlyList<ImageRecord> b) =>
+        string.Create(Inv, $"| {labelA} | {labelB} | {a.Average(r => (double)r.Nfe):F0} / {b.Average(r => (double)r.Nfe):F0} | ")
+        + Points(Difference(a, b, Correct)) + " | " + Score(Difference(a, b, r => r.EvalProbability)) + " | " + Score(Difference(a, b, r => r.ClassifierScore)) + " |";
+
+    /// <summary>The header of <see cref="Row"/>'s table.</summary>
+    public const string RowHeader = "| A | B | NFE (A / B) | accuracy A - B (pts) | p(class) A - B, evaluation classifier | classifier verifier's p A - B |\n|---|---|---|---|---|---|";
+
     private static double Correct(ImageRecord r) => r.EvalCorrect ? 1 : 0;
 
     private static string Points(BootstrapInterval? ci) => Format(ci, 100, "+0.0;-0.0;0.0");
