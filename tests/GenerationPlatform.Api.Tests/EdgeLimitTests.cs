@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using System.Diagnostics;
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
@@ -146,7 +147,7 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
         var catalog = new GenerationPlatform.Api.ConfiguredCatalog(new ModelCatalogue(Options.Create(new ModelOptions())),
             Options.Create(new OnnxVerifierRegistry { Onnx = { ["Aesthetic"] = spec, ["with+plus"] = spec } }));
         var names = catalog.Verifiers.Select(v => v.Name).ToArray();
-        Assert.Equal([.. VerifierCatalog.BaseNames, "onnx:aesthetic"], names);
+        Assert.Equal([.. VerifierNames.BaseNames, "onnx:aesthetic"], names);
         Assert.True(catalog.ServesVerifier("onnx:aesthetic"));
         Assert.False(catalog.ServesVerifier("onnx:Aesthetic")); // not canonical: the edge canonicalises first
         Assert.False(catalog.ServesVerifier("onnx:with+plus"));
@@ -162,9 +163,9 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     [InlineData("ensemble(class-gaussian,classifier)", "ensemble(class-gaussian,classifier)")] // order is kept: it is the order of the scores
     public void A_verifier_spec_has_one_spelling(string spec, string canonical)
     {
-        Assert.Equal(canonical, VerifierCatalog.Canonical(spec, out var problem));
+        Assert.Equal(canonical, VerifierNames.Canonical(spec, out var problem));
         Assert.Null(problem);
-        Assert.Equal(canonical, VerifierCatalog.Canonical(canonical, out _)); // canonical is a fixed point
+        Assert.Equal(canonical, VerifierNames.Canonical(canonical, out _)); // canonical is a fixed point
     }
 
     [Theory]
@@ -180,7 +181,7 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     [InlineData("clässifier", "unexpected 'ä'")]
     public void A_malformed_verifier_spec_says_why(string spec, string why)
     {
-        Assert.Null(VerifierCatalog.Canonical(spec, out var problem));
+        Assert.Null(VerifierNames.Canonical(spec, out var problem));
         Assert.Contains(why, problem);
     }
 

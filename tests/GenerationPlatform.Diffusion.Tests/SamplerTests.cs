@@ -120,7 +120,7 @@ public sealed class SamplerTests
         using var xt = tensor(x1, [1, 1, 28, 28]);
         using var v = field.Evaluate(xt, [new VelocityQuery(1f, 4, 1f)]);
         using var z = tensor(seed.Normal(784, NoiseSeed.StepStream(0)), [1, 1, 28, 28]);
-        using var expected = FlowInterpolant.StochasticStep(xt, v, 1.0, 0.75, 0.6, z);
+        using var expected = FlowInterpolantTensors.StochasticStep(xt, v, 1.0, 0.75, 0.6, z);
         var e = expected.data<float>().ToArray();
         Assert.Equal(0.75f, tr.Time);
         Assert.True(e.Zip(tr.State.ToArray()).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
@@ -162,10 +162,10 @@ public sealed class SamplerTests
         using var eps = randn(n);
         using var xta = (1 - ta) * x0 + ta * eps;
         using var z = randn(n);
-        using var xtb = FlowInterpolant.Renoise(xta, ta, tb, z);
+        using var xtb = FlowInterpolantTensors.Renoise(xta, ta, tb, z);
         Assert.InRange(xtb.mean().item<float>(), (1 - tb) * 0.8 - 0.02, (1 - tb) * 0.8 + 0.02);
         Assert.InRange(xtb.std().item<float>(), tb - 0.02, tb + 0.02);
-        Assert.Throws<ArgumentOutOfRangeException>(() => FlowInterpolant.Renoise(xta, 0.7, 0.3, z));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlowInterpolantTensors.Renoise(xta, 0.7, 0.3, z));
         // The array form used by the search layer computes the same thing.
         var arrayForm = FlowInterpolant.Renoise(xta.data<float>().ToArray(), ta, tb, z.data<float>().ToArray());
         Assert.True(arrayForm.Zip(xtb.data<float>().ToArray()).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);

@@ -1,6 +1,7 @@
 using GenerationPlatform.Testing;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using Xunit.Abstractions;
 
 namespace GenerationPlatform.Grains.Tests;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using Xunit.Abstractions;
 
 namespace GenerationPlatform.Grains.Tests;

@@ -1,5 +1,7 @@
 using GenerationPlatform.Diffusion.Sampling;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>The adaptive budget: a search stops at a target score or after rounds without gain, spends only that, and says why.</summary>

@@ -1,6 +1,8 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>Every segment every algorithm asks for carries the request's condition: its class and, for text models, its prompt embedding.</summary>

@@ -1,3 +1,5 @@
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 using Demand = FairShareScheduler.Demand;

@@ -1,6 +1,8 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>A latent model's denoiser hands back images, not latents, wherever an outcome is an image.</summary>

@@ -1,6 +1,8 @@
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers.Core;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 
 using System.Collections.Concurrent;
 using System.CommandLine;
@@ -13,6 +14,7 @@ using GenerationPlatform.Client;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Silo;
 
