@@ -11,6 +11,10 @@ namespace GenerationPlatform.Cli.Tests;
 /// </summary>
 public sealed partial class BenchClusterCommandTests
 {
+    [Fact]
+    public void Its_silo_processes_wait_on_the_hosts_readiness_path() =>
+        Assert.Equal(GenerationPlatform.Silo.PlatformHost.ReadyPath, GenerationPlatform.LocalCluster.SiloProcess.ReadyPath);
+
     [Theory]
     [InlineData("--jobs", "0")]
     [InlineData("--jobs", "1025")]

@@ -1,5 +1,6 @@
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Cluster.Tests.Support;
+using GenerationPlatform.LocalCluster;
 using IDenoiserGrain = GenerationPlatform.Contracts.IDenoiserGrain;
 using ISearchGrain = GenerationPlatform.Contracts.ISearchGrain;
 using Xunit.Abstractions;
