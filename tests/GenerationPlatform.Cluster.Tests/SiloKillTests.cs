@@ -33,7 +33,7 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     ];
 
     [Fact]
-    public async Task Every_job_completes_with_the_undisturbed_result_when_the_silo_doing_the_work_is_killed()
+    public async Task EveryJobCompletesWithTheUndisturbedResultWhenTheSiloDoingTheWorkIsKilled()
     {
         using var timeout = new CancellationTokenSource(Limit);
         var ct = timeout.Token;

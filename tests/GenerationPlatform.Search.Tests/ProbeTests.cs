@@ -27,7 +27,7 @@ public sealed class ProbeTests
     }
 
     [Fact]
-    public async Task Final_images_are_scored_with_their_own_x0_prediction_at_the_probe_time_for_no_extra_nfe()
+    public async Task FinalImagesAreScoredWithTheirOwnX0PredictionAtTheProbeTimeForNoExtraNfe()
     {
         var verifier = new ProbeDistanceVerifier();
         var field = new GaussianField();
