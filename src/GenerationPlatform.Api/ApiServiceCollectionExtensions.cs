@@ -1,4 +1,3 @@
-using GenerationPlatform.Grains;
 using System.IO.Compression;
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Compression;

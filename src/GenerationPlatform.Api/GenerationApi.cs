@@ -1,6 +1,5 @@
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Contracts;
-using GenerationPlatform.Grains;
 using GenerationPlatform.Storage;
 using Grpc.Core;
 using System.Globalization;

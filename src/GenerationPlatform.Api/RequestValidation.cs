@@ -108,7 +108,7 @@ public static class RequestValidation
         if (target is { } t && !double.IsFinite(t)) throw Invalid("target_score", $"must be a finite number (got {t})");
         int? patience = r.HasPatience ? r.Patience : null;
         if (patience is < 1 or > SearchLimits.MaxRounds) throw Invalid("patience", $"must be between 1 and {SearchLimits.MaxRounds} rounds (got {patience})");
-        if (target is not null && VerifierCatalog.Members(verifier).Count > 0)
+        if (target is not null && VerifierNames.Members(verifier).Count > 0)
             throw Invalid("target_score", "an ensemble's scores are ranks within one call, not comparable with a target; use patience, or a single verifier");
         var search = new SearchRequest(label, guidance, seed, r.BudgetNfe, topK, (Diffusion.Sampling.SamplerKind)(int)sampler /* same values by design (Contracts.Sampler) */, steps, eta, prompt,
             TargetScore: target, Patience: patience);
@@ -174,20 +174,20 @@ public static class RequestValidation
     }
 
     /// <summary>
-    /// A verifier spec in its one spelling (<see cref="VerifierCatalog.Canonical"/>: lower case, no whitespace),
+    /// A verifier spec in its one spelling (<see cref="VerifierNames.Canonical"/>: lower case, no whitespace),
     /// which the job, its grains and its metric labels use: "Classifier " and "classifier" are the same verifier.
     /// </summary>
     private static string CanonicalVerifier(string? value, string field, RequestLimits limits)
     {
         if (string.IsNullOrWhiteSpace(value)) throw Invalid(field, "required");
         if (value.Length > limits.MaxNameLength) throw Invalid(field, $"at most {limits.MaxNameLength} characters (got {value.Length})");
-        return VerifierCatalog.Canonical(value, out var problem)
+        return VerifierNames.Canonical(value, out var problem)
             ?? throw Invalid(field, $"{Quote(value)} is not a verifier name or ensemble(a, b, ...) of them: {problem}");
     }
 
     /// <summary>The first base verifier of a canonical spec that the catalogue does not serve, or null.</summary>
     private static string? Unserved(string canonical, IServedCatalog catalog) =>
-        VerifierCatalog.Members(canonical) is { Count: > 0 } members
+        VerifierNames.Members(canonical) is { Count: > 0 } members
             ? members.Select(m => Unserved(m, catalog)).FirstOrDefault(m => m is not null)
             : catalog.ServesVerifier(canonical) ? null : canonical;
 

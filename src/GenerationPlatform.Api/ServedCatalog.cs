@@ -1,5 +1,4 @@
 using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Grains;
 using GenerationPlatform.Search;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Onnx;
@@ -17,7 +16,7 @@ public interface IServedCatalog
 {
     IReadOnlyList<ModelDescription> Models { get; }
 
-    /// <summary>The base verifiers by canonical name (<see cref="VerifierCatalog.Canonical"/>); ensembles of them are served too.</summary>
+    /// <summary>The base verifiers by canonical name (<see cref="VerifierNames.Canonical"/>); ensembles of them are served too.</summary>
     IReadOnlyList<ServedVerifier> Verifiers { get; }
 
     /// <summary>The search algorithms (their parameters are <see cref="AlgorithmCatalog"/>'s to check).</summary>
@@ -50,7 +49,7 @@ public sealed class ConfiguredCatalog(ModelCatalogue models, IOptions<OnnxVerifi
     public IReadOnlyList<ModelDescription> Models => models.Models;
 
     public IReadOnlyList<ServedVerifier> Verifiers { get; } =
-        [.. VerifierCatalog.BaseNames.Select(n => new ServedVerifier(n, VerifierDescriptions.GetValueOrDefault(n, n))), .. OnnxVerifiers(onnx.Value)];
+        [.. VerifierNames.BaseNames.Select(n => new ServedVerifier(n, VerifierDescriptions.GetValueOrDefault(n, n))), .. OnnxVerifiers(onnx.Value)];
 
     /// <summary>
     /// The registered <c>onnx:NAME</c> verifiers by canonical name (registered names are case-insensitive). A name
@@ -58,9 +57,9 @@ public sealed class ConfiguredCatalog(ModelCatalogue models, IOptions<OnnxVerifi
     /// </summary>
     public static IEnumerable<ServedVerifier> OnnxVerifiers(OnnxVerifierRegistry registry) =>
         registry.Onnx.Keys
-            .Select(n => VerifierCatalog.Canonical(VerifierCatalog.OnnxPrefix + n, out _))
+            .Select(n => VerifierNames.Canonical(VerifierNames.OnnxPrefix + n, out _))
             .OfType<string>()
-            .Where(n => VerifierCatalog.Members(n).Count == 0)
+            .Where(n => VerifierNames.Members(n).Count == 0)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .Select(n => new ServedVerifier(n, "an operator's ONNX model, registered on the silos"));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using GenerationPlatform.Verifiers;
 using static TorchSharp.torch;
 

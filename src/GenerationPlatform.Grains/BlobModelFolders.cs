@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using Azure.Storage.Blobs;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using TorchSharp;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Models;
@@ -54,7 +55,7 @@ public interface IVerifierProvider
 /// The silo's served models: every configured model folder is loaded and checked against its weights when the silo
 /// starts (<see cref="ModelRegistry"/>); a refused folder is logged with the field named and the others are served.
 /// </summary>
-public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
+public sealed class NetworkFieldProvider : IVelocityFieldProvider, IRefusedModelFolders, IDisposable
 {
     private readonly ModelRegistry registry;
 
@@ -74,6 +75,8 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IDisposable
     }
 
     public IReadOnlyList<ModelLoadFailure> Failures => registry.Failures;
+
+    public IReadOnlyCollection<string> RefusedFolders => [.. Failures.Select(f => f.Folder)];
 
 
     private LoadedModel Loaded(string model) =>

@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,8 +41,9 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<DenoiserDirectory>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IPostConfigureOptions<ModelOptions>, BlobModelFolders>();
-        services.TryAddSingleton<ModelCatalogue>();
         services.TryAddSingleton<IVelocityFieldProvider, NetworkFieldProvider>();
+        // The API's model catalogue leaves out the folders whose weights the network provider refused.
+        services.TryAddSingleton<IRefusedModelFolders>(sp => sp.GetRequiredService<IVelocityFieldProvider>() as IRefusedModelFolders ?? NoRefusedModelFolders.Instance);
         services.AddHostedService<ModelStartup>();
         services.TryAddSingleton<IPromptEncoderProvider, TextPromptEncoders>();
         services.AddOnnxVerifierRegistry();
@@ -49,4 +51,11 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<IVerifierProvider, CatalogVerifierProvider>();
         return silo;
     }
+}
+
+internal sealed class NoRefusedModelFolders : IRefusedModelFolders
+{
+    public static readonly NoRefusedModelFolders Instance = new();
+
+    public IReadOnlyCollection<string> RefusedFolders => [];
 }

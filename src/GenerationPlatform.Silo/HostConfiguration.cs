@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using System.Collections;
 using System.Reflection;
 using GenerationPlatform.Api;

@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using Azure.Storage.Blobs;
 using Azure.Data.Tables;
 using GenerationPlatform.Api;

@@ -8,7 +8,7 @@ namespace GenerationPlatform.Api.Tests;
 public sealed class AdaptiveBudgetApiTests(PlatformFixture fixture)
 {
     [Fact]
-    public async Task A_job_that_reaches_its_target_stops_and_is_charged_only_what_it_spent()
+    public async Task AJobThatReachesItsTargetStopsAndIsChargedOnlyWhatItSpent()
     {
         using var client = fixture.Client(PlatformFixture.SoloKey);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -40,7 +40,7 @@ public sealed class AdaptiveBudgetApiTests(PlatformFixture fixture)
 
     [Theory]
     [MemberData(nameof(BadRules))]
-    public async Task A_bad_rule_is_invalid_and_names_its_field(string field, Action<GenerateRequest> spoil)
+    public async Task ABadRuleIsInvalidAndNamesItsField(string field, Action<GenerateRequest> spoil)
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var request = PlatformFixture.Request(budget: 19 * 8);

@@ -46,7 +46,7 @@ public sealed class ClusterModeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_job_completes_with_its_result_in_blob_storage()
+    public async Task AJobCompletesWithItsResultInBlobStorage()
     {
         var endpoints = PlatformHost.Endpoints(app);
         Assert.Equal(PlatformHostOptions.Cluster, endpoints.Mode);

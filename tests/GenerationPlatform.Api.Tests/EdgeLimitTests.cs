@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using System.Diagnostics;
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
@@ -23,7 +24,7 @@ namespace GenerationPlatform.Api.Tests;
 public sealed class EdgeLimitTests(PlatformFixture fixture)
 {
     [Fact]
-    public async Task A_stream_past_its_maximum_age_ends_with_where_to_go_on_and_the_client_goes_on()
+    public async Task AStreamPastItsMaximumAgeEndsWithWhereToGoOnAndTheClientGoesOn()
     {
         await using var host = await OwnHost.StartAsync(new() { ["GenerationPlatform:Api:Limits:MaxWatchDuration"] = "00:00:01" });
         using var client = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
@@ -64,7 +65,7 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Generate_follows_its_job_past_the_streams_maximum_age()
+    public async Task GenerateFollowsItsJobPastTheStreamsMaximumAge()
     {
         await using var host = await OwnHost.StartAsync(new() { ["GenerationPlatform:Api:Limits:MaxWatchDuration"] = "00:00:01" });
         using var client = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
@@ -77,7 +78,7 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task With_no_silo_serving_the_model_a_submit_is_unavailable_in_our_words()
+    public async Task WithNoSiloServingTheModelASubmitIsUnavailableInOurWords()
     {
         await using var host = await OwnHost.StartAsync(new() { ["GenerationPlatform:Silo:Accelerator"] = "none" });
         using var client = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
@@ -91,7 +92,7 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task A_store_that_cannot_be_read_is_unavailable_without_its_exception_text()
+    public async Task AStoreThatCannotBeReadIsUnavailableWithoutItsExceptionText()
     {
         await using var host = await OwnHost.StartAsync([], builder =>
         {
@@ -132,7 +133,7 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public void Kestrel_pings_idle_http2_connections()
+    public void KestrelPingsIdleHttp2Connections()
     {
         var kestrel = fixture.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(30), kestrel.Limits.Http2.KeepAlivePingDelay);
@@ -140,13 +141,13 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public void The_catalogue_serves_registered_onnx_verifiers_by_their_one_spelling()
+    public void TheCatalogueServesRegisteredOnnxVerifiersByTheirOneSpelling()
     {
         var spec = new OnnxVerifierSpec { Path = "m.onnx", Input = "x", Output = "y" };
         var catalog = new GenerationPlatform.Api.ConfiguredCatalog(new ModelCatalogue(Options.Create(new ModelOptions())),
             Options.Create(new OnnxVerifierRegistry { Onnx = { ["Aesthetic"] = spec, ["with+plus"] = spec } }));
         var names = catalog.Verifiers.Select(v => v.Name).ToArray();
-        Assert.Equal([.. VerifierCatalog.BaseNames, "onnx:aesthetic"], names);
+        Assert.Equal([.. VerifierNames.BaseNames, "onnx:aesthetic"], names);
         Assert.True(catalog.ServesVerifier("onnx:aesthetic"));
         Assert.False(catalog.ServesVerifier("onnx:Aesthetic")); // not canonical: the edge canonicalises first
         Assert.False(catalog.ServesVerifier("onnx:with+plus"));
@@ -160,11 +161,11 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     [InlineData("Ensemble( Classifier ,  class-gaussian )", "ensemble(classifier,class-gaussian)")]
     [InlineData("ensemble(classifier,ensemble(resnet-probe,onnx:a))", "ensemble(classifier,ensemble(resnet-probe,onnx:a))")]
     [InlineData("ensemble(class-gaussian,classifier)", "ensemble(class-gaussian,classifier)")] // order is kept: it is the order of the scores
-    public void A_verifier_spec_has_one_spelling(string spec, string canonical)
+    public void AVerifierSpecHasOneSpelling(string spec, string canonical)
     {
-        Assert.Equal(canonical, VerifierCatalog.Canonical(spec, out var problem));
+        Assert.Equal(canonical, VerifierNames.Canonical(spec, out var problem));
         Assert.Null(problem);
-        Assert.Equal(canonical, VerifierCatalog.Canonical(canonical, out _)); // canonical is a fixed point
+        Assert.Equal(canonical, VerifierNames.Canonical(canonical, out _)); // canonical is a fixed point
     }
 
     [Theory]
@@ -178,9 +179,9 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     [InlineData("classifier(class-gaussian,resnet-probe)", "only ensemble(...) takes members")]
     [InlineData("ensemble(a,ensemble(b,ensemble(c,ensemble(d,ensemble(e,f)))))", "nest at most 4")]
     [InlineData("clässifier", "unexpected 'ä'")]
-    public void A_malformed_verifier_spec_says_why(string spec, string why)
+    public void AMalformedVerifierSpecSaysWhy(string spec, string why)
     {
-        Assert.Null(VerifierCatalog.Canonical(spec, out var problem));
+        Assert.Null(VerifierNames.Canonical(spec, out var problem));
         Assert.Contains(why, problem);
     }
 

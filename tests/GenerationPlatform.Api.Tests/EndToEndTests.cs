@@ -13,7 +13,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task Generate_streams_accepted_progress_then_the_result_with_stored_pngs()
+    public async Task GenerateStreamsAcceptedProgressThenTheResultWithStoredPngs()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         using var timeout = new CancellationTokenSource(Patience);
@@ -68,7 +68,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Algorithm_parameters_reach_the_search()
+    public async Task AlgorithmParametersReachTheSearch()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var plain = PlatformFixture.Request(seed: 31);
@@ -87,7 +87,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task The_same_seed_gives_the_same_images()
+    public async Task TheSameSeedGivesTheSameImages()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var first = (await client.GenerateToEndAsync(PlatformFixture.Request(seed: 99))).Result;
@@ -98,7 +98,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Concurrent_generates_of_two_tenants_all_complete_with_their_own_results()
+    public async Task ConcurrentGeneratesOfTwoTenantsAllCompleteWithTheirOwnResults()
     {
         using var alpha = fixture.Client(PlatformFixture.AlphaKey);
         using var beta = fixture.Client(PlatformFixture.BetaKey);
@@ -114,7 +114,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Watch_replays_the_whole_history_and_resumes_from_an_index()
+    public async Task WatchReplaysTheWholeHistoryAndResumesFromAnIndex()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var submitted = await client.SubmitAsync(PlatformFixture.Request(seed: 21));
@@ -137,7 +137,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Cancel_stops_a_running_job_and_its_stream_says_so()
+    public async Task CancelStopsARunningJobAndItsStreamSaysSo()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var submitted = await client.SubmitAsync(PlatformFixture.Request(PlatformFixture.SlowModel, budget: 19 * 2000));
@@ -165,7 +165,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task A_job_past_its_deadline_ends_as_deadline_exceeded()
+    public async Task AJobPastItsDeadlineEndsAsDeadlineExceeded()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var request = PlatformFixture.Request(PlatformFixture.SlowModel, budget: 19 * 2000);
@@ -178,7 +178,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Over_quota_is_resource_exhausted()
+    public async Task OverQuotaIsResourceExhausted()
     {
         using var solo = fixture.Client(PlatformFixture.SoloKey);
         var running = await solo.SubmitAsync(PlatformFixture.Request(PlatformFixture.SlowModel, budget: 19 * 2000));
@@ -204,7 +204,7 @@ public sealed class EndToEndTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Catalog_calls_list_what_a_request_can_name()
+    public async Task CatalogCallsListWhatARequestCanName()
     {
         using var client = fixture.Client(PlatformFixture.BetaKey);
         var models = await client.ListModelsAsync();

@@ -9,7 +9,7 @@ namespace GenerationPlatform.Api.Tests;
 public sealed class HostTests(PlatformFixture fixture)
 {
     [Fact]
-    public async Task The_grpc_health_service_answers_serving()
+    public async Task TheGrpcHealthServiceAnswersServing()
     {
         using var channel = GrpcChannel.ForAddress(fixture.GrpcAddress);
         var health = new Health.HealthClient(channel);
@@ -18,7 +18,7 @@ public sealed class HostTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Reflection_lists_the_services()
+    public async Task ReflectionListsTheServices()
     {
         using var channel = GrpcChannel.ForAddress(fixture.GrpcAddress);
         var reflection = new ServerReflection.ServerReflectionClient(channel);
@@ -34,7 +34,7 @@ public sealed class HostTests(PlatformFixture fixture)
     [Theory]
     [InlineData(PlatformHost.LivePath)]
     [InlineData(PlatformHost.ReadyPath)]
-    public async Task Health_endpoints_answer_on_the_http_port_only(string path)
+    public async Task HealthEndpointsAnswerOnTheHttpPortOnly(string path)
     {
         using var http = new HttpClient();
         var response = await http.GetAsync(new Uri(fixture.HttpAddress, path));
@@ -52,7 +52,7 @@ public sealed class HostTests(PlatformFixture fixture)
     [InlineData("GenerationPlatform:Host:Mode", "cluster", "GenerationPlatform:Cluster:ConnectionString")]
     [InlineData("GenerationPlatform:Cluster:AdvertisedIp", "pod-ip", "GenerationPlatform:Cluster:AdvertisedIp")]
     [InlineData("GenerationPlatform:Silo:Accelerator", "tpu", "GenerationPlatform:Silo:Accelerator")]
-    public void A_bad_host_setting_fails_at_start_naming_the_key(string key, string value, string named)
+    public void ABadHostSettingFailsAtStartNamingTheKey(string key, string value, string named)
     {
         var e = Assert.Throws<HostConfigurationException>(() => PlatformHost.CreateBuilder([], new Dictionary<string, string?> { [key] = value }));
         Assert.Contains(named, e.Message);
@@ -66,7 +66,7 @@ public sealed class HostTests(PlatformFixture fixture)
     [InlineData("GenerationPlatform:Api:Limits:MaxWatchDuration", "00:00:00", "GenerationPlatform:Api:Limits:MaxWatchDuration")]
     [InlineData("GenerationPlatform:Api:Limits:ResultCacheBytes", "-1", "GenerationPlatform:Api:Limits:ResultCacheBytes")]
     [InlineData("GenerationPlatform:Results:Kind", "tape", "GenerationPlatform:Results:Kind")]
-    public async Task Bad_api_settings_fail_the_start_naming_the_key(string key, string value, string named)
+    public async Task BadApiSettingsFailTheStartNamingTheKey(string key, string value, string named)
     {
         var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
             PlatformFixture.StartHostAsync(new Dictionary<string, string?> { [key] = value }));

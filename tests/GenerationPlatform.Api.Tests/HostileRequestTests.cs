@@ -182,11 +182,11 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
     public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(k => new object[] { k });
 
     [Fact]
-    public void The_suite_is_large_enough() => Assert.True(Cases.Count >= 60, $"{Cases.Count} cases");
+    public void TheSuiteIsLargeEnough() => Assert.True(Cases.Count >= 60, $"{Cases.Count} cases");
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public async Task A_hostile_request_gets_exactly_its_status(string name)
+    public async Task AHostileRequestGetsExactlyItsStatus(string name)
     {
         var hostile = Cases[name];
         var outcome = await hostile.Send(fixture);
@@ -201,7 +201,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task A_flood_of_undecodable_requests_writes_no_log_line_per_request()
+    public async Task AFloodOfUndecodableRequestsWritesNoLogLinePerRequest()
     {
         int before = fixture.Logs.Entries.Count;
         var sent = new List<Task<Outcome>>();
@@ -224,7 +224,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
         System.Text.RegularExpressions.Regex.Match(message, @"service method '([^']+)'") is { Success: true } m && !Rpcs.Any(r => r.Rpc == m.Groups[1].Value);
 
     [Fact]
-    public async Task A_foreign_authority_is_served()
+    public async Task AForeignAuthorityIsServed()
     {
         using var channel = GrpcChannel.ForAddress(fixture.GrpcAddress, new GrpcChannelOptions
         {
@@ -253,7 +253,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
     [InlineData("/metrics")]
     [InlineData("/healthz/ready")]
     [InlineData("/healthz/live")]
-    public async Task The_http_ports_endpoints_are_not_on_the_grpc_port_whatever_the_host_header(string path)
+    public async Task TheHttpPortsEndpointsAreNotOnTheGrpcPortWhateverTheHostHeader(string path)
     {
         using var http = new HttpClient(new SocketsHttpHandler());
         foreach (var host in new[] { $"x:{fixture.HttpAddress.Port}", $"127.0.0.1:{fixture.HttpAddress.Port}", fixture.HttpAddress.Authority })
@@ -271,7 +271,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Canonical_verifier_names_reach_the_job_its_scores_and_its_result()
+    public async Task CanonicalVerifierNamesReachTheJobItsScoresAndItsResult()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var request = PlatformFixture.Request(seed: 77);
@@ -286,7 +286,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task A_watch_flood_over_the_tenants_cap_is_resource_exhausted_and_spares_other_tenants()
+    public async Task AWatchFloodOverTheTenantsCapIsResourceExhaustedAndSparesOtherTenants()
     {
         using var watcher = fixture.Client(PlatformFixture.WatcherKey);
         var job = await watcher.SubmitAsync(PlatformFixture.Request(PlatformFixture.SlowModel, budget: 19 * 2000, seed: 1600));
@@ -336,7 +336,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task Hammering_GetJob_on_a_completed_job_reads_the_store_once()
+    public async Task HammeringGetJobOnACompletedJobReadsTheStoreOnce()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var end = await client.GenerateToEndAsync(PlatformFixture.Request(seed: 4242));
@@ -351,7 +351,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
 
     [Fact]
     [AfterTheSuite]
-    public async Task After_the_suite_an_ordinary_job_still_completes()
+    public async Task AfterTheSuiteAnOrdinaryJobStillCompletes()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

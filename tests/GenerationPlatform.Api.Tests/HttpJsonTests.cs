@@ -49,7 +49,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     private const int MessageLimit = 64 * 1024; // RequestLimits.MaxReceiveMessageBytes' default
 
     [Fact]
-    public async Task Submit_get_watch_and_cancel_a_job()
+    public async Task SubmitGetWatchAndCancelAJob()
     {
         using var http = Client(PlatformFixture.AlphaKey);
         var submitted = await OkAsync(await http.PostAsync("/v1/jobs", Body(Job(PlatformFixture.SlowModel, budget: 19 * 2000))));
@@ -89,7 +89,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task Generate_streams_json_objects_to_the_result_with_the_pngs()
+    public async Task GenerateStreamsJsonObjectsToTheResultWithThePngs()
     {
         using var http = Client(PlatformFixture.AlphaKey);
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs:generate") { Content = Body(Job()) };
@@ -124,7 +124,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task The_catalogue_and_usage_calls_answer_json()
+    public async Task TheCatalogueAndUsageCallsAnswerJson()
     {
         using var http = Client(PlatformFixture.BetaKey);
         var models = await OkAsync(await http.GetAsync("/v1/models"));
@@ -139,7 +139,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task Keys_are_the_grpc_apis_and_a_refusal_is_401_with_its_challenge()
+    public async Task KeysAreTheGrpcApisAndARefusalIs401WithItsChallenge()
     {
         foreach (var key in new string?[] { null, "not-a-key", PlatformFixture.AlphaKey + "x" })
         {
@@ -156,7 +156,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task Each_refusal_is_the_http_status_of_its_grpc_code_and_names_the_field()
+    public async Task EachRefusalIsTheHttpStatusOfItsGrpcCodeAndNamesTheField()
     {
         using var alpha = Client(PlatformFixture.AlphaKey);
         // INVALID_ARGUMENT: 400, the message naming the field as the proto spells it.
@@ -198,7 +198,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     [InlineData("\"job\"", "request: expected a JSON object")]
     [InlineData("", "request: the body is empty")]
     [InlineData("{\"model\": \"a\"} trailing", "request: not valid JSON")]
-    public async Task A_body_that_is_not_a_json_object_is_400(string body, string message)
+    public async Task ABodyThatIsNotAJsonObjectIs400(string body, string message)
     {
         // Checked before the key, as a gRPC message that does not decode is.
         using var http = Client("not-a-key");
@@ -227,7 +227,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     [InlineData("reported_verifiers", "[\"classifier\", 7]", "reported_verifiers[1]: expected a string, got 7")]
     [InlineData("deadline", "\"forever\"", "deadline: expected a duration in seconds")]
     [InlineData("deadline", "{\"seconds\": 5}", "deadline: expected a duration in seconds")]
-    public async Task A_field_the_request_cannot_hold_is_400_naming_it(string field, string value, string message)
+    public async Task AFieldTheRequestCannotHoldIs400NamingIt(string field, string value, string message)
     {
         using var http = Client(PlatformFixture.AlphaKey);
         var body = JsonNode.Parse(Job())!.AsObject();
@@ -236,7 +236,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task Values_proto3_json_allows_are_read_as_grpc_reads_them()
+    public async Task ValuesProto3JsonAllowsAreReadAsGrpcReadsThem()
     {
         using var http = Client(PlatformFixture.AlphaKey);
         // JSON names, a quoted 64-bit integer, an enum by number, a duration, null for a default.
@@ -251,7 +251,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task A_body_that_is_not_utf8_json_is_400()
+    public async Task ABodyThatIsNotUtf8JsonIs400()
     {
         using var http = Client(PlatformFixture.AlphaKey);
         await AssertStatusAsync(await http.PostAsync("/v1/jobs", new StringContent(Job(), Encoding.UTF8, "text/plain")),
@@ -261,7 +261,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task A_body_over_the_message_limit_is_413_with_the_grpc_apis_resource_exhausted()
+    public async Task ABodyOverTheMessageLimitIs413WithTheGrpcApisResourceExhausted()
     {
         using var http = Client(PlatformFixture.AlphaKey);
         var big = Job(@class: new string('x', MessageLimit)); // valid JSON, just too long
@@ -283,7 +283,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task Query_parameters_are_checked_like_fields()
+    public async Task QueryParametersAreCheckedLikeFields()
     {
         using var http = Client(PlatformFixture.AlphaKey);
         var job = RequestValidation.NewJobId();
@@ -307,7 +307,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task The_json_port_serves_the_openapi_document_and_nothing_of_the_other_ports()
+    public async Task TheJsonPortServesTheOpenapiDocumentAndNothingOfTheOtherPorts()
     {
         using var http = Client(key: null);
         var document = await OkAsync(await http.GetAsync("/openapi/v1.json"));
@@ -351,7 +351,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     }
 
     [Fact]
-    public async Task A_stream_past_its_time_ends_with_a_status_object_naming_the_index_to_resume_from()
+    public async Task AStreamPastItsTimeEndsWithAStatusObjectNamingTheIndexToResumeFrom()
     {
         var results = Path.Combine(Path.GetTempPath(), $"genplat-httpjson-tests-{Guid.NewGuid():N}");
         var app = await PlatformFixture.StartHostAsync(new Dictionary<string, string?>
@@ -390,7 +390,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     [InlineData("-1", "GenerationPlatform:Host:JsonPort must be 0-65535")]
     [InlineData("5080", "GenerationPlatform:Host:JsonPort (5080) must differ from GenerationPlatform:Host:GrpcPort (5080)")]
     [InlineData("5081", "GenerationPlatform:Host:JsonPort (5081) must differ")]
-    public void A_json_port_that_cannot_work_stops_the_host_naming_the_key(string port, string message)
+    public void AJsonPortThatCannotWorkStopsTheHostNamingTheKey(string port, string message)
     {
         var e = Assert.Throws<HostConfigurationException>(() => PlatformHost.CreateBuilder([], new Dictionary<string, string?>
         {
@@ -498,7 +498,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
 public sealed class HttpJsonOffByDefaultTests(PlatformFixture fixture)
 {
     [Fact]
-    public async Task Without_a_json_port_no_port_serves_the_json_routes()
+    public async Task WithoutAJsonPortNoPortServesTheJsonRoutes()
     {
         Assert.Null(fixture.Endpoints.Json);
         using var grpcPort = new HttpClient { BaseAddress = fixture.GrpcAddress };

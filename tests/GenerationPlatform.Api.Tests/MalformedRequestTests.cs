@@ -63,11 +63,11 @@ public sealed class MalformedRequestTests(PlatformFixture fixture)
     public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(k => new object[] { k });
 
     [Fact]
-    public void The_table_is_large_enough() => Assert.True(Cases.Count >= 25, $"{Cases.Count} cases");
+    public void TheTableIsLargeEnough() => Assert.True(Cases.Count >= 25, $"{Cases.Count} cases");
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public async Task A_malformed_request_is_refused_naming_the_field(string name)
+    public async Task AMalformedRequestIsRefusedNamingTheField(string name)
     {
         var (breakIt, code, field) = Cases[name];
         using var client = fixture.Client(PlatformFixture.AlphaKey);
@@ -86,7 +86,7 @@ public sealed class MalformedRequestTests(PlatformFixture fixture)
     [InlineData("job-123", "job_id")]
     [InlineData("job-0123456789ABCDEF0123456789ABCDEF", "job_id")]
     [InlineData("../alpha/job-0123456789abcdef0123456789abcde", "job_id")]
-    public async Task A_malformed_job_id_is_invalid(string jobId, string field)
+    public async Task AMalformedJobIdIsInvalid(string jobId, string field)
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         foreach (var call in new Func<Task>[]
@@ -103,7 +103,7 @@ public sealed class MalformedRequestTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task A_negative_watch_index_is_invalid()
+    public async Task ANegativeWatchIndexIsInvalid()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var e = await Assert.ThrowsAsync<RpcException>(async () => { await foreach (var _ in client.WatchAsync(GenerationPlatform.Api.RequestValidation.NewJobId(), -1)) { } });

@@ -149,9 +149,9 @@ public sealed class FixtureVerifiers : IVerifierProvider
     private readonly AnalyticVerifiers analytic = new();
 
     public GenerationPlatform.Verifiers.Core.IImageVerifier Get(string verifier) =>
-        GenerationPlatform.Verifiers.VerifierCatalog.Members(verifier) is { Count: > 0 } members
+        GenerationPlatform.Verifiers.VerifierNames.Members(verifier) is { Count: > 0 } members
             ? new GenerationPlatform.Verifiers.Core.EnsembleVerifier(members.Select(Get).ToArray())
-            : verifier == GenerationPlatform.Verifiers.VerifierCatalog.OnnxPrefix + PlatformFixture.OnnxName.ToLowerInvariant()
+            : verifier == GenerationPlatform.Verifiers.VerifierNames.OnnxPrefix + PlatformFixture.OnnxName.ToLowerInvariant()
                 ? new MeanTargetVerifier(AnalyticVerifiers.Target, verifier)
                 : analytic.Get(verifier);
 }

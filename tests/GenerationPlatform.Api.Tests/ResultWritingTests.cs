@@ -25,7 +25,7 @@ public sealed class ResultWritingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_stored_result_keeps_the_job_completed_and_records_where_it_is()
+    public async Task AStoredResultKeepsTheJobCompletedAndRecordsWhereItIs()
     {
         var (state, result) = Job(topK: 2);
         var store = new LocalFolderResultStore(root, QuickRetry);
@@ -42,7 +42,7 @@ public sealed class ResultWritingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_store_that_keeps_failing_reports_the_result_as_not_stored()
+    public async Task AStoreThatKeepsFailingReportsTheResultAsNotStored()
     {
         Directory.CreateDirectory(root);
         var blocker = Path.Combine(root, "not-a-folder");

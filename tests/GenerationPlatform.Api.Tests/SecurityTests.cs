@@ -9,7 +9,7 @@ namespace GenerationPlatform.Api.Tests;
 public sealed class SecurityTests(PlatformFixture fixture)
 {
     [Fact]
-    public async Task Another_tenants_job_is_not_found_the_same_as_no_job()
+    public async Task AnotherTenantsJobIsNotFoundTheSameAsNoJob()
     {
         using var alpha = fixture.Client(PlatformFixture.AlphaKey);
         using var beta = fixture.Client(PlatformFixture.BetaKey);
@@ -32,7 +32,7 @@ public sealed class SecurityTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task No_key_is_unauthenticated()
+    public async Task NoKeyIsUnauthenticated()
     {
         using var channel = GrpcChannel.ForAddress(fixture.GrpcAddress);
         var raw = new GenerationService.GenerationServiceClient(channel);
@@ -53,7 +53,7 @@ public sealed class SecurityTests(PlatformFixture fixture)
     [Theory]
     [InlineData("not-a-key")]
     [InlineData("alpha-key-012345678")] // one character short of alpha's key
-    public async Task A_wrong_key_is_unauthenticated(string key)
+    public async Task AWrongKeyIsUnauthenticated(string key)
     {
         using var client = new GenerationPlatformClient(fixture.GrpcAddress, key);
         var e = await Assert.ThrowsAsync<RpcException>(() => client.ListModelsAsync());
@@ -64,7 +64,7 @@ public sealed class SecurityTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task A_non_bearer_authorization_is_unauthenticated()
+    public async Task ANonBearerAuthorizationIsUnauthenticated()
     {
         using var channel = GrpcChannel.ForAddress(fixture.GrpcAddress);
         var raw = new GenerationService.GenerationServiceClient(channel);
@@ -74,7 +74,7 @@ public sealed class SecurityTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task A_request_over_the_message_size_limit_is_refused()
+    public async Task ARequestOverTheMessageSizeLimitIsRefused()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var request = PlatformFixture.Request();

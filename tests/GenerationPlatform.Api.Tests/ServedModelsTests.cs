@@ -122,7 +122,7 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
     };
 
     [Fact]
-    public async Task ListModels_gives_every_served_model_with_its_shape_and_conditioning_and_leaves_out_the_refused_one()
+    public async Task ListModelsGivesEveryServedModelWithItsShapeAndConditioningAndLeavesOutTheRefusedOne()
     {
         using var client = fixture.Client();
         var models = (await client.ListModelsAsync()).Models.ToDictionary(m => m.Name);
@@ -140,7 +140,7 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
     [Theory]
     [InlineData(ServedModelsFixture.RgbOnnx)]
     [InlineData(ServedModelsFixture.RgbTorch)]
-    public async Task An_rgb_class_model_is_searched_and_its_results_are_rgb_pngs_of_its_size(string model)
+    public async Task AnRgbClassModelIsSearchedAndItsResultsAreRgbPngsOfItsSize(string model)
     {
         using var client = fixture.Client();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -159,7 +159,7 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Both_backends_of_one_network_give_the_same_images_for_the_same_seed()
+    public async Task BothBackendsOfOneNetworkGiveTheSameImagesForTheSameSeed()
     {
         using var client = fixture.Client();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -175,7 +175,7 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_text_model_takes_a_prompt_and_records_it_with_its_result()
+    public async Task ATextModelTakesAPromptAndRecordsItWithItsResult()
     {
         using var client = fixture.Client();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -189,7 +189,7 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Different_prompts_condition_the_text_model_differently()
+    public async Task DifferentPromptsConditionTheTextModelDifferently()
     {
         using var client = fixture.Client();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -207,7 +207,7 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
     [InlineData(ServedModelsFixture.RgbOnnx, null, null, "class")]
     [InlineData(ServedModelsFixture.RgbOnnx, "Sneaker", null, "class")]
     [InlineData(ServedModelsFixture.Text, null, "a red dress\u0007", "prompt")]
-    public async Task The_wrong_condition_for_the_model_is_invalid_and_names_the_field(string model, string? cls, string? prompt, string field)
+    public async Task TheWrongConditionForTheModelIsInvalidAndNamesTheField(string model, string? cls, string? prompt, string field)
     {
         using var client = fixture.Client();
         var e = await Assert.ThrowsAsync<RpcException>(() => client.SubmitAsync(Request(model, cls, prompt)));
@@ -216,7 +216,7 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_prompt_longer_than_256_characters_is_refused()
+    public async Task APromptLongerThan256CharactersIsRefused()
     {
         using var client = fixture.Client();
         var e = await Assert.ThrowsAsync<RpcException>(() => client.SubmitAsync(Request(ServedModelsFixture.Text, prompt: new string('a', 257))));

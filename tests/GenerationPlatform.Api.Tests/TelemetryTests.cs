@@ -50,7 +50,7 @@ public sealed class TelemetryCollection : ICollectionFixture<TelemetryFixture>
 public sealed partial class TelemetryTests(TelemetryFixture fixture)
 {
     [Fact]
-    public async Task One_jobs_trace_runs_from_the_grpc_call_through_rounds_batches_and_the_result_write()
+    public async Task OneJobsTraceRunsFromTheGrpcCallThroughRoundsBatchesAndTheResultWrite()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
         var end = await client.GenerateToEndAsync(PlatformFixture.Request(seed: 4242));
@@ -96,7 +96,7 @@ public sealed partial class TelemetryTests(TelemetryFixture fixture)
     }
 
     [Fact]
-    public async Task Every_metric_a_dashboard_queries_is_one_the_silo_exports()
+    public async Task EveryMetricADashboardQueriesIsOneTheSiloExports()
     {
         // Some traffic, so that instruments with data appear in the scrape.
         using (var client = fixture.Client(PlatformFixture.AlphaKey))

@@ -11,6 +11,10 @@ namespace GenerationPlatform.Cli.Tests;
 /// </summary>
 public sealed partial class BenchClusterCommandTests
 {
+    [Fact]
+    public void ItsSiloProcessesWaitOnTheHostsReadinessPath() =>
+        Assert.Equal(GenerationPlatform.Silo.PlatformHost.ReadyPath, GenerationPlatform.LocalCluster.SiloProcess.ReadyPath);
+
     [Theory]
     [InlineData("--jobs", "0")]
     [InlineData("--jobs", "1025")]
@@ -22,7 +26,7 @@ public sealed partial class BenchClusterCommandTests
     [InlineData("--repeat", "0")]
     [InlineData("--warmup", "-1")]
     [InlineData("--timeout", "0")]
-    public void A_bad_value_is_an_error_naming_its_option_before_anything_starts(string option, string value)
+    public void ABadValueIsAnErrorNamingItsOptionBeforeAnythingStarts(string option, string value)
     {
         var r = GenplatProcess.Run("bench", "cluster", option, value);
         Assert.Equal(2, r.ExitCode);
@@ -32,7 +36,7 @@ public sealed partial class BenchClusterCommandTests
     }
 
     [Fact]
-    public void A_measured_cap_needs_a_warm_up_and_the_out_file_must_be_writable()
+    public void AMeasuredCapNeedsAWarmUpAndTheOutFileMustBeWritable()
     {
         var noWarmup = GenplatProcess.Run("bench", "cluster", "--max-batch", "0", "--warmup", "0");
         Assert.Equal(2, noWarmup.ExitCode);
@@ -52,7 +56,7 @@ public sealed partial class BenchClusterCommandTests
     }
 
     [Fact]
-    public void A_tiny_run_prints_both_topologies_per_silo_figures_and_the_ratio_and_leaves_no_process()
+    public void ATinyRunPrintsBothTopologiesPerSiloFiguresAndTheRatioAndLeavesNoProcess()
     {
         var json = Path.Combine(Path.GetTempPath(), $"genplat-bench-cluster-{Guid.NewGuid():N}.json");
         try
@@ -115,7 +119,7 @@ public sealed partial class BenchClusterCommandTests
     [Theory]
     [InlineData(SigInt)]
     [InlineData(SigKill)]
-    public void No_process_it_started_outlives_it(int signal)
+    public void NoProcessItStartedOutlivesIt(int signal)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "genplat.dll"), "bench", "cluster", "--jobs", "2", "--steps", "2", "--budget", "6", "--max-batch", "8" })

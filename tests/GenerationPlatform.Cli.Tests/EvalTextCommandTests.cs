@@ -15,7 +15,7 @@ public sealed class EvalTextCommandTests : IDisposable
     }
 
     [Fact]
-    public void Per_class_fid_writes_one_row_per_class_with_its_floor()
+    public void PerClassFidWritesOneRowPerClassWithItsFloor()
     {
         var r = GenplatProcess.Run("eval-text", "--model", "fashion-text", "--benchmark", Benchmark(), "--fid-per-class", "3", "--steps", "1", "--series", "none",
             "--categories", "class-name", "--per-category", "1", "--seeds", "1", "--out", dir);
@@ -26,7 +26,7 @@ public sealed class EvalTextCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_per_class_count_out_of_range_is_one_line_naming_the_option()
+    public void APerClassCountOutOfRangeIsOneLineNamingTheOption()
     {
         var r = GenplatProcess.Run("eval-text", "--model", "fashion-text", "--benchmark", Benchmark(), "--fid-per-class", "1", "--series", "none", "--categories", "class-name", "--per-category", "1", "--out", dir);
         Assert.NotEqual(0, r.ExitCode);

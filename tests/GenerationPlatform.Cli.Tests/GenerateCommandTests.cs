@@ -43,7 +43,7 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
-    public void The_shipped_model_and_its_onnx_export_give_the_same_pixels_for_the_same_seed()
+    public void TheShippedModelAndItsOnnxExportGiveTheSamePixelsForTheSameSeed()
     {
         var torch = Path.Combine(dir, "torch.png");
         var onnx = Path.Combine(dir, "onnx.png");

@@ -5,7 +5,7 @@ namespace GenerationPlatform.Cli.Tests;
 public sealed class LoadTestCommandTests
 {
     [Fact]
-    public void Loadtest_embedded_reports_every_job_ended_with_its_result_and_the_light_tenants_latency_ratio()
+    public void LoadtestEmbeddedReportsEveryJobEndedWithItsResultAndTheLightTenantsLatencyRatio()
     {
         var run = GenplatProcess.Run("loadtest", "--embedded", "--jobs", "10", "--tenants", "3", "--flood-share", "0.6",
             "--budget", "8", "--steps", "2", "--time-limit", "150");
@@ -30,7 +30,7 @@ public sealed class LoadTestCommandTests
     }
 
     [Fact]
-    public void Loadtest_needs_either_embedded_or_an_address()
+    public void LoadtestNeedsEitherEmbeddedOrAnAddress()
     {
         var run = GenplatProcess.Run("loadtest", "--jobs", "3");
         Assert.Equal(2, run.ExitCode);

@@ -20,7 +20,7 @@ public sealed partial class ServeCommandTests : IDisposable
     private static partial Regex GrpcLine();
 
     [Fact]
-    public async Task Serve_prints_its_endpoints_generates_with_the_shipped_model_and_stops_on_ctrl_c()
+    public async Task ServePrintsItsEndpointsGeneratesWithTheShippedModelAndStopsOnCtrlC()
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "genplat.dll"), "serve", "--port", "0", "--dev-tenant", "alpha:KEY1", "--dev-tenant", "beta:KEY2", "--results", Path.Combine(dir, "results") })
@@ -86,7 +86,7 @@ public sealed partial class ServeCommandTests : IDisposable
     [InlineData("--dev-tenant", "alpha", "--dev-tenant")]
     [InlineData("--dev-tenant", "al/pha:KEY", "--dev-tenant")]
     [InlineData("--port", "70000", "--port")]
-    public void Bad_serve_arguments_exit_2_with_one_line(string option, string value, string named)
+    public void BadServeArgumentsExit2WithOneLine(string option, string value, string named)
     {
         var result = GenplatProcess.Run("serve", option, value);
         Assert.Equal(2, result.ExitCode);

@@ -9,7 +9,7 @@ namespace GenerationPlatform.Cluster.Tests;
 public sealed class PrometheusScrapeTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Prometheus_scrapes_a_silos_metrics_and_sees_the_tenants_completed_job()
+    public async Task PrometheusScrapesASilosMetricsAndSeesTheTenantsCompletedJob()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var ct = timeout.Token;

@@ -1,5 +1,6 @@
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Cluster.Tests.Support;
+using GenerationPlatform.LocalCluster;
 using IDenoiserGrain = GenerationPlatform.Contracts.IDenoiserGrain;
 using ISearchGrain = GenerationPlatform.Contracts.ISearchGrain;
 using Xunit.Abstractions;
@@ -32,7 +33,7 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     ];
 
     [Fact]
-    public async Task Every_job_completes_with_the_undisturbed_result_when_the_silo_doing_the_work_is_killed()
+    public async Task EveryJobCompletesWithTheUndisturbedResultWhenTheSiloDoingTheWorkIsKilled()
     {
         using var timeout = new CancellationTokenSource(Limit);
         var ct = timeout.Token;

@@ -24,7 +24,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
     };
 
     [Fact]
-    public async Task Jobs_wait_out_a_storage_outage_and_none_is_completed_without_its_stored_result()
+    public async Task JobsWaitOutAStorageOutageAndNoneIsCompletedWithoutItsStoredResult()
     {
         using var timeout = new CancellationTokenSource(Limit);
         var ct = timeout.Token;

@@ -105,7 +105,7 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
     [InlineData("missing-ca-file", "CaPath")]
     [InlineData("paths-but-not-enabled", "Enabled")]
     [InlineData("enabled-not-a-boolean", "Enabled")]
-    public void A_bad_tls_setting_fails_the_start_naming_the_key(string scenario, string key)
+    public void ABadTlsSettingFailsTheStartNamingTheKey(string scenario, string key)
     {
         var e = Assert.Throws<HostConfigurationException>(() => PlatformHost.CreateBuilder([], Settings(scenario)));
         Assert.Contains($"{Key}:{key}", e.Message);
@@ -115,7 +115,7 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
     [InlineData("ca")]
     [InlineData("pinned")]
     [InlineData("key-in-the-certificate-file")]
-    public void A_good_tls_setting_is_bound_and_loaded_at_start(string scenario)
+    public void AGoodTlsSettingIsBoundAndLoadedAtStart(string scenario)
     {
         var settings = Settings(scenario);
         var builder = PlatformHost.CreateBuilder([], settings);
@@ -128,7 +128,7 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
     }
 
     [Fact]
-    public void With_a_ca_any_silo_it_issued_is_accepted_and_without_one_only_the_clusters_own_certificate()
+    public void WithACaAnySiloItIssuedIsAcceptedAndWithoutOneOnlyTheClustersOwnCertificate()
     {
         var now = DateTime.UtcNow;
         var withCa = new ClusterTlsOptions { Enabled = true, CertificatePath = tls.SiloACert, KeyPath = tls.SiloAKey, CaPath = tls.Ca }.Load(DateTimeOffset.UtcNow)!;
@@ -229,7 +229,7 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
 
     [Fact]
     [Trait("Tier", "slow")]
-    public async Task Two_silos_with_certificates_from_one_ca_form_a_cluster_over_mutual_tls_and_refuse_other_peers()
+    public async Task TwoSilosWithCertificatesFromOneCaFormAClusterOverMutualTlsAndRefuseOtherPeers()
     {
         // The cluster account: tables (clustering, state, reminders) and blobs (job checkpoints).
         using var tables = await AzuriteProcess.StartAsync(AzuriteServices.Table | AzuriteServices.Blob);

@@ -120,7 +120,7 @@ public sealed class SamplerTests
         using var xt = tensor(x1, [1, 1, 28, 28]);
         using var v = field.Evaluate(xt, [new VelocityQuery(1f, 4, 1f)]);
         using var z = tensor(seed.Normal(784, NoiseSeed.StepStream(0)), [1, 1, 28, 28]);
-        using var expected = FlowInterpolant.StochasticStep(xt, v, 1.0, 0.75, 0.6, z);
+        using var expected = FlowInterpolantTensors.StochasticStep(xt, v, 1.0, 0.75, 0.6, z);
         var e = expected.data<float>().ToArray();
         Assert.Equal(0.75f, tr.Time);
         Assert.True(e.Zip(tr.State.ToArray()).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
@@ -162,10 +162,10 @@ public sealed class SamplerTests
         using var eps = randn(n);
         using var xta = (1 - ta) * x0 + ta * eps;
         using var z = randn(n);
-        using var xtb = FlowInterpolant.Renoise(xta, ta, tb, z);
+        using var xtb = FlowInterpolantTensors.Renoise(xta, ta, tb, z);
         Assert.InRange(xtb.mean().item<float>(), (1 - tb) * 0.8 - 0.02, (1 - tb) * 0.8 + 0.02);
         Assert.InRange(xtb.std().item<float>(), tb - 0.02, tb + 0.02);
-        Assert.Throws<ArgumentOutOfRangeException>(() => FlowInterpolant.Renoise(xta, 0.7, 0.3, z));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlowInterpolantTensors.Renoise(xta, 0.7, 0.3, z));
         // The array form used by the search layer computes the same thing.
         var arrayForm = FlowInterpolant.Renoise(xta.data<float>().ToArray(), ta, tb, z.data<float>().ToArray());
         Assert.True(arrayForm.Zip(xtb.data<float>().ToArray()).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
@@ -186,7 +186,7 @@ public sealed class SamplerTests
     [InlineData(SamplerKind.Heun, 4)]     // the corrector's evaluation at the segment's end gives it for free: 2 x 2 NFE
     [InlineData(SamplerKind.Euler, 3)]    // Euler evaluates at 1.0 and 0.8 only: one more evaluation at 0.6
     [InlineData(SamplerKind.Stochastic, 3)]
-    public void An_x0_prediction_asked_at_a_segments_end_comes_from_an_evaluation_at_that_time(SamplerKind sampler, int nfe)
+    public void AnX0PredictionAskedAtASegmentsEndComesFromAnEvaluationAtThatTime(SamplerKind sampler, int nfe)
     {
         // Segment 1.0 -> 0.6 in two steps, x0-prediction wanted at 0.6 (where pruning or weighting ranks it).
         // Before the fix the capture came from the last step's start, t = 0.8: one solver step stale.
@@ -211,7 +211,7 @@ public sealed class SamplerTests
     }
 
     [Fact]
-    public void Inside_a_segment_a_capture_comes_from_the_next_steps_own_evaluation_at_the_corrected_state()
+    public void InsideASegmentACaptureComesFromTheNextStepsOwnEvaluationAtTheCorrectedState()
     {
         var field = new GaussianVelocityField();
         var t = new Trajectory(new TrajectorySpec(new NoiseSeed(4, 0, 2), 2, 1f, SamplerKind.Heun, 5, X0Times: [0.6f]), 784);
@@ -227,7 +227,7 @@ public sealed class SamplerTests
     [Theory]
     [InlineData(0.5)]
     [InlineData(1.0)]
-    public void The_stochastic_sampler_converges_to_the_data_spread_as_steps_grow(double eta)
+    public void TheStochasticSamplerConvergesToTheDataSpreadAsStepsGrow(double eta)
     {
         // Data N(mu, 0.5^2) per pixel, exact velocity: a consistent SDE discretisation ends with std 0.5 as steps grow.
         // The old noise s = eta t' injected a fixed fraction of fresh noise per step and stayed under-dispersed.
@@ -247,7 +247,7 @@ public sealed class SamplerTests
     }
 
     [Fact]
-    public void The_stochastic_noise_vanishes_with_the_step()
+    public void TheStochasticNoiseVanishesWithTheStep()
     {
         Assert.Equal(0.6 * 0.75, FlowInterpolant.StochasticNoise(0.6, 1.0, 0.75), 12); // from pure noise, q = 0
         Assert.Equal(0, FlowInterpolant.StochasticNoise(1, 0.5, 0.0), 12);             // onto the data

@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using Azure.Storage.Blobs;
 using GenerationPlatform.Diffusion.Models;
 using GenerationPlatform.Storage;
@@ -30,7 +31,7 @@ public sealed class BlobModelFoldersTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task A_blob_prefix_is_downloaded_at_start_and_served_and_a_missing_one_is_refused_alone()
+    public async Task ABlobPrefixIsDownloadedAtStartAndServedAndAMissingOneIsRefusedAlone()
     {
         var container = new BlobContainerClient(azurite.ConnectionString, "models");
         await container.CreateIfNotExistsAsync();
@@ -57,7 +58,7 @@ public sealed class BlobModelFoldersTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task A_second_download_replaces_the_folder_whole()
+    public async Task ASecondDownloadReplacesTheFolderWhole()
     {
         var container = new BlobContainerClient(azurite.ConnectionString, "replace");
         await container.CreateIfNotExistsAsync();

@@ -61,7 +61,7 @@ public sealed class CheckpointStorageTests(BlobCheckpointFixture fixture, ITestO
 
     [Theory]
     [MemberData(nameof(Largest))]
-    public async Task The_largest_admissible_checkpoints_round_trip_through_blob_storage(string algorithm, int keptStates)
+    public async Task TheLargestAdmissibleCheckpointsRoundTripThroughBlobStorage(string algorithm, int keptStates)
     {
         var client = fixture.Cluster.Client;
         var job = client.GetGrain<ISearchGrain>($"largest-{Guid.NewGuid():N}");

@@ -26,7 +26,7 @@ public sealed class CancellationTests(ClusterFixture fixture, ITestOutputHelper 
 
     [Theory]
     [MemberData(nameof(LongCalls))]
-    public async Task A_cancelled_job_reaches_its_terminal_state_within_two_seconds(string algorithm)
+    public async Task ACancelledJobReachesItsTerminalStateWithinTwoSeconds(string algorithm)
     {
         var job = fixture.Client.GetGrain<ISearchGrain>($"cancel-fast-{Guid.NewGuid():N}");
         var admission = await job.StartAsync(Request("fast-cancel", $"slow-cancel-{algorithm.GetHashCode():x}", algorithm, budget: 1_000_000));
@@ -43,7 +43,7 @@ public sealed class CancellationTests(ClusterFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task Callers_that_give_up_during_admission_leak_no_reservation()
+    public async Task CallersThatGiveUpDuringAdmissionLeakNoReservation()
     {
         const string tenant = "impatient";
         var random = new Random(11);
@@ -87,7 +87,7 @@ public sealed class FaultTests(TwoSiloClusterFixture fixture)
     private Serializer Serializer => fixture.Cluster.GetSiloServiceProvider(fixture.Primary.SiloAddress).GetRequiredService<Serializer>();
 
     [Fact]
-    public async Task A_poison_job_is_failed_after_its_resumptions_instead_of_resumed_again()
+    public async Task APoisonJobIsFailedAfterItsResumptionsInsteadOfResumedAgain()
     {
         const string tenant = "poisoner";
         var job = fixture.Client.GetGrain<ISearchGrain>($"poison-{Guid.NewGuid():N}");
@@ -109,7 +109,7 @@ public sealed class FaultTests(TwoSiloClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_job_that_cannot_be_recorded_after_admission_gives_its_reservation_back()
+    public async Task AJobThatCannotBeRecordedAfterAdmissionGivesItsReservationBack()
     {
         const string tenant = "unrecorded";
         var job = fixture.Client.GetGrain<ISearchGrain>($"unrecorded-{Guid.NewGuid():N}");
@@ -127,7 +127,7 @@ public sealed class FaultTests(TwoSiloClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_settlement_that_fails_is_retried_by_the_jobs_reminder()
+    public async Task ASettlementThatFailsIsRetriedByTheJobsReminder()
     {
         const string tenant = "flaky-settle";
         var job = fixture.Client.GetGrain<ISearchGrain>($"flaky-{Guid.NewGuid():N}");
@@ -155,7 +155,7 @@ public sealed class FaultTests(TwoSiloClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_reservation_no_running_job_holds_is_reconciled_when_the_tenant_is_full()
+    public async Task AReservationNoRunningJobHoldsIsReconciledWhenTheTenantIsFull()
     {
         const string tenant = "leaky";
         var tenantGrain = fixture.Client.GetGrain<ITenantGrain>(tenant);

@@ -2,6 +2,7 @@ using GenerationPlatform.Testing;
 using System.Diagnostics;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using Xunit.Abstractions;
 
 namespace GenerationPlatform.Grains.Tests;
@@ -14,7 +15,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
             Deadline: TimeSpan.FromMinutes(5));
 
     [Fact]
-    public async Task A_job_whose_silo_stops_resumes_on_the_other_silo_when_polled_and_ends_with_the_undisturbed_result()
+    public async Task AJobWhoseSiloStopsResumesOnTheOtherSiloWhenPolledAndEndsWithTheUndisturbedResult()
     {
         var clock = Stopwatch.StartNew();
         // Twelve rounds of 16 candidates on the slow field: long enough to stop the silo mid-search.
@@ -35,7 +36,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
     }
 
     [Fact]
-    public async Task The_reminder_resumes_a_job_whose_silo_stopped_without_anyone_calling_it()
+    public async Task TheReminderResumesAJobWhoseSiloStoppedWithoutAnyoneCallingIt()
     {
         var clock = Stopwatch.StartNew();
         // Twelve rounds of four neighbours on the slow field.
@@ -68,7 +69,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
     }
 
     [Fact]
-    public async Task A_resumed_job_keeps_the_deadline_counted_from_its_acceptance()
+    public async Task AResumedJobKeepsTheDeadlineCountedFromItsAcceptance()
     {
         var deadline = TimeSpan.FromSeconds(3);
         var request = Request("punctual", "random", budget: 19 * 16 * 200) with { Deadline = deadline };
@@ -94,7 +95,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
     }
 
     [Fact]
-    public async Task A_silo_stops_within_its_grace_period_while_a_long_denoise_call_is_in_flight()
+    public async Task ASiloStopsWithinItsGracePeriodWhileALongDenoiseCallIsInFlight()
     {
         // One round of 512 candidates at 60 Heun steps on the slow field: seconds inside a single denoise call.
         var request = new JobRequest("graceful", "slow-resume-graceful", "random(candidates-per-round=512)", "mean-target", Label: 2, Guidance: 1f, Seed: 4,

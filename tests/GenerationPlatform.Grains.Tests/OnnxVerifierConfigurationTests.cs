@@ -21,7 +21,7 @@ public sealed class OnnxVerifierConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void Registrations_bind_from_the_onnx_section()
+    public void RegistrationsBindFromTheOnnxSection()
     {
         var model = Path.Combine(dir, "aesthetic.onnx");
         File.WriteAllBytes(model, [0]);
@@ -40,7 +40,7 @@ public sealed class OnnxVerifierConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void Invalid_registrations_fail_with_their_configuration_keys()
+    public void InvalidRegistrationsFailWithTheirConfigurationKeys()
     {
         const string key = "GenerationPlatform:Verifiers:Onnx:broken:";
         var missing = Path.Combine(dir, "missing.onnx");

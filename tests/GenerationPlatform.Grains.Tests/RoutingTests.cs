@@ -1,6 +1,7 @@
 using GenerationPlatform.Testing;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using Xunit.Abstractions;
 
 namespace GenerationPlatform.Grains.Tests;
@@ -21,7 +22,7 @@ public sealed class RoutingTests(TwoSiloClusterFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task Concurrent_jobs_spread_their_segments_over_the_denoisers_of_both_silos()
+    public async Task ConcurrentJobsSpreadTheirSegmentsOverTheDenoisersOfBothSilos()
     {
         const string model = "slow-route-spread";
         var second = await fixture.SecondSiloAsync();
@@ -40,7 +41,7 @@ public sealed class RoutingTests(TwoSiloClusterFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task A_denoiser_silo_leaving_mid_job_loses_nothing_and_charges_nothing_twice()
+    public async Task ADenoiserSiloLeavingMidJobLosesNothingAndChargesNothingTwice()
     {
         const string model = "slow-route-leave";
         var second = await fixture.SecondSiloAsync();

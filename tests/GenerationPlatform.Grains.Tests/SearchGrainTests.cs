@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using Xunit.Abstractions;
 
 namespace GenerationPlatform.Grains.Tests;
@@ -22,7 +23,7 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
     [InlineData("pruned")]
     [InlineData("paths")]
     [InlineData("particles")]
-    public async Task A_job_ends_with_the_result_of_the_same_search_run_directly(string algorithm)
+    public async Task AJobEndsWithTheResultOfTheSameSearchRunDirectly(string algorithm)
     {
         var request = Request("alpha", "gauss-e2e", algorithm, budget: 380, seed: 11);
         var job = fixture.Client.GetGrain<ISearchGrain>(NewJobId(algorithm));
@@ -50,7 +51,7 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task Concurrent_jobs_share_denoiser_batches()
+    public async Task ConcurrentJobsShareDenoiserBatches()
     {
         const int jobs = 8;
         var clock = Stopwatch.StartNew();
@@ -70,7 +71,7 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task A_cancelled_job_stops_early_and_releases_its_reservation()
+    public async Task ACancelledJobStopsEarlyAndReleasesItsReservation()
     {
         var job = fixture.Client.GetGrain<ISearchGrain>(NewJobId("cancel"));
         var admission = await job.StartAsync(Request("canceller", "slow-cancel", "random", budget: 19 * 2000));
@@ -94,7 +95,7 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task A_job_past_its_deadline_ends_with_the_best_so_far()
+    public async Task AJobPastItsDeadlineEndsWithTheBestSoFar()
     {
         var job = fixture.Client.GetGrain<ISearchGrain>(NewJobId("deadline"));
         var clock = Stopwatch.StartNew();
@@ -111,7 +112,7 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task Events_replay_from_any_index_and_survive_deactivation()
+    public async Task EventsReplayFromAnyIndexAndSurviveDeactivation()
     {
         var job = fixture.Client.GetGrain<ISearchGrain>(NewJobId("events"));
         Assert.True((await job.StartAsync(Request("alpha", "gauss-events", "random", budget: 19 * 40))).Admitted);
@@ -148,7 +149,7 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
         $"{e.Index} {e.Kind} {e.At:O} r{e.Round} {e.SearchNfe}+{e.FinalNfe}/{e.Budget} {e.BestScore:R} [{string.Join(", ", e.Best.Select(b => $"{b.Seed} {b.Score:R}"))}] {e.Message}";
 
     [Fact]
-    public async Task Unknown_models_verifiers_and_algorithms_are_rejected_before_admission()
+    public async Task UnknownModelsVerifiersAndAlgorithmsAreRejectedBeforeAdmission()
     {
         var bad = new[]
         {
@@ -167,7 +168,7 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task A_job_id_runs_once()
+    public async Task AJobIdRunsOnce()
     {
         var job = fixture.Client.GetGrain<ISearchGrain>(NewJobId("once"));
         Assert.True((await job.StartAsync(Request("alpha", "gauss-e2e", "random", 380))).Admitted);

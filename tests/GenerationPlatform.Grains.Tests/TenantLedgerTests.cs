@@ -15,7 +15,7 @@ public sealed class TenantLedgerTests
     }
 
     [Fact]
-    public void The_minute_window_slides_with_the_clock()
+    public void TheMinuteWindowSlidesWithTheClock()
     {
         var (ledger, clock) = New(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
         Assert.True(ledger.Admit("a", 600, Quota).Admitted);
@@ -29,7 +29,7 @@ public sealed class TenantLedgerTests
     }
 
     [Fact]
-    public void The_day_rolls_over_at_utc_midnight_whatever_the_local_offset()
+    public void TheDayRollsOverAtUtcMidnightWhateverTheLocalOffset()
     {
         // 23:57 UTC on the 29th, given as 01:57 on the 30th at +02:00: the ledger counts UTC days.
         var (ledger, clock) = New(new DateTimeOffset(2026, 11, 30, 1, 57, 0, TimeSpan.FromHours(2)));
@@ -48,7 +48,7 @@ public sealed class TenantLedgerTests
     }
 
     [Fact]
-    public void A_job_admitted_yesterday_that_ends_today_does_not_refund_todays_count()
+    public void AJobAdmittedYesterdayThatEndsTodayDoesNotRefundTodaysCount()
     {
         var (ledger, clock) = New(new DateTimeOffset(2026, 11, 29, 23, 59, 50, TimeSpan.Zero));
         Assert.True(ledger.Admit("late", 400, Quota).Admitted);
@@ -62,7 +62,7 @@ public sealed class TenantLedgerTests
     }
 
     [Fact]
-    public void Ending_twice_or_ending_an_unknown_job_changes_nothing()
+    public void EndingTwiceOrEndingAnUnknownJobChangesNothing()
     {
         var (ledger, _) = New(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero));
         Assert.True(ledger.Admit("a", 500, Quota).Admitted);
@@ -76,7 +76,7 @@ public sealed class TenantLedgerTests
     }
 
     [Fact]
-    public void Reconciliation_only_considers_reservations_older_than_the_threshold()
+    public void ReconciliationOnlyConsidersReservationsOlderThanTheThreshold()
     {
         var (ledger, clock) = New(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero));
         Assert.True(ledger.Admit("old", 100, Quota).Admitted);

@@ -11,7 +11,7 @@ public sealed class TenantQuotaTests(ClusterFixture fixture)
     private ISearchGrain Job() => fixture.Client.GetGrain<ISearchGrain>($"quota-{Guid.NewGuid():N}");
 
     [Fact]
-    public async Task Concurrent_jobs_beyond_the_quota_are_rejected_until_a_slot_frees()
+    public async Task ConcurrentJobsBeyondTheQuotaAreRejectedUntilASlotFrees()
     {
         var first = Job();
         Assert.True((await first.StartAsync(Request("solo", "slow-quota", 19 * 2000))).Admitted);
@@ -31,7 +31,7 @@ public sealed class TenantQuotaTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Nfe_per_minute_counts_reservations_and_settled_spending()
+    public async Task NfePerMinuteCountsReservationsAndSettledSpending()
     {
         var first = Job();
         Assert.True((await first.StartAsync(Request("minute", "gauss-quota", 380))).Admitted);
@@ -47,7 +47,7 @@ public sealed class TenantQuotaTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_budget_over_the_per_request_maximum_is_rejected()
+    public async Task ABudgetOverThePerRequestMaximumIsRejected()
     {
         var admission = await Job().StartAsync(Request("small", "gauss-quota", 380));
         Assert.False(admission.Admitted);
@@ -56,7 +56,7 @@ public sealed class TenantQuotaTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Settling_replaces_the_reservation_with_what_was_spent()
+    public async Task SettlingReplacesTheReservationWithWhatWasSpent()
     {
         var tenant = fixture.Client.GetGrain<ITenantGrain>("ledger");
         Assert.True((await tenant.AdmitAsync("j1", 1000)).Admitted);

@@ -7,7 +7,7 @@ namespace GenerationPlatform.Grains.Tests;
 public sealed class VerifierGrainTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task Scores_go_back_to_the_caller_that_sent_the_images_under_concurrency()
+    public async Task ScoresGoBackToTheCallerThatSentTheImagesUnderConcurrency()
     {
         var grain = fixture.Client.GetGrain<IVerifierGrain>("mean-target-order");
         var random = new Random(5);
@@ -34,7 +34,7 @@ public sealed class VerifierGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_lone_submission_is_flushed_after_the_max_delay()
+    public async Task ALoneSubmissionIsFlushedAfterTheMaxDelay()
     {
         var grain = fixture.Client.GetGrain<IVerifierGrain>("mean-target-lone");
         var scores = await grain.ScoreAsync([new ImageToScore(new float[784], 0)], "alpha").WaitAsync(TimeSpan.FromSeconds(5));
@@ -42,7 +42,7 @@ public sealed class VerifierGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task One_tenants_huge_call_does_not_hold_up_another_tenants_small_one()
+    public async Task OneTenantsHugeCallDoesNotHoldUpAnotherTenantsSmallOne()
     {
         // 10 000 images at 10 ms per batch of at most 64: the flood needs about 160 batches. The light tenant's
         // 8 images must be scored in its fair turn, while the flood is still queued, with scores of its own images.
@@ -59,7 +59,7 @@ public sealed class VerifierGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_tenant_over_its_queue_cap_is_refused_and_others_are_not()
+    public async Task ATenantOverItsQueueCapIsRefusedAndOthersAreNot()
     {
         var grain = fixture.Client.GetGrain<IVerifierGrain>("gated-target-cap");
         var many = Enumerable.Range(0, 8_000).Select(_ => new ImageToScore(new float[16], 2)).ToArray();
@@ -81,7 +81,7 @@ public sealed class VerifierGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task An_unknown_verifier_fails_the_call()
+    public async Task AnUnknownVerifierFailsTheCall()
     {
         await Assert.ThrowsAnyAsync<Exception>(() => fixture.Client.GetGrain<IVerifierGrain>("no-such").GetTraitsAsync());
     }

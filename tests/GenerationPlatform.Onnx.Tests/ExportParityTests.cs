@@ -44,7 +44,7 @@ public class ExportParityTests(ITestOutputHelper output)
         : Diffusion.Model.Conditioning.ForClasses(Enumerable.Range(0, config.Classes).Select(i => $"class {i}").ToArray());
 
     [Fact]
-    public void Shipped_network_matches_within_1e_4_on_64_inputs()
+    public void ShippedNetworkMatchesWithin1e4On64Inputs()
     {
         using var net = VelocityModelFile.Load();
         double diff = MaxDifference(net, 64, 7, "shipped network");
@@ -52,7 +52,7 @@ public class ExportParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Tiny_rgb_class_model_matches()
+    public void TinyRgbClassModelMatches()
     {
         using var net = TinyModels.Rgb();
         double diff = MaxDifference(net, 16, 8, "tiny RGB 3x16x16 class model");
@@ -60,7 +60,7 @@ public class ExportParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Tiny_text_model_matches()
+    public void TinyTextModelMatches()
     {
         using var net = TinyModels.Text();
         double diff = MaxDifference(net, 16, 9, "tiny text model (1x12x16, 12-d embeddings, one group)");
@@ -68,7 +68,7 @@ public class ExportParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Batches_of_any_size_match_one_row_at_a_time()
+    public void BatchesOfAnySizeMatchOneRowAtATime()
     {
         using var net = TinyModels.Rgb(side: 8, classes: 2, seed: 4);
         using var onnx = new OnnxVelocityNetwork(OnnxExporter.Export(net), net.Config.Shape, Conditioning(net.Config), TestDevice.Settings);
@@ -89,7 +89,7 @@ public class ExportParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Concurrent_callers_take_turns_and_each_gets_its_own_rows()
+    public async Task ConcurrentCallersTakeTurnsAndEachGetsItsOwnRows()
     {
         using var net = TinyModels.Rgb(side: 8, classes: 2, seed: 6);
         using var onnx = new OnnxVelocityNetwork(OnnxExporter.Export(net), net.Config.Shape, Conditioning(net.Config), TestDevice.Settings);
@@ -106,7 +106,7 @@ public class ExportParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Export_records_the_forward_flops_and_writes_files()
+    public void ExportRecordsTheForwardFlopsAndWritesFiles()
     {
         using var net = TinyModels.Rgb();
         var folder = Directory.CreateTempSubdirectory("genplat-onnx-").FullName;

@@ -18,13 +18,13 @@ public class OnnxSessionsTests
     [InlineData("CUDA", OnnxDevice.Cuda)]
     [InlineData(" auto ", OnnxDevice.Auto)]
     [InlineData(null, OnnxDevice.Auto)]
-    public void Parses_devices(string? text, OnnxDevice expected) => Assert.Equal(expected, OnnxSessions.ParseDevice(text));
+    public void ParsesDevices(string? text, OnnxDevice expected) => Assert.Equal(expected, OnnxSessions.ParseDevice(text));
 
     [Fact]
-    public void Unknown_device_is_refused() => Assert.Throws<ArgumentException>(() => OnnxSessions.ParseDevice("tpu"));
+    public void UnknownDeviceIsRefused() => Assert.Throws<ArgumentException>(() => OnnxSessions.ParseDevice("tpu"));
 
     [Fact]
-    public void Cpu_session_runs_on_the_cpu()
+    public void CpuSessionRunsOnTheCpu()
     {
         using var session = OnnxSessions.Create(Identity(), new OnnxSessionSettings(OnnxDevice.Cpu, IntraOpThreads: 1));
         Assert.Equal("cpu", session.DeviceName);
@@ -33,7 +33,7 @@ public class OnnxSessionsTests
 
     /// <summary>Without a usable CUDA provider (the CPU build, or a GPU build on a machine without a GPU or CUDA 12), cuda fails clearly and auto falls back, saying why.</summary>
     [Fact]
-    public void Without_a_cuda_provider_cuda_fails_and_auto_falls_back()
+    public void WithoutACudaProviderCudaFailsAndAutoFallsBack()
     {
         OnnxSession? auto = null;
         try

@@ -19,7 +19,7 @@ public class OnnxWriterTests
     }
 
     [Fact]
-    public void Written_model_runs_in_onnx_runtime_with_any_batch()
+    public void WrittenModelRunsInOnnxRuntimeWithAnyBatch()
     {
         using var session = OnnxSessions.Create(SmallModel(), OnnxDevice.Cpu, threads: 1);
         Assert.Equal(OnnxDevice.Cpu, session.Device);
@@ -43,7 +43,7 @@ public class OnnxWriterTests
     }
 
     [Fact]
-    public void Written_model_reads_back_with_OnnxProto()
+    public void WrittenModelReadsBackWithOnnxProto()
     {
         var model = SmallModel();
         var graph = OnnxProto.Message(model, OnnxProto.ModelGraph)!.Value;
@@ -59,7 +59,7 @@ public class OnnxWriterTests
     }
 
     [Fact]
-    public void Builder_refuses_duplicate_names_and_wrong_initializer_sizes()
+    public void BuilderRefusesDuplicateNamesAndWrongInitializerSizes()
     {
         var g = new OnnxGraphBuilder("bad");
         g.Input("x", OnnxElementType.Float, 1);
@@ -68,7 +68,7 @@ public class OnnxWriterTests
     }
 
     [Fact]
-    public void Garbage_is_an_OnnxFormatException()
+    public void GarbageIsAnOnnxFormatException()
     {
         Assert.Throws<OnnxFormatException>(() => OnnxProto.Fields([0x0a, 0x05, 0x01]));
     }

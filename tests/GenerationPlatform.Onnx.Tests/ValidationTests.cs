@@ -15,10 +15,10 @@ public class ValidationTests
         Assert.Throws<ModelLoadException>(() => new OnnxVelocityNetwork(model, shape, conditioning).Dispose());
 
     [Fact]
-    public void Matching_manifest_loads() => new OnnxVelocityNetwork(Rgb16, new ImageShape(3, 16, 16), ThreeClasses).Dispose();
+    public void MatchingManifestLoads() => new OnnxVelocityNetwork(Rgb16, new ImageShape(3, 16, 16), ThreeClasses).Dispose();
 
     [Fact]
-    public void Wrong_channels_are_named()
+    public void WrongChannelsAreNamed()
     {
         var e = Refused(Rgb16, new ImageShape(1, 16, 16), ThreeClasses);
         Assert.Equal("weights", e.Field);
@@ -26,21 +26,21 @@ public class ValidationTests
     }
 
     [Fact]
-    public void Wrong_sides_are_named()
+    public void WrongSidesAreNamed()
     {
         Assert.Contains("input 'x' has height 16, the manifest declares 28", Refused(Rgb16, new ImageShape(3, 28, 16), ThreeClasses).Message);
         Assert.Contains("input 'x' has width 16, the manifest declares 32", Refused(Rgb16, new ImageShape(3, 16, 32), ThreeClasses).Message);
     }
 
     [Fact]
-    public void Text_manifest_on_a_class_model_is_refused()
+    public void TextManifestOnAClassModelIsRefused()
     {
         var e = Refused(Rgb16, new ImageShape(3, 16, 16), Conditioning.ForText("minilm", 384));
         Assert.Contains("input 'condition' is int64, but the manifest declares a text model", e.Message);
     }
 
     [Fact]
-    public void Embedding_size_mismatch_is_named()
+    public void EmbeddingSizeMismatchIsNamed()
     {
         using var net = TinyModels.Text(embedding: 12);
         var e = Refused(OnnxExporter.Export(net), net.Config.Shape, Conditioning.ForText("minilm", 384));
@@ -48,7 +48,7 @@ public class ValidationTests
     }
 
     [Fact]
-    public void More_classes_than_the_label_table_holds_fail_the_probe()
+    public void MoreClassesThanTheLabelTableHoldsFailTheProbe()
     {
         // The table has rows for 3 classes and the null label: a manifest with 5 classes asks for label 5.
         var e = Refused(Rgb16, new ImageShape(3, 16, 16), Conditioning.ForClasses(["a", "b", "c", "d", "e"]));
@@ -57,7 +57,7 @@ public class ValidationTests
     }
 
     [Fact]
-    public void Fixed_batch_and_missing_inputs_are_refused()
+    public void FixedBatchAndMissingInputsAreRefused()
     {
         var g = new OnnxGraphBuilder("fixed");
         g.Input("x", OnnxElementType.Float, 1, 3, 16, 16);
@@ -75,7 +75,7 @@ public class ValidationTests
     }
 
     [Fact]
-    public void Not_an_onnx_file_is_refused()
+    public void NotAnOnnxFileIsRefused()
     {
         var e = Refused([1, 2, 3, 4], new ImageShape(3, 16, 16), ThreeClasses);
         Assert.Equal("weights", e.Field);

@@ -1,5 +1,7 @@
 using GenerationPlatform.Diffusion.Sampling;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>The adaptive budget: a search stops at a target score or after rounds without gain, spends only that, and says why.</summary>
@@ -22,7 +24,7 @@ public sealed class AdaptiveBudgetTests
     [Theory]
     [InlineData("random")]
     [InlineData("zero-order")]
-    public void A_reachable_target_stops_the_search_after_the_round_that_reaches_it(string algorithm)
+    public void AReachableTargetStopsTheSearchAfterTheRoundThatReachesIt(string algorithm)
     {
         var full = Run(algorithm, Request()).Result;
         Assert.Equal(StopReason.Completed, full.StopReason);
@@ -41,7 +43,7 @@ public sealed class AdaptiveBudgetTests
     }
 
     [Fact]
-    public void Patience_stops_after_that_many_rounds_without_a_better_best_score()
+    public void PatienceStopsAfterThatManyRoundsWithoutABetterBestScore()
     {
         var (result, _, _) = Run("zero-order", Request(patience: 1));
         var full = Run("zero-order", Request()).Result;
@@ -59,7 +61,7 @@ public sealed class AdaptiveBudgetTests
     [InlineData("pruned")]
     [InlineData("paths")]
     [InlineData("particles")]
-    public void Algorithms_that_finish_images_only_at_the_end_refuse_an_adaptive_budget(string algorithm)
+    public void AlgorithmsThatFinishImagesOnlyAtTheEndRefuseAnAdaptiveBudget(string algorithm)
     {
         var e = Assert.Throws<SearchPlanException>(() => AlgorithmCatalog.Plan(algorithm, Request(target: 0)));
         Assert.Equal(SearchPlanField.TargetScore, e.Field);
@@ -71,6 +73,6 @@ public sealed class AdaptiveBudgetTests
     [InlineData(double.PositiveInfinity, null, SearchPlanField.TargetScore)]
     [InlineData(null, 0, SearchPlanField.Patience)]
     [InlineData(null, 4097, SearchPlanField.Patience)]
-    public void Out_of_range_rules_are_refused_naming_the_field(double? target, int? patience, SearchPlanField field) =>
+    public void OutOfRangeRulesAreRefusedNamingTheField(double? target, int? patience, SearchPlanField field) =>
         Assert.Equal(field, Assert.Throws<SearchPlanException>(() => AlgorithmCatalog.Plan("random", Request(target, patience))).Field);
 }

@@ -47,7 +47,7 @@ public sealed class AlgorithmSpecTests
     [InlineData("particles(potential=level,ess-threshold=0.25,lambda=4)")]
     [InlineData("pruned(prune-at=[0.3;0.6],keep=0.25,candidates=12)")]
     [InlineData("zero-order(on-reject=restart,neighbours=8,cosine=0.9)")]
-    public void The_spec_of_an_algorithm_names_every_parameter_and_gives_it_back(string spec)
+    public void TheSpecOfAnAlgorithmNamesEveryParameterAndGivesItBack(string spec)
     {
         var algorithm = AlgorithmCatalog.Create(spec);
         var written = AlgorithmCatalog.SpecOf(algorithm);

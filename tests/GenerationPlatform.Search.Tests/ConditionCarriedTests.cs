@@ -1,6 +1,8 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>Every segment every algorithm asks for carries the request's condition: its class and, for text models, its prompt embedding.</summary>
@@ -20,7 +22,7 @@ public sealed class ConditionCarriedTests
 
     [Theory]
     [MemberData(nameof(SearchAlgorithmTests.Algorithms), MemberType = typeof(SearchAlgorithmTests))]
-    public async Task Every_segment_carries_the_prompt_embedding(string algorithm)
+    public async Task EverySegmentCarriesThePromptEmbedding(string algorithm)
     {
         var embedding = Enumerable.Range(0, 16).Select(i => i / 16f).ToArray();
         var denoiser = new Recording(new LocalDenoiser(new GaussianField()));

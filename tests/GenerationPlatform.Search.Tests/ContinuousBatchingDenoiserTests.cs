@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using GenerationPlatform.Diffusion.Sampling;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 public sealed class ContinuousBatchingDenoiserTests
@@ -56,7 +58,7 @@ public sealed class ContinuousBatchingDenoiserTests
     }
 
     [Fact]
-    public async Task A_failed_model_call_fails_only_the_work_that_caused_it()
+    public async Task AFailedModelCallFailsOnlyTheWorkThatCausedIt()
     {
         var field = new PoisonedField(poisonedLabel: 9);
         using var denoiser = new ContinuousBatchingDenoiser(field, maxBatch: 64, maxWait: TimeSpan.FromMilliseconds(20));

@@ -1,3 +1,5 @@
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 using Demand = FairShareScheduler.Demand;
@@ -6,7 +8,7 @@ using Demand = FairShareScheduler.Demand;
 public sealed class FairShareSchedulerTests
 {
     [Fact]
-    public void Inside_a_share_the_oldest_job_goes_first_then_the_one_closest_to_finishing()
+    public void InsideAShareTheOldestJobGoesFirstThenTheOneClosestToFinishing()
     {
         var scheduler = new FairShareScheduler();
         var demands = new Demand[]
@@ -21,7 +23,7 @@ public sealed class FairShareSchedulerTests
     }
 
     [Fact]
-    public void Owners_share_every_batch_by_weight()
+    public void OwnersShareEveryBatchByWeight()
     {
         var scheduler = new FairShareScheduler(o => o == "heavy" ? 3 : 1);
         var demands = new Demand[] { new("heavy", 1, 100, 100), new("light", 2, 100, 100) };
@@ -40,7 +42,7 @@ public sealed class FairShareSchedulerTests
     }
 
     [Fact]
-    public void An_owner_takes_what_others_leave()
+    public void AnOwnerTakesWhatOthersLeave()
     {
         var scheduler = new FairShareScheduler();
         var rows = scheduler.Allocate([new("a", 1, 10, 3), new("b", 2, 100, 100)], cap: 64);
@@ -48,7 +50,7 @@ public sealed class FairShareSchedulerTests
     }
 
     [Fact]
-    public void With_more_owners_than_rows_no_owner_starves()
+    public void WithMoreOwnersThanRowsNoOwnerStarves()
     {
         // 100 owners, a batch of 8: stride scheduling serves each within ceil(100 / 8) batches, every time.
         var scheduler = new FairShareScheduler();
@@ -70,7 +72,7 @@ public sealed class FairShareSchedulerTests
     }
 
     [Fact]
-    public void A_newcomer_neither_jumps_the_queue_for_long_nor_waits_behind_an_owners_history()
+    public void ANewcomerNeitherJumpsTheQueueForLongNorWaitsBehindAnOwnersHistory()
     {
         var scheduler = new FairShareScheduler();
         // "old" has been served alone for a long time: its pass is far ahead.
@@ -81,7 +83,7 @@ public sealed class FairShareSchedulerTests
     }
 
     [Fact]
-    public void Within_one_owner_jobs_finish_one_after_another_not_all_at_the_end()
+    public void WithinOneOwnerJobsFinishOneAfterAnotherNotAllAtTheEnd()
     {
         // Four jobs of one owner, each needing 10 calls of 16 rows; the batch holds 16 rows.
         var scheduler = new FairShareScheduler();
@@ -104,7 +106,7 @@ public sealed class FairShareSchedulerTests
 public sealed class BatchCapTests
 {
     [Fact]
-    public void The_cap_is_the_smallest_batch_near_the_best_throughput()
+    public void TheCapIsTheSmallestBatchNearTheBestThroughput()
     {
         // A device with a fixed 2 ms per call and 0.05 ms per row up to 64 rows, slower per row beyond (caches spill):
         // throughput rises steeply, flattens near 64, then falls.
@@ -116,7 +118,7 @@ public sealed class BatchCapTests
     }
 
     [Fact]
-    public void A_flat_curve_takes_the_smallest_batch_and_bad_input_is_refused()
+    public void AFlatCurveTakesTheSmallestBatchAndBadInputIsRefused()
     {
         Assert.Equal(4, BatchCap.Knee([new(4, 100), new(8, 100), new(16, 99)]));
         Assert.Throws<ArgumentException>(() => BatchCap.Knee([]));
@@ -124,7 +126,7 @@ public sealed class BatchCapTests
     }
 
     [Fact]
-    public void Measuring_a_field_gives_one_positive_rate_per_size()
+    public void MeasuringAFieldGivesOnePositiveRatePerSize()
     {
         var field = new GaussianField();
         var curve = BatchCap.Measure(field, [1, 4, 16], TimeSpan.FromMilliseconds(5));

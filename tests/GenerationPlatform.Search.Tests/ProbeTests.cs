@@ -2,6 +2,8 @@ using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Verifiers.Core;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 public sealed class ProbeTests
@@ -25,7 +27,7 @@ public sealed class ProbeTests
     }
 
     [Fact]
-    public async Task Final_images_are_scored_with_their_own_x0_prediction_at_the_probe_time_for_no_extra_nfe()
+    public async Task FinalImagesAreScoredWithTheirOwnX0PredictionAtTheProbeTimeForNoExtraNfe()
     {
         var verifier = new ProbeDistanceVerifier();
         var field = new GaussianField();

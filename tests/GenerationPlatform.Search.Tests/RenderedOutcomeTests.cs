@@ -1,6 +1,8 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>A latent model's denoiser hands back images, not latents, wherever an outcome is an image.</summary>
@@ -27,7 +29,7 @@ public sealed class RenderedOutcomeTests
     }
 
     [Fact]
-    public async Task Final_states_and_x0_predictions_come_back_rendered_and_intermediate_states_do_not()
+    public async Task FinalStatesAndX0PredictionsComeBackRenderedAndIntermediateStatesDoNot()
     {
         var renderer = new ThreeChannels();
         IDenoiser plain = new LocalDenoiser(new GaussianField()), rendered = new LocalDenoiser(new GaussianField(), renderer: renderer);

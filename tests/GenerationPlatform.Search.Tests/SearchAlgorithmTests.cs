@@ -2,6 +2,8 @@ using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Verifiers.Core;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 public sealed class SearchAlgorithmTests

@@ -3,6 +3,8 @@ using System.Globalization;
 using CsCheck;
 using GenerationPlatform.Diffusion.Sampling;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>

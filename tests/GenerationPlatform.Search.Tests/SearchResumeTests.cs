@@ -1,6 +1,8 @@
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers.Core;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Search.Tests;
 
 /// <summary>
@@ -56,7 +58,7 @@ public sealed class SearchResumeTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Resuming_after_any_round_ends_with_the_uninterrupted_result(string @case)
+    public void ResumingAfterAnyRoundEndsWithTheUninterruptedResult(string @case)
     {
         var whole = Execute(@case);
         var checkpoints = whole.Reports.Select(r => r.Checkpoint).OfType<SearchCheckpoint>().ToList();
@@ -83,7 +85,7 @@ public sealed class SearchResumeTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void A_search_cancelled_mid_run_resumes_from_its_last_checkpoint(string @case)
+    public void ASearchCancelledMidRunResumesFromItsLastCheckpoint(string @case)
     {
         var whole = Execute(@case);
         var rounds = whole.Reports.Where(r => r.Checkpoint is not null).Select(r => r.Round).ToArray();
@@ -106,7 +108,7 @@ public sealed class SearchResumeTests
     [InlineData("pruned")]
     [InlineData("paths")]
     [InlineData("particles")]
-    public void The_budget_cap_holds_across_a_resume(string @case)
+    public void TheBudgetCapHoldsAcrossAResume(string @case)
     {
         foreach (var budget in new long[] { 120, 233, 501 })
         {
@@ -121,7 +123,7 @@ public sealed class SearchResumeTests
     }
 
     [Fact]
-    public void A_restored_budget_counts_what_was_spent_against_the_same_cap()
+    public void ARestoredBudgetCountsWhatWasSpentAgainstTheSameCap()
     {
         var budget = new NfeBudget(100);
         budget.Restore(60, 10, 75);
@@ -133,7 +135,7 @@ public sealed class SearchResumeTests
     }
 
     [Fact]
-    public void Corrupt_or_mismatched_checkpoints_are_rejected_with_a_clear_error()
+    public void CorruptOrMismatchedCheckpointsAreRejectedWithAClearError()
     {
         var random = Execute("random").Reports.First(r => r.Checkpoint is not null).Checkpoint!;
 

@@ -18,7 +18,7 @@ public sealed class VerifierCostTests
     private static VerifierInput[] Images(int n) => Enumerable.Range(0, n).Select(i => new VerifierInput([i, .. new float[783]], 0)).ToArray();
 
     [Fact]
-    public async Task The_panel_counts_each_verifiers_flops_for_every_image_it_scores()
+    public async Task ThePanelCountsEachVerifiersFlopsForEveryImageItScores()
     {
         var panel = new VerifierPanel(new Costed("a", 10), [new Costed("b", 20)]);
         await panel.ScoreAsync(Images(5), CancellationToken.None);
@@ -27,7 +27,7 @@ public sealed class VerifierCostTests
     }
 
     [Fact]
-    public async Task One_verifier_of_unknown_cost_makes_the_total_unknown()
+    public async Task OneVerifierOfUnknownCostMakesTheTotalUnknown()
     {
         var panel = new VerifierPanel(new Costed("a", 10), [new Costed("b", 0)]);
         await panel.ScoreAsync(Images(3), CancellationToken.None);
@@ -35,7 +35,7 @@ public sealed class VerifierCostTests
     }
 
     [Fact]
-    public void An_ensemble_costs_what_its_members_cost_together()
+    public void AnEnsembleCostsWhatItsMembersCostTogether()
     {
         Assert.Equal(30.0, new EnsembleVerifier([new Costed("a", 10), new Costed("b", 20)]).FlopsPerImage);
         Assert.Equal(0.0, new EnsembleVerifier([new Costed("a", 10), new Costed("b", 0)]).FlopsPerImage);

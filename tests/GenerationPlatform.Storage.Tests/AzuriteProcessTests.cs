@@ -5,7 +5,7 @@ namespace GenerationPlatform.Storage;
 public sealed class AzuriteProcessTests
 {
     [Fact]
-    public void A_missing_azurite_fails_with_install_instructions()
+    public void AMissingAzuriteFailsWithInstallInstructions()
     {
         var empty = Directory.CreateTempSubdirectory("genplat-no-azurite-");
         try
@@ -25,7 +25,7 @@ public sealed class AzuriteProcessTests
     }
 
     [Fact]
-    public async Task Blob_queue_and_table_start_together_on_their_own_ports()
+    public async Task BlobQueueAndTableStartTogetherOnTheirOwnPorts()
     {
         using var azurite = await AzuriteProcess.StartAsync(AzuriteServices.All);
         Assert.Equal(3, new[] { azurite.BlobPort, azurite.QueuePort, azurite.TablePort }.Distinct().Count());

@@ -33,7 +33,7 @@ public sealed class BlobResultStoreTests(AzuriteBlobFixture fixture) : IClassFix
         new(fixture.Azurite.ConnectionString, "results-" + Guid.NewGuid().ToString("N")[..12], BlobResultStore.CreateClientOptions(ShortRetry));
 
     [Fact]
-    public async Task Round_trip_creates_the_container_and_uses_the_tenant_job_layout_and_content_types()
+    public async Task RoundTripCreatesTheContainerAndUsesTheTenantJobLayoutAndContentTypes()
     {
         var container = NewContainer();
         Assert.False((await container.ExistsAsync()).Value);
@@ -60,7 +60,7 @@ public sealed class BlobResultStoreTests(AzuriteBlobFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Another_tenant_finds_nothing_under_its_prefix()
+    public async Task AnotherTenantFindsNothingUnderItsPrefix()
     {
         var container = NewContainer();
         var store = new BlobResultStore(container, ShortRetry);
@@ -73,14 +73,14 @@ public sealed class BlobResultStoreTests(AzuriteBlobFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Read_is_null_for_a_missing_container_or_job()
+    public async Task ReadIsNullForAMissingContainerOrJob()
     {
         var store = new BlobResultStore(NewContainer(), ShortRetry);
         Assert.Null(await store.ReadAsync("tenant-a", "nothing"));
     }
 
     [Fact]
-    public async Task A_failure_mid_write_throws_with_the_cause_and_leaves_no_result_json()
+    public async Task AFailureMidWriteThrowsWithTheCauseAndLeavesNoResultJson()
     {
         var container = NewContainer();
         using var metrics = new StorageMetrics();
@@ -102,7 +102,7 @@ public sealed class BlobResultStoreTests(AzuriteBlobFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Bad_ids_are_rejected_before_any_request()
+    public async Task BadIdsAreRejectedBeforeAnyRequest()
     {
         var store = new BlobResultStore(NewContainer(), ShortRetry);
         Assert.Equal("tenantId", (await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync("../x", "j", Pngs(1, 15), Json("{}")))).ParamName);
@@ -114,7 +114,7 @@ public sealed class BlobResultStoreTests(AzuriteBlobFixture fixture) : IClassFix
 public sealed class BlobResultStoreOutageTests
 {
     [Fact]
-    public async Task A_write_during_an_outage_waits_and_completes_when_storage_returns()
+    public async Task AWriteDuringAnOutageWaitsAndCompletesWhenStorageReturns()
     {
         using var azurite = await AzuriteProcess.StartAsync(AzuriteServices.Blob);
         using var metrics = new StorageMetrics();
@@ -145,7 +145,7 @@ public sealed class BlobResultStoreOutageTests
     }
 
     [Fact]
-    public async Task With_storage_down_past_the_time_limit_the_write_fails_naming_the_cause_and_stores_no_result()
+    public async Task WithStorageDownPastTheTimeLimitTheWriteFailsNamingTheCauseAndStoresNoResult()
     {
         using var azurite = await AzuriteProcess.StartAsync(AzuriteServices.Blob);
         using var metrics = new StorageMetrics();
@@ -177,7 +177,7 @@ public sealed class BlobResultStoreOutageTests
     }
 
     [Fact]
-    public async Task A_server_that_never_answers_times_out_each_attempt_and_is_retried()
+    public async Task AServerThatNeverAnswersTimesOutEachAttemptAndIsRetried()
     {
         // Connections complete in the kernel's backlog, but no response ever comes.
         var silent = new TcpListener(IPAddress.Loopback, 0);

@@ -12,7 +12,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     internal static byte[] Json(string text) => System.Text.Encoding.UTF8.GetBytes(text);
 
     [Fact]
-    public async Task Write_then_read_round_trips_pngs_in_rank_order_and_json()
+    public async Task WriteThenReadRoundTripsPngsInRankOrderAndJson()
     {
         var store = new LocalFolderResultStore(_root);
         var pngs = Pngs(3, seed: 1);
@@ -29,7 +29,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Layout_is_tenant_job_top_k_then_result_json_written_last_with_file_uri_location()
+    public async Task LayoutIsTenantJobTopKThenResultJsonWrittenLastWithFileUriLocation()
     {
         var store = new LocalFolderResultStore(_root);
         var stored = await store.WriteAsync("tenant-a", "job.2_x-y", Pngs(2, seed: 2), Json("{}"));
@@ -44,7 +44,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Read_is_null_without_result_json_even_when_pngs_exist()
+    public async Task ReadIsNullWithoutResultJsonEvenWhenPngsExist()
     {
         var store = new LocalFolderResultStore(_root);
         Assert.Null(await store.ReadAsync("tenant-a", "never-written"));
@@ -55,7 +55,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_rewrite_with_fewer_outputs_reads_back_only_the_new_ones()
+    public async Task ARewriteWithFewerOutputsReadsBackOnlyTheNewOnes()
     {
         var store = new LocalFolderResultStore(_root);
         await store.WriteAsync("t", "j", Pngs(3, seed: 4), Json("""{"v":1}"""));
@@ -76,7 +76,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadIds))]
-    public async Task Bad_tenant_or_job_ids_are_rejected_naming_the_parameter(string? bad)
+    public async Task BadTenantOrJobIdsAreRejectedNamingTheParameter(string? bad)
     {
         var store = new LocalFolderResultStore(_root);
         var tenant = await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync(bad!, "job", Pngs(1, 6), Json("{}")));
@@ -89,7 +89,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     }
 
     [Fact]
-    public void Longest_and_dotted_ids_are_accepted()
+    public void LongestAndDottedIdsAreAccepted()
     {
         Assert.True(StorageSegment.IsValid(new string('a', 128)));
         Assert.True(StorageSegment.IsValid("..."));
@@ -97,7 +97,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failure_mid_write_throws_with_the_cause_and_leaves_no_result_json_nor_temp_files()
+    public async Task AFailureMidWriteThrowsWithTheCauseAndLeavesNoResultJsonNorTempFiles()
     {
         using var metrics = new StorageMetrics();
         using var recorder = new StorageErrorRecorder(metrics);
@@ -121,7 +121,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_transient_io_failure_is_retried_until_the_write_succeeds()
+    public async Task ATransientIoFailureIsRetriedUntilTheWriteSucceeds()
     {
         using var metrics = new StorageMetrics();
         using var recorder = new StorageErrorRecorder(metrics);
@@ -140,7 +140,7 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_read_gives_up_after_its_short_limit_while_a_write_may_retry_for_long()
+    public async Task AReadGivesUpAfterItsShortLimitWhileAWriteMayRetryForLong()
     {
         var retry = new ResultStoreRetryOptions
         {

@@ -12,7 +12,7 @@ public sealed class ResultStoreOptionsTests
             .BuildServiceProvider();
 
     [Fact]
-    public void Default_is_the_folder_store_under_results_in_the_working_directory()
+    public void DefaultIsTheFolderStoreUnderResultsInTheWorkingDirectory()
     {
         using var services = Services([]);
         var store = Assert.IsType<LocalFolderResultStore>(services.GetRequiredService<IResultStore>());
@@ -20,7 +20,7 @@ public sealed class ResultStoreOptionsTests
     }
 
     [Fact]
-    public void Keys_bind_from_configuration_including_retry_durations()
+    public void KeysBindFromConfigurationIncludingRetryDurations()
     {
         var root = Path.Combine(Path.GetTempPath(), "genplat-options-root");
         using var services = Services(new()
@@ -43,7 +43,7 @@ public sealed class ResultStoreOptionsTests
     }
 
     [Fact]
-    public void Blob_kind_builds_the_blob_store_on_the_configured_container()
+    public void BlobKindBuildsTheBlobStoreOnTheConfiguredContainer()
     {
         using var services = Services(new()
         {
@@ -65,7 +65,7 @@ public sealed class ResultStoreOptionsTests
     [InlineData("Retry:InitialDelay", "-00:00:01", "GenerationPlatform:Results:Retry:InitialDelay must not be negative")]
     [InlineData("Retry:AttemptTimeout", "00:00:00", "GenerationPlatform:Results:Retry:AttemptTimeout must be positive")]
     [InlineData("Path", " ", "GenerationPlatform:Results:Path must name the results folder")]
-    public void Invalid_settings_fail_at_start_naming_the_key(string key, string value, string expected)
+    public void InvalidSettingsFailAtStartNamingTheKey(string key, string value, string expected)
     {
         using var services = Services(new() { ["GenerationPlatform:Results:" + key] = value });
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
@@ -78,7 +78,7 @@ public sealed class ResultStoreOptionsTests
     [InlineData("not a connection string", "results", "GenerationPlatform:Results:ConnectionString is not a valid")]
     [InlineData("UseDevelopmentStorage=true", "Results", "GenerationPlatform:Results:Container 'Results' is not a valid container name")]
     [InlineData("UseDevelopmentStorage=true", "a--b", "GenerationPlatform:Results:Container 'a--b'")]
-    public void Invalid_blob_settings_fail_at_start_naming_the_key(string? connectionString, string container, string expected)
+    public void InvalidBlobSettingsFailAtStartNamingTheKey(string? connectionString, string container, string expected)
     {
         using var services = Services(new()
         {
@@ -92,7 +92,7 @@ public sealed class ResultStoreOptionsTests
     }
 
     [Fact]
-    public void Default_retry_policy_keeps_trying_through_a_minute_long_outage()
+    public void DefaultRetryPolicyKeepsTryingThroughAMinuteLongOutage()
     {
         var defaults = new ResultStoreRetryOptions();
         var retry = new StorageRetry(defaults, new StorageMetrics(), "folder", _ => true,
@@ -108,7 +108,7 @@ public sealed class ResultStoreOptionsTests
     }
 
     [Fact]
-    public void Blob_client_leaves_retrying_to_the_store_policy()
+    public void BlobClientLeavesRetryingToTheStorePolicy()
     {
         var options = BlobResultStore.CreateClientOptions(new ResultStoreRetryOptions { AttemptTimeout = TimeSpan.FromSeconds(12) });
         Assert.Equal(0, options.Retry.MaxRetries);

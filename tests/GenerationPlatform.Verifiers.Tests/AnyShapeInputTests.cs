@@ -13,7 +13,7 @@ public sealed class AnyShapeInputTests
     }
 
     [Fact]
-    public void A_grey_rgb_image_scores_as_its_grayscale_original()
+    public void AGreyRgbImageScoresAsItsGrayscaleOriginal()
     {
         using var catalog = new VerifierCatalog();
         var classifier = catalog.Get("classifier");
@@ -24,7 +24,7 @@ public sealed class AnyShapeInputTests
     }
 
     [Fact]
-    public void Images_of_other_sizes_are_resized_and_a_wrong_length_for_the_declared_shape_is_refused()
+    public void ImagesOfOtherSizesAreResizedAndAWrongLengthForTheDeclaredShapeIsRefused()
     {
         using var catalog = new VerifierCatalog();
         var classifier = catalog.Get("classifier");

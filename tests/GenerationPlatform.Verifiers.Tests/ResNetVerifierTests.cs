@@ -134,8 +134,8 @@ public sealed class ResNetVerifierTests(ResNetFixture fixture) : IDisposable
         using var head = RandomHead(10);
         var path = SaveHead(head, "head.safetensors");
         using var catalog = new VerifierCatalog(probeHeadPath: path);
-        Assert.Contains("resnet-probe", VerifierCatalog.BaseNames);
-        Assert.Contains("self-consistency", VerifierCatalog.BaseNames);
+        Assert.Contains("resnet-probe", VerifierNames.BaseNames);
+        Assert.Contains("self-consistency", VerifierNames.BaseNames);
         var ensemble = catalog.Get("ensemble(resnet-probe, self-consistency)");
         Assert.True(ensemble.NeedsProbe);
         Assert.Same(catalog.Get("resnet-probe"), ((EnsembleVerifier)ensemble).Members[0]);

@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 
 using System.Collections.Concurrent;
 using System.CommandLine;
@@ -12,7 +13,9 @@ using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Grains;
+using GenerationPlatform.LocalCluster;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Silo;
 
@@ -111,7 +114,7 @@ internal static class BenchClusterCommand
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var azuriteExecutable = BenchCluster.AzuriteExecutable(); // before anything starts: a missing Azurite is a setup error
-        using var children = new ChildProcesses();
+        using var children = new ChildProcesses(line => Console.Error.WriteLine($"bench cluster: {line}"));
         BenchCluster? cluster = null;
         try
         {
@@ -288,13 +291,9 @@ internal static class BenchClusterCommand
             var env = ThreadEnvironment(settings.Threads);
             env["GenerationPlatform__Host__Mode"] = "cluster";
             env["GenerationPlatform__Host__ListenAddress"] = "127.0.0.1";
-            env["GenerationPlatform__Host__GrpcPort"] = Text(grpc);
-            env["GenerationPlatform__Host__HttpPort"] = Text(http);
             env["GenerationPlatform__Cluster__ClusterId"] = clusterId;
             env["GenerationPlatform__Cluster__ServiceId"] = clusterId;
             env["GenerationPlatform__Cluster__AdvertisedIp"] = "127.0.0.1";
-            env["GenerationPlatform__Cluster__SiloPort"] = Text(siloPort);
-            env["GenerationPlatform__Cluster__GatewayPort"] = "0";
             env["GenerationPlatform__Cluster__ConnectionString"] = connectionString;
             env["GenerationPlatform__Silo__Accelerator"] = denoiser ? "cpu" : "none";
             env["GenerationPlatform__Silo__Models"] = ModelOptions.ShippedModel;
@@ -313,39 +312,26 @@ internal static class BenchClusterCommand
             env["Logging__LogLevel__Default"] = "Warning";
             env["OTEL_EXPORTER_OTLP_ENDPOINT"] = ""; // no exporter: the figures come from /metrics
             var work = Directory.CreateDirectory(Path.Combine(folder, name.Replace(' ', '-'))).FullName;
-            var process = children.Start($"silo {name}", Genplat(["serve"]), env, work);
-            return new SiloHandle(name, denoiser, maxBatch, process, grpc, http, siloPort);
+            var process = SiloProcess.Start(children, $"silo {name}", Genplat(["serve"]), work, env, grpc, http, siloPort, gatewayPort: 0);
+            return new SiloHandle(name, denoiser, maxBatch, process);
         }
 
         /// <summary>Waits for <c>/healthz/ready</c> (joined the cluster, gRPC up); a silo that exits first (a port taken meanwhile) is started again on fresh ports, twice at most.</summary>
         private async Task ReadyAsync(SiloHandle silo, CancellationToken ct)
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             for (int attempt = 1; ; attempt++)
             {
                 var wait = Stopwatch.StartNew();
-                while (true)
+                try
                 {
-                    if (!silo.Process.IsRunning)
-                    {
-                        if (attempt == 3) throw new InvalidOperationException($"silo {silo.Name} exited before it was ready. Output:\n{silo.Process.Output}");
-                        break;
-                    }
-                    if (wait.Elapsed > ReadyTimeout) throw new TimeoutException($"silo {silo.Name} was not ready within {ReadyTimeout.TotalSeconds} s. Output:\n{silo.Process.Output}");
-                    try
-                    {
-                        using var response = await http.GetAsync(new Uri(silo.HttpAddress, PlatformHost.ReadyPath), ct);
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            Console.Error.WriteLine($"bench cluster: silo {silo.Name} (pid {silo.Process.ProcessId}, gRPC {silo.GrpcPort}, HTTP {silo.HttpPort}, silo port {silo.SiloPort}) ready in {wait.Elapsed.TotalSeconds:F1} s");
-                            return;
-                        }
-                    }
-                    catch (HttpRequestException) { } // not listening yet
-                    catch (TaskCanceledException) when (!ct.IsCancellationRequested) { } // too slow to answer: ask again
-                    await Task.Delay(250, ct);
+                    await silo.Process.WaitReadyAsync(ReadyTimeout, ct);
+                    Console.Error.WriteLine($"bench cluster: silo {silo.Name} (pid {silo.Process.ProcessId}, gRPC {silo.GrpcPort}, HTTP {silo.HttpPort}, silo port {silo.SiloPort}) ready in {wait.Elapsed.TotalSeconds:F1} s");
+                    return;
                 }
-                Console.Error.WriteLine($"bench cluster: silo {silo.Name} exited before it was ready; starting it again on fresh ports");
+                catch (SiloExitedException) when (attempt < 3)
+                {
+                    Console.Error.WriteLine($"bench cluster: silo {silo.Name} exited before it was ready; starting it again on fresh ports");
+                }
                 silo.Process.Dispose();
                 var again = Launch(silo.Name, silo.Denoiser, silo.MaxBatch);
                 lock (silos) silos[silos.IndexOf(silo)] = again; // the API silo and denoiser silo 1 get ready concurrently
@@ -492,10 +478,13 @@ internal static class BenchClusterCommand
         }
     }
 
-    private sealed record SiloHandle(string Name, bool Denoiser, int MaxBatch, ChildProcess Process, int GrpcPort, int HttpPort, int SiloPort)
+    private sealed record SiloHandle(string Name, bool Denoiser, int MaxBatch, SiloProcess Process)
     {
-        public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
-        public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}");
+        public int GrpcPort => Process.GrpcPort;
+        public int HttpPort => Process.HttpPort;
+        public int SiloPort => Process.SiloPort;
+        public Uri GrpcAddress => Process.GrpcAddress;
+        public Uri HttpAddress => Process.HttpAddress;
     }
 
     /// <summary>Seconds of CPU (user + system) a process has used so far, from /proc/PID/stat (0 where there is no /proc).</summary>
@@ -634,198 +623,4 @@ internal static class BenchClusterCommand
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    // ---------------------------------------------------------------- child processes, never orphaned
-
-    /// <summary>
-    /// Every process the benchmark starts. Each runs in a process group of its own (<c>setsid</c>) and is killed with its
-    /// group: on dispose, on this process's exit (ProcessExit: normal exit, SIGTERM, Ctrl+C past System.CommandLine's grace),
-    /// and, should this process die without running any of that (SIGKILL, a crash), by a watchdog: a <c>/bin/sh</c> that
-    /// ignores signals, learns each group on its stdin and kills the groups still listed when its stdin closes, which the
-    /// kernel does when this process ends however it ends; it then deletes the folders it was given (Azurite's data, results).
-    /// </summary>
-    internal sealed class ChildProcesses : IDisposable
-    {
-        private const string WatchdogScript =
-            "trap '' INT TERM HUP QUIT; groups=''; dirs=''; nl='\n'; " +
-            "while IFS= read -r line; do case \"$line\" in " +
-            "+*) groups=\"$groups ${line#+}\" ;; " +
-            "-*) keep=''; for g in $groups; do [ \"$g\" = \"${line#-}\" ] || keep=\"$keep $g\"; done; groups=$keep ;; " +
-            "@*) dirs=\"$dirs$nl${line#@}\" ;; " +
-            "esac; done; " +
-            "for g in $groups; do kill -9 -\"$g\" 2>/dev/null; kill -9 \"$g\" 2>/dev/null; done; " +
-            "IFS=\"$nl\"; for d in $dirs; do [ -n \"$d\" ] && rm -rf -- \"$d\"; done";
-
-        private readonly ConcurrentDictionary<int, ChildProcess> live = new();
-        private readonly List<(string Name, int Pid)> started = [];
-        private readonly Process? watchdog;
-        private readonly string? setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
-        private readonly object gate = new();
-        private bool disposed;
-
-        public ChildProcesses()
-        {
-            if (File.Exists("/bin/sh"))
-            {
-                var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
-                start.ArgumentList.Add("-c");
-                start.ArgumentList.Add(WatchdogScript);
-                watchdog = Process.Start(start);
-                if (watchdog is not null)
-                {
-                    watchdog.StandardInput.AutoFlush = true;
-                    Console.Error.WriteLine($"bench cluster: started watchdog (pid {watchdog.Id})");
-                }
-            }
-            AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
-        }
-
-        /// <summary>Every process started, in order (the watchdog aside).</summary>
-        public IReadOnlyList<(string Name, int Pid)> Started
-        {
-            get { lock (gate) return started.ToList(); }
-        }
-
-        public ChildProcess Start(string name, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string workingDirectory)
-        {
-            lock (gate)
-            {
-                ObjectDisposedException.ThrowIf(disposed, this);
-                var start = new ProcessStartInfo(setsid ?? command[0])
-                {
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    RedirectStandardInput = true, // never the terminal's
-                    UseShellExecute = false,
-                    WorkingDirectory = workingDirectory,
-                };
-                foreach (var argument in setsid is null ? command.Skip(1) : command) start.ArgumentList.Add(argument);
-                foreach (var (k, v) in environment) start.Environment[k] = v;
-                var child = new ChildProcess(name, start, ownGroup: setsid is not null, this);
-                live[child.ProcessId] = child;
-                started.Add((name, child.ProcessId));
-                Tell($"+{child.ProcessId}");
-                Console.Error.WriteLine($"bench cluster: started {name} (pid {child.ProcessId})");
-                return child;
-            }
-        }
-
-        /// <summary>A folder of the children's (data, results) that the watchdog deletes once it has killed them, if this process could not.</summary>
-        public void DeleteWithChildren(string folder) => Tell($"@{folder}");
-
-        internal void Forget(int pid)
-        {
-            if (live.TryRemove(pid, out _)) Tell($"-{pid}");
-        }
-
-        private void Tell(string line)
-        {
-            try { watchdog?.StandardInput.WriteLine(line); }
-            catch (IOException) { } // the watchdog is gone: disposal still kills every child
-        }
-
-        private void OnProcessExit(object? sender, EventArgs e) => KillAll();
-
-        private void KillAll()
-        {
-            foreach (var child in live.Values) child.Dispose();
-        }
-
-        public void Dispose()
-        {
-            lock (gate)
-            {
-                if (disposed) return;
-                disposed = true;
-            }
-            KillAll();
-            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-            if (watchdog is not null)
-            {
-                try
-                {
-                    watchdog.StandardInput.Close(); // it kills what is still listed (nothing, by now) and exits
-                    watchdog.WaitForExit(5_000);
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException) { }
-                watchdog.Dispose();
-            }
-        }
-    }
-
-    /// <summary>One started process: its output tail kept for failure messages; killed with its process group on dispose.</summary>
-    internal sealed class ChildProcess : IDisposable
-    {
-        private const int KeptLines = 400;
-        private readonly Queue<string> output = new();
-        private readonly Process process;
-        private readonly bool ownGroup;
-        private readonly ChildProcesses owner;
-        private int disposed;
-
-        public ChildProcess(string name, ProcessStartInfo start, bool ownGroup, ChildProcesses owner)
-        {
-            Name = name;
-            this.ownGroup = ownGroup;
-            this.owner = owner;
-            process = new Process { StartInfo = start };
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.Start();
-            ProcessId = process.Id;
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public string Name { get; }
-        public int ProcessId { get; }
-
-        public bool IsRunning
-        {
-            get
-            {
-                try { return !process.HasExited; }
-                catch (InvalidOperationException) { return false; }
-            }
-        }
-
-        /// <summary>The last lines the process printed (stdout and stderr as read).</summary>
-        public string Output
-        {
-            get { lock (output) return string.Join('\n', output); }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (output)
-            {
-                output.Enqueue(line);
-                while (output.Count > KeptLines) output.Dequeue();
-            }
-        }
-
-        /// <summary>SIGKILL to its process group and tree (the cluster is thrown away with its storage: no graceful stop), then waits until it is gone.</summary>
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref disposed, 1) == 1) return;
-            try
-            {
-                if (ownGroup) _ = SendSignal(-ProcessId, SigKill);
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { } // already exited and reaped
-            finally
-            {
-                owner.Forget(ProcessId);
-                process.Dispose();
-            }
-        }
-
-        private const int SigKill = 9;
-
-        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        private static extern int SendSignal(int pid, int signal);
-    }
 }

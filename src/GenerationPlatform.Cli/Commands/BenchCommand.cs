@@ -6,6 +6,8 @@ using GenerationPlatform.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
+using GenerationPlatform.Serving;
+
 namespace GenerationPlatform.Cli.Commands;
 
 internal static class BenchCommand
@@ -86,7 +88,7 @@ internal static class BenchCommand
                 Console.WriteLine("|---|---|---|---|");
                 double best = 0;
                 int bestBatch = 0;
-                var curve = new List<Search.BatchCap.Point>();
+                var curve = new List<BatchCap.Point>();
                 foreach (var b in sizes)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -97,13 +99,13 @@ internal static class BenchCommand
                     double perSecond = Rate(() => { using var v = network.Forward(x, t, y); }, budget) * b;
                     double gflops = perSecond * flops / 1e9;
                     if (gflops > best) (best, bestBatch) = (gflops, b);
-                    curve.Add(new Search.BatchCap.Point(b, perSecond));
+                    curve.Add(new BatchCap.Point(b, perSecond));
                     Console.WriteLine($"| {b} | {perSecond:F0} | {gflops:F1} | {gflops / ceiling:F2} |");
                 }
                 Console.WriteLine($"best ratio to the matmul ceiling: {best / ceiling:F2} (batch {bestBatch}, {network.Backend} on {network.Device})");
                 if (ortCeiling is { } ort) Console.WriteLine($"best ratio to ONNX Runtime's own matmul: {best / ort:F2}");
                 // The cap a denoiser on this device would choose: the smallest batch within 95% of the best rows/s.
-                Console.WriteLine($"batch cap (knee: smallest batch within 95% of the best images/s): {Search.BatchCap.Knee(curve)}");
+                Console.WriteLine($"batch cap (knee: smallest batch within 95% of the best images/s): {BatchCap.Knee(curve)}");
             }
             return Task.FromResult(0);
         });

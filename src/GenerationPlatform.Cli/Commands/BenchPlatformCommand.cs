@@ -9,6 +9,7 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Silo;
 using GenerationPlatform.Verifiers;

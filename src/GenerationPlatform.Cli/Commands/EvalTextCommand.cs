@@ -7,6 +7,7 @@ using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Classifier;

@@ -33,9 +33,3 @@ public interface IVelocityNetwork : IDisposable
     /// <returns>[B, C, H, W] float32 velocities on the CPU. Safe to call from one thread at a time.</returns>
     Tensor Forward(Tensor x, Tensor t, Tensor condition);
 }
-
-/// <summary>A model folder, manifest or network that cannot be served; <see cref="Field"/> names what is wrong (e.g. "image.channels").</summary>
-public sealed class ModelLoadException(string field, string message) : Exception($"{field}: {message}")
-{
-    public string Field { get; } = field;
-}

@@ -6,6 +6,7 @@ using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using GenerationPlatform.Client;
+using GenerationPlatform.LocalCluster;
 using GenerationPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,8 @@ public sealed record ClusterSpec(int Silos, IReadOnlyDictionary<string, string> 
 public sealed class PlatformCluster : IAsyncDisposable
 {
     public const string Container = "results";
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+    private readonly ChildProcesses children = new(); // never orphaned, even if the test host dies
     private readonly List<SiloProcess> silos = [];
     private readonly string workingDirectory = Directory.CreateTempSubdirectory("genplat-cluster-").FullName;
     private IHost? orleansClient;
@@ -77,7 +80,7 @@ public sealed class PlatformCluster : IAsyncDisposable
                 {
                     try
                     {
-                        await cluster.silos[i].WaitReadyAsync(cancellationToken);
+                        await cluster.silos[i].WaitReadyAsync(ReadyTimeout, cancellationToken);
                         break;
                     }
                     catch (SiloExitedException) when (attempt < 3)
@@ -99,7 +102,7 @@ public sealed class PlatformCluster : IAsyncDisposable
     }
 
     private SiloProcess StartSilo(string genplat, int index) =>
-        SiloProcess.Start($"silo{index}", genplat, workingDirectory, SiloEnvironment(), FreePort(), FreePort(), FreePort(), FreePort());
+        SiloProcess.Start(children, $"silo{index}", ["dotnet", genplat, "serve"], workingDirectory, SiloEnvironment(), FreePort(), FreePort(), FreePort(), FreePort());
 
     /// <summary>A gRPC client of <paramref name="silo"/> for <paramref name="tenant"/>.</summary>
     public GenerationPlatformClient Client(SiloProcess silo, string tenant) => new(silo.GrpcAddress, Spec.TenantKeys[tenant]);
@@ -151,6 +154,7 @@ public sealed class PlatformCluster : IAsyncDisposable
         }
         // The cluster is thrown away with its storage: no graceful shutdown needed.
         foreach (var silo in silos) silo.Dispose();
+        children.Dispose();
         Blobs.Dispose();
         Tables.Dispose();
         try { Directory.Delete(workingDirectory, recursive: true); }

@@ -22,7 +22,7 @@ public sealed class LatentDecoderTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Decodes_a_batch_exactly_with_scale_and_shift(bool symbolicBatch)
+    public void DecodesABatchExactlyWithScaleAndShift(bool symbolicBatch)
     {
         using var decoder = new LatentDecoder(DecoderFile(ModelFolders.Decoder(4, 3, 4, symbolicBatch)), Spec, Rgb8, maxBatch: 2);
         Assert.Equal("cpu", decoder.Device);
@@ -40,7 +40,7 @@ public sealed class LatentDecoderTests : IDisposable
     }
 
     [Fact]
-    public void An_output_that_is_not_the_image_shape_is_refused()
+    public void AnOutputThatIsNotTheImageShapeIsRefused()
     {
         var path = DecoderFile(ModelFolders.Decoder(4, 3, 4));
         var e = Assert.Throws<ModelLoadException>(() => new LatentDecoder(path, Spec, new ImageSpec(new ImageShape(3, 16, 16), PixelRange.MinusOneToOne)));
@@ -51,7 +51,7 @@ public sealed class LatentDecoderTests : IDisposable
     }
 
     [Fact]
-    public void An_input_that_is_not_the_latent_shape_is_refused()
+    public void AnInputThatIsNotTheLatentShapeIsRefused()
     {
         var path = DecoderFile(ModelFolders.Decoder(2, 3, 4));
         var e = Assert.Throws<ModelLoadException>(() => new LatentDecoder(path, Spec, Rgb8));
@@ -60,7 +60,7 @@ public sealed class LatentDecoderTests : IDisposable
     }
 
     [Fact]
-    public void A_file_that_is_not_onnx_is_refused()
+    public void AFileThatIsNotOnnxIsRefused()
     {
         var path = DecoderFile("not an onnx model"u8.ToArray());
         var e = Assert.Throws<ModelLoadException>(() => new LatentDecoder(path, Spec, Rgb8));
@@ -70,7 +70,7 @@ public sealed class LatentDecoderTests : IDisposable
     }
 
     [Fact]
-    public void A_latent_model_with_a_mismatched_decoder_is_refused_by_the_registry()
+    public void ALatentModelWithAMismatchedDecoderIsRefusedByTheRegistry()
     {
         var folder = folders.Folder("latent-bad");
         ModelFolders.WriteUNet(Path.Combine(folder, "velocity.safetensors"), ModelFolders.TinyConfig(channels: 2));
@@ -94,7 +94,7 @@ public sealed class LatentDecoderTests : IDisposable
     }
 
     [Fact]
-    public void A_latent_denoiser_whose_weights_do_not_take_the_latent_shape_names_the_latent()
+    public void ALatentDenoiserWhoseWeightsDoNotTakeTheLatentShapeNamesTheLatent()
     {
         var folder = folders.Folder("latent-shape");
         ModelFolders.WriteUNet(Path.Combine(folder, "velocity.safetensors"), ModelFolders.TinyConfig(channels: 4));

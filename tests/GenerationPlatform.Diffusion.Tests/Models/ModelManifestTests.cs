@@ -20,7 +20,7 @@ public sealed class ModelManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_valid_class_manifest_reads_every_field()
+    public void AValidClassManifestReadsEveryField()
     {
         var m = Parse(ModelFolders.ClassManifest(), "velocity.safetensors");
         Assert.Equal("tiny", m.Name);
@@ -37,7 +37,7 @@ public sealed class ModelManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_latent_epsilon_text_manifest_reads_its_schedule_and_decoder()
+    public void ALatentEpsilonTextManifestReadsItsScheduleAndDecoder()
     {
         var m = Parse(ModelFolders.EpsilonManifest(), "denoiser.onnx", "decoder.onnx");
         Assert.Equal(PixelRange.ZeroToOne, m.Image.Range);
@@ -58,7 +58,7 @@ public sealed class ModelManifestTests : IDisposable
     }
 
     [Fact]
-    public void ToJson_round_trips()
+    public void ToJsonRoundTrips()
     {
         var cases = new (JsonObject, string[])[] { (ModelFolders.ClassManifest(), ["velocity.safetensors"]), (ModelFolders.EpsilonManifest(), ["denoiser.onnx", "decoder.onnx"]) };
         foreach (var (json, files) in cases)
@@ -73,7 +73,7 @@ public sealed class ModelManifestTests : IDisposable
     }
 
     [Fact]
-    public void The_shipped_manifests_parse()
+    public void TheShippedManifestsParse()
     {
         var root = RepoRoot();
         var torch = ModelManifest.Load(Path.Combine(root, "models", "velocity-unet"));
@@ -183,7 +183,7 @@ public sealed class ModelManifestTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadCases))]
-    public void A_bad_manifest_is_refused_naming_the_field(string @case, string field)
+    public void ABadManifestIsRefusedNamingTheField(string @case, string field)
     {
         var (_, mutate, epsilon) = Cases[@case];
         var json = epsilon ? ModelFolders.EpsilonManifest() : ModelFolders.ClassManifest();
@@ -199,7 +199,7 @@ public sealed class ModelManifestTests : IDisposable
     [InlineData("{ \"name\": ")]
     [InlineData("[1, 2]")]
     [InlineData("")]
-    public void Text_that_is_not_a_manifest_object_is_refused(string json)
+    public void TextThatIsNotAManifestObjectIsRefused(string json)
     {
         var folder = folders.Folder("broken");
         var e = Assert.Throws<ModelLoadException>(() => ModelManifest.Parse(json, folder));
@@ -207,7 +207,7 @@ public sealed class ModelManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_field_given_twice_is_refused()
+    public void AFieldGivenTwiceIsRefused()
     {
         var json = ModelFolders.ClassManifest().ToJsonString().Replace("\"backend\":\"torchsharp\"", "\"backend\":\"torchsharp\",\"backend\":\"onnx\"", StringComparison.Ordinal);
         var folder = folders.Write("twice", ModelFolders.ClassManifest(), "velocity.safetensors");
@@ -216,14 +216,14 @@ public sealed class ModelManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_without_a_manifest_is_refused()
+    public void AFolderWithoutAManifestIsRefused()
     {
         var e = Assert.Throws<ModelLoadException>(() => ModelManifest.Load(folders.Folder("empty")));
         Assert.Equal("(manifest)", e.Field);
     }
 
     [Fact]
-    public void A_linear_beta_schedule_matches_ddpm()
+    public void ALinearBetaScheduleMatchesDdpm()
     {
         var json = ModelFolders.EpsilonManifest();
         Obj(json, "prediction.schedule")["beta_schedule"] = "linear";

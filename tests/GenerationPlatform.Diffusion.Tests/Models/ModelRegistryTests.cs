@@ -37,7 +37,7 @@ public sealed class ModelRegistryTests : IDisposable
     private static TorchSharp.torch.Generator Generator(int seed) => new TorchSharp.torch.Generator((ulong)seed);
 
     [Fact]
-    public void Bad_folders_are_refused_with_the_field_named_and_the_rest_are_served()
+    public void BadFoldersAreRefusedWithTheFieldNamedAndTheRestAreServed()
     {
         var good = TorchFolder("good", ModelFolders.ClassManifest("tiny"), ModelFolders.TinyConfig());
         var expected = new List<(string Name, string Field)>();
@@ -99,7 +99,7 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
-    public void Both_backends_of_one_network_are_served_side_by_side_and_agree()
+    public void BothBackendsOfOneNetworkAreServedSideBySideAndAgree()
     {
         var config = ModelFolders.TinyConfig();
         var torchFolder = TorchFolder("torch", ModelFolders.ClassManifest("tiny-torch"), config);
@@ -124,7 +124,7 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
-    public void An_onnx_graph_that_does_not_take_the_declared_shape_is_refused()
+    public void AnOnnxGraphThatDoesNotTakeTheDeclaredShapeIsRefused()
     {
         var config = ModelFolders.TinyConfig();
         var folder = folders.Folder("onnx-wrong");
@@ -160,7 +160,7 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
-    public void An_epsilon_model_is_served_through_the_prediction_conversion()
+    public void AnEpsilonModelIsServedThroughThePredictionConversion()
     {
         var folder = folders.Folder("eps");
         var shape = new ImageShape(1, 8, 8);
@@ -198,7 +198,7 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
-    public void A_latent_model_decodes_its_final_latents_to_pixels_of_the_image_shape()
+    public void ALatentModelDecodesItsFinalLatentsToPixelsOfTheImageShape()
     {
         // Denoiser on latents 2x8x8 (torchsharp), decoder 2x8x8 -> 3x16x16 (ONNX ConvTranspose), images in [0, 1].
         var folder = folders.Folder("latent");
@@ -247,7 +247,7 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
-    public void The_shipped_fashion_mnist_folder_is_served()
+    public void TheShippedFashionMnistFolderIsServed()
     {
         var folder = Path.Combine(ModelManifestTests.RepoRoot(), "models", "velocity-unet");
         using var registry = new ModelRegistry(new ModelRegistryOptions { Folders = [folder] });
@@ -262,7 +262,7 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
-    public void Trajectory_states_of_a_pixel_model_in_minus_one_to_one_render_unchanged()
+    public void TrajectoryStatesOfAPixelModelInMinusOneToOneRenderUnchanged()
     {
         var folder = TorchFolder("pixels", ModelFolders.ClassManifest("pixels"), ModelFolders.TinyConfig());
         using var model = LoadedModel.Load(folder);

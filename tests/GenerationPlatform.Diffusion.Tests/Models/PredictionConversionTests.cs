@@ -109,7 +109,7 @@ public sealed class PredictionConversionTests
 
     [Theory]
     [MemberData(nameof(Schedules))]
-    public void Inside_the_schedule_the_conversion_is_the_exact_velocity(string scheduleName, PredictionKind kind)
+    public void InsideTheScheduleTheConversionIsTheExactVelocity(string scheduleName, PredictionKind kind)
     {
         var schedule = Schedule(scheduleName);
         var inner = new GaussianVpNetwork(schedule, kind);
@@ -129,7 +129,7 @@ public sealed class PredictionConversionTests
     [Theory]
     [InlineData(PredictionKind.Epsilon)]
     [InlineData(PredictionKind.X0)]
-    public void Beyond_the_schedule_the_conversion_is_finite_and_continuous(PredictionKind kind)
+    public void BeyondTheScheduleTheConversionIsFiniteAndContinuous(PredictionKind kind)
     {
         var schedule = Schedule("scaled_linear"); // covers t in [0.028, 0.936]
         using var network = new PredictionConversion(new GaussianVpNetwork(schedule, kind), new PredictionSpec(kind, schedule));
@@ -151,7 +151,7 @@ public sealed class PredictionConversionTests
     [Theory]
     [InlineData(PredictionKind.Epsilon)]
     [InlineData(PredictionKind.X0)]
-    public void At_pure_noise_a_schedule_reaching_near_pure_noise_gives_the_true_velocity(PredictionKind kind)
+    public void AtPureNoiseAScheduleReachingNearPureNoiseGivesTheTrueVelocity(PredictionKind kind)
     {
         // alphas_cumprod from 1 - 1e-6 down to 1e-6: the end levels are within 1e-3 of data and of pure noise.
         var ac = Enumerable.Range(0, 200).Select(i => 1 / (1 + Math.Exp(-(13.8 - 27.6 * i / 199.0)))).ToArray();
@@ -162,7 +162,7 @@ public sealed class PredictionConversionTests
     }
 
     [Fact]
-    public void Plan_matches_the_signal_to_noise_ratio_and_scales_the_input()
+    public void PlanMatchesTheSignalToNoiseRatioAndScalesTheInput()
     {
         var schedule = Schedule("coarse");
         using var network = new PredictionConversion(new GaussianVpNetwork(schedule, PredictionKind.Epsilon), new PredictionSpec(PredictionKind.Epsilon, schedule));
@@ -181,7 +181,7 @@ public sealed class PredictionConversionTests
     }
 
     [Fact]
-    public void A_velocity_prediction_is_not_converted()
+    public void AVelocityPredictionIsNotConverted()
     {
         var schedule = Schedule("coarse");
         Assert.Throws<ArgumentException>(() => new PredictionConversion(new GaussianVpNetwork(schedule, PredictionKind.Epsilon), PredictionSpec.Velocity));

@@ -102,8 +102,8 @@ public sealed class AttributesVerifierTests : IDisposable
         try
         {
             using var catalog = new VerifierCatalog(textAlignPath: path);
-            Assert.Contains("text-align", VerifierCatalog.BaseNames);
-            Assert.Contains("attributes", VerifierCatalog.BaseNames);
+            Assert.Contains("text-align", VerifierNames.BaseNames);
+            Assert.Contains("attributes", VerifierNames.BaseNames);
             var ensemble = catalog.Get("ensemble(text-align, attributes)");
             var inputs = new[] { Input(Sneaker("red", false), "a red sneaker facing left"), Input(Sneaker("blue", true), "a red sneaker facing left") };
             var scores = ensemble.Score(inputs);

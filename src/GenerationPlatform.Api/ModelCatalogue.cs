@@ -1,24 +1,25 @@
+using GenerationPlatform.Contracts;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace GenerationPlatform.Grains;
+namespace GenerationPlatform.Api;
 
 /// <summary>
 /// The configured models' manifests, read once (no weights loaded): what the API validates requests against and
 /// ListModels lists. A folder whose manifest is bad is left out and logged with the field named; the rest are served.
 /// Two folders of one name: the first is served, the second refused. Where this host loads the models itself
-/// (<see cref="NetworkFieldProvider"/>), a model whose weights it refused is left out too.
+/// (<see cref="IRefusedModelFolders"/>), a model whose weights it refused is left out too.
 /// </summary>
 public sealed class ModelCatalogue
 {
     private readonly Dictionary<string, ModelManifest> byName = new(StringComparer.Ordinal);
 
-    public ModelCatalogue(IOptions<ModelOptions> options, ILogger<ModelCatalogue>? logger = null, IVelocityFieldProvider? fields = null)
+    public ModelCatalogue(IOptions<ModelOptions> options, ILogger<ModelCatalogue>? logger = null, IRefusedModelFolders? loaded = null)
     {
-        var unservable = (fields as NetworkFieldProvider)?.Failures.Select(f => Path.GetFullPath(f.Folder)).ToHashSet(StringComparer.Ordinal) ?? [];
+        var unservable = loaded?.RefusedFolders.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal) ?? [];
         logger ??= NullLogger<ModelCatalogue>.Instance;
         var refused = new List<(string, ModelLoadException)>();
         foreach (var folder in options.Value.EffectiveFolders())

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Search;
 
-namespace GenerationPlatform.Search;
+namespace GenerationPlatform.Serving;
 
 /// <summary>Counters of a batching denoiser: model calls, trajectory-steps and their batch fill.</summary>
 public sealed record BatchingStats(long ModelCalls, long TrajectorySteps, int MaxBatch, TimeSpan ComputeTime)

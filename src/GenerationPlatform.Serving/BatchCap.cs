@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Search;
 using static TorchSharp.torch;
 
-namespace GenerationPlatform.Search;
+namespace GenerationPlatform.Serving;
 
 /// <summary>
 /// The batch size a device runs most efficiently, measured: rows per second against batch size for

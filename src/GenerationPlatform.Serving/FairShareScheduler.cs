@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Search;
+namespace GenerationPlatform.Serving;
 
 /// <summary>
 /// Who gets the rows of the next model call. Between owners (tenants): weighted fair shares by stride
