@@ -19,7 +19,7 @@ public sealed class ComparePointsCommandTests : IDisposable
     }
 
     [Fact]
-    public void Points_of_two_folders_are_compared_image_by_image()
+    public void PointsOfTwoFoldersAreComparedImageByImage()
     {
         var small = Folder("capacity-small", "random(candidates-per-round=2):classifier", 3, 0.99, correct: true);
         var large = Folder("capacity-large", "random:classifier", 0, 0.90, correct: false);
@@ -30,7 +30,7 @@ public sealed class ComparePointsCommandTests : IDisposable
     }
 
     [Fact]
-    public void Points_that_share_no_images_or_do_not_exist_are_refused_by_option()
+    public void PointsThatShareNoImagesOrDoNotExistAreRefusedByOption()
     {
         var a = Folder("a", "random:classifier", 3, 0.9, true);
         var b = Folder("b", "random:classifier", 0, 0.9, true, seedOffset: 7);

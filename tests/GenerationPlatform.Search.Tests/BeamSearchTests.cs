@@ -1,5 +1,6 @@
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search.Algorithms;
+using GenerationPlatform.Serving;
 using GenerationPlatform.Verifiers.Core;
 
 namespace GenerationPlatform.Search.Tests;
@@ -27,7 +28,7 @@ public sealed class BeamSearchTests
     private static readonly SearchRequest Request = new(Label, 1f, 5, 1_000, TopK: 1, Sampler: SamplerKind.Heun, Steps: 10);
 
     [Fact]
-    public async Task It_charges_exactly_its_plan_step_by_step()
+    public async Task ItChargesExactlyItsPlanStepByStep()
     {
         var beam = new BeamSearch(new BeamOptions(Beams: 2, Branches: 2, ExpandAt: [0.2, 0.5], Candidates: 4));
         // 4 candidates x 2 Heun steps (4 NFE, the x0-prediction at t = 0.8 free from the corrector); 2 beams x 2 branches
@@ -41,7 +42,7 @@ public sealed class BeamSearchTests
     }
 
     [Fact]
-    public async Task Branches_of_one_beam_differ_and_noise_aware_ranking_sends_each_prediction_its_time()
+    public async Task BranchesOfOneBeamDifferAndNoiseAwareRankingSendsEachPredictionItsTime()
     {
         var verifier = new TimeRecorder(0.5);
         var beam = new BeamSearch(new BeamOptions(Beams: 1, Branches: 3, ExpandAt: [0.2, 0.5], Ranking: PruneRanking.NoiseAware, Candidates: 2));
@@ -56,7 +57,7 @@ public sealed class BeamSearchTests
     }
 
     [Fact]
-    public async Task Noise_aware_ranking_without_a_head_is_refused_naming_the_parameter()
+    public async Task NoiseAwareRankingWithoutAHeadIsRefusedNamingTheParameter()
     {
         var context = new SearchContext(new LocalDenoiser(new GaussianField()), new VerifierPanel(new MeanTargetVerifier(0.5)), new NfeBudget(Request.BudgetNfe));
         var e = await Assert.ThrowsAsync<SearchPlanException>(() =>
@@ -71,7 +72,7 @@ public sealed class BeamSearchTests
     [InlineData("beam(eta=0)", "eta")]
     [InlineData("beam(expand-at=[0.5;0.3])", "expand-at")]
     [InlineData("beam(beams=4,candidates=2)", "candidates")]
-    public void Bad_parameters_are_refused_by_name(string spec, string parameter)
+    public void BadParametersAreRefusedByName(string spec, string parameter)
     {
         var e = Assert.Throws<SearchPlanException>(() => AlgorithmCatalog.Create(spec));
         Assert.Equal(parameter, e.Parameter);

@@ -1,5 +1,6 @@
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search.Algorithms;
+using GenerationPlatform.Serving;
 using GenerationPlatform.Verifiers.Core;
 
 namespace GenerationPlatform.Search.Tests;
@@ -36,7 +37,7 @@ public sealed class NoiseAwareRankingTests
     }
 
     [Fact]
-    public async Task Noise_aware_ranking_tells_the_verifier_when_each_x0_prediction_was_taken_and_scores_finished_images_at_t_0()
+    public async Task NoiseAwareRankingTellsTheVerifierWhenEachX0PredictionWasTakenAndScoresFinishedImagesAtT0()
     {
         var verifier = new RecordingNoiseAwareVerifier(0.5);
         var result = await RunAsync(new PrunedOptions([0.2, 0.5], 0.5, Candidates: 8, Ranking: PruneRanking.NoiseAware), verifier);
@@ -46,7 +47,7 @@ public sealed class NoiseAwareRankingTests
     }
 
     [Fact]
-    public async Task Ranking_by_x0_prediction_sends_no_time()
+    public async Task RankingByX0PredictionSendsNoTime()
     {
         var verifier = new RecordingNoiseAwareVerifier(0.5);
         await RunAsync(new PrunedOptions([0.2, 0.5], 0.5, Candidates: 8), verifier);
@@ -54,7 +55,7 @@ public sealed class NoiseAwareRankingTests
     }
 
     [Fact]
-    public async Task Noise_aware_ranking_with_a_verifier_without_a_head_is_refused_naming_the_parameter_before_anything_is_spent()
+    public async Task NoiseAwareRankingWithAVerifierWithoutAHeadIsRefusedNamingTheParameterBeforeAnythingIsSpent()
     {
         var field = new GaussianField();
         var context = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new MeanTargetVerifier(0.5)), new NfeBudget(2_000));
@@ -67,7 +68,7 @@ public sealed class NoiseAwareRankingTests
     }
 
     [Fact]
-    public void The_catalogue_reads_and_writes_the_ranking_parameter()
+    public void TheCatalogueReadsAndWritesTheRankingParameter()
     {
         var algorithm = AlgorithmCatalog.Create("pruned(ranking=noise-aware, candidates=32)");
         Assert.True(algorithm.RanksNoisyInputs);
@@ -78,7 +79,7 @@ public sealed class NoiseAwareRankingTests
     }
 
     [Fact]
-    public async Task A_checkpoint_of_one_ranking_does_not_resume_the_other()
+    public async Task ACheckpointOfOneRankingDoesNotResumeTheOther()
     {
         SearchCheckpoint? taken = null;
         var field = new GaussianField();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Evaluation;
 using GenerationPlatform.Search;
+using GenerationPlatform.Serving;
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.NoiseAware;
