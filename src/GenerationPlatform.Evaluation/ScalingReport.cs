@@ -175,81 +175,22 @@ public static class ScalingReport
                 if (lines.Any(l => Family(l.Item1) == family)) panels.Add((family, lines));
             }
             if (panels.Count == 0) continue;
-            var all = panels.SelectMany(p => p.Lines).SelectMany(l => l.Points).ToArray();
-            double yMin = all.Min(x => double.IsNaN(x.Lo) ? x.Value : Math.Min(x.Lo, x.Value)), yMax = all.Max(x => double.IsNaN(x.Hi) ? x.Value : Math.Max(x.Hi, x.Value));
-            double pad = (yMax - yMin) * 0.05 + 1e-9;
-            double xMin = Math.Log10(all.Min(x => x.Nfe)) - 0.08, xMax = Math.Log10(all.Max(x => x.Nfe)) + 0.08;
+            var all = panels.SelectMany(p => p.Lines).SelectMany(l => l.Points).Select(x => new NfePoint(x.Nfe, x.Value, x.Lo, x.Hi)).ToArray();
+            var yRange = NfePlots.ValueRange(all);
+            var xRange = NfePlots.LogRange(all);
             var images = new List<byte[]>();
             foreach (var (family, lines) in panels)
             {
-                var plot = new ScottPlot.Plot();
-                var palette = new ScottPlot.Palettes.Category10();
                 int index = 0;
-                foreach (var (series, pts) in lines)
-                {
-                    var xs = pts.Select(x => Math.Log10(x.Nfe)).ToArray();
-                    var color = series == "steps" ? ScottPlot.Colors.Gray : series == "stochastic" ? ScottPlot.Colors.Black : palette.GetColor(index++ % palette.Colors.Length);
-                    if (pts.All(x => !double.IsNaN(x.Lo)) && pts.Length > 1)
-                    {
-                        var band = plot.Add.FillY(xs, pts.Select(x => x.Lo).ToArray(), pts.Select(x => x.Hi).ToArray());
-                        band.FillStyle.Color = color.WithAlpha(0.18);
-                        band.LineStyle.Width = 0;
-                    }
-                    else if (pts.All(x => !double.IsNaN(x.Lo)))
-                    {
-                        foreach (var (x, pt) in xs.Zip(pts))
-                        {
-                            var bar = plot.Add.Line(x, pt.Lo, x, pt.Hi);
-                            bar.Color = color.WithAlpha(0.5);
-                            bar.LineWidth = 4;
-                        }
-                    }
-                    var line = plot.Add.Scatter(xs, pts.Select(x => x.Value).ToArray());
-                    line.LegendText = series;
-                    line.Color = color;
-                    line.LineWidth = series == "steps" ? 2.5f : 1.5f;
-                    line.MarkerSize = 6;
-                    if (series == "steps") line.LinePattern = ScottPlot.LinePattern.Dashed;
-                    if (series == "stochastic") line.LinePattern = ScottPlot.LinePattern.Dotted;
-                }
-                var ticks = new ScottPlot.TickGenerators.NumericManual();
-                for (double nfe = 19; nfe <= 19 * 1024; nfe *= 2)
-                    if (Math.Log10(nfe) >= xMin && Math.Log10(nfe) <= xMax) ticks.AddMajor(Math.Log10(nfe), nfe.ToString("F0", Inv));
-                plot.Axes.Bottom.TickGenerator = ticks;
-                plot.Axes.Bottom.Label.Text = "mean total NFE per image (log scale)";
-                plot.Axes.Left.Label.Text = metric.Label;
-                plot.Axes.Left.Label.FontSize = 12;
-                plot.Axes.Title.Label.Text = family;
-                plot.Axes.SetLimitsX(xMin, xMax);
-                if (metric.ShareY) plot.Axes.SetLimitsY(yMin - pad, yMax + pad);
-                plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
-                plot.Legend.FontSize = 10;
-                plot.ShowLegend();
-                images.Add(plot.GetImage(PanelWidth, PanelHeight).GetImageBytes());
+                var drawn = lines.Select(l => new NfeLine(l.Series, l.Points.Select(x => new NfePoint(x.Nfe, x.Value, x.Lo, x.Hi)).ToArray(),
+                    l.Series == "steps" ? NfeLineStyle.Steps : l.Series == "stochastic" ? NfeLineStyle.Stochastic : NfeLineStyle.Series,
+                    l.Series is "steps" or "stochastic" ? 0 : index++)).ToArray();
+                images.Add(NfePlots.Panel(family, metric.Label, drawn, xRange, metric.ShareY ? yRange : null));
             }
             var path = Path.Combine(directory, $"scaling-{metric.File}.png");
-            SavePanels(images, path);
+            NfePlots.SavePanels(images, path);
             written.Add(path);
         }
         return written;
-    }
-
-    private const int PanelWidth = 620, PanelHeight = 430;
-
-    /// <summary>Lays panels out two per row into one PNG.</summary>
-    private static void SavePanels(IReadOnlyList<byte[]> panels, string path)
-    {
-        int columns = Math.Min(2, panels.Count), rows = (panels.Count + columns - 1) / columns;
-        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(columns * PanelWidth, rows * PanelHeight));
-        surface.Canvas.Clear(SkiaSharp.SKColors.White);
-        for (int i = 0; i < panels.Count; i++)
-        {
-            using var bitmap = SkiaSharp.SKBitmap.Decode(panels[i]);
-            surface.Canvas.DrawBitmap(bitmap, i % columns * PanelWidth, i / columns * PanelHeight);
-        }
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
     }
 }

@@ -6,6 +6,7 @@ using System.Text;
 using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Evaluation;
 using GenerationPlatform.Search;
 using GenerationPlatform.Serving;
 using GenerationPlatform.Text;
@@ -51,22 +52,28 @@ internal static class EvalTextCommand
         var outDir = new Option<string>("--out") { Description = "folder of per-series TSVs and summary.md", DefaultValueFactory = _ => "eval-text" };
         var maxBatch = new Option<int>("--max-batch") { Description = "largest denoiser batch", DefaultValueFactory = _ => 128 };
         var encoding = new Option<int>("--measure-encoding") { Description = "also time the text encoder's share of N +3 random:text-align jobs run one at a time (0: skip)", DefaultValueFactory = _ => 0 };
-        var reportOnly = new Option<bool>("--report-only") { Description = "only rewrite summary.md from the TSVs present" };
+        var reportOnly = new Option<bool>("--report-only") { Description = "generate nothing: only rewrite summary.md and the plots from the series TSVs in --out (with or without their image column)" };
+        var plots = new Option<string?>("--plots") { Description = "folder of the PNG plots (default: --out)" };
         var fidPerClass = new Option<int>("--fid-per-class") { Description = "also per-class FID of N samples per class against the test set (0: skip); writes per-class-fid.md", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder (default: the Debian package's)" };
         var cmd = new Command("eval-text", "Prompt benchmark of a text model: adherence per category, with and without search, paired bootstrap intervals (docs/TEXT.md)")
         {
-            model, bench, categories, perCategory, seeds, seed, series, budgets, steps, guidance, textAlign, outDir, maxBatch, encoding, reportOnly, fidPerClass, data,
+            model, bench, categories, perCategory, seeds, seed, series, budgets, steps, guidance, textAlign, outDir, maxBatch, encoding, reportOnly, plots, fidPerClass, data,
         };
         cmd.SetAction(async (p, ct) =>
         {
             var dir = p.GetValue(outDir)!;
-            Directory.CreateDirectory(dir);
+            var plotDir = p.GetValue(plots) ?? dir;
             if (p.GetValue(reportOnly))
             {
+                if (!Directory.Exists(dir)) throw new CliArgumentException($"--out: no folder '{dir}' (--report-only reads the series TSVs there)");
+                if (SeriesFiles(dir).Length == 0) throw new CliArgumentException($"--out: no series TSVs (NAME+BUDGET.tsv) in '{dir}' to report on");
                 WriteSummary(dir);
+                Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")}");
+                WritePlots(dir, plotDir);
                 return 0;
             }
+            Directory.CreateDirectory(dir);
             var benchPath = p.GetValue(bench)!;
             if (!File.Exists(benchPath)) throw new CliArgumentException($"--benchmark: no file '{benchPath}'");
             var wanted = p.GetValue(categories)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -127,6 +134,7 @@ internal static class EvalTextCommand
             }
             WriteSummary(dir);
             Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")}");
+            WritePlots(dir, plotDir);
             return 0;
         });
         return cmd;
@@ -256,10 +264,67 @@ internal static class EvalTextCommand
         File.Move(file + ".tmp", file, overwrite: true);
     }
 
-    private static List<UnitResult> ReadUnits(string file) =>
-        File.ReadAllLines(file).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')).Select(f => new UnitResult(f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture),
-            f[3] == "1", double.Parse(f[4], CultureInfo.InvariantCulture), f[5] == "1", double.Parse(f[6], CultureInfo.InvariantCulture),
-            long.Parse(f[7], CultureInfo.InvariantCulture), double.Parse(f[8], CultureInfo.InvariantCulture), int.Parse(f[9], CultureInfo.InvariantCulture), f[10])).ToList();
+    private const string Header = "prompt\tcategory\tseed\tall_met\tfraction\tclass_correct\ttext_align\tnfe\tseconds\tpredicted";
+
+    /// <summary>
+    /// A series TSV as <see cref="WriteUnits"/> writes it, or without its image column (the records committed under
+    /// docs/results/text/records): then each unit's image is empty and the diversity column cannot be computed.
+    /// </summary>
+    private static List<UnitResult> ReadUnits(string file)
+    {
+        var lines = File.ReadAllLines(file);
+        bool images = lines.Length > 0 && lines[0] == Header + "\timage";
+        if (!images && (lines.Length == 0 || lines[0] != Header))
+            throw new CliArgumentException($"--out: {file} is not an eval-text series TSV (expected the header '{Header.Replace("\t", " ", StringComparison.Ordinal)}' with or without 'image')");
+        int width = images ? 11 : 10;
+        return lines.Skip(1).Select((l, i) => (Line: l, Number: i + 2)).Where(x => x.Line.Length > 0).Select(x =>
+        {
+            var f = x.Line.Split('\t');
+            if (f.Length != width) throw new CliArgumentException($"--out: {file}:{x.Number}: {f.Length} fields, expected {width}");
+            try
+            {
+                return new UnitResult(f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "1", double.Parse(f[4], CultureInfo.InvariantCulture), f[5] == "1",
+                    double.Parse(f[6], CultureInfo.InvariantCulture), long.Parse(f[7], CultureInfo.InvariantCulture), double.Parse(f[8], CultureInfo.InvariantCulture),
+                    int.Parse(f[9], CultureInfo.InvariantCulture), images ? f[10] : "");
+            }
+            catch (FormatException e)
+            {
+                throw new CliArgumentException($"--out: {file}:{x.Number}: {e.Message}");
+            }
+        }).ToList();
+    }
+
+    /// <summary>The series TSVs of a folder (NAME+BUDGET.tsv; encoding.tsv and others are not series).</summary>
+    private static string[] SeriesFiles(string dir) =>
+        Directory.GetFiles(dir, "*.tsv").Where(f => Path.GetFileNameWithoutExtension(f) is var n && n.LastIndexOf('+') is var i && i > 0
+            && int.TryParse(n[(i + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out _)).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// A series from its file name (<see cref="FileName"/> of the series, '+', the budget): `none`, `steps` or
+    /// ALGORITHM_VERIFIER, the ensemble of text-align and attributes read back as `ensemble`.
+    /// </summary>
+    private static (string Algorithm, string? Verifier, int Extra) ParseSeriesName(string stem)
+    {
+        int plus = stem.LastIndexOf('+');
+        var name = stem[..plus];
+        int extra = int.Parse(stem[(plus + 1)..], CultureInfo.InvariantCulture);
+        if (name is "none" or "steps") return (name, null, extra);
+        var algorithm = AlgorithmCatalog.Names.FirstOrDefault(a => name.StartsWith(a + "_", StringComparison.Ordinal));
+        if (algorithm is null) return (name, "?", extra);
+        var verifier = name[(algorithm.Length + 1)..];
+        return (algorithm, verifier == FileName(Ensemble) ? "ensemble" : verifier, extra);
+    }
+
+    /// <summary>The PNG plots of <see cref="TextEvalPlots"/> from every series TSV in <paramref name="dir"/>, into <paramref name="plotDir"/>.</summary>
+    private static void WritePlots(string dir, string plotDir)
+    {
+        Directory.CreateDirectory(plotDir);
+        var series = SeriesFiles(dir).Select(f => (Name: ParseSeriesName(Path.GetFileNameWithoutExtension(f)), Units: ReadUnits(f)))
+            .Select(x => new TextSeries(x.Name.Algorithm, x.Name.Verifier, x.Name.Extra,
+                x.Units.Select(u => new TextUnit(u.PromptId, u.Category, u.Seed, u.AllMet, u.Fraction, u.ClassCorrect, u.TextAlign, u.Nfe)).ToArray()))
+            .ToArray();
+        foreach (var path in TextEvalPlots.Plot(series, plotDir)) Console.WriteLine($"wrote {path}");
+    }
 
     private static void WriteSheet(string path, List<UnitResult> results, BenchmarkPrompt[] prompts)
     {
@@ -272,11 +337,11 @@ internal static class EvalTextCommand
     /// <summary>summary.md from every series TSV in <paramref name="dir"/>: per category, and paired differences against no search.</summary>
     private static void WriteSummary(string dir)
     {
-        var files = Directory.GetFiles(dir, "*.tsv").Where(f => Path.GetFileName(f) != "encoding.tsv").Order(StringComparer.Ordinal).ToArray();
+        var files = SeriesFiles(dir);
         var all = files.ToDictionary(f => Path.GetFileNameWithoutExtension(f), ReadUnits);
         var sb = new StringBuilder("# eval-text summary\n\n");
         sb.Append("Units are (prompt, seed). all-met: every asked property met (class by the shipped Fashion classifier on luminance, colour, orientation and surface by the measurement functions); "
-            + "fraction: mean fraction of asked properties met; class: class correct; align: mean text-align cosine; diversity: mean pixel RMS distance between a prompt's seeds (0-2 scale of [-1, 1] images); NFE: mean per unit.\n\n");
+            + "fraction: mean fraction of asked properties met; class: class correct; align: mean text-align cosine; diversity: mean pixel RMS distance between a prompt's seeds (0-2 scale of [-1, 1] images; – where the TSVs carry no images); NFE: mean per unit.\n\n");
         sb.Append("| series | category | units | all-met | fraction | class | align | diversity | NFE | s/unit |\n|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var (name, units) in all.OrderBy(kv => SortKey(kv.Key)))
         {
@@ -284,7 +349,7 @@ internal static class EvalTextCommand
             {
                 var us = group?.ToList() ?? units;
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"| {name} | {group?.Key ?? "**all**"} | {us.Count} | {us.Average(u => u.AllMet ? 1.0 : 0):P1} | {us.Average(u => u.Fraction):F3} | {us.Average(u => u.ClassCorrect ? 1.0 : 0):P1} | {us.Average(u => u.TextAlign):F3} | {Diversity(us):F3} | {us.Average(u => u.Nfe):F0} | {us.Average(u => u.Seconds):F2} |\n");
+                    $"| {name} | {group?.Key ?? "**all**"} | {us.Count} | {us.Average(u => u.AllMet ? 1.0 : 0):P1} | {us.Average(u => u.Fraction):F3} | {us.Average(u => u.ClassCorrect ? 1.0 : 0):P1} | {us.Average(u => u.TextAlign):F3} | {(Diversity(us) is var dv && double.IsNaN(dv) ? "–" : dv.ToString("F3", CultureInfo.InvariantCulture))} | {us.Average(u => u.Nfe):F0} | {us.Average(u => u.Seconds):F2} |\n");
             }
         }
         if (all.TryGetValue("none+0", out var baseline))
@@ -329,7 +394,7 @@ internal static class EvalTextCommand
         var perPrompt = new List<double>();
         foreach (var g in units.GroupBy(u => u.PromptId))
         {
-            var imgs = g.Select(u => Convert.FromBase64String(u.Image)).ToArray();
+            var imgs = g.Where(u => u.Image.Length > 0).Select(u => Convert.FromBase64String(u.Image)).ToArray();
             if (imgs.Length < 2) continue;
             double sum = 0;
             int pairs = 0;
