@@ -140,8 +140,7 @@ public static class ScalingReport
             new("precision", "precision (k-NN, evaluation classifier)", p => p.EvalPrecision),
             new("recall", "recall (k-NN, evaluation classifier)", p => p.EvalRecall),
             new("conditional-accuracy", "conditional accuracy (evaluation classifier)", p => p.EvalAccuracy, (r, _) => r.EvalCorrect ? 1 : 0),
-            new("verifier-score", "mean verifier score (classifier p / class-Gaussian log-density for every series in those panels)",
-                p => double.NaN, PanelScore, ShareY: false),
+            new("verifier-score", "mean verifier score", p => double.NaN, PanelScore, ShareY: false),
         };
         var byPoint = (records ?? []).GroupBy(r => (r.Series, r.ExtraCandidates)).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToArray());
         var written = new List<string>();
@@ -213,13 +212,19 @@ public static class ScalingReport
                     if (series == "stochastic") line.LinePattern = ScottPlot.LinePattern.Dotted;
                 }
                 var ticks = new ScottPlot.TickGenerators.NumericManual();
+                if (Math.Log10(10) >= xMin) ticks.AddMajor(1, "10"); // one stochastic sample
                 for (double nfe = 19; nfe <= 19 * 1024; nfe *= 2)
                     if (Math.Log10(nfe) >= xMin && Math.Log10(nfe) <= xMax) ticks.AddMajor(Math.Log10(nfe), nfe.ToString("F0", Inv));
                 plot.Axes.Bottom.TickGenerator = ticks;
                 plot.Axes.Bottom.Label.Text = "mean total NFE per image (log scale)";
                 plot.Axes.Left.Label.Text = metric.Label;
                 plot.Axes.Left.Label.FontSize = 12;
-                plot.Axes.Title.Label.Text = family;
+                plot.Axes.Title.Label.Text = metric.File != "verifier-score" ? family : family switch
+                {
+                    "classifier" => "classifier: p(class), scored for every series",
+                    "class-gaussian" => "class-gaussian: log-density, scored for every series",
+                    _ => family + ": the searched verifier's score",
+                };
                 plot.Axes.SetLimitsX(xMin, xMax);
                 if (metric.ShareY) plot.Axes.SetLimitsY(yMin - pad, yMax + pad);
                 plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
