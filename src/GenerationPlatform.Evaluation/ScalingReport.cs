@@ -227,9 +227,8 @@ public static class ScalingReport
                 };
                 plot.Axes.SetLimitsX(xMin, xMax);
                 if (metric.ShareY) plot.Axes.SetLimitsY(yMin - pad, yMax + pad);
-                plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
                 plot.Legend.FontSize = 10;
-                plot.ShowLegend();
+                plot.ShowLegend(ScottPlot.Edge.Right); // outside the data area, so the legend never hides a curve
                 images.Add(plot.GetImage(PanelWidth, PanelHeight).GetImageBytes());
             }
             var path = Path.Combine(directory, $"scaling-{metric.File}.png");
@@ -239,7 +238,7 @@ public static class ScalingReport
         return written;
     }
 
-    private const int PanelWidth = 620, PanelHeight = 430;
+    private const int PanelWidth = 860, PanelHeight = 430;
 
     /// <summary>Lays panels out two per row into one PNG.</summary>
     private static void SavePanels(IReadOnlyList<byte[]> panels, string path)
