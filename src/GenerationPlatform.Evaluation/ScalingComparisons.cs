@@ -57,7 +57,7 @@ public static class ScalingComparisons
               .Append(zero is null || ownScore is null ? "–" : Score(Difference(recs, zero, ownScore))).Append(" |\n");
         }
 
-        // Head to head, same verifier: each algorithm against random search (best-of-N) at the same budget, particles against
+        // Head to head, same verifier: each algorithm against random search (best-of-N) at the same budget and at twice it, particles against
         // its lambda = 0 control (best-of-K on the particle sampler) at the same budget and against one sample of its own sampler.
         var heads = new List<(string A, string B, int Extra, int ExtraB)>();
         foreach (var (series, extra) in byPoint.Keys.Where(k => k.ExtraCandidates > 0))
@@ -65,6 +65,8 @@ public static class ScalingComparisons
             var s = ScalingSeries.Parse(series);
             if (s.IsBaseline || s.Algorithm == "random") continue;
             if (byPoint.ContainsKey(($"random:{s.Verifier}", extra))) heads.Add((series, $"random:{s.Verifier}", extra, extra));
+            // NFE equivalence: against best-of-N at twice the budget ((1 + e) x 2 candidates, i.e. +2e+1).
+            if (byPoint.ContainsKey(($"random:{s.Verifier}", 2 * extra + 1))) heads.Add((series, $"random:{s.Verifier}", extra, 2 * extra + 1));
             if (s.Algorithm == "particles" && byPoint.ContainsKey(($"particles(lambda=0):{s.Verifier}", extra))) heads.Add((series, $"particles(lambda=0):{s.Verifier}", extra, extra));
             if (s.Algorithm.StartsWith("particles", StringComparison.Ordinal) && byPoint.ContainsKey(("stochastic", 0))) heads.Add((series, "stochastic", extra, 0));
         }
@@ -72,7 +74,7 @@ public static class ScalingComparisons
         {
             sb.Append("\n### Head to head, same verifier\n\n");
             sb.Append("| series | against | NFE (series / against) | accuracy (pts) | p(class) | verifier score |\n|---|---|---|---|---|---|\n");
-            foreach (var (a, b, extra, extraB) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.Extra).ThenBy(h => h.B, StringComparer.Ordinal))
+            foreach (var (a, b, extra, extraB) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.Extra).ThenBy(h => h.B, StringComparer.Ordinal).ThenBy(h => h.ExtraB))
             {
                 var verifier = ScalingSeries.Parse(a).Verifier!;
                 bool relative = verifier.StartsWith("ensemble(", StringComparison.Ordinal);

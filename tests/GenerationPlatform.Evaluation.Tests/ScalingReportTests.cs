@@ -102,6 +102,10 @@ public sealed class ScalingReportTests : IDisposable
         // Pruned against random at the same budget: -0.01 on average, +-0.01 per image: an interval around it.
         var head = md.Split('\n').Single(l => l.StartsWith("| pruned:classifier +3 | random:classifier +3 |", StringComparison.Ordinal));
         Assert.Contains("| 0.0 [0.0, 0.0] | 0.000 [0.000, 0.000] | **-0.010 [", head);
+        // Pruned at +3 against best-of-N at twice its budget (+7), when that point exists.
+        records.AddRange(Records("random:classifier", 7, i => 0.85 + (i % 7) / 20.0, _ => true));
+        points.Add(Point("random:classifier", 7, 13));
+        Assert.Contains("| pruned:classifier +3 | random:classifier +7 | 76 / 152 |", ScalingComparisons.Markdown(points, records));
         var ci = ScalingComparisons.Difference(Records("a:classifier", 3, i => i, _ => true), Records("b:classifier", 3, i => i % 2, _ => true), r => r.VerifierScore);
         Assert.NotNull(ci);
         Assert.Equal(40, ci.Value.Pairs);
