@@ -31,7 +31,7 @@ internal sealed record NfeLine(string Label, IReadOnlyList<NfePoint> Points, Nfe
 /// </summary>
 internal static class NfePlots
 {
-    public const int PanelWidth = 620, PanelHeight = 430;
+    public const int PanelWidth = 860, PanelHeight = 430;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -92,6 +92,7 @@ internal static class NfePlots
             if (l.Style == NfeLineStyle.Stochastic) line.LinePattern = ScottPlot.LinePattern.Dotted;
         }
         var ticks = new ScottPlot.TickGenerators.NumericManual();
+        if (Math.Log10(10) >= x.Min) ticks.AddMajor(1, "10"); // one stochastic sample
         for (double nfe = 19; nfe <= 19 * 1024; nfe *= 2)
             if (Math.Log10(nfe) >= x.Min && Math.Log10(nfe) <= x.Max) ticks.AddMajor(Math.Log10(nfe), nfe.ToString("F0", Inv));
         plot.Axes.Bottom.TickGenerator = ticks;
@@ -101,9 +102,8 @@ internal static class NfePlots
         plot.Axes.Title.Label.Text = title;
         plot.Axes.SetLimitsX(x.Min, x.Max);
         if (y is { } yl) plot.Axes.SetLimitsY(yl.Min, yl.Max);
-        plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
         plot.Legend.FontSize = 10;
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Edge.Right); // outside the data area, so the legend never hides a curve
         return plot.GetImage(PanelWidth, PanelHeight).GetImageBytes();
     }
 

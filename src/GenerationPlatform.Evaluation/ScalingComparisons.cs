@@ -78,7 +78,7 @@ public static class ScalingComparisons
         {
             sb.Append("\n### Head to head, same verifier\n\n");
             sb.Append("| series | against | NFE (series / against) | accuracy (pts) | p(class) | verifier score |\n|---|---|---|---|---|---|\n");
-            foreach (var (a, b, extra, extraB) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.Extra).ThenBy(h => h.B, StringComparer.Ordinal))
+            foreach (var (a, b, extra, extraB) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.Extra).ThenBy(h => h.B, StringComparer.Ordinal).ThenBy(h => h.ExtraB))
             {
                 var verifier = ScalingSeries.Parse(a).Verifier!;
                 bool relative = verifier.StartsWith("ensemble(", StringComparison.Ordinal);

@@ -140,8 +140,7 @@ public static class ScalingReport
             new("precision", "precision (k-NN, evaluation classifier)", p => p.EvalPrecision),
             new("recall", "recall (k-NN, evaluation classifier)", p => p.EvalRecall),
             new("conditional-accuracy", "conditional accuracy (evaluation classifier)", p => p.EvalAccuracy, (r, _) => r.EvalCorrect ? 1 : 0),
-            new("verifier-score", "mean verifier score (classifier p / class-Gaussian log-density for every series in those panels)",
-                p => double.NaN, PanelScore, ShareY: false),
+            new("verifier-score", "mean verifier score", p => double.NaN, PanelScore, ShareY: false),
         };
         var byPoint = (records ?? []).GroupBy(r => (r.Series, r.ExtraCandidates)).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToArray());
         var written = new List<string>();
@@ -185,7 +184,13 @@ public static class ScalingReport
                 var drawn = lines.Select(l => new NfeLine(l.Series, l.Points.Select(x => new NfePoint(x.Nfe, x.Value, x.Lo, x.Hi)).ToArray(),
                     l.Series == "steps" ? NfeLineStyle.Steps : l.Series == "stochastic" ? NfeLineStyle.Stochastic : NfeLineStyle.Series,
                     l.Series is "steps" or "stochastic" ? 0 : index++)).ToArray();
-                images.Add(NfePlots.Panel(family, metric.Label, drawn, xRange, metric.ShareY ? yRange : null));
+                var title = metric.File != "verifier-score" ? family : family switch
+                {
+                    "classifier" => "classifier: p(class), scored for every series",
+                    "class-gaussian" => "class-gaussian: log-density, scored for every series",
+                    _ => family + ": the searched verifier's score",
+                };
+                images.Add(NfePlots.Panel(title, metric.Label, drawn, xRange, metric.ShareY ? yRange : null));
             }
             var path = Path.Combine(directory, $"scaling-{metric.File}.png");
             NfePlots.SavePanels(images, path);

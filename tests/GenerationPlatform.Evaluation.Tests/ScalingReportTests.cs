@@ -128,7 +128,7 @@ public sealed class ScalingReportTests : IDisposable
         Assert.Contains(written, p => p.EndsWith("scaling-conditional-accuracy.png", StringComparison.Ordinal));
         Assert.DoesNotContain(written, p => p.EndsWith("scaling-fd-resnet.png", StringComparison.Ordinal)); // no FD measured
         using var image = SkiaSharp.SKBitmap.Decode(Path.Combine(dir, "scaling-fid.png"));
-        Assert.Equal(2 * 620, image.Width); // three families: two panels in a row, two rows
+        Assert.Equal(2 * 860, image.Width); // three families: two panels in a row, two rows
         Assert.Equal(2 * 430, image.Height);
         Assert.Equal("rank ensembles", ScalingReport.Family("random:ensemble(classifier,self-consistency)"));
         Assert.Equal("ResNet-18 verifiers", ScalingReport.Family("random:self-consistency"));
