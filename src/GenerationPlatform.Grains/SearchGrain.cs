@@ -257,7 +257,7 @@ public sealed class SearchGrain(
         var traits = new VerifierTraits[names.Length];
         for (int i = 0; i < names.Length; i++) traits[i] = await Verifier(names[i]).GetTraitsAsync(cancellationToken);
         if (algorithm.RanksNoisyInputs && !traits[0].RanksNoisyInputs)
-            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "ranking", Search.Algorithms.PrunedSearch.NoHeadMessage(traits[0].Name));
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "ranking", Search.Algorithms.StageSchedule.NoHeadMessage(algorithm.Name, traits[0].Name));
         return new Resolved(traits, model);
     }
 

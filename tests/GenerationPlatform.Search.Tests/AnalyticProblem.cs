@@ -59,3 +59,22 @@ public sealed class TopHalfVerifier : IImageVerifier
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default) =>
         meter.Measure(batch.Count, () => batch.Select(b => (double)b.Image.Take(392).Average()).ToArray());
 }
+
+/// <summary>
+/// <see cref="MeanTargetVerifier"/>'s score with a "noise-aware head" (it ranks x0-predictions the same way) that records the
+/// time of every input it scores, for the tests of noise-aware ranking.
+/// </summary>
+public sealed class TimeRecordingVerifier(double target) : IImageVerifier
+{
+    private readonly VerifierCostMeter meter = new();
+    public List<float> Times { get; } = [];
+    public string Name => "mean-target";
+    public bool RanksNoisyInputs => true;
+    public VerifierCost Cost => meter.Snapshot;
+
+    public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
+    {
+        lock (Times) Times.AddRange(batch.Select(b => b.Time));
+        return meter.Measure(batch.Count, () => batch.Select(b => MeanTargetVerifier.ScoreOf(b.Image, target)).ToArray());
+    }
+}

@@ -10,20 +10,6 @@ public sealed class BeamSearchTests
 {
     private const int Label = 2;
 
-    private sealed class TimeRecorder(double target) : IImageVerifier
-    {
-        private readonly VerifierCostMeter meter = new();
-        public List<float> Times { get; } = [];
-        public string Name => "mean-target";
-        public bool RanksNoisyInputs => true;
-        public VerifierCost Cost => meter.Snapshot;
-
-        public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
-        {
-            lock (Times) Times.AddRange(batch.Select(b => b.Time));
-            return meter.Measure(batch.Count, () => batch.Select(b => MeanTargetVerifier.ScoreOf(b.Image, target)).ToArray());
-        }
-    }
 
     private static readonly SearchRequest Request = new(Label, 1f, 5, 1_000, TopK: 1, Sampler: SamplerKind.Heun, Steps: 10);
 
@@ -44,7 +30,7 @@ public sealed class BeamSearchTests
     [Fact]
     public async Task BranchesOfOneBeamDifferAndNoiseAwareRankingSendsEachPredictionItsTime()
     {
-        var verifier = new TimeRecorder(0.5);
+        var verifier = new TimeRecordingVerifier(0.5);
         var beam = new BeamSearch(new BeamOptions(Beams: 1, Branches: 3, ExpandAt: [0.2, 0.5], Ranking: PruneRanking.NoiseAware, Candidates: 2));
         var context = new SearchContext(new LocalDenoiser(new GaussianField()), new VerifierPanel(verifier), new NfeBudget(Request.BudgetNfe));
         var result = await beam.RunAsync(Request, context, CancellationToken.None);

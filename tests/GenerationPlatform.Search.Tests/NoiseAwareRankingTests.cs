@@ -10,24 +10,6 @@ public sealed class NoiseAwareRankingTests
 {
     private const int Label = 2;
 
-    /// <summary>
-    /// A verifier with a "noise-aware head" on the analytic problem: for an x0-prediction at time t it predicts the final
-    /// mean from the x0-prediction's mean (exact for this field's class means), and records the times it was asked about.
-    /// </summary>
-    private sealed class RecordingNoiseAwareVerifier(double target) : IImageVerifier
-    {
-        private readonly VerifierCostMeter meter = new();
-        public List<float> Times { get; } = [];
-        public string Name => "mean-target";
-        public bool RanksNoisyInputs => true;
-        public VerifierCost Cost => meter.Snapshot;
-
-        public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
-        {
-            lock (Times) Times.AddRange(batch.Select(b => b.Time));
-            return meter.Measure(batch.Count, () => batch.Select(b => MeanTargetVerifier.ScoreOf(b.Image, target)).ToArray());
-        }
-    }
 
     private static Task<SearchResult> RunAsync(PrunedOptions options, IImageVerifier verifier, long budget = 2_000)
     {
@@ -39,7 +21,7 @@ public sealed class NoiseAwareRankingTests
     [Fact]
     public async Task NoiseAwareRankingTellsTheVerifierWhenEachX0PredictionWasTakenAndScoresFinishedImagesAtT0()
     {
-        var verifier = new RecordingNoiseAwareVerifier(0.5);
+        var verifier = new TimeRecordingVerifier(0.5);
         var result = await RunAsync(new PrunedOptions([0.2, 0.5], 0.5, Candidates: 8, Ranking: PruneRanking.NoiseAware), verifier);
         // 8 x0-predictions at t = 0.8 (step 2 of 10), 4 at t = 0.5, then the 2 survivors' finished images at t = 0.
         Assert.Equal([.. Enumerable.Repeat(0.8f, 8), .. Enumerable.Repeat(0.5f, 4), .. Enumerable.Repeat(0f, 2)], verifier.Times);
@@ -49,7 +31,7 @@ public sealed class NoiseAwareRankingTests
     [Fact]
     public async Task RankingByX0PredictionSendsNoTime()
     {
-        var verifier = new RecordingNoiseAwareVerifier(0.5);
+        var verifier = new TimeRecordingVerifier(0.5);
         await RunAsync(new PrunedOptions([0.2, 0.5], 0.5, Candidates: 8), verifier);
         Assert.All(verifier.Times, t => Assert.Equal(0f, t));
     }
@@ -85,10 +67,10 @@ public sealed class NoiseAwareRankingTests
         var field = new GaussianField();
         var sync = new SyncProgress(p => taken ??= p.Checkpoint);
         var request = new SearchRequest(Label, 1f, 3, 2_000, TopK: 2, Steps: 10);
-        var first = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new RecordingNoiseAwareVerifier(0.5)), new NfeBudget(2_000), sync);
+        var first = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new TimeRecordingVerifier(0.5)), new NfeBudget(2_000), sync);
         await new PrunedSearch(new PrunedOptions(Candidates: 8, Ranking: PruneRanking.NoiseAware)).RunAsync(request, first, CancellationToken.None);
         Assert.NotNull(taken);
-        var second = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new RecordingNoiseAwareVerifier(0.5)), new NfeBudget(2_000), resumeFrom: taken);
+        var second = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new TimeRecordingVerifier(0.5)), new NfeBudget(2_000), resumeFrom: taken);
         await Assert.ThrowsAsync<InvalidCheckpointException>(() =>
             new PrunedSearch(new PrunedOptions(Candidates: 8)).RunAsync(request, second, CancellationToken.None));
     }

@@ -21,8 +21,7 @@ public sealed record BeamOptions(int Beams = 4, int Branches = 2, double[]? Expa
         SearchLimits.Count(Branches, nameof(Branches), SearchLimits.MaxRenoisings);
         if ((long)Beams * Branches > SearchLimits.MaxTrajectoriesPerCall)
             throw new ArgumentOutOfRangeException(nameof(Branches), $"beams x branches must be at most {SearchLimits.MaxTrajectoriesPerCall}");
-        if (Stages.Length is 0 or > SearchLimits.MaxPruneStages || Stages.Any(f => !(f > 0 && f < 1)) || Stages.Zip(Stages.Skip(1)).Any(p => p.Second <= p.First))
-            throw new ArgumentOutOfRangeException(nameof(ExpandAt), $"expansion points must be 1 to {SearchLimits.MaxPruneStages} increasing finite fractions in (0, 1)");
+        StageSchedule.Validate(Stages, nameof(ExpandAt), "expansion points");
         SearchLimits.Finite(Eta, nameof(Eta), 0, 1, lowOpen: true, highOpen: false);
         if (!Enum.IsDefined(Ranking)) throw new ArgumentOutOfRangeException(nameof(Ranking), "must be x0-prediction or noise-aware");
         SearchLimits.Count(Candidates, nameof(Candidates), SearchLimits.MaxTrajectoriesPerCall);
@@ -51,8 +50,7 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
     public bool RanksNoisyInputs => options.Ranking == PruneRanking.NoiseAware;
 
     /// <summary>Step indices of the expansion points (distinct, inside the schedule).</summary>
-    public int[] ExpandSteps(SearchRequest request) =>
-        options.Stages.Select(f => (int)Math.Round(f * request.Steps)).Where(s => s > 0 && s < request.Steps).Distinct().ToArray();
+    public int[] ExpandSteps(SearchRequest request) => StageSchedule.Steps(options.Stages, request);
 
     /// <summary>A branch: steps [from, to) of the grid with stochastic steps, its x0-prediction at its end (one more NFE at the cut).</summary>
     private TrajectorySpec Branch(SearchRequest request, NoiseSeed seed, float[] state, int from, int to) =>
@@ -115,9 +113,7 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
                 for (int i = r.ReadInt32(); i > 0; i--) beams.Add((r.ReadSeed(), r.ReadFloats() ?? throw new InvalidCheckpointException("a beam without its state")));
                 return new Saved(round, beams, r.ReadCandidates());
             });
-        if (RanksNoisyInputs && !context.Verifiers.Primary.RanksNoisyInputs)
-            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "ranking",
-                $"algorithm 'beam': parameter 'ranking' noise-aware needs a verifier with a noise-aware head; '{context.Verifiers.Primary.Name}' has none (the classifier has)");
+        StageSchedule.RequireHead(Name, options.Ranking, context);
         int n = CandidateCount(request);
         if (saved is null && n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot run one candidate through the beam schedule");
         var cuts = ExpandSteps(request);
@@ -138,10 +134,7 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
                     return (Seed: seed, Spec: Branch(request, seed, b.State, cuts[round - 1], cut));
                 })).ToArray();
             var outcomes = await context.DenoiseAsync(grown.Select(g => g.Spec).ToArray(), false, cancellationToken).ConfigureAwait(false);
-            var scores = await context.ScoreAsync(outcomes.Select(o => context.Input(request, o.X0Predictions[^1].Image) with
-            {
-                Time = RanksNoisyInputs ? o.X0Predictions[^1].Time : 0f,
-            }).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(outcomes.Select(o => StageSchedule.RankingInput(context, request, o, options.Ranking)).ToArray(), cancellationToken).ConfigureAwait(false);
             var ranked = Enumerable.Range(0, grown.Length)
                 .Select(i => (Index: i, Candidate: new Candidate(grown[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round, $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
                 .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Candidate.Seed.Candidate).ToList();

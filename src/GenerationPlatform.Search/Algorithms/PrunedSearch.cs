@@ -15,8 +15,7 @@ public sealed record PrunedOptions(double[]? PruneAt = null, double Keep = 0.5, 
 
     public void Validate()
     {
-        if (Stages.Length is 0 or > SearchLimits.MaxPruneStages || Stages.Any(f => !(f > 0 && f < 1)) || Stages.Zip(Stages.Skip(1)).Any(p => p.Second <= p.First))
-            throw new ArgumentOutOfRangeException(nameof(PruneAt), $"pruning points must be 1 to {SearchLimits.MaxPruneStages} increasing finite fractions in (0, 1)");
+        StageSchedule.Validate(Stages, nameof(PruneAt), "pruning points");
         SearchLimits.Finite(Keep, nameof(Keep), 0, 1, lowOpen: true, highOpen: true);
         SearchLimits.Count(Candidates, nameof(Candidates), SearchLimits.MaxTrajectoriesPerCall);
         if (!Enum.IsDefined(Ranking)) throw new ArgumentOutOfRangeException(nameof(Ranking), "must be x0-prediction or noise-aware");
@@ -50,8 +49,7 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
     public bool RanksNoisyInputs => options.Ranking == PruneRanking.NoiseAware;
 
     /// <summary>Step indices at which pruning happens (distinct, inside the schedule).</summary>
-    public int[] PruneSteps(SearchRequest request) =>
-        options.Stages.Select(f => (int)Math.Round(f * request.Steps)).Where(s => s > 0 && s < request.Steps).Distinct().ToArray();
+    public int[] PruneSteps(SearchRequest request) => StageSchedule.Steps(options.Stages, request);
 
     /// <summary>Exact NFE of a run with N starting candidates.</summary>
     public long Cost(SearchRequest request, int n)
@@ -115,8 +113,7 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
                 for (int i = r.ReadInt32(); i > 0; i--) kept.Add((r.ReadSeed(), r.ReadFloats()));
                 return new Saved(round, kept, r.ReadCandidates());
             });
-        if (RanksNoisyInputs && !context.Verifiers.Primary.RanksNoisyInputs)
-            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "ranking", NoHeadMessage(context.Verifiers.Primary.Name));
+        StageSchedule.RequireHead(Name, options.Ranking, context);
         if (saved is null && n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule");
         var alive = saved?.Alive ?? Enumerable.Range(0, n).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null)).ToList();
         var cuts = PruneSteps(request);
@@ -129,11 +126,7 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
             cancellationToken.ThrowIfCancellationRequested();
             int cut = cuts[round];
             var outcomes = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, cut)).ToArray(), false, cancellationToken).ConfigureAwait(false);
-            // Noise-aware ranking tells the verifier when each x0-prediction was taken; otherwise it scores them as finished images.
-            var scores = await context.ScoreAsync(outcomes.Select(o => context.Input(request, o.X0Predictions[^1].Image) with
-            {
-                Time = RanksNoisyInputs ? o.X0Predictions[^1].Time : 0f,
-            }).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(outcomes.Select(o => StageSchedule.RankingInput(context, request, o, options.Ranking)).ToArray(), cancellationToken).ConfigureAwait(false);
             var ranked = Enumerable.Range(0, alive.Count)
                 .Select(i => (Index: i, Candidate: new Candidate(alive[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round, $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
                 .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Candidate.Seed.Candidate).ToList();
@@ -157,10 +150,6 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
         context.Report(round, top);
         return context.Result(Name, top, [.. done, .. pruned], round + 1);
     }
-
-    /// <summary>Why noise-aware ranking cannot run with a verifier (the API and the grain say the same at submission).</summary>
-    public static string NoHeadMessage(string verifier) =>
-        $"algorithm 'pruned': parameter 'ranking' noise-aware needs a verifier with a noise-aware head; '{verifier}' has none (the classifier has)";
 
     private sealed record Saved(int Round, List<(NoiseSeed Seed, float[]? State)> Alive, List<Candidate> Pruned);
 }
