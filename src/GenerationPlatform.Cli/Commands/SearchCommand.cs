@@ -17,7 +17,7 @@ namespace GenerationPlatform.Cli.Commands;
 internal static class SearchCommand
 {
     public const long MaxBudget = 1_000_000;
-    public static readonly string[] AlgorithmNames = ["random", "zero-order", "paths", "particles", "pruned"];
+    public static readonly string[] AlgorithmNames = ["random", "zero-order", "paths", "particles", "pruned", "beam"];
 
     private sealed class SyncProgress(Action<SearchProgress> report) : IProgress<SearchProgress>
     {
@@ -61,12 +61,16 @@ internal static class SearchCommand
         var eta = new Option<double>("--eta") { DefaultValueFactory = _ => new ParticleOptions().Eta };
         var pruneAt = new Option<string>("--prune-at") { Description = "pruned: fractions of the schedule", DefaultValueFactory = _ => string.Join(',', new PrunedOptions().Stages.Select(x => x.ToString(CultureInfo.InvariantCulture))) };
         var keep = new Option<double>("--keep") { DefaultValueFactory = _ => new PrunedOptions().Keep };
-        var candidates = new Option<int?>("--candidates") { Description = "pruned: N (default: the most the budget allows)" };
+        var candidates = new Option<int?>("--candidates") { Description = "pruned, beam: starting noises (default: the most the budget allows)" };
+        var ranking = new Option<string>("--ranking") { Description = "pruned, beam: x0-prediction or noise-aware (the classifier's noise-aware head)", DefaultValueFactory = _ => "x0-prediction" };
+        var beams = new Option<int>("--beams") { Description = "beam: B", DefaultValueFactory = _ => new BeamOptions().Beams };
+        var branches = new Option<int>("--branches") { Description = "beam: M", DefaultValueFactory = _ => new BeamOptions().Branches };
+        var expandAt = new Option<string>("--expand-at") { Description = "beam: fractions of the schedule", DefaultValueFactory = _ => string.Join(',', new BeamOptions().Stages.Select(x => x.ToString(CultureInfo.InvariantCulture))) };
         var cmd = new Command("search", "Search over noises or paths for images a verifier prefers, within an NFE budget")
         {
             cls, prompt, targetScore, patience, algorithm, verifier, onnx, also, budget, topK, seed, steps, sampler, cfg, outDir, model,
             previewSteps, neighbours, cosine, onReject, paths, renoisings, tStart, forwardDt, backwardDt, backwardSteps,
-            particles, lambda, potential, resampleEvery, ess, eta, pruneAt, keep, candidates,
+            particles, lambda, potential, resampleEvery, ess, eta, pruneAt, keep, candidates, ranking, beams, branches, expandAt,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -97,7 +101,9 @@ internal static class SearchCommand
                         "level" => ParticlePotential.Level,
                         var other => throw new CliArgumentException($"--potential: '{other}' is not difference or level"),
                     }, p.GetValue(resampleEvery), p.GetValue(ess), p.GetValue(eta))),
-                    "pruned" => new PrunedSearch(new PrunedOptions(ParseFractions(p.GetValue(pruneAt)!), p.GetValue(keep), p.GetValue(candidates))),
+                    "pruned" => new PrunedSearch(new PrunedOptions(ParseFractions(p.GetValue(pruneAt)!), p.GetValue(keep), p.GetValue(candidates), ParseRanking(p.GetValue(ranking)!))),
+                    "beam" => new BeamSearch(new BeamOptions(p.GetValue(beams), p.GetValue(branches), ParseFractions(p.GetValue(expandAt)!, "--expand-at"), p.GetValue(eta),
+                        ParseRanking(p.GetValue(ranking)!), p.GetValue(candidates))),
                     var other => throw new CliArgumentException($"--algorithm: unknown algorithm '{other}'; use {string.Join(", ", AlgorithmNames)}"),
                 };
                 search.Validate();
@@ -133,6 +139,8 @@ internal static class SearchCommand
                     _ => "algorithm",
                 }}: {e.Message}");
             }
+            if (search.RanksNoisyInputs && !panel.Primary.RanksNoisyInputs)
+                throw new CliArgumentException($"--ranking: {StageSchedule.NoHeadMessage(search.Name, panel.Primary.Name)}");
             var bar = new ConsoleProgress($"search {search.Name}");
             var context = new SearchContext(new LocalDenoiser(net.Field, renderer: net.Renderer), panel, new NfeBudget(b),
                 new SyncProgress(e => bar.Report(e.Nfe.Total, e.Budget, $"round {e.Round}  best {e.BestScore:F4}")));
@@ -160,9 +168,16 @@ internal static class SearchCommand
         return cmd;
     }
 
-    private static double[] ParseFractions(string text) =>
+    private static double[] ParseFractions(string text, string option = "--prune-at") =>
         text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : throw new CliArgumentException($"--prune-at: '{x}' is not a number")).ToArray();
+            .Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : throw new CliArgumentException($"{option}: '{x}' is not a number")).ToArray();
+
+    private static PruneRanking ParseRanking(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "x0-prediction" => PruneRanking.X0Prediction,
+        "noise-aware" => PruneRanking.NoiseAware,
+        var other => throw new CliArgumentException($"--ranking: '{other}' is not x0-prediction or noise-aware"),
+    };
 
     private static string Kebab(string pascal) =>
         string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
