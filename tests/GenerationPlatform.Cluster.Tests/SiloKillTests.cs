@@ -21,15 +21,17 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     };
 
     /// <summary>
-    /// Four jobs of three tenants, 64 candidates each: four rounds of 16, so a kill after round 0 lands mid-search (with a
-    /// denoiser on every silo the rounds go fast: three rounds left leave room for a loaded machine's status polling).
+    /// Four jobs of three tenants, 256 candidates each: sixteen rounds of 16, so a kill after round 0 lands mid-search.
+    /// With a denoiser on every silo a round of these 4-step Euler samples takes a fraction of a second on an idle
+    /// machine: fifteen rounds left (about as many seconds) leave room for the status polling and the placement queries
+    /// between the end of round 0 and the kill, where four rounds did not on an idle machine.
     /// </summary>
     private static List<TenantJob> Workload() =>
     [
-        new("alpha", Jobs.Request(11, "Sneaker", 64)),
-        new("alpha", Jobs.Request(12, "Bag", 64)),
-        new("beta", Jobs.Request(21, "Trouser", 64)),
-        new("gamma", Jobs.Request(31, "Dress", 64)),
+        new("alpha", Jobs.Request(11, "Sneaker", 256)),
+        new("alpha", Jobs.Request(12, "Bag", 256)),
+        new("beta", Jobs.Request(21, "Trouser", 256)),
+        new("gamma", Jobs.Request(31, "Dress", 256)),
     ];
 
     [Fact]
@@ -75,6 +77,9 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     private async Task DisturbedRunAsync(PlatformCluster cluster, Job[] expected, string victimIs, Func<Placement, SiloProcess, int> score,
         Action<Placement> assertPlacement, CancellationToken ct)
     {
+        // The Orleans client that reads the placement connects first: connecting takes seconds, which must not fall
+        // between the end of round 0 and the kill.
+        var orleans = await cluster.OrleansClientAsync(ct);
         var disturbed = Workload();
         await Jobs.SubmitAsync(cluster, disturbed, ct);
         while (true)
@@ -85,7 +90,6 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         }
 
         // Where Orleans placed the work, from the management grain.
-        var orleans = await cluster.OrleansClientAsync(ct);
         var management = orleans.GetGrain<IManagementGrain>(0);
         // One denoiser per (model, silo), keyed "{model}|{silo}": the silos where one is active.
         var denoisers = new List<SiloAddress>();
