@@ -21,6 +21,9 @@ namespace GenerationPlatform.Cli.Commands;
 /// </summary>
 internal static class TrainNoiseVerifierCommand
 {
+    private const int MaxPerClass = 5_000;
+    private const int MaxSteps = Diffusion.Sampling.TrajectorySpec.MaxX0Captures + 1;
+
     public static Command Create()
     {
         var model = new Option<string?>("--model") { Description = "class model whose trajectories it learns (default: the shipped model; its ONNX export is faster on a CPU)" };
@@ -37,9 +40,10 @@ internal static class TrainNoiseVerifierCommand
         };
         cmd.SetAction(async (p, ct) =>
         {
-            int n = CliParsing.Positive(p.GetValue(perClass), "--per-class");
+            // Every example is held in memory (10 classes x per-class x steps images): both are bounded.
+            int n = (int)CliParsing.InRange(CliParsing.Positive(p.GetValue(perClass), "--per-class"), "--per-class", 1, MaxPerClass);
             int s = CliParsing.Positive(p.GetValue(steps), "--steps");
-            if (s < 2) throw new CliArgumentException("--steps: at least 2, so that a trajectory has an intermediate time");
+            if (s < 2 || s > MaxSteps) throw new CliArgumentException($"--steps: 2 to {MaxSteps}, so that a trajectory has an intermediate time and its captures fit one trajectory");
             int epochCount = CliParsing.Positive(p.GetValue(epochs), "--epochs");
             float w = (float)p.GetValue(guidance);
             if (!(w >= 0 && float.IsFinite(w))) throw new CliArgumentException("--guidance: a finite scale >= 0");
