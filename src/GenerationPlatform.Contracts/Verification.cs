@@ -40,7 +40,9 @@ public sealed record VerifierTraits(
     /// <summary>FLOPs to score one image; 0: not known.</summary>
     [property: Id(3)] double FlopsPerImage = 0,
     /// <summary>Scores x0-predictions (ImageToScore.Time above 0) with a noise-aware head.</summary>
-    [property: Id(4)] bool RanksNoisyInputs = false);
+    [property: Id(4)] bool RanksNoisyInputs = false,
+    /// <summary>FLOPs to score one x0-prediction with the noise-aware head; 0: as FlopsPerImage.</summary>
+    [property: Id(5)] double FlopsPerNoisyImage = 0);
 
 /// <summary>
 /// A max-size-or-max-delay micro-batcher in front of one verifier. Key: the verifier name. Scores

@@ -55,6 +55,7 @@ internal sealed class GrainVerifier(IVerifierGrain grain, VerifierTraits traits,
     public bool NeedsProbe => traits.NeedsProbe;
     public bool IsBatchRelative => traits.IsBatchRelative;
     public double FlopsPerImage => traits.FlopsPerImage;
+    public double FlopsPerNoisyImage => traits.FlopsPerNoisyImage > 0 ? traits.FlopsPerNoisyImage : traits.FlopsPerImage;
     public bool RanksNoisyInputs => traits.RanksNoisyInputs;
     public VerifierCost Cost => meter.Snapshot;
 

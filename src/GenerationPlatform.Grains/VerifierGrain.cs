@@ -98,7 +98,7 @@ public sealed class VerifierGrain(IVerifierProvider verifiers, IOptions<Verifier
     }
 
     public Task<VerifierTraits> GetTraitsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new VerifierTraits(Verifier.Name, Verifier.NeedsProbe, batchRelative, Verifier.FlopsPerImage, Verifier.RanksNoisyInputs));
+        Task.FromResult(new VerifierTraits(Verifier.Name, Verifier.NeedsProbe, batchRelative, Verifier.FlopsPerImage, Verifier.RanksNoisyInputs, Verifier.FlopsPerNoisyImage));
 
     public Task<VerifierBatchStats> GetStatsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new VerifierBatchStats(submissions, images, flushes));

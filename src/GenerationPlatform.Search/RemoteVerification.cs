@@ -21,6 +21,9 @@ public interface IBatchScorer
     /// <summary>FLOPs to score one image (<see cref="IImageVerifier.FlopsPerImage"/>); 0: not known.</summary>
     double FlopsPerImage => 0;
 
+    /// <summary>FLOPs to score one x0-prediction (<see cref="IImageVerifier.FlopsPerNoisyImage"/>); 0: not known.</summary>
+    double FlopsPerNoisyImage => FlopsPerImage;
+
     /// <summary>Scores x0-predictions (<see cref="VerifierInput.Time"/> above 0) with a noise-aware head (<see cref="IImageVerifier.RanksNoisyInputs"/>).</summary>
     bool RanksNoisyInputs => false;
 
@@ -40,6 +43,7 @@ public sealed class LocalScorer(IImageVerifier verifier, int maxChunk = 256) : I
     public bool IsBatchRelative => Verifier.IsBatchRelative;
     public VerifierCost Cost => Verifier.Cost;
     public double FlopsPerImage => Verifier.FlopsPerImage;
+    public double FlopsPerNoisyImage => Verifier.FlopsPerNoisyImage;
     public bool RanksNoisyInputs => Verifier.RanksNoisyInputs;
 
     public async Task<double[]> ScoreAsync(IReadOnlyList<VerifierInput> inputs, CancellationToken cancellationToken)

@@ -42,7 +42,10 @@ public sealed class VerifierPanel(IBatchScorer primary, IReadOnlyList<IBatchScor
             perVerifier[v] = inputs.Count == 0 ? [] : await All[v].ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
             lock (flopsGate)
             {
-                if (All[v].FlopsPerImage > 0) flops += inputs.Count * All[v].FlopsPerImage;
+                // x0-predictions go to a noise-aware head, which may cost more than scoring a finished image.
+                int noisy = All[v].RanksNoisyInputs ? inputs.Count(i => i.Time > 0f) : 0;
+                if (All[v].FlopsPerImage > 0 && (noisy == 0 || All[v].FlopsPerNoisyImage > 0))
+                    flops += (inputs.Count - noisy) * All[v].FlopsPerImage + noisy * All[v].FlopsPerNoisyImage;
                 else if (inputs.Count > 0) flopsUnknown = true;
             }
             if (perVerifier[v].Length != inputs.Count)

@@ -56,6 +56,8 @@ internal static class TrainNoiseVerifierCommand
             using var net = CliModel.Open(p.GetValue(model));
             try { ModelEvaluation.CheckModel(net.Field); }
             catch (ArgumentException e) { throw new CliArgumentException($"--model: {e.Message}"); }
+            if ((long)ModelEvaluation.ClassCount * n * s * 784 > Array.MaxLength)
+                throw new CliArgumentException($"--per-class x --steps: {ModelEvaluation.ClassCount * (long)n * s:N0} examples of 784 pixels are more than one array holds; lower either");
             var times = Enumerable.Range(1, s - 1).Select(k => 1f - k / (float)s).ToArray();
             int classes = ModelEvaluation.ClassCount, total = classes * n;
             // Seeds of their own: request seeds derived from (seed, class) never coincide with eval's (seed * 1 000 003 + i).
@@ -72,8 +74,7 @@ internal static class TrainNoiseVerifierCommand
                 bar.Report(Math.Min(total, start + chunk), total, "trajectories");
             }
             using var classifier = ClassifierFiles.Load();
-            var plain = new ClassifierVerifier(classifier);
-            var finalScores = plain.Score(outcomes.Select((o, j) => new VerifierInput(o.State, specs[j].Label)).ToArray(), ct);
+            var finalScores = new ClassifierVerifier(classifier).Score(outcomes.Select((o, j) => new VerifierInput(o.State, specs[j].Label)).ToArray(), ct);
 
             // Examples: every capture and the finished image (t = 0), each labelled with its trajectory's final score.
             int perTrajectory = times.Length + 1, pixels = outcomes[0].State.Length;
@@ -93,7 +94,22 @@ internal static class TrainNoiseVerifierCommand
                     row++;
                 }
             }
-            using var all = new NoiseAwareExamples(tensor(x0, [total * perTrajectory, 1, 28, 28]), tensor(t), tensor(labels), tensor(trajectories), tensor(targets));
+            // The classifier's log-odds and features of every x0-prediction: the head corrects the classifier, so they are inputs.
+            var logOdds = new float[total * perTrajectory];
+            var features = new float[(long)total * perTrajectory * FashionClassifier.FeatureDim];
+            const int scoreBatch = 1024;
+            for (int start = 0; start < total * perTrajectory; start += scoreBatch)
+            {
+                ct.ThrowIfCancellationRequested();
+                int count = Math.Min(scoreBatch, total * perTrajectory - start);
+                using var scope = NewDisposeScope();
+                var images = tensor(x0.AsSpan((int)((long)start * pixels), count * pixels).ToArray(), [count, 1, 28, 28]);
+                var (l, f) = NoiseAwareRanker.ClassifierInputs(classifier, images, tensor(labels.AsSpan(start, count).ToArray()));
+                l.data<float>().CopyTo(logOdds.AsSpan(start, count));
+                f.contiguous().data<float>().CopyTo(features.AsSpan((int)((long)start * FashionClassifier.FeatureDim), count * FashionClassifier.FeatureDim));
+            }
+            using var all = new NoiseAwareExamples(tensor(x0, [total * perTrajectory, 1, 28, 28]), tensor(t), tensor(labels), tensor(trajectories), tensor(targets),
+                tensor(logOdds), tensor(features, [total * perTrajectory, FashionClassifier.FeatureDim]));
             // Held out: every tenth trajectory of each class, whole (its captures never train).
             using var isHoldout = all.Trajectories.div(classes, rounding_mode: RoundingMode.floor).remainder(10).eq(0);
             using var holdoutIndex = isHoldout.nonzero().squeeze(1);
@@ -103,39 +119,41 @@ internal static class TrainNoiseVerifierCommand
             var options = new NoiseAwareTrainingOptions(Epochs: epochCount, Seed: (long)(baseSeed % int.MaxValue));
             var trainBar = new ConsoleProgress("train-noise-verifier");
             using var ranker = NoiseAwareTrainer.Train(train, holdout, options,
-                e => trainBar.Report(e.Epoch, e.Epochs, $"loss {e.Loss:F4}  held-out {e.HoldoutLoss:F4}  {e.ImagesPerSecond:F0} img/s  {e.Elapsed:hh\\:mm\\:ss}", force: true), ct);
+                e => trainBar.Report(e.Epoch, e.Epochs, $"loss {e.Loss:F4}  held-out within-request Spearman {e.HoldoutWithinGroupSpearman:F3}  {e.ImagesPerSecond:F0} img/s  {e.Elapsed:hh\\:mm\\:ss}", force: true), ct);
             var provenance = $"trained with genplat train-noise-verifier --model {net.Name} --per-class {n} --steps {s} --guidance {w.ToString(CultureInfo.InvariantCulture)} --epochs {epochCount} --seed {baseSeed}: "
                 + $"{total} Heun trajectories, x0-predictions at t = {string.Join(", ", times.Select(x => x.ToString("0.##", CultureInfo.InvariantCulture)))} and the finished images, "
-                + "labelled with the classifier verifier's score of the finished image";
+                + "labelled with the classifier verifier's score of the finished image; a ranking loss within one class at one time, on top of the classifier's log-odds";
             NoiseAwareFiles.Save(outPath, ranker, "classifier", provenance);
             using var shipped = NoiseAwareFiles.Load(outPath); // the agreement of the weights as shipped (float16)
 
-            // Held-out agreement per time: the head's predictions and the plain classifier on the same x0-predictions,
-            // each against the finished images' scores (Spearman over the held-out trajectories).
+            // Held-out agreement per time: the head's predictions and the plain classifier on the same x0-predictions, each
+            // against the finished images' scores: across all held-out trajectories (which rewards knowing which classes score
+            // low) and within one class (what a request's candidates are; Spearman per class, averaged over the classes).
             using var predicted = NoiseAwareTrainer.Predict(shipped, holdout);
-            var head = predicted.data<float>().ToArray();
+            var head = predicted.data<float>().Select(v => (double)v).ToArray();
             var holdTimes = holdout.Times.data<float>().ToArray();
-            var holdTargets = holdout.Targets.data<float>().ToArray();
+            var holdTargets = holdout.Targets.data<float>().Select(v => (double)v).ToArray();
             var holdLabels = holdout.Labels.data<long>().ToArray();
-            var holdImages = holdout.X0.data<float>().ToArray();
-            var baseline = plain.Score(Enumerable.Range(0, holdTimes.Length)
-                .Select(i => new VerifierInput(holdImages.AsSpan(i * pixels, pixels).ToArray(), (int)holdLabels[i])).ToArray(), ct);
+            var baseline = holdout.ClassifierLogOdds.data<float>().Select(v => 1.0 / (1.0 + Math.Exp(-v))).ToArray();
             var rows = times.Append(0f).Select(time =>
             {
                 var idx = Enumerable.Range(0, holdTimes.Length).Where(i => holdTimes[i] == time).ToArray();
-                var truth = idx.Select(i => (double)holdTargets[i]).ToArray();
+                var byClass = idx.GroupBy(i => holdLabels[i]).Select(g => g.Select(i => (long)i).ToArray()).ToArray();
                 return new
                 {
                     t = time,
                     trajectories = idx.Length,
-                    spearman_noise_aware = NoiseAwareTrainer.Spearman(idx.Select(i => (double)head[i]).ToArray(), truth),
-                    spearman_classifier_on_x0 = NoiseAwareTrainer.Spearman(idx.Select(i => baseline[i]).ToArray(), truth),
+                    spearman_noise_aware = NoiseAwareTrainer.Spearman(idx.Select(i => head[i]).ToArray(), idx.Select(i => holdTargets[i]).ToArray()),
+                    spearman_classifier_on_x0 = NoiseAwareTrainer.Spearman(idx.Select(i => baseline[i]).ToArray(), idx.Select(i => holdTargets[i]).ToArray()),
+                    within_class_spearman_noise_aware = NoiseAwareTrainer.WithinGroupSpearman(byClass, head, holdTargets),
+                    within_class_spearman_classifier_on_x0 = NoiseAwareTrainer.WithinGroupSpearman(byClass, baseline, holdTargets),
                 };
             }).ToArray();
             Console.WriteLine();
-            Console.WriteLine("| t | held-out trajectories | Spearman: noise-aware head vs final score | Spearman: classifier on x0-prediction vs final score |");
-            Console.WriteLine("|---|---|---|---|");
-            foreach (var r in rows) Console.WriteLine($"| {r.t:0.##} | {r.trajectories} | {r.spearman_noise_aware:F3} | {r.spearman_classifier_on_x0:F3} |");
+            Console.WriteLine("| t | held-out trajectories | Spearman within a class: head | within a class: classifier on x0 | across classes: head | across classes: classifier on x0 |");
+            Console.WriteLine("|---|---|---|---|---|---|");
+            foreach (var r in rows)
+                Console.WriteLine($"| {r.t:0.##} | {r.trajectories} | {r.within_class_spearman_noise_aware:F3} | {r.within_class_spearman_classifier_on_x0:F3} | {r.spearman_noise_aware:F3} | {r.spearman_classifier_on_x0:F3} |");
             Console.WriteLine($"wrote {outPath}: {provenance}");
             if (reportPath is not null)
                 AtomicFile.Write(reportPath, JsonSerializer.SerializeToUtf8Bytes(new { provenance, final_score_mean = finalScores.Average(), per_time = rows },

@@ -46,6 +46,9 @@ public interface IImageVerifier
     /// </summary>
     double FlopsPerImage => 0;
 
+    /// <summary>FLOPs to score one x0-prediction (<see cref="VerifierInput.Time"/> above 0) when <see cref="RanksNoisyInputs"/>: its head may cost more than the plain score.</summary>
+    double FlopsPerNoisyImage => FlopsPerImage;
+
     double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default);
 
     VerifierCost Cost { get; }

@@ -7,7 +7,8 @@ namespace GenerationPlatform.Verifiers.Classifier;
 /// <summary>
 /// `classifier`: p(target class | image) from the project's CNN (the paper's oracle IS verifier). With its noise-aware head
 /// (<see cref="NoiseAwareRanker"/>), an input with <see cref="VerifierInput.Time"/> above 0 (an x0-prediction on the way
-/// down) gets the head's prediction of the finished image's score instead: the early ranking of SEARCH.md section 3.4.
+/// down) gets the head's prediction of the finished image's score instead (the classifier's own log-odds on the
+/// x0-prediction, corrected by the head): the early ranking of SEARCH.md section 3.4.
 /// </summary>
 public sealed class ClassifierVerifier(FashionClassifier model, NoiseAwareRanker? noiseAware = null) : IImageVerifier
 {
@@ -19,6 +20,9 @@ public sealed class ClassifierVerifier(FashionClassifier model, NoiseAwareRanker
     public bool RanksNoisyInputs => noiseAware is not null;
 
     public double FlopsPerImage => FashionClassifier.ForwardFlops;
+
+    /// <summary>The classifier's pass on the x0-prediction and the head.</summary>
+    public double FlopsPerNoisyImage => noiseAware is null ? FlopsPerImage : NoiseAwareRanker.ForwardFlops;
     public VerifierCost Cost => meter.Snapshot;
 
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
@@ -49,7 +53,7 @@ public sealed class ClassifierVerifier(FashionClassifier model, NoiseAwareRanker
                 using var times = tensor(part.Select(x => x.Time).ToArray());
                 using var labels = tensor(part.Select(x => (long)x.Label).ToArray());
                 Tensor predicted;
-                lock (gate) predicted = noiseAware!.Predict(VerifierInputs.Stack(part), times, labels);
+                lock (gate) predicted = noiseAware!.Predict(model, VerifierInputs.Stack(part), times, labels);
                 var p = predicted.data<float>().ToArray();
                 for (int k = 0; k < noisy.Length; k++) scores[noisy[k]] = p[k];
             }

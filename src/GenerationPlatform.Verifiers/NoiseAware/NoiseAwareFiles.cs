@@ -7,7 +7,7 @@ namespace GenerationPlatform.Verifiers.NoiseAware;
 public static class NoiseAwareFiles
 {
     public const string FileName = "noise-aware-classifier.safetensors";
-    public const string Architecture = "genplat-noise-aware-ranker";
+    public const string Architecture = "genplat-noise-aware-ranker-2";
 
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "Weights", FileName);
 
@@ -24,15 +24,20 @@ public static class NoiseAwareFiles
     public static NoiseAwareRanker Load(string? path = null)
     {
         path ??= DefaultPath;
-        var model = new NoiseAwareRanker();
-        var meta = SafeTensors.LoadModule(path, model);
-        if (!meta.TryGetValue("architecture", out var arch) || arch != Architecture)
+        var (tensors, meta) = SafeTensors.Load(path);
+        try
         {
-            model.Dispose();
-            throw new CheckpointException($"{path} is not a noise-aware ranker (metadata 'architecture' is '{arch}')");
+            if (!meta.TryGetValue("architecture", out var arch) || arch != Architecture)
+                throw new CheckpointException($"{path} is not a noise-aware ranker of this version (metadata 'architecture' is '{arch}', expected '{Architecture}'; retrain it with genplat train-noise-verifier)");
+            var model = new NoiseAwareRanker();
+            SafeTensors.CopyInto(model, tensors, path);
+            model.eval();
+            return model;
         }
-        model.eval();
-        return model;
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
     }
 
     /// <summary>The shipped head, or null when the file is absent (the `classifier` verifier then ranks no noisy inputs).</summary>

@@ -7,91 +7,146 @@ namespace GenerationPlatform.Verifiers.NoiseAware;
 /// <summary>
 /// Training examples for <see cref="NoiseAwareRanker"/>: x0-predictions [N, 1, 28, 28] in [-1, 1], the times they were taken
 /// at [N], the requested classes [N] (int64), the trajectory each came from [N] (int64; examples of one trajectory share its
-/// target) and the targets [N]: the verifier's score of that trajectory's finished image.
+/// target), the targets [N] (the verifier's score of that trajectory's finished image), and the classifier's log-odds of
+/// the requested class [N] and penultimate features [N, 256] on each x0-prediction (<see cref="NoiseAwareRanker.ClassifierInputs"/>).
 /// </summary>
-public sealed record NoiseAwareExamples(Tensor X0, Tensor Times, Tensor Labels, Tensor Trajectories, Tensor Targets) : IDisposable
+public sealed record NoiseAwareExamples(Tensor X0, Tensor Times, Tensor Labels, Tensor Trajectories, Tensor Targets, Tensor ClassifierLogOdds, Tensor ClassifierFeatures) : IDisposable
 {
     public long Count => X0.shape[0];
 
     public NoiseAwareExamples Select(Tensor index) =>
-        new(X0.index_select(0, index), Times.index_select(0, index), Labels.index_select(0, index), Trajectories.index_select(0, index), Targets.index_select(0, index));
+        new(X0.index_select(0, index), Times.index_select(0, index), Labels.index_select(0, index), Trajectories.index_select(0, index),
+            Targets.index_select(0, index), ClassifierLogOdds.index_select(0, index), ClassifierFeatures.index_select(0, index));
 
     public void Dispose()
     {
-        X0.Dispose(); Times.Dispose(); Labels.Dispose(); Trajectories.Dispose(); Targets.Dispose();
+        X0.Dispose(); Times.Dispose(); Labels.Dispose(); Trajectories.Dispose(); Targets.Dispose(); ClassifierLogOdds.Dispose(); ClassifierFeatures.Dispose();
     }
 }
 
-public sealed record NoiseAwareTrainingOptions(int Epochs = 8, int BatchSize = 256, double LearningRate = 2e-3, long Seed = 1);
+/// <param name="GroupSize">examples per ranking group: one class at one time (a tenth of the time axis), as the candidates of one request are.</param>
+/// <param name="CalibrationWeight">weight of the binary cross-entropy against the final score next to the ranking loss.</param>
+public sealed record NoiseAwareTrainingOptions(int Epochs = 8, int BatchSize = 256, double LearningRate = 1e-3, long Seed = 1, int GroupSize = 32, double CalibrationWeight = 0.2);
 
-public sealed record NoiseAwareEpoch(int Epoch, int Epochs, double Loss, double HoldoutLoss, double ImagesPerSecond, TimeSpan Elapsed);
+public sealed record NoiseAwareEpoch(int Epoch, int Epochs, double Loss, double HoldoutWithinGroupSpearman, double ImagesPerSecond, TimeSpan Elapsed);
 
 /// <summary>
-/// Fits <see cref="NoiseAwareRanker"/> to predict final verifier scores (soft targets in [0, 1], binary cross-entropy on the
-/// requested class's logit), AdamW with a cosine schedule and horizontal flips (which keep a Fashion-MNIST item's class).
+/// Fits <see cref="NoiseAwareRanker"/> to rank candidates of one request as their finished images' verifier scores will:
+/// every batch is made of groups of one class at one time (the candidates a search compares), and the loss is RankNet's
+/// between every two members of a group (the predicted log-odds' difference against the soft target
+/// sigmoid(logit y_i - logit y_j) of their final scores), plus a small binary cross-entropy that keeps the predictions
+/// calibrated. AdamW with a cosine schedule. The head starts as the classifier on x0-predictions (its correction is zero).
 /// </summary>
 public static class NoiseAwareTrainer
 {
+    /// <summary>The time bucket of a ranking group: tenths of the time axis (grid times of one schedule fall in one each).</summary>
+    public static int TimeBucket(float t) => (int)MathF.Round(t * 10f);
+
     public static NoiseAwareRanker Train(NoiseAwareExamples train, NoiseAwareExamples holdout, NoiseAwareTrainingOptions options,
         Action<NoiseAwareEpoch>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(holdout);
+        if (options.GroupSize < 2 || options.BatchSize % options.GroupSize != 0)
+            throw new ArgumentException($"a batch of {options.BatchSize} is not a whole number of groups of {options.GroupSize} (at least 2)", nameof(options));
         if (train.Count < options.BatchSize) throw new ArgumentException($"{train.Count} examples are fewer than one batch of {options.BatchSize}", nameof(train));
         torch.random.manual_seed(options.Seed);
+        var groups = Groups(train);
         var model = new NoiseAwareRanker();
         using var optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: 1e-4);
+        int groupsPerBatch = options.BatchSize / options.GroupSize;
         long stepsPerEpoch = train.Count / options.BatchSize, totalSteps = stepsPerEpoch * options.Epochs, step = 0;
+        var rng = new Random((int)(options.Seed % int.MaxValue));
         var clock = Stopwatch.StartNew();
+        var index = new long[options.BatchSize];
         for (int epoch = 0; epoch < options.Epochs && !cancellationToken.IsCancellationRequested; epoch++)
         {
             model.train();
             var epochClock = Stopwatch.StartNew();
             double lossSum = 0;
-            using var g = new Generator((ulong)(options.Seed * 1_000_003 + epoch));
-            using var perm = randperm(train.Count, generator: g);
             for (long b = 0; b < stepsPerEpoch && !cancellationToken.IsCancellationRequested; b++, step++)
             {
                 using var scope = NewDisposeScope();
-                var idx = perm.narrow(0, b * options.BatchSize, options.BatchSize);
-                var x = train.X0.index_select(0, idx);
-                var flip = rand(options.BatchSize) < 0.5;
-                x = where(flip.view(-1, 1, 1, 1), x.flip(3), x);
-                var logits = model.forward(x, train.Times.index_select(0, idx)).gather(1, train.Labels.index_select(0, idx).view(-1, 1)).squeeze(1);
+                for (int g = 0; g < groupsPerBatch; g++)
+                {
+                    var members = groups[rng.Next(groups.Length)];
+                    for (int k = 0; k < options.GroupSize; k++) index[g * options.GroupSize + k] = members[rng.Next(members.Length)];
+                }
+                var idx = tensor(index);
+                var s = model.LogOdds(train.X0.index_select(0, idx), train.Times.index_select(0, idx), train.Labels.index_select(0, idx),
+                    train.ClassifierLogOdds.index_select(0, idx), train.ClassifierFeatures.index_select(0, idx));
+                var y = train.Targets.index_select(0, idx);
                 double lr = 0.5 * options.LearningRate * (1 + Math.Cos(Math.PI * step / totalSteps));
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 optimizer.zero_grad();
-                var loss = nn.functional.binary_cross_entropy_with_logits(logits, train.Targets.index_select(0, idx));
+                var loss = RankingLoss(s.view(groupsPerBatch, options.GroupSize), y.view(groupsPerBatch, options.GroupSize))
+                    + options.CalibrationWeight * nn.functional.binary_cross_entropy_with_logits(s, y);
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item<float>();
             }
-            progress?.Invoke(new NoiseAwareEpoch(epoch + 1, options.Epochs, lossSum / stepsPerEpoch, Loss(model, holdout),
+            progress?.Invoke(new NoiseAwareEpoch(epoch + 1, options.Epochs, lossSum / stepsPerEpoch, WithinGroupSpearman(model, holdout),
                 stepsPerEpoch * options.BatchSize / epochClock.Elapsed.TotalSeconds, clock.Elapsed));
         }
         model.eval();
         return model;
     }
 
-    /// <summary>Mean binary cross-entropy of the predictions against the targets.</summary>
-    public static double Loss(NoiseAwareRanker model, NoiseAwareExamples examples)
+    /// <summary>
+    /// RankNet with soft targets, over every ordered pair of one group: BCE(sigmoid(s_i - s_j), sigmoid(logit y_i - logit y_j)).
+    /// <paramref name="logOdds"/> and <paramref name="targets"/> are [groups, members]; targets are final scores in [0, 1].
+    /// </summary>
+    public static Tensor RankingLoss(Tensor logOdds, Tensor targets)
     {
-        model.eval();
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var p = Predict(model, examples).clamp(1e-6, 1 - 1e-6);
-        var y = examples.Targets;
-        return (-(y * p.log() + (1 - y) * (1 - p).log())).mean().item<float>();
+        var y = targets.clamp(1e-4, 1 - 1e-4);
+        var ly = y.log() - (1 - y).log();
+        var ds = logOdds.unsqueeze(2) - logOdds.unsqueeze(1);
+        var p = (ly.unsqueeze(2) - ly.unsqueeze(1)).sigmoid();
+        return nn.functional.binary_cross_entropy_with_logits(ds, p).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Predicted final scores of every example, in batches.</summary>
+    /// <summary>The examples' indices grouped by (class, time bucket): what one request's candidates at one ranking point are.</summary>
+    public static long[][] Groups(NoiseAwareExamples examples)
+    {
+        var labels = examples.Labels.data<long>().ToArray();
+        var times = examples.Times.data<float>().ToArray();
+        return Enumerable.Range(0, labels.Length).GroupBy(i => (labels[i], TimeBucket(times[i])))
+            .OrderBy(g => g.Key).Select(g => g.Select(i => (long)i).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// How well the head ranks within a request: Spearman between its predictions and the final scores inside every
+    /// (class, time bucket) group of at least 3 examples, averaged over the groups.
+    /// </summary>
+    public static double WithinGroupSpearman(NoiseAwareRanker model, NoiseAwareExamples examples)
+    {
+        using var predicted = Predict(model, examples);
+        var p = predicted.data<float>().Select(v => (double)v).ToArray();
+        var y = examples.Targets.data<float>().Select(v => (double)v).ToArray();
+        return WithinGroupSpearman(Groups(examples), p, y);
+    }
+
+    /// <summary>Mean over groups (of at least 3) of Spearman between <paramref name="predicted"/> and <paramref name="truth"/> inside the group.</summary>
+    public static double WithinGroupSpearman(IEnumerable<long[]> groups, IReadOnlyList<double> predicted, IReadOnlyList<double> truth)
+    {
+        var values = groups.Where(g => g.Length >= 3)
+            .Select(g => Spearman(g.Select(i => predicted[(int)i]).ToArray(), g.Select(i => truth[(int)i]).ToArray()))
+            .Where(r => !double.IsNaN(r)).ToArray();
+        return values.Length == 0 ? double.NaN : values.Average();
+    }
+
+    /// <summary>Predicted final scores of every example, in batches (from the stored classifier inputs).</summary>
     public static Tensor Predict(NoiseAwareRanker model, NoiseAwareExamples examples, int batch = 512)
     {
+        model.eval();
+        using var _ = no_grad();
         var parts = new List<Tensor>();
         for (long i = 0; i < examples.Count; i += batch)
         {
             long n = Math.Min(batch, examples.Count - i);
-            parts.Add(model.Predict(examples.X0.narrow(0, i, n), examples.Times.narrow(0, i, n), examples.Labels.narrow(0, i, n)));
+            parts.Add(model.LogOdds(examples.X0.narrow(0, i, n), examples.Times.narrow(0, i, n), examples.Labels.narrow(0, i, n),
+                examples.ClassifierLogOdds.narrow(0, i, n), examples.ClassifierFeatures.narrow(0, i, n)).sigmoid());
         }
         var all = cat(parts, 0);
         foreach (var p in parts) p.Dispose();
