@@ -10,6 +10,7 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     TrainTextAlignCommand.Create(),
     TrainClassifierCommand.Create(),
     TrainNoiseVerifierCommand.Create(),
+    TuneTextProjectionCommand.Create(),
     TrainEvalClassifierCommand.Create(),
     ComparePointsCommand.Create(),
     TrainProbeCommand.Create(),

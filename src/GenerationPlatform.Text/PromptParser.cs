@@ -161,7 +161,7 @@ public static class PromptParser
             var value = c.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var entry = new Entry(Kind.Class, value);
             foreach (var part in FashionClasses.Names[c].Split('/')) Add(part, entry);
-            foreach (var term in ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c])) Add(term.Text, entry);
+            foreach (var term in ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]).Concat(ClassVocabulary.ProjectionSynonyms[c])) Add(term.Text, entry);
         }
         foreach (var colour in ColourFashion.Palette) Add(colour.Name, new Entry(Kind.Colour, colour.Name));
         foreach (var (word, colour) in ColourAliases) Add(word, new Entry(Kind.Colour, colour));

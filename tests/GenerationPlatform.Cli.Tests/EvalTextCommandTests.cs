@@ -87,4 +87,39 @@ public sealed class EvalTextCommandTests : IDisposable
         Assert.Contains("--out", foreign.StdErr);
         Assert.Contains("none+0.tsv", foreign.StdErr);
     }
+
+    [Fact]
+    public void RegradeJudgesTheStoredImagesAgainAndRefusesRecordsWithoutImages()
+    {
+        // A black image stored as having met "a yellow top": judged again, the colour is not met and the class is what the
+        // evaluation classifier reads, whatever the record said.
+        var black = Convert.ToBase64String(new byte[3 * 28 * 28]);
+        File.WriteAllLines(Path.Combine(dir, "none+0.tsv"),
+        [
+            "prompt\tcategory\tseed\tall_met\tfraction\tclass_correct\ttext_align\tnfe\tseconds\tpredicted\timage",
+            $"one-property-001\tone-property\t0\t1\t1\t1\t0.5\t19\t0.100\t0\t{black}",
+            $"one-property-001\tone-property\t1\t1\t1\t1\t0.5\t19\t0.100\t0\t{black}",
+        ]);
+        var r = GenplatProcess.Run("eval-text", "--regrade", "--benchmark", Benchmark(), "--out", dir);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var rows = File.ReadAllLines(Path.Combine(dir, "none+0.tsv")).Skip(1).Select(l => l.Split('\t')).ToArray();
+        Assert.Equal(2, rows.Length);
+        Assert.All(rows, f =>
+        {
+            Assert.Equal("0", f[3]);
+            Assert.Equal(f[9] == "0" ? "1" : "0", f[5]);
+            Assert.Equal("0.5", f[6]);
+            Assert.Equal(black, f[10]);
+        });
+        Assert.Contains("evaluation classifier", File.ReadAllText(Path.Combine(dir, "summary.md")));
+
+        // A folder with a record without images is refused whole: the judged file is left as it was.
+        var judged = File.ReadAllText(Path.Combine(dir, "none+0.tsv"));
+        WriteSeries(dir, "steps+3", 75, (_, _) => true);
+        var refused = GenplatProcess.Run("eval-text", "--regrade", "--benchmark", Benchmark(), "--out", dir);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith("genplat: --out", refused.StdErr.Trim());
+        Assert.Contains("steps+3.tsv", refused.StdErr);
+        Assert.Equal(judged, File.ReadAllText(Path.Combine(dir, "none+0.tsv")));
+    }
 }

@@ -76,7 +76,7 @@ public sealed class PromptParserTests
     {
         for (int c = 0; c < FashionClasses.Count; c++)
         {
-            foreach (var term in ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]))
+            foreach (var term in ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]).Concat(ClassVocabulary.ProjectionSynonyms[c]))
             {
                 var p = PromptParser.Parse(term.Text);
                 Assert.True(p.Understood, term.Text);

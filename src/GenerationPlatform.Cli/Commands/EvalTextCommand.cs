@@ -53,12 +53,17 @@ internal static class EvalTextCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "largest denoiser batch", DefaultValueFactory = _ => 128 };
         var encoding = new Option<int>("--measure-encoding") { Description = "also time the text encoder's share of N +3 random:text-align jobs run one at a time (0: skip)", DefaultValueFactory = _ => 0 };
         var reportOnly = new Option<bool>("--report-only") { Description = "generate nothing: only rewrite summary.md and the plots from the series TSVs in --out (with or without their image column)" };
+        var regrade = new Option<bool>("--regrade")
+        {
+            Description = "generate nothing: judge again the images of the series TSVs in --out (those with their image column) with today's judges "
+                + "(class by the evaluation classifier), rewrite them, summary.md and the plots",
+        };
         var plots = new Option<string?>("--plots") { Description = "folder of the PNG plots (default: --out)" };
         var fidPerClass = new Option<int>("--fid-per-class") { Description = "also per-class FID of N samples per class against the test set (0: skip); writes per-class-fid.md", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder (default: the Debian package's)" };
         var cmd = new Command("eval-text", "Prompt benchmark of a text model: adherence per category, with and without search, paired bootstrap intervals (docs/TEXT.md)")
         {
-            model, bench, categories, perCategory, seeds, seed, series, budgets, steps, guidance, textAlign, outDir, maxBatch, encoding, reportOnly, plots, fidPerClass, data,
+            model, bench, categories, perCategory, seeds, seed, series, budgets, steps, guidance, textAlign, outDir, maxBatch, encoding, reportOnly, regrade, plots, fidPerClass, data,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -73,9 +78,18 @@ internal static class EvalTextCommand
                 WritePlots(dir, plotDir);
                 return 0;
             }
-            Directory.CreateDirectory(dir);
             var benchPath = p.GetValue(bench)!;
             if (!File.Exists(benchPath)) throw new CliArgumentException($"--benchmark: no file '{benchPath}'");
+            if (p.GetValue(regrade))
+            {
+                if (!Directory.Exists(dir) || SeriesFiles(dir).Length == 0) throw new CliArgumentException($"--out: no series TSVs (NAME+BUDGET.tsv) in '{dir}' to judge again");
+                Regrade(dir, PromptBenchmark.ParseTsv(File.ReadAllText(benchPath)), ct);
+                WriteSummary(dir);
+                Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")}");
+                WritePlots(dir, plotDir);
+                return 0;
+            }
+            Directory.CreateDirectory(dir);
             var wanted = p.GetValue(categories)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             foreach (var c in wanted)
                 if (!PromptBenchmark.Categories.Contains(c)) throw new CliArgumentException($"--categories: unknown category '{c}'; known: {string.Join(", ", PromptBenchmark.Categories)}");
@@ -97,17 +111,18 @@ internal static class EvalTextCommand
             using var catalog = new VerifierCatalog(textAlignPath: p.GetValue(textAlign), log: m => Console.Error.WriteLine(m));
             using var classifier = ClassifierFiles.Load();
             var attributes = new AttributesVerifier(classifier);
+            using var grader = TextBenchmarkGrader.Load();
             var align = catalog.Get("text-align");
             int stepCount = CliParsing.Positive(p.GetValue(steps), "--steps");
             float w = p.GetValue(guidance);
             int sampleNfe = new TrajectorySpec(default, -1, w, SamplerKind.Heun, stepCount).Nfe;
             Console.Error.WriteLine($"eval-text: {prompts.Length} prompts x {seedCount} seeds, {net.Name}, Heun {stepCount} steps ({sampleNfe} NFE), guidance {w}; "
-                + "evaluation classifier: the shipped Fashion classifier on luminance (the separate evaluation classifier does not exist yet)");
+                + $"class judged by {TextBenchmarkGrader.Description}");
 
             if (p.GetValue(fidPerClass) is > 0 and var perClass)
             {
                 if (perClass is < 2 or > 10_000) throw new CliArgumentException($"--fid-per-class must be between 2 and 10000 (got {perClass})");
-                var table = PerClassFid.Run(net, PromptBenchmark.ParseTsv(File.ReadAllText(benchPath)), encoder, classifier, perClass, stepCount, w, p.GetValue(seed), p.GetValue(data), ct);
+                var table = PerClassFid.Run(net, PromptBenchmark.ParseTsv(File.ReadAllText(benchPath)), encoder, grader, perClass, stepCount, w, p.GetValue(seed), p.GetValue(data), ct);
                 AtomicFile.Write(Path.Combine(dir, "per-class-fid.md"), Encoding.UTF8.GetBytes(table));
                 Console.WriteLine(table);
             }
@@ -125,7 +140,7 @@ internal static class EvalTextCommand
                         Console.Error.WriteLine($"{s} +{extra}: kept {file}");
                         continue;
                     }
-                    var results = await RunSeries(s, extra, net, catalog, attributes, align, prompts, embeddings, seedCount, p.GetValue(seed), stepCount, w, sampleNfe,
+                    var results = await RunSeries(s, extra, net, catalog, attributes, grader, align, prompts, embeddings, seedCount, p.GetValue(seed), stepCount, w, sampleNfe,
                         p.GetValue(maxBatch), ct);
                     WriteUnits(file, results);
                     if (s == "none") WriteSheet(Path.Combine(dir, "none-samples.png"), results, prompts);
@@ -156,7 +171,7 @@ internal static class EvalTextCommand
 
     private static ulong UnitSeed(ulong baseSeed, int prompt, int s) => baseSeed * 1_000_003UL + (ulong)prompt * 64UL + (ulong)s;
 
-    private static async Task<List<UnitResult>> RunSeries(string series, int extra, CliModel net, VerifierCatalog catalog, AttributesVerifier attributes,
+    private static async Task<List<UnitResult>> RunSeries(string series, int extra, CliModel net, VerifierCatalog catalog, AttributesVerifier attributes, TextBenchmarkGrader grader,
         IImageVerifier align, BenchmarkPrompt[] prompts, float[][] embeddings, int seeds, ulong baseSeed, int steps, float w, int sampleNfe, int maxBatch,
         CancellationToken ct)
     {
@@ -196,13 +211,13 @@ internal static class EvalTextCommand
             bar.Report(Interlocked.Increment(ref done), total, $"{clock.Elapsed.TotalSeconds:F0} s");
         }, ct)).ToArray();
         await Task.WhenAll(tasks);
-        return Score(prompts, seeds, images, nfe, seconds, attributes, align);
+        return Score(prompts, seeds, images, nfe, seconds, grader, align);
     }
 
-    private static List<UnitResult> Score(BenchmarkPrompt[] prompts, int seeds, float[][] images, long[] nfe, double[] seconds, AttributesVerifier attributes, IImageVerifier align)
+    private static List<UnitResult> Score(BenchmarkPrompt[] prompts, int seeds, float[][] images, long[] nfe, double[] seconds, TextBenchmarkGrader grader, IImageVerifier align)
     {
         var shape = new ImageShape(3, 28, 28);
-        var predicted = attributes.PredictClasses(images);
+        var predicted = grader.PredictClasses(images);
         var alignScores = align.Score(images.Select((img, u) => new VerifierInput(img, -1, Shape: shape, Prompt: prompts[u / seeds].Prompt)).ToArray());
         var results = new List<UnitResult>();
         for (int u = 0; u < images.Length; u++)
@@ -253,6 +268,41 @@ internal static class EvalTextCommand
             $"text encoding: {encodeTotal / jobs * 1000:F1} ms per prompt (uncached) of {jobTotal / jobs * 1000:F0} ms per +3 random:text-align job = {100 * encodeTotal / jobTotal:F2}% ({encoderName}, {jobs} jobs one at a time)");
         Console.Error.WriteLine(summary);
         File.WriteAllText(Path.Combine(dir, "encoding.tsv"), "prompt\tencode_ms\tjob_ms\n" + string.Join('\n', lines) + "\n# " + summary + "\n");
+    }
+
+    /// <summary>
+    /// Judges again every unit of the folder's series TSVs from its stored image (8-bit pixels, as a tenant's PNG carries
+    /// them): class by <see cref="TextBenchmarkGrader"/>, the other properties by the measurement functions, against what the
+    /// benchmark asks of the unit's prompt. The text-align score, NFE and timings are kept.
+    /// </summary>
+    private static void Regrade(string dir, IReadOnlyList<BenchmarkPrompt> benchmark, CancellationToken ct)
+    {
+        var asked = benchmark.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        // Every file is read and checked before any is rewritten: a refused folder is left as it was.
+        var series = SeriesFiles(dir).Select(file =>
+        {
+            var units = ReadUnits(file);
+            if (units.Any(u => u.Image.Length == 0)) throw new CliArgumentException($"--out: {file} has no image column; only a run's own TSVs can be judged again");
+            var missing = units.FirstOrDefault(u => !asked.ContainsKey(u.PromptId));
+            if (missing is not null) throw new CliArgumentException($"--out: {file}: prompt '{missing.PromptId}' is not in the benchmark");
+            var images = units.Select(u => Convert.FromBase64String(u.Image).Select(b => b / 127.5f - 1f).ToArray()).ToArray();
+            if (images.Any(i => i.Length != ColourFashion.RgbLength)) throw new CliArgumentException($"--out: {file}: an image is not 3x28x28");
+            return (File: file, Units: units, Images: images);
+        }).ToArray();
+        using var grader = TextBenchmarkGrader.Load();
+        foreach (var (file, units, images) in series)
+        {
+            ct.ThrowIfCancellationRequested();
+            var predicted = grader.PredictClasses(images);
+            var judged = units.Select((u, i) =>
+            {
+                var b = asked[u.PromptId];
+                var check = AttributeCheck.Score(new ParsedPrompt(b.Class, b.Colour, b.Orientation, b.Surface, true, []), images[i], predicted[i]);
+                return u with { AllMet = check.AllMet, Fraction = check.Fraction ?? 0, ClassCorrect = predicted[i] == b.Class, Predicted = predicted[i] };
+            }).ToList();
+            WriteUnits(file, judged);
+            Console.Error.WriteLine($"{Path.GetFileName(file)}: {judged.Zip(units).Count(x => x.First.ClassCorrect != x.Second.ClassCorrect)} of {judged.Count} class verdicts changed");
+        }
     }
 
     private static void WriteUnits(string file, List<UnitResult> results)
@@ -340,7 +390,7 @@ internal static class EvalTextCommand
         var files = SeriesFiles(dir);
         var all = files.ToDictionary(f => Path.GetFileNameWithoutExtension(f), ReadUnits);
         var sb = new StringBuilder("# eval-text summary\n\n");
-        sb.Append("Units are (prompt, seed). all-met: every asked property met (class by the shipped Fashion classifier on luminance, colour, orientation and surface by the measurement functions); "
+        sb.Append("Units are (prompt, seed). all-met: every asked property met (class by the evaluation classifier (docs/MODEL.md; no verifier uses it) on luminance, colour, orientation and surface by the measurement functions); "
             + "fraction: mean fraction of asked properties met; class: class correct; align: mean text-align cosine; diversity: mean pixel RMS distance between a prompt's seeds (0-2 scale of [-1, 1] images; – where the TSVs carry no images); NFE: mean per unit.\n\n");
         sb.Append("| series | category | units | all-met | fraction | class | align | diversity | NFE | s/unit |\n|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var (name, units) in all.OrderBy(kv => SortKey(kv.Key)))

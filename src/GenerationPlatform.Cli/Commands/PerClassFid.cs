@@ -14,12 +14,12 @@ namespace GenerationPlatform.Cli.Commands;
 /// Per-class FID of a text model's images: for each class, <c>n</c> samples of its class-by-name benchmark prompt, read as
 /// their brightest channel (which undoes the colouring), against the test set's images of that class as the colour
 /// recipe derives them (footwear flipped as the recipe flips it, so the reference faces both ways like the training
-/// data), in the shipped classifier's 256-d features; next to the floor, <c>n</c> derived training images of the class
+/// data), in the evaluation classifier's 128-d features; next to the floor, <c>n</c> derived training images of the class
 /// against the same test images.
 /// </summary>
 internal static class PerClassFid
 {
-    public static string Run(CliModel net, IReadOnlyList<BenchmarkPrompt> benchmark, ITextEncoder encoder, FashionClassifier classifier, int n, int steps, float guidance,
+    public static string Run(CliModel net, IReadOnlyList<BenchmarkPrompt> benchmark, ITextEncoder encoder, TextBenchmarkGrader grader, int n, int steps, float guidance,
         ulong seed, string? data, CancellationToken ct)
     {
         using var test = new DatasetTensors(FashionMnist.Load(train: false, data));
@@ -27,7 +27,7 @@ internal static class PerClassFid
         var testLabels = test.Labels.data<long>().ToArray();
         var trainLabels = train.Labels.data<long>().ToArray();
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Per-class FID of the brightest channel, {n} samples per class (Heun {steps} steps, guidance {guidance}), shipped classifier features; floor: {n} training images of the class against the same test images.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Per-class FID of the brightest channel, {n} samples per class (Heun {steps} steps, guidance {guidance}), features of the evaluation classifier (docs/MODEL.md); floor: {n} training images of the class against the same test images.");
         sb.AppendLine();
         sb.AppendLine("| class | prompt | FID | floor (train vs test, equal n) | ratio |");
         sb.AppendLine("|---|---|---|---|---|");
@@ -43,8 +43,8 @@ internal static class PerClassFid
             var gray = trajectories.SelectMany(t => ColourFashion.Luminance(net.Image(t.State))).ToArray();
             using var scope = NewDisposeScope();
             var generated = tensor(gray, [n, 1, 28, 28]).clamp_(-1, 1);
-            double fid = Fid(classifier, generated, Class(test.Images, testLabels, c, int.MaxValue));
-            double floor = Fid(classifier, Class(train.Images, trainLabels, c, n), Class(test.Images, testLabels, c, int.MaxValue));
+            double fid = Fid(grader, generated, Class(test.Images, testLabels, c, int.MaxValue));
+            double floor = Fid(grader, Class(train.Images, trainLabels, c, n), Class(test.Images, testLabels, c, int.MaxValue));
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {FashionMnist.ClassNames[c]} | {prompt} | {fid:F2} | {floor:F2} | {fid / floor:F1}x |");
             Console.Error.WriteLine($"per-class FID {FashionMnist.ClassNames[c]}: {fid:F2} (floor {floor:F2})");
         }
@@ -66,10 +66,10 @@ internal static class PerClassFid
         return tensor(derived, [index.Length, 1, 28, 28]);
     }
 
-    private static double Fid(FashionClassifier classifier, Tensor a, Tensor b)
+    private static double Fid(TextBenchmarkGrader grader, Tensor a, Tensor b)
     {
-        using var fa = ClassifierTrainer.Features(classifier, a);
-        using var fb = ClassifierTrainer.Features(classifier, b);
+        using var fa = grader.Features(a);
+        using var fb = grader.Features(b);
         var (ma, ca) = FeatureStatistics.Moments(fa);
         var (mb, cb) = FeatureStatistics.Moments(fb);
         try { return FrechetDistance.Compute(ma, ca, mb, cb); }

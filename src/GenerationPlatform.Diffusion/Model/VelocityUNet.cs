@@ -189,6 +189,9 @@ public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
         }
     }
 
+    /// <summary>A text model's prompt projection (embedding to the condition vector added to the time embedding); null for class models.</summary>
+    public Module<Tensor, Tensor>? TextProjection => textProject;
+
     /// <param name="x">[B, C, H, W] state at time t.</param>
     /// <param name="t">[B] times in [0, 1] (1 is pure noise).</param>
     /// <param name="condition">[B] int64 class indices (Config.NullLabel for the unconditional branch), or for text
