@@ -87,14 +87,19 @@ public static class ScalingReport
 
     /// <summary>
     /// The table of points: the evaluation classifier's metrics first ("–" for points measured before it), then the
-    /// verifiers' CNN's (the numbers before issue 13), FD in ResNet-18 features, the verifier score and the cost.
+    /// verifiers' CNN's (the numbers before issue 13), FD in ResNet-18 features, the verifier score and the cost. With
+    /// <paramref name="verifierCost"/> (series name to cell text), a column next to the NFE gives what the series' verifier
+    /// costs per image it scores, in NFE-equivalents of the denoiser (docs/SCALING.md, "Verifier cost").
     /// </summary>
-    public static string MarkdownTable(IReadOnlyList<ScalingPoint> points)
+    public static string MarkdownTable(IReadOnlyList<ScalingPoint> points, Func<string, string>? verifierCost = null)
     {
-        var sb = new StringBuilder("| series | extra candidates | mean total NFE | FID | FD ResNet-18 | IS | precision | recall | cond. accuracy | FID (verifier CNN) | IS (verifier CNN) | precision (verifier CNN) | recall (verifier CNN) | accuracy (verifier CNN) | verifier score | images | wall s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        bool cost = verifierCost is not null;
+        var sb = new StringBuilder("| series | extra candidates | mean total NFE |" + (cost ? " verifier NFE-eq per scored image |" : "")
+            + " FID | FD ResNet-18 | IS | precision | recall | cond. accuracy | FID (verifier CNN) | IS (verifier CNN) | precision (verifier CNN) | recall (verifier CNN) | accuracy (verifier CNN) | verifier score | images | wall s |\n|---|---|---|"
+            + (cost ? "---|" : "") + "---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         static string M(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, Inv);
         foreach (var p in points)
-            sb.Append(Inv, $"| {p.Series} | {p.ExtraCandidates} | {p.MeanTotalNfe:F0} | {M(p.EvalFid, "F2")} | {M(p.FdResNet, "F2")} | {M(p.EvalInceptionScore, "F3")} | {M(p.EvalPrecision, "F3")} | {M(p.EvalRecall, "F3")} | {M(p.EvalAccuracy, "P1")} | {p.Fid:F2} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} | {p.MeanVerifierScore:F3} | {p.Images} | {p.WallSeconds:F0} |\n");
+            sb.Append(Inv, $"| {p.Series} | {p.ExtraCandidates} | {p.MeanTotalNfe:F0} |{(cost ? $" {verifierCost!(p.Series)} |" : "")} {M(p.EvalFid, "F2")} | {M(p.FdResNet, "F2")} | {M(p.EvalInceptionScore, "F3")} | {M(p.EvalPrecision, "F3")} | {M(p.EvalRecall, "F3")} | {M(p.EvalAccuracy, "P1")} | {p.Fid:F2} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} | {p.MeanVerifierScore:F3} | {p.Images} | {p.WallSeconds:F0} |\n");
         return sb.ToString();
     }
 

@@ -37,14 +37,18 @@ public sealed class EvalCommandTests : IDisposable
             steps,0,19,19,0,13.69,5.985,0.96,0.68,0.96,0,100,12.6,165.19,4.5,6.1,0.9,0.7,0.93
             steps,1,38,37,0,13.19,6.009,0.98,0.72,0.97,0,100,22.3,,4.25,6.2,0.91,0.71,0.94
             random:classifier,1,38,38,38,13.10,7.183,0.98,0.57,1,0.929,100,27.8,171.80,5.75,7.0,0.95,0.6,0.99
+            pruned(ranking=noise-aware):classifier,3,76,70,70,14.0,7.5,0.99,0.5,1,0.96,100,30.0,175.0,6.0,7.1,0.96,0.55,1
 
             """);
         var r = GenplatProcess.Run("eval", "--report-only", "--out", dir);
         Assert.True(r.ExitCode == 0, r.StdErr);
-        Assert.Contains("3 points", r.StdOut);
+        Assert.Contains("4 points", r.StdOut);
         var table = File.ReadAllText(Path.Combine(dir, "scaling.md"));
-        Assert.Contains("| random:classifier | 1 | 38 | 5.75 | 171.80 |", table);
-        Assert.Contains("| steps | 1 | 37 | 4.25 | – |", table);
+        // The verifier's cost per scored image next to the NFE: the classifier is 0.14 NFE of the shipped model, its
+        // noise-aware head (classifier + head) about twice that; the baselines score nothing.
+        Assert.Contains("| random:classifier | 1 | 38 | 0.14 | 5.75 | 171.80 |", table);
+        Assert.Contains("| steps | 1 | 37 | – | 4.25 | – |", table);
+        Assert.Contains("| pruned(ranking=noise-aware):classifier | 3 | 70 | 0.14; x0: 0.2", table);
         Assert.Contains("| 13.10 | 7.183 |", table); // the verifiers' CNN's FID and IS, kept
         Assert.True(File.Exists(Path.Combine(dir, "scaling-comparisons.md"))); // empty of rows: no per-image records here
         foreach (var metric in new[] { "fid", "fid-verifier-cnn", "fd-resnet", "inception-score", "precision", "recall", "conditional-accuracy" })

@@ -59,6 +59,11 @@ public sealed class ScalingReportTests : IDisposable
         Assert.Equal(point, back);
         Assert.True(back.HasEvaluation);
         Assert.Contains("| random:classifier | 3 | 76 | 4.50 | 170.25 | 7.250 | 0.910 | 0.620 | 97.0 % | 13.50 | 6.500 | 0.970 | 0.660 | 99.0 % |", ScalingReport.MarkdownTable([back]));
+        var withCost = ScalingReport.MarkdownTable([back], series => series == "random:classifier" ? "0.14" : "?");
+        Assert.Contains("| series | extra candidates | mean total NFE | verifier NFE-eq per scored image | FID |", withCost);
+        Assert.Contains("| random:classifier | 3 | 76 | 0.14 | 4.50 | 170.25 |", withCost);
+        var lines = withCost.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, l => Assert.Equal(lines[0].Count(c => c == '|'), l.Count(c => c == '|')));
     }
 
     private static ImageRecord[] Records(string series, int extra, Func<int, double> score, Func<int, bool> correct) =>

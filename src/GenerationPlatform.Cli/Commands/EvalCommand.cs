@@ -42,7 +42,9 @@ internal static class EvalCommand
                 var existing = Path.Combine(folder, "scaling.csv");
                 if (!File.Exists(existing)) throw new CliArgumentException($"--out: no scaling.csv in '{folder}' to report");
                 var rows = ScalingReport.Read(existing);
-                WriteReport(folder, rows, ImageRecords.Read(Path.Combine(folder, RecordsFile)));
+                using var reportNet = CliModel.Open(p.GetValue(model));
+                using var reportCatalog = new VerifierCatalog(onnxVerifiers: OnnxVerifierOption.Parse(p.GetValue(onnx)));
+                WriteReport(folder, rows, ImageRecords.Read(Path.Combine(folder, RecordsFile)), VerifierCost(reportCatalog, reportNet.Network.ForwardFlops));
                 Console.WriteLine($"{rows.Count} points from {existing}: scaling.md and the plots redrawn");
                 return 0;
             }
@@ -100,8 +102,9 @@ internal static class EvalCommand
                     ScalingReport.Write(csv, ScalingReport.Merge(ScalingReport.Read(csv), [point]));
                     ImageRecords.Write(recordsCsv, ImageRecords.Merge(ImageRecords.Read(recordsCsv), images));
                 }
-            WriteReport(dir, ScalingReport.Read(csv), ImageRecords.Read(recordsCsv));
-            Console.WriteLine(ScalingReport.MarkdownTable(points));
+            var cost = VerifierCost(catalog, net.Network.ForwardFlops);
+            WriteReport(dir, ScalingReport.Read(csv), ImageRecords.Read(recordsCsv), cost);
+            Console.WriteLine(ScalingReport.MarkdownTable(points, cost));
             return 0;
         });
         return cmd;
@@ -110,12 +113,32 @@ internal static class EvalCommand
     /// <summary>Per-image records of every point (seed, class, NFE, scores, the evaluation classifier's outputs).</summary>
     public const string RecordsFile = "scaling-images.csv";
 
-    private static void WriteReport(string dir, IReadOnlyList<ScalingPoint> all, IReadOnlyList<ImageRecord> records)
+    private static void WriteReport(string dir, IReadOnlyList<ScalingPoint> all, IReadOnlyList<ImageRecord> records, Func<string, string> verifierCost)
     {
-        AtomicFile.Write(Path.Combine(dir, "scaling.md"), System.Text.Encoding.UTF8.GetBytes(ScalingReport.MarkdownTable(all)));
+        AtomicFile.Write(Path.Combine(dir, "scaling.md"), System.Text.Encoding.UTF8.GetBytes(ScalingReport.MarkdownTable(all, verifierCost)));
         AtomicFile.Write(Path.Combine(dir, "scaling-comparisons.md"), System.Text.Encoding.UTF8.GetBytes(ScalingComparisons.Markdown(all, records)));
         ScalingReport.Plot(all, dir, records);
     }
+
+    /// <summary>
+    /// What a series' verifier costs per image it scores, in NFE-equivalents of the model (FLOPs over the model's FLOPs per
+    /// NFE): "–" for the baselines, "?" where the cost is unknown, and for noise-aware ranking the finished image's cost and
+    /// the x0-prediction's (the head's).
+    /// </summary>
+    internal static Func<string, string> VerifierCost(VerifierCatalog catalog, double flopsPerNfe) => series =>
+    {
+        ScalingSeries parsed;
+        try { parsed = ScalingSeries.Parse(series); }
+        catch (ArgumentException) { return "?"; }
+        if (parsed.Verifier is null) return "–";
+        Verifiers.Core.IImageVerifier verifier;
+        try { verifier = catalog.Get(parsed.Verifier); }
+        catch (Exception e) when (e is UnknownVerifierException or ArgumentException or Verifiers.Onnx.OnnxContractException) { return "?"; }
+        if (verifier.FlopsPerImage <= 0 || !(flopsPerNfe > 0)) return "?";
+        var plain = (verifier.FlopsPerImage / flopsPerNfe).ToString("F2", CultureInfo.InvariantCulture);
+        bool noisy = Search.AlgorithmCatalog.Create(parsed.Algorithm).RanksNoisyInputs && verifier.RanksNoisyInputs;
+        return noisy ? string.Create(CultureInfo.InvariantCulture, $"{plain}; x0: {verifier.FlopsPerNoisyImage / flopsPerNfe:F2}") : plain;
+    };
 
     public static string DefaultReferenceCache =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "genplat", "fd-reference");
