@@ -27,6 +27,7 @@ public sealed class ChildProcesses : IDisposable
     private readonly Process? watchdog;
     private readonly string? setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
     private readonly object gate = new();
+    private readonly Lock tellGate = new(); // Start, Forget (from any child's disposal) and DeleteWithChildren all write to the watchdog
     private readonly Action<string>? log;
     private bool disposed;
 
@@ -89,8 +90,11 @@ public sealed class ChildProcesses : IDisposable
 
     private void Tell(string line)
     {
-        try { watchdog?.StandardInput.WriteLine(line); }
-        catch (IOException) { } // the watchdog is gone: disposal still kills every child
+        lock (tellGate)
+        {
+            try { watchdog?.StandardInput.WriteLine(line); }
+            catch (IOException) { } // the watchdog is gone: disposal still kills every child
+        }
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => KillAll();

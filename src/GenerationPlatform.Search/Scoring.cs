@@ -37,13 +37,14 @@ public sealed class VerifierPanel(IBatchScorer primary, IReadOnlyList<IBatchScor
     public async Task<CandidateScores[]> ScoreAsync(IReadOnlyList<VerifierInput> inputs, CancellationToken cancellationToken)
     {
         var perVerifier = new double[All.Count][];
+        int noisyInputs = inputs.Count(i => i.Time > 0f);
         for (int v = 0; v < All.Count; v++)
         {
             perVerifier[v] = inputs.Count == 0 ? [] : await All[v].ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
             lock (flopsGate)
             {
                 // x0-predictions go to a noise-aware head, which may cost more than scoring a finished image.
-                int noisy = All[v].RanksNoisyInputs ? inputs.Count(i => i.Time > 0f) : 0;
+                int noisy = All[v].RanksNoisyInputs ? noisyInputs : 0;
                 if (All[v].FlopsPerImage > 0 && (noisy == 0 || All[v].FlopsPerNoisyImage > 0))
                     flops += (inputs.Count - noisy) * All[v].FlopsPerImage + noisy * All[v].FlopsPerNoisyImage;
                 else if (inputs.Count > 0) flopsUnknown = true;

@@ -47,7 +47,8 @@ public sealed class VerifierCatalog : IDisposable
         classifier = new(() => ClassifierFiles.Load(classifierPath));
         // The classifier's noise-aware head ranks x0-predictions (pruned(ranking=noise-aware)); only the shipped
         // classifier has one: another classifier's scores are not what the head was trained to predict.
-        noiseAware = new(() => classifierPath is null ? NoiseAwareFiles.LoadIfPresent(noiseAwarePath) : noiseAwarePath is null ? null : NoiseAwareFiles.Load(noiseAwarePath));
+        // A head named explicitly must load; the shipped one is used, if present, only with the shipped classifier.
+        noiseAware = new(() => noiseAwarePath is not null ? NoiseAwareFiles.Load(noiseAwarePath) : classifierPath is null ? NoiseAwareFiles.LoadIfPresent() : null);
         statistics = new(() => FeatureStatistics.Load(statisticsPath ?? ClassifierFiles.DefaultStatisticsPath));
         resnet = new(() => new ResNet18Features(resnetOptions));
         probeHead = new(() => ResNetProbeFiles.Load(probeHeadPath));

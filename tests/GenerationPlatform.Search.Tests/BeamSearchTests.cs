@@ -63,4 +63,15 @@ public sealed class BeamSearchTests
         var e = Assert.Throws<SearchPlanException>(() => AlgorithmCatalog.Create(spec));
         Assert.Equal(parameter, e.Parameter);
     }
+
+    [Fact]
+    public void ALargeTopKTimesBranchesIsRefusedNamingBranchesNotAnInternalError()
+    {
+        // Beams kept are max(beams, top-k): 64 x 17 = 1 088 branches at once, above the 1 024 one call may denoise.
+        var request = Request with { TopK = 64, BudgetNfe = 200_000 };
+        var e = Assert.Throws<SearchPlanException>(() => AlgorithmCatalog.Plan("beam(beams=4,branches=17)", request));
+        Assert.Equal("branches", e.Parameter);
+        Assert.Contains("1088", e.Message);
+        Assert.Equal(1_024, AlgorithmCatalog.Plan("beam(beams=4,branches=16)", request).Plan.LargestCall);
+    }
 }

@@ -97,7 +97,8 @@ internal static class EvalTextCommand
             if (n < 0) throw new CliArgumentException($"--per-category must be 0 or positive (got {n})");
             var prompts = PromptBenchmark.ParseTsv(File.ReadAllText(benchPath)).Where(b => wanted.Contains(b.Category))
                 .GroupBy(b => b.Category).SelectMany(g => n == 0 ? g : g.Take(n)).ToArray();
-            int seedCount = CliParsing.Positive(p.GetValue(seeds), "--seeds");
+            // Unit seeds are base x 1 000 003 + prompt x 64 + seed: more than 64 seeds per prompt would reuse another prompt's.
+            int seedCount = (int)CliParsing.InRange(CliParsing.Positive(p.GetValue(seeds), "--seeds"), "--seeds", 1, SeedsPerPrompt);
             var extras = p.GetValue(budgets)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : throw new CliArgumentException($"--budgets: '{x}' is not a whole number")).ToArray();
             var seriesList = p.GetValue(series)!.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Expand).ToArray();
@@ -109,8 +110,6 @@ internal static class EvalTextCommand
             using var encoder = TextEncoders.Create(encoderName);
             var embeddings = encoder.Encode(prompts.Select(b => b.Prompt).ToArray(), ct);
             using var catalog = new VerifierCatalog(textAlignPath: p.GetValue(textAlign), log: m => Console.Error.WriteLine(m));
-            using var classifier = ClassifierFiles.Load();
-            var attributes = new AttributesVerifier(classifier);
             using var grader = TextBenchmarkGrader.Load();
             var align = catalog.Get("text-align");
             int stepCount = CliParsing.Positive(p.GetValue(steps), "--steps");
@@ -140,7 +139,7 @@ internal static class EvalTextCommand
                         Console.Error.WriteLine($"{s} +{extra}: kept {file}");
                         continue;
                     }
-                    var results = await RunSeries(s, extra, net, catalog, attributes, grader, align, prompts, embeddings, seedCount, p.GetValue(seed), stepCount, w, sampleNfe,
+                    var results = await RunSeries(s, extra, net, catalog, grader, align, prompts, embeddings, seedCount, p.GetValue(seed), stepCount, w, sampleNfe,
                         p.GetValue(maxBatch), ct);
                     WriteUnits(file, results);
                     if (s == "none") WriteSheet(Path.Combine(dir, "none-samples.png"), results, prompts);
@@ -169,9 +168,11 @@ internal static class EvalTextCommand
     private static string FileName(string series) => series.Replace(":", "_", StringComparison.Ordinal).Replace("(", "_", StringComparison.Ordinal)
         .Replace(")", "", StringComparison.Ordinal).Replace(",", "-", StringComparison.Ordinal);
 
-    private static ulong UnitSeed(ulong baseSeed, int prompt, int s) => baseSeed * 1_000_003UL + (ulong)prompt * 64UL + (ulong)s;
+    private const int SeedsPerPrompt = 64;
 
-    private static async Task<List<UnitResult>> RunSeries(string series, int extra, CliModel net, VerifierCatalog catalog, AttributesVerifier attributes, TextBenchmarkGrader grader,
+    private static ulong UnitSeed(ulong baseSeed, int prompt, int s) => baseSeed * 1_000_003UL + (ulong)prompt * SeedsPerPrompt + (ulong)s;
+
+    private static async Task<List<UnitResult>> RunSeries(string series, int extra, CliModel net, VerifierCatalog catalog, TextBenchmarkGrader grader,
         IImageVerifier align, BenchmarkPrompt[] prompts, float[][] embeddings, int seeds, ulong baseSeed, int steps, float w, int sampleNfe, int maxBatch,
         CancellationToken ct)
     {

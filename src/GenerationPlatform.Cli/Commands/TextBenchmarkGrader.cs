@@ -37,15 +37,7 @@ internal sealed class TextBenchmarkGrader(EvaluationClassifier classifier) : IDi
     }
 
     /// <summary>The classifier's features of [N, 1, 28, 28] grayscale images, in batches.</summary>
-    public Tensor Features(Tensor images)
-    {
-        using var _ = no_grad();
-        var parts = new List<Tensor>();
-        for (long i = 0; i < images.shape[0]; i += Batch) parts.Add(classifier.Features(images.narrow(0, i, Math.Min(Batch, images.shape[0] - i))));
-        var all = cat(parts, 0);
-        foreach (var p in parts) p.Dispose();
-        return all;
-    }
+    public Tensor Features(Tensor images) => EvaluationClassifierTrainer.Features(classifier, images, Batch);
 
     public void Dispose() => classifier.Dispose();
 }

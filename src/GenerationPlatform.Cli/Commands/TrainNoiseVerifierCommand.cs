@@ -24,6 +24,12 @@ internal static class TrainNoiseVerifierCommand
     private const int MaxPerClass = 5_000;
     private const int MaxSteps = Diffusion.Sampling.TrajectorySpec.MaxX0Captures + 1;
 
+    /// <summary>
+    /// Most examples (10 classes x per-class x steps) one run holds: each is 784 floats, kept in a few copies at once (the
+    /// trajectories, the array, its tensor, the train/held-out split) plus the classifier's features: about 4 GB here.
+    /// </summary>
+    private const long MaxExamples = 250_000;
+
     public static Command Create()
     {
         var model = new Option<string?>("--model") { Description = "class model whose trajectories it learns (default: the shipped model; its ONNX export is faster on a CPU)" };
@@ -56,8 +62,8 @@ internal static class TrainNoiseVerifierCommand
             using var net = CliModel.Open(p.GetValue(model));
             try { ModelEvaluation.CheckModel(net.Field); }
             catch (ArgumentException e) { throw new CliArgumentException($"--model: {e.Message}"); }
-            if ((long)ModelEvaluation.ClassCount * n * s * 784 > Array.MaxLength)
-                throw new CliArgumentException($"--per-class x --steps: {ModelEvaluation.ClassCount * (long)n * s:N0} examples of 784 pixels are more than one array holds; lower either");
+            if ((long)ModelEvaluation.ClassCount * n * s > MaxExamples)
+                throw new CliArgumentException($"--per-class x --steps: {ModelEvaluation.ClassCount * (long)n * s:N0} examples (10 classes x per-class x steps) are more than the {MaxExamples:N0} one run holds in memory; lower either");
             var times = Enumerable.Range(1, s - 1).Select(k => 1f - k / (float)s).ToArray();
             int classes = ModelEvaluation.ClassCount, total = classes * n;
             // Seeds of their own: request seeds derived from (seed, class) never coincide with eval's (seed * 1 000 003 + i).
@@ -93,6 +99,7 @@ internal static class TrainNoiseVerifierCommand
                     (t[row], labels[row], trajectories[row], targets[row]) = (time, specs[j].Label, j, (float)finalScores[j]);
                     row++;
                 }
+                outcomes[j] = null!; // copied into x0: let the trajectory go
             }
             // The classifier's log-odds and features of every x0-prediction: the head corrects the classifier, so they are inputs.
             var logOdds = new float[total * perTrajectory];

@@ -43,15 +43,15 @@ internal static class TuneTextProjectionCommand
             var inPath = p.GetValue(weights)!;
             var outPath = p.GetValue(output)!;
             CliParsing.EnsureWritable(outPath, "--out");
-            int pairsPer = (int)CliParsing.InRange(CliParsing.Positive(p.GetValue(perSynonym), "--per-synonym"), "--per-synonym", 1, 1_000);
-            int stepCount = (int)CliParsing.InRange(CliParsing.Positive(p.GetValue(steps), "--steps"), "--steps", 1, 100_000);
+            int pairsPer = (int)CliParsing.InRange(CliParsing.Positive(p.GetValue(perSynonym), "--per-synonym"), "--per-synonym", 1, SynonymCaptions.MaxPerSynonym);
+            int stepCount = (int)CliParsing.InRange(CliParsing.Positive(p.GetValue(steps), "--steps"), "--steps", 1, TextProjectionTuner.MaxSteps);
             double weight = CliParsing.InRange(p.GetValue(anchorWeight), "--anchor-weight", 0, 1_000);
             int rankValue = (int)CliParsing.InRange(p.GetValue(rank), "--rank", 0, 128);
             if (!File.Exists(inPath)) throw new CliArgumentException($"--weights: {inPath} does not exist");
-            var meta = Metadata(inPath);
+            var (model, meta) = LoadText(inPath);
+            using var _ = model;
             if (meta.TryGetValue(TunedKey, out var earlier))
                 throw new CliArgumentException($"--weights: {inPath} is already tuned ({earlier}); tune the untuned weights instead");
-            using var model = LoadText(inPath);
 
             var clock = Stopwatch.StartNew();
             var (set, anchorFlat) = CaptionedTrainingData.Load(p.GetValue(data), CliParsing.Positive(p.GetValue(captions), "--captions-per-image"), p.GetValue(cacheDir)!, 2, p.GetValue(limit), ct);
@@ -114,27 +114,17 @@ internal static class TuneTextProjectionCommand
         return cmd;
     }
 
-    private static Dictionary<string, string> Metadata(string path)
-    {
-        try
-        {
-            var (tensors, meta) = SafeTensors.Load(path);
-            foreach (var t in tensors.Values) t.Dispose();
-            return meta;
-        }
-        catch (CheckpointException e) { throw new CliArgumentException($"--weights: {e.Message}"); }
-    }
-
-    private static VelocityUNet LoadText(string path)
+    private static (VelocityUNet Model, Dictionary<string, string> Metadata) LoadText(string path)
     {
         VelocityUNet model;
-        try { model = VelocityModelFile.Load(path); }
+        Dictionary<string, string> meta;
+        try { (model, meta) = VelocityModelFile.LoadWithMetadata(path); }
         catch (CheckpointException e) { throw new CliArgumentException($"--weights: {e.Message}"); }
         if (model.TextProjection is null)
         {
             model.Dispose();
             throw new CliArgumentException($"--weights: {path} is a class model; only text models have a prompt projection");
         }
-        return model;
+        return (model, meta);
     }
 }

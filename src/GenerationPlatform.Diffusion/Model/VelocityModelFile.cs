@@ -27,7 +27,10 @@ public static class VelocityModelFile
         ["description"] = description,
     };
 
-    public static VelocityUNet Load(string? path = null)
+    public static VelocityUNet Load(string? path = null) => LoadWithMetadata(path).Model;
+
+    /// <summary>The network and its file's metadata, from one read of the file.</summary>
+    public static (VelocityUNet Model, Dictionary<string, string> Metadata) LoadWithMetadata(string? path = null)
     {
         path ??= DefaultPath;
         var (tensors, meta) = SafeTensors.Load(path);
@@ -38,7 +41,7 @@ public static class VelocityModelFile
             var model = new VelocityUNet(ConfigFrom(meta, path));
             SafeTensors.CopyInto(model, tensors, path);
             model.eval();
-            return model;
+            return (model, meta);
         }
         finally
         {

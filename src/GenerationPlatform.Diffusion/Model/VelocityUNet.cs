@@ -148,6 +148,7 @@ public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
     private readonly TimestepEmbedder timeEmbed;
     private readonly Embedding? labelEmbed;
     private readonly Sequential? textProject;
+    private readonly (Linear First, Linear Second)? textLayers; // the projection's two layers, typed (a tuple: not registered twice)
     private readonly Conv2d convIn, down0, down1, up1, up0, convOut;
     private readonly ResBlock enc0, enc1, enc2, mid1, mid2, dec2, dec1, dec0;
     private readonly AttentionBlock midAttn;
@@ -163,7 +164,11 @@ public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
             throw new ArgumentException($"image sides must be positive multiples of 4 (got {config.Height}x{config.Width})", nameof(config));
         // Text models project the prompt embedding through a two-layer MLP, which can amplify the small
         // differences the sentence encoder leaves between prompts; the zero embedding is the null condition.
-        if (config.IsText) textProject = Sequential(("fc1", Linear(config.TextEmbedding, e)), ("act", SiLU()), ("fc2", Linear(e, e)));
+        if (config.IsText)
+        {
+            textLayers = (Linear(config.TextEmbedding, e), Linear(e, e));
+            textProject = Sequential(("fc1", textLayers.Value.First), ("act", SiLU()), ("fc2", textLayers.Value.Second));
+        }
         else labelEmbed = Embedding(config.Classes + 1, e);
         convIn = Conv2d(config.ImageChannels, c0, 3, padding: 1);
         enc0 = new ResBlock(c0, c0, e, p);
@@ -191,6 +196,9 @@ public sealed class VelocityUNet : Module<Tensor, Tensor, Tensor, Tensor>
 
     /// <summary>A text model's prompt projection (embedding to the condition vector added to the time embedding); null for class models.</summary>
     public Module<Tensor, Tensor>? TextProjection => textProject;
+
+    /// <summary>The projection's layers: <c>Second(SiLU(First(embedding)))</c>; null for class models.</summary>
+    public (Linear First, Linear Second)? TextProjectionLayers => textLayers;
 
     /// <param name="x">[B, C, H, W] state at time t.</param>
     /// <param name="t">[B] times in [0, 1] (1 is pure noise).</param>

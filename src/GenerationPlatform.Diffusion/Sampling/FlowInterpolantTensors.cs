@@ -5,12 +5,6 @@ namespace GenerationPlatform.Diffusion.Sampling;
 /// <summary>The linear interpolant's formulas on tensors (<see cref="FlowInterpolant"/> has the scalar and array forms).</summary>
 public static class FlowInterpolantTensors
 {
-    /// <summary>x0_hat = x_t - t v.</summary>
-    public static Tensor PredictX0(Tensor xt, Tensor v, Tensor t) => xt - BroadcastTime(t, xt) * v;
-
-    /// <summary>eps_hat = x_t + (1 - t) v.</summary>
-    public static Tensor PredictNoise(Tensor xt, Tensor v, Tensor t) => xt + (1 - BroadcastTime(t, xt)) * v;
-
     /// <summary>
     /// Stochastic step from t to t' &lt; t: x_t' = (1 - t') x0_hat + sqrt(t'^2 - s^2) eps_hat + s z, s = eta t'.
     /// eta = 0 is a deterministic DDIM-like step; at t' = 0 the result is x0_hat.
@@ -18,8 +12,8 @@ public static class FlowInterpolantTensors
     public static Tensor StochasticStep(Tensor xt, Tensor v, double t, double tNext, double eta, Tensor z)
     {
         if (eta is < 0 or > 1 || double.IsNaN(eta)) throw new ArgumentOutOfRangeException(nameof(eta), eta, "eta must be in [0, 1]");
-        var x0 = xt - t * v;
-        var eps = xt + (1 - t) * v;
+        var x0 = xt - t * v;           // x0_hat
+        var eps = xt + (1 - t) * v;    // eps_hat
         double s = FlowInterpolant.StochasticNoise(eta, t, tNext);
         return (1 - tNext) * x0 + Math.Sqrt(tNext * tNext - s * s) * eps + s * z;
     }
@@ -30,7 +24,4 @@ public static class FlowInterpolantTensors
         var (r, s) = FlowInterpolant.RenoiseCoefficients(ta, tb);
         return r * xta + s * z;
     }
-
-    private static Tensor BroadcastTime(Tensor t, Tensor like) =>
-        t.dim() == 0 ? t : t.reshape([t.shape[0], .. Enumerable.Repeat(1L, (int)like.dim() - 1)]);
 }

@@ -12,7 +12,7 @@ public sealed record TextProjectionTuningOptions(int Steps = 2_000, int BatchSiz
 
 public sealed record TextProjectionTuningProgress(int Step, int Steps, double PairLoss, double AnchorLoss, TimeSpan Elapsed);
 
-/// <summary>How far projections are from where they should be, relative to where the untuned projection put them (1 = not moved closer, 0 = there).</summary>
+/// <summary>How far projections are from where they should be, before and after tuning (ratio 1: not moved closer, 0: there).</summary>
 public sealed record ProjectionGap(double Before, double After)
 {
     public double Ratio => After / Before;
@@ -35,40 +35,48 @@ public static class TextProjectionTuner
         Action<TextProjectionTuningProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
         var projection = model.TextProjection ?? throw new ArgumentException("the model has no text projection (a class model)", nameof(model));
+        var (first, second) = model.TextProjectionLayers!.Value;
         long dim = model.Config.TextEmbedding;
         if (pairs.shape.Length != 2 || pairs.shape[1] != dim || !teachers.shape.SequenceEqual(pairs.shape) || anchors.shape.Length != 2 || anchors.shape[1] != dim)
             throw new ArgumentException($"pairs and teachers must be [P, {dim}] alike and anchors [A, {dim}]");
-        if (pairs.shape[0] == 0 || anchors.shape[0] == 0) throw new ArgumentException("no pairs or no anchors");
+        if (pairs.shape[0] == 0 || anchors.shape[0] < 2) throw new ArgumentException("tuning needs at least one pair and two anchors");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Steps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Steps, MaxSteps);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.BatchSize, MaxBatchSize);
+        if (!(options.LearningRate > 0 && double.IsFinite(options.LearningRate))) throw new ArgumentOutOfRangeException(nameof(options), "the learning rate must be positive and finite");
+        if (!(options.AnchorWeight >= 0 && double.IsFinite(options.AnchorWeight))) throw new ArgumentOutOfRangeException(nameof(options), "the anchor weight must be >= 0 and finite");
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Rank);
+        if (options.Rank > Math.Min(first.weight!.shape[0], first.weight.shape[1])) throw new ArgumentOutOfRangeException(nameof(options), $"rank {options.Rank} exceeds the first layer's");
         torch.random.manual_seed(options.Seed);
-        Tensor pairTargets, anchorTargets, nullTarget, nullInput;
+        using var pairTargets = Project(projection, teachers);
+        using var anchorTargets = Project(projection, anchors);
+        using var nullInput = zeros(1, dim);
+        using var nullTarget = Project(projection, nullInput);
         double spread;
         using (no_grad())
-        {
-            pairTargets = Project(projection, teachers);
-            anchorTargets = Project(projection, anchors);
-            nullInput = zeros(1, dim);
-            nullTarget = projection.forward(nullInput);
             spread = (anchorTargets - anchorTargets.mean([0], keepdim: true)).pow(2).sum(1).mean().item<float>();
-        }
-        var layers = projection.named_children().ToDictionary(c => c.name, c => c.module);
-        if (layers.GetValueOrDefault("fc1") is not TorchSharp.Modules.Linear fc1 || layers.GetValueOrDefault("act") is not nn.Module<Tensor, Tensor> act
-            || layers.GetValueOrDefault("fc2") is not nn.Module<Tensor, Tensor> fc2)
-            throw new ArgumentException("the text projection is not fc1 -> act -> fc2", nameof(model));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Rank);
-        if (options.Rank > Math.Min(fc1.weight!.shape[0], fc1.weight.shape[1])) throw new ArgumentOutOfRangeException(nameof(options), $"rank {options.Rank} exceeds the first layer's");
+        if (!(spread > 0)) throw new ArgumentException("the anchors all project to one point: nothing to measure distances against", nameof(anchors));
+
+        // Low rank: only B A^T, added to the first layer's weight, is trained (the projection's own weights are frozen)
+        // and folded into that weight once the run completes.
         using var down = options.Rank > 0 ? new TorchSharp.Modules.Parameter(randn(dim, options.Rank).div_(Math.Sqrt(dim))) : null;
-        using var up = options.Rank > 0 ? new TorchSharp.Modules.Parameter(zeros(fc1.weight!.shape[0], options.Rank)) : null;
-        Tensor Forward(Tensor e) => up is null ? projection.forward(e) : fc2.forward(act.forward(fc1.forward(e) + e.matmul(down!).matmul(up.t())));
+        using var up = options.Rank > 0 ? new TorchSharp.Modules.Parameter(zeros(first.weight!.shape[0], options.Rank)) : null;
+        var own = projection.parameters().ToArray();
+        var trainable = own.Select(p => p.requires_grad).ToArray();
+        if (up is not null) foreach (var p in own) p.requires_grad_(false);
+        Tensor Forward(Tensor e) => up is null ? projection.forward(e)
+            : second.forward(nn.functional.silu(first.forward(e) + e.matmul(down!).matmul(up.t())));
         try
         {
-            using var optimizer = optim.Adam(up is null ? projection.parameters() : [down!, up], lr: options.LearningRate);
+            using var optimizer = optim.Adam(up is null ? own : [down!, up], lr: options.LearningRate);
             using var generator = new Generator((ulong)options.Seed);
             var clock = Stopwatch.StartNew();
-            for (int step = 0; step < options.Steps && !cancellationToken.IsCancellationRequested; step++)
+            for (int step = 0; step < options.Steps; step++)
             {
+                cancellationToken.ThrowIfCancellationRequested(); // a cancelled run leaves no low-rank update folded in
                 using var scope = NewDisposeScope();
                 var p = randint(pairs.shape[0], [options.BatchSize], generator: generator);
                 var a = randint(anchors.shape[0], [options.BatchSize], generator: generator);
@@ -83,19 +91,24 @@ public static class TextProjectionTuner
                 if (progress is not null && (step % 100 == 99 || step == options.Steps - 1))
                     progress(new TextProjectionTuningProgress(step + 1, options.Steps, pairLoss.item<float>(), anchorLoss.item<float>(), clock.Elapsed));
             }
+            if (up is not null)
+                using (no_grad())
+                    first.weight!.add_(up.matmul(down!.t()));
         }
         finally
         {
-            if (up is not null)
-                using (no_grad())
-                    fc1.weight!.add_(up.matmul(down!.t()));
-            pairTargets.Dispose(); anchorTargets.Dispose(); nullTarget.Dispose(); nullInput.Dispose();
+            for (int i = 0; i < own.Length; i++) own[i].requires_grad_(trainable[i]);
         }
     }
+
+    /// <summary>Most optimisation steps and rows per batch one run takes.</summary>
+    public const int MaxSteps = 100_000, MaxBatchSize = 65_536;
 
     /// <summary>The projection of every row, in batches, without gradients.</summary>
     public static Tensor Project(nn.Module<Tensor, Tensor> projection, Tensor embeddings, int batch = 4096)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(embeddings.shape[0], 1, nameof(embeddings));
         using var _ = no_grad();
         var parts = new List<Tensor>();
         for (long i = 0; i < embeddings.shape[0]; i += batch) parts.Add(projection.forward(embeddings.narrow(0, i, Math.Min(batch, embeddings.shape[0] - i))));

@@ -97,6 +97,10 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
             throw new SearchPlanException(options.Candidates is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter, options.Candidates is null ? null : "candidates",
                 $"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the beam schedule ({Cost(request, options.Candidates ?? 1).Nfe} NFE)");
         var (nfe, scored, largest) = Cost(request, n);
+        // The beams kept are max(beams, top-k): a large top-k grows every expansion beyond what beams x branches alone allows.
+        if (largest > SearchLimits.MaxTrajectoriesPerCall)
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "branches",
+                $"algorithm 'beam': parameter 'branches' {options.Branches} grows max(beams, top-k) = {Math.Max(options.Beams, request.TopK)} beams into {largest} branches at once; at most {SearchLimits.MaxTrajectoriesPerCall}");
         if (scored > SearchLimits.MaxScoredImages)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates", $"{n} candidates score {scored} images; at most {SearchLimits.MaxScoredImages}");
         return new SearchPlan(nfe, ExpandSteps(request).Length + 1, largest, scored);
@@ -149,13 +153,13 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
             });
         }
         // The beams finish with the request's sampler: final-denoising NFE (all of it when the schedule has no expansion point).
-        var finals = cuts.Length == 0
-            ? await context.DenoiseAsync(Enumerable.Range(0, n).Select(i => request.Full(new NoiseSeed(request.Seed, 0, (uint)i))).ToArray(), true, cancellationToken).ConfigureAwait(false)
-            : await context.DenoiseAsync(beams.Select(b => request.Segment(b.Seed, b.State, cuts[^1], request.Steps)).ToArray(), true, cancellationToken).ConfigureAwait(false);
         var seeds = cuts.Length == 0 ? Enumerable.Range(0, n).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray() : beams.Select(b => b.Seed).ToArray();
+        var finals = await context.DenoiseAsync(cuts.Length == 0
+            ? seeds.Select(s => request.Full(s)).ToArray()
+            : beams.Select(b => request.Segment(b.Seed, b.State, cuts[^1], request.Steps)).ToArray(), true, cancellationToken).ConfigureAwait(false);
         var finalScores = await context.ScoreAsync(finals.Select(o => context.Input(request, o.State)).ToArray(), cancellationToken).ConfigureAwait(false);
         var done = seeds.Select((s, i) => new Candidate(s, finals[i].State, finalScores[i], round, "beam")).ToList();
-        var top = Ranking.Best(await Ranking.ComparableAsync(context, done, request, cancellationToken).ConfigureAwait(false), request.TopK);
+        var top = Ranking.Best(done, request.TopK); // every final was scored in the one call above: already comparable
         context.Report(round, top);
         return context.Result(Name, top, [.. done, .. dropped], round + 1);
     }

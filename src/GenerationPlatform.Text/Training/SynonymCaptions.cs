@@ -10,14 +10,19 @@ public sealed record SynonymPair(int Class, string Synonym, string Caption, stri
 /// <summary>Deterministic synonym/teacher caption pairs for `genplat tune-text-projection` (docs/TEXT.md).</summary>
 public static class SynonymCaptions
 {
+    /// <summary>Most pairs per synonym (50 synonyms: at most 50 000 pairs).</summary>
+    public const int MaxPerSynonym = 1_000;
+
     /// <summary>
-    /// <paramref name="perSynonym"/> pairs for every synonym of every class: random properties (a palette colour, an
-    /// orientation for footwear, a surface; each mentioned or not, as training captions do; never a held-out
-    /// class-colour pair) and one phrasing drawn once for both captions of a pair. The same arguments give the same pairs.
+    /// <paramref name="perSynonym"/> pairs for every synonym of every class: random properties, each mentioned or not
+    /// (a palette colour half the time, an orientation half the time for footwear, a surface a third of the time; never a
+    /// held-out class-colour pair) and one phrasing drawn once for both captions of a pair. The same arguments give the
+    /// same pairs.
     /// </summary>
     public static IReadOnlyList<SynonymPair> Pairs(int perSynonym, ulong seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(perSynonym, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(perSynonym, MaxPerSynonym);
         var pairs = new List<SynonymPair>();
         for (int c = 0; c < FashionClasses.Count; c++)
         {

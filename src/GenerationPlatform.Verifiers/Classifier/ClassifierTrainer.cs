@@ -19,15 +19,17 @@ public static class ClassifierTrainer
         using var optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: 5e-4);
         long stepsPerEpoch = train.Count / options.BatchSize, totalSteps = stepsPerEpoch * options.Epochs, step = 0;
         var clock = Stopwatch.StartNew();
-        for (int epoch = 0; epoch < options.Epochs && !cancellationToken.IsCancellationRequested; epoch++)
+        // A cancelled run throws: a half-trained classifier is never returned, so never saved.
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             model.train();
             var epochClock = Stopwatch.StartNew();
             double lossSum = 0;
             using var g = new Generator((ulong)(options.Seed * 1_000_003 + epoch));
             using var perm = randperm(train.Count, generator: g);
-            for (long b = 0; b < stepsPerEpoch && !cancellationToken.IsCancellationRequested; b++, step++)
+            for (long b = 0; b < stepsPerEpoch; b++, step++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var idx = perm.narrow(0, b * options.BatchSize, options.BatchSize);
                 var x = Augment(train.Images.index_select(0, idx));

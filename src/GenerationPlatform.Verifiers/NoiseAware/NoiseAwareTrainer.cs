@@ -59,13 +59,15 @@ public static class NoiseAwareTrainer
         var rng = new Random((int)(options.Seed % int.MaxValue));
         var clock = Stopwatch.StartNew();
         var index = new long[options.BatchSize];
-        for (int epoch = 0; epoch < options.Epochs && !cancellationToken.IsCancellationRequested; epoch++)
+        // A cancelled run throws: a half-trained head is never returned, so never saved over the shipped one.
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             model.train();
             var epochClock = Stopwatch.StartNew();
             double lossSum = 0;
-            for (long b = 0; b < stepsPerEpoch && !cancellationToken.IsCancellationRequested; b++, step++)
+            for (long b = 0; b < stepsPerEpoch; b++, step++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 for (int g = 0; g < groupsPerBatch; g++)
                 {
@@ -158,8 +160,8 @@ public static class NoiseAwareTrainer
     {
         if (a.Count != b.Count) throw new ArgumentException("series of different lengths");
         if (a.Count < 2) return double.NaN;
-        var ra = Ranks(a);
-        var rb = Ranks(b);
+        var ra = Verifiers.Core.EnsembleVerifier.Ranks(a); // mean ranks for ties; the direction does not change the correlation
+        var rb = Verifiers.Core.EnsembleVerifier.Ranks(b);
         double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;
         for (int i = 0; i < ra.Length; i++)
         {
@@ -168,19 +170,5 @@ public static class NoiseAwareTrainer
             sbb += (rb[i] - mb) * (rb[i] - mb);
         }
         return saa == 0 || sbb == 0 ? double.NaN : sab / Math.Sqrt(saa * sbb);
-    }
-
-    private static double[] Ranks(IReadOnlyList<double> x)
-    {
-        var order = Enumerable.Range(0, x.Count).OrderBy(i => x[i]).ToArray();
-        var ranks = new double[x.Count];
-        for (int i = 0; i < order.Length;)
-        {
-            int j = i;
-            while (j + 1 < order.Length && x[order[j + 1]] == x[order[i]]) j++;
-            for (int k = i; k <= j; k++) ranks[order[k]] = (i + j) / 2.0;
-            i = j + 1;
-        }
-        return ranks;
     }
 }
