@@ -43,8 +43,10 @@ internal static class PerClassFid
             var gray = trajectories.SelectMany(t => ColourFashion.Luminance(net.Image(t.State))).ToArray();
             using var scope = NewDisposeScope();
             var generated = tensor(gray, [n, 1, 28, 28]).clamp_(-1, 1);
-            double fid = Fid(grader, generated, Class(test.Images, testLabels, c, int.MaxValue));
-            double floor = Fid(grader, Class(train.Images, trainLabels, c, n), Class(test.Images, testLabels, c, int.MaxValue));
+            // The class's test images, through the recipe, once: both the samples and the floor are measured against them.
+            var (testMean, testCov) = Moments(grader, Class(test.Images, testLabels, c, int.MaxValue));
+            double fid = Fid(grader, generated, testMean, testCov);
+            double floor = Fid(grader, Class(train.Images, trainLabels, c, n), testMean, testCov);
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {FashionMnist.ClassNames[c]} | {prompt} | {fid:F2} | {floor:F2} | {fid / floor:F1}x |");
             Console.Error.WriteLine($"per-class FID {FashionMnist.ClassNames[c]}: {fid:F2} (floor {floor:F2})");
         }
@@ -66,13 +68,16 @@ internal static class PerClassFid
         return tensor(derived, [index.Length, 1, 28, 28]);
     }
 
-    private static double Fid(TextBenchmarkGrader grader, Tensor a, Tensor b)
+    private static (Tensor Mean, Tensor Covariance) Moments(TextBenchmarkGrader grader, Tensor images)
     {
-        using var fa = grader.Features(a);
-        using var fb = grader.Features(b);
-        var (ma, ca) = FeatureStatistics.Moments(fa);
-        var (mb, cb) = FeatureStatistics.Moments(fb);
-        try { return FrechetDistance.Compute(ma, ca, mb, cb); }
-        finally { ma.Dispose(); ca.Dispose(); mb.Dispose(); cb.Dispose(); }
+        using var features = grader.Features(images);
+        return FeatureStatistics.Moments(features);
+    }
+
+    private static double Fid(TextBenchmarkGrader grader, Tensor a, Tensor referenceMean, Tensor referenceCovariance)
+    {
+        var (ma, ca) = Moments(grader, a);
+        try { return FrechetDistance.Compute(ma, ca, referenceMean, referenceCovariance); }
+        finally { ma.Dispose(); ca.Dispose(); }
     }
 }
