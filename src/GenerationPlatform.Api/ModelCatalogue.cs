@@ -1,9 +1,9 @@
 using GenerationPlatform.Contracts;
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Api;
 

@@ -1,9 +1,9 @@
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
-using GenerationPlatform.Verifiers;
 using Grpc.Core;
 using System.Security.Cryptography;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Api;
 
@@ -110,7 +110,7 @@ public static class RequestValidation
         if (patience is < 1 or > SearchLimits.MaxRounds) throw Invalid("patience", $"must be between 1 and {SearchLimits.MaxRounds} rounds (got {patience})");
         if (target is not null && VerifierNames.Members(verifier).Count > 0)
             throw Invalid("target_score", "an ensemble's scores are ranks within one call, not comparable with a target; use patience, or a single verifier");
-        var search = new SearchRequest(label, guidance, seed, r.BudgetNfe, topK, (Diffusion.Sampling.SamplerKind)(int)sampler /* same values by design (Contracts.Sampler) */, steps, eta, prompt,
+        var search = new SearchRequest(label, guidance, seed, r.BudgetNfe, topK, (GenerationPlatform.Core.Sampling.SamplerKind)(int)sampler /* same values by design (Contracts.Sampler) */, steps, eta, prompt,
             TargetScore: target, Patience: patience);
         long floor = (long)topK * search.SampleNfe;
         if (r.BudgetNfe < floor)
@@ -146,12 +146,12 @@ public static class RequestValidation
     }
 
     /// <summary>The longest prompt a request may give.</summary>
-    public const int MaxPromptLength = Text.PromptRules.MaxLength;
+    public const int MaxPromptLength = GenerationPlatform.Core.Text.PromptRules.MaxLength;
 
-    /// <summary>A prompt (<see cref="Text.PromptRules"/>), trimmed; null when not given.</summary>
+    /// <summary>A prompt (<see cref="GenerationPlatform.Core.Text.PromptRules"/>), trimmed; null when not given.</summary>
     private static string? Prompt(string? value) =>
         string.IsNullOrEmpty(value) ? null
-        : Text.PromptRules.Problem(value) is { } problem ? throw Invalid("prompt", problem)
+        : GenerationPlatform.Core.Text.PromptRules.Problem(value) is { } problem ? throw Invalid("prompt", problem)
         : value.Trim();
 
     private static string? Name(string? value, string field, RequestLimits limits, bool required)

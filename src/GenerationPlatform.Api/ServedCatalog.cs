@@ -1,8 +1,7 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Search;
-using GenerationPlatform.Verifiers;
-using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.Options;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Api;
 

@@ -2,6 +2,7 @@ using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Models;
 using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Cli;
 
@@ -92,7 +93,7 @@ internal sealed class CliModel : IDisposable
         }
         if (hasClass) throw new CliArgumentException($"--class: model '{Name}' is conditioned on text; give --prompt");
         if (!hasPrompt) throw new CliArgumentException($"--prompt: required for model '{Name}' (a text model)");
-        if (Text.PromptRules.Problem(prompt!) is { } problem) throw new CliArgumentException($"--prompt: {problem}");
+        if (GenerationPlatform.Core.Text.PromptRules.Problem(prompt!) is { } problem) throw new CliArgumentException($"--prompt: {problem}");
         var text = prompt!.Trim();
         using var encoder = Text.TextEncoders.Create(Conditioning.TextEncoder!);
         var embedding = encoder.Encode([text])[0];

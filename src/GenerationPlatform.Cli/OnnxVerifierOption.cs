@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenerationPlatform.Verifiers.Onnx;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Cli;
 

@@ -1,6 +1,6 @@
 namespace GenerationPlatform.Contracts;
 
-/// <summary>The sampler of a trajectory (mirrors GenerationPlatform.Diffusion.Sampling.SamplerKind by value).</summary>
+/// <summary>The sampler of a trajectory (mirrors GenerationPlatform.Core.Sampling.SamplerKind by value).</summary>
 [GenerateSerializer]
 public enum Sampler
 {

@@ -4,6 +4,7 @@ using GenerationPlatform.Search;
 using GenerationPlatform.Serving;
 using GenerationPlatform.Verifiers;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Evaluation;
 
@@ -139,7 +140,7 @@ public sealed class ScalingEvaluation(IVelocityField field, VerifierCatalog veri
                 images[i] = outcome.State;
                 totalNfe[i] = outcome.Nfe;
                 verifierScores[i] = series.Verifier is null ? double.NaN
-                    : verifiers.Get(series.Verifier).Score([new Verifiers.Core.VerifierInput(outcome.State, label)])[0];
+                    : verifiers.Get(series.Verifier).Score([new GenerationPlatform.Core.Verifiers.VerifierInput(outcome.State, label)])[0];
             }
             else
             {
@@ -155,7 +156,7 @@ public sealed class ScalingEvaluation(IVelocityField field, VerifierCatalog veri
         }).ToArray();
         await Task.WhenAll(tasks).ConfigureAwait(false);
 
-        var inputs = images.Select((x, i) => new Verifiers.Core.VerifierInput(x, (int)labels[i])).ToArray();
+        var inputs = images.Select((x, i) => new GenerationPlatform.Core.Verifiers.VerifierInput(x, (int)labels[i])).ToArray();
         var classifierScores = verifiers.Get("classifier").Score(inputs, ct);
         var gaussianScores = verifiers.Get("class-gaussian").Score(inputs, ct);
         using var scope = NewDisposeScope();

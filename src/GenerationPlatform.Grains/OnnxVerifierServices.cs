@@ -2,6 +2,7 @@ using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Grains;
 

@@ -6,6 +6,7 @@ using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.Logging;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Grains;
 

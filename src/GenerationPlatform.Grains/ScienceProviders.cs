@@ -7,6 +7,8 @@ using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Core;
 using Microsoft.Extensions.Options;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Grains;
 

@@ -7,6 +7,7 @@ using GenerationPlatform.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Grains;
 

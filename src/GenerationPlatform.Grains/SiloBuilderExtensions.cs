@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Grains;
 

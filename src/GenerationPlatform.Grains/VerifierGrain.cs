@@ -5,6 +5,7 @@ using GenerationPlatform.Verifiers.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Grains;
 

@@ -1,5 +1,5 @@
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search;
 

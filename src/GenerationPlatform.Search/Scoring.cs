@@ -1,4 +1,4 @@
-using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Search;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search;
 

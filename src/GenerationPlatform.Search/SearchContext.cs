@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Sampling;
-using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Search;
 

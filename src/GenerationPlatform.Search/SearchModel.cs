@@ -1,4 +1,4 @@
-using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search;
 

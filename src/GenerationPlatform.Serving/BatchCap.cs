@@ -3,6 +3,7 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Serving;
 

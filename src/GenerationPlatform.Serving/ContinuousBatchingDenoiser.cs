@@ -2,6 +2,8 @@ using System.Diagnostics;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Serving;
 

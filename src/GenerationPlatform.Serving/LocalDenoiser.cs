@@ -1,6 +1,8 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Serving;
 

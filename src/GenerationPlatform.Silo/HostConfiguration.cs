@@ -5,6 +5,7 @@ using GenerationPlatform.Api;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Storage;
 using GenerationPlatform.Verifiers.Onnx;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Silo;
 

@@ -4,7 +4,8 @@ using GenerationPlatform.Verifiers.NoiseAware;
 using GenerationPlatform.Verifiers.Onnx;
 using GenerationPlatform.Verifiers.ResNet;
 using GenerationPlatform.Verifiers.Text;
-using static GenerationPlatform.Verifiers.VerifierNames;
+using static GenerationPlatform.Core.Verifiers.VerifierNames;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers;
 

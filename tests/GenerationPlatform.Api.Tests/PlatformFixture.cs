@@ -119,20 +119,20 @@ public class PlatformFixture : IAsyncLifetime
 }
 
 /// <summary>What the analytic providers serve: "gauss-*" and "slow-*" models, "mean-target*" verifiers and the registered ONNX ones.</summary>
-public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<GenerationPlatform.Verifiers.Onnx.OnnxVerifierRegistry> onnx) : IServedCatalog
+public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<GenerationPlatform.Core.Verifiers.OnnxVerifierRegistry> onnx) : IServedCatalog
 {
-    private static readonly GenerationPlatform.Diffusion.Model.ImageShape Shape = new(1, 28, 28);
-    private static readonly GenerationPlatform.Diffusion.Model.Conditioning Classes =
+    private static readonly GenerationPlatform.Core.Model.ImageShape Shape = new(1, 28, 28);
+    private static readonly GenerationPlatform.Core.Model.Conditioning Classes =
         GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
 
-    public IReadOnlyList<GenerationPlatform.Diffusion.Model.ModelDescription> Models { get; } =
+    public IReadOnlyList<GenerationPlatform.Core.Model.ModelDescription> Models { get; } =
         [new(PlatformFixture.Model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes),
          new(PlatformFixture.SlowModel, "the analytic field, 5 ms per call", "analytic", Shape, Shape, Classes)];
 
     public IReadOnlyList<ServedVerifier> Verifiers { get; } =
         [new(PlatformFixture.Verifier, "prefers a mean pixel near the target"), .. ConfiguredCatalog.OnnxVerifiers(onnx.Value)];
 
-    public GenerationPlatform.Diffusion.Model.ModelDescription? Describe(string model) =>
+    public GenerationPlatform.Core.Model.ModelDescription? Describe(string model) =>
         model.StartsWith("gauss", StringComparison.Ordinal) || model.StartsWith("slow", StringComparison.Ordinal)
             ? new(model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes) : null;
 
@@ -148,10 +148,10 @@ public sealed class FixtureVerifiers : IVerifierProvider
 {
     private readonly AnalyticVerifiers analytic = new();
 
-    public GenerationPlatform.Verifiers.Core.IImageVerifier Get(string verifier) =>
-        GenerationPlatform.Verifiers.VerifierNames.Members(verifier) is { Count: > 0 } members
-            ? new GenerationPlatform.Verifiers.Core.EnsembleVerifier(members.Select(Get).ToArray())
-            : verifier == GenerationPlatform.Verifiers.VerifierNames.OnnxPrefix + PlatformFixture.OnnxName.ToLowerInvariant()
+    public GenerationPlatform.Core.Verifiers.IImageVerifier Get(string verifier) =>
+        GenerationPlatform.Core.Verifiers.VerifierNames.Members(verifier) is { Count: > 0 } members
+            ? new GenerationPlatform.Core.Verifiers.EnsembleVerifier(members.Select(Get).ToArray())
+            : verifier == GenerationPlatform.Core.Verifiers.VerifierNames.OnnxPrefix + PlatformFixture.OnnxName.ToLowerInvariant()
                 ? new MeanTargetVerifier(AnalyticVerifiers.Target, verifier)
                 : analytic.Get(verifier);
 }

@@ -29,7 +29,7 @@ public sealed class ResultWritingTests : IDisposable
     {
         var (state, result) = Job(topK: 2);
         var store = new LocalFolderResultStore(root, QuickRetry);
-        Assert.True(await ResultWriting.StoreAsync(store, "job-1", state, result, new GenerationPlatform.Diffusion.Model.ImageShape(1, 28, 28), Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
+        Assert.True(await ResultWriting.StoreAsync(store, "job-1", state, result, new GenerationPlatform.Core.Model.ImageShape(1, 28, 28), Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
 
         Assert.Equal(new Uri(Path.Combine(root, "alpha", "job-1", "result.json")).AbsoluteUri, state.ResultLocation);
         var stored = await store.ReadAsync("alpha", "job-1");
@@ -49,7 +49,7 @@ public sealed class ResultWritingTests : IDisposable
         await File.WriteAllTextAsync(blocker, "a file where the results folder should be");
         var (state, result) = Job(topK: 2);
         var store = new LocalFolderResultStore(blocker, QuickRetry);
-        Assert.False(await ResultWriting.StoreAsync(store, "job-2", state, result, new GenerationPlatform.Diffusion.Model.ImageShape(1, 28, 28), Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
+        Assert.False(await ResultWriting.StoreAsync(store, "job-2", state, result, new GenerationPlatform.Core.Model.ImageShape(1, 28, 28), Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
         Assert.Null(state.ResultLocation);
     }
 

@@ -3,7 +3,7 @@ using GenerationPlatform.Api.V1;
 using GenerationPlatform.Diffusion.Checkpoints;
 using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Diffusion.Model;
-using ImageShape = GenerationPlatform.Diffusion.Model.ImageShape;
+using ImageShape = GenerationPlatform.Core.Model.ImageShape;
 using GenerationPlatform.Diffusion.Onnx;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Testing;
@@ -11,6 +11,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Api.Tests;
 

@@ -11,8 +11,8 @@ namespace GenerationPlatform.Diffusion.Tests;
 /// </summary>
 public sealed class GaussianVelocityField(double sigma = 0.5) : IVelocityField
 {
-    public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-    public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
+    public GenerationPlatform.Core.Model.ImageShape Shape => new(1, 28, 28);
+    public GenerationPlatform.Core.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
     private long evaluations, calls;
     public long ModelEvaluations => evaluations;
     public long Calls => calls;

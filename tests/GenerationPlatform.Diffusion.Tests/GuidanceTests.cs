@@ -1,6 +1,7 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Diffusion.Tests;
 

@@ -1,4 +1,5 @@
 using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Diffusion.Tests;
 

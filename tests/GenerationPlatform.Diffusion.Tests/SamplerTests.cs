@@ -1,5 +1,6 @@
 using GenerationPlatform.Diffusion.Sampling;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Diffusion.Tests;
 

@@ -3,6 +3,7 @@ using GenerationPlatform.Grains;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Core;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Grains.Tests;
 

@@ -2,6 +2,7 @@ using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Grains.Tests;
 

@@ -3,6 +3,7 @@ using GenerationPlatform.Diffusion.Onnx;
 using GenerationPlatform.Testing;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Onnx.Tests;
 
@@ -40,8 +41,8 @@ public class ExportParityTests(ITestOutputHelper output)
     }
 
     private static Conditioning Conditioning(UNetConfig config) => config.IsText
-        ? Diffusion.Model.Conditioning.ForText("test-encoder", config.TextEmbedding)
-        : Diffusion.Model.Conditioning.ForClasses(Enumerable.Range(0, config.Classes).Select(i => $"class {i}").ToArray());
+        ? GenerationPlatform.Core.Model.Conditioning.ForText("test-encoder", config.TextEmbedding)
+        : GenerationPlatform.Core.Model.Conditioning.ForClasses(Enumerable.Range(0, config.Classes).Select(i => $"class {i}").ToArray());
 
     [Fact]
     public void ShippedNetworkMatchesWithin1e4On64Inputs()

@@ -2,6 +2,7 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Onnx;
 using GenerationPlatform.Onnx;
 using GenerationPlatform.Testing;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Onnx.Tests;
 

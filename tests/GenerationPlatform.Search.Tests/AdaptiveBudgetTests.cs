@@ -1,6 +1,7 @@
 using GenerationPlatform.Diffusion.Sampling;
 
 using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Tests;
 

@@ -1,6 +1,7 @@
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers.Core;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Search.Tests;
 
@@ -12,8 +13,8 @@ namespace GenerationPlatform.Search.Tests;
 /// </summary>
 public sealed class GaussianField(double sigma = 0.5, TimeSpan? delayPerCall = null) : IVelocityField
 {
-    public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-    public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
+    public GenerationPlatform.Core.Model.ImageShape Shape => new(1, 28, 28);
+    public GenerationPlatform.Core.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
     private long evaluations, calls;
     public long ModelEvaluations => Interlocked.Read(ref evaluations);
     public long Calls => Interlocked.Read(ref calls);

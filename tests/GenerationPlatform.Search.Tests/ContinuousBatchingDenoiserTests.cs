@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using GenerationPlatform.Diffusion.Sampling;
 
 using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Tests;
 
@@ -39,8 +40,8 @@ public sealed class ContinuousBatchingDenoiserTests
     /// <summary>Fails every model call that carries a row of the poisoned class, as a device error on bad input would.</summary>
     private sealed class PoisonedField(int poisonedLabel) : IVelocityField
     {
-        public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
+        public GenerationPlatform.Core.Model.ImageShape Shape => new(1, 28, 28);
+        public GenerationPlatform.Core.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
         private readonly GaussianField inner = new();
         public long FailedCalls;
         public long Calls => inner.Calls;
@@ -80,8 +81,8 @@ public sealed class ContinuousBatchingDenoiserTests
     /// <summary>Records, for every model call, whether it carried a row of the given class.</summary>
     private sealed class RecordingField(int watchedLabel) : IVelocityField
     {
-        public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
+        public GenerationPlatform.Core.Model.ImageShape Shape => new(1, 28, 28);
+        public GenerationPlatform.Core.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
         private readonly GaussianField inner = new();
         public List<bool> CarriedWatched { get; } = [];
         /// <summary>Set when the first call has started; that call waits for <see cref="Go"/>.</summary>
@@ -162,8 +163,8 @@ public sealed class ContinuousBatchingDenoiserTests
     /// <summary>Counts, for every model call, the rows of each class.</summary>
     private sealed class LabelCountingField : IVelocityField
     {
-        public GenerationPlatform.Diffusion.Model.ImageShape Shape => new(1, 28, 28);
-        public GenerationPlatform.Diffusion.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
+        public GenerationPlatform.Core.Model.ImageShape Shape => new(1, 28, 28);
+        public GenerationPlatform.Core.Model.Conditioning Conditioning { get; } = GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
         private readonly GaussianField inner = new();
         public List<int[]> RowsByLabel { get; } = [];
         public long ModelEvaluations => inner.ModelEvaluations;

@@ -3,6 +3,7 @@ using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Verifiers.Core;
 
 using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Search.Tests;
 

@@ -2,6 +2,8 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 
 using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Tests;
 

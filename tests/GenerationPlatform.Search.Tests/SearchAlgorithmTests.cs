@@ -3,6 +3,8 @@ using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Verifiers.Core;
 
 using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Search.Tests;
 

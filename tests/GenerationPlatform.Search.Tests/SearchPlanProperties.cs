@@ -4,6 +4,7 @@ using CsCheck;
 using GenerationPlatform.Diffusion.Sampling;
 
 using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Tests;
 

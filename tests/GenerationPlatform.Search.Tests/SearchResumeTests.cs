@@ -2,6 +2,8 @@ using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Verifiers.Core;
 
 using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Search.Tests;
 

@@ -1,5 +1,7 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Tests;
 

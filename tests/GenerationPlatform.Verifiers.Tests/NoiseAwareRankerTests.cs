@@ -3,6 +3,7 @@ using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.NoiseAware;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Tests;
 

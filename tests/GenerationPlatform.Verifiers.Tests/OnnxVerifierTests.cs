@@ -1,5 +1,6 @@
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.Onnx;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Tests;
 

@@ -2,6 +2,7 @@ using GenerationPlatform.Diffusion.Checkpoints;
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.ResNet;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Tests;
 

@@ -18,6 +18,7 @@ using GenerationPlatform.Search;
 using GenerationPlatform.Serving;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Silo;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -7,6 +7,7 @@ using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
 using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -116,8 +117,8 @@ internal static class BenchCommand
     }
 
     private static Conditioning Conditioning(UNetConfig config) => config.IsText
-        ? Diffusion.Model.Conditioning.ForText("bench", config.TextEmbedding)
-        : Diffusion.Model.Conditioning.ForClasses(Enumerable.Range(0, config.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        ? GenerationPlatform.Core.Model.Conditioning.ForText("bench", config.TextEmbedding)
+        : GenerationPlatform.Core.Model.Conditioning.ForClasses(Enumerable.Range(0, config.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
 
     private static double MatmulGflops(int n, double seconds)
     {

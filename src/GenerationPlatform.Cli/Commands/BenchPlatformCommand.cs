@@ -19,6 +19,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -8,6 +8,7 @@ using GenerationPlatform.Evaluation;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.ResNet;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -131,7 +132,7 @@ internal static class EvalCommand
         try { parsed = ScalingSeries.Parse(series); }
         catch (ArgumentException) { return "?"; }
         if (parsed.Verifier is null) return "–";
-        Verifiers.Core.IImageVerifier verifier;
+        GenerationPlatform.Core.Verifiers.IImageVerifier verifier;
         try { verifier = catalog.Get(parsed.Verifier); }
         catch (Exception e) when (e is UnknownVerifierException or ArgumentException or Verifiers.Onnx.OnnxContractException) { return "?"; }
         if (verifier.FlopsPerImage <= 0 || !(flopsPerNfe > 0)) return "?";

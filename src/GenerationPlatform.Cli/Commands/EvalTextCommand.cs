@@ -14,6 +14,9 @@ using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.Text;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Cli.Commands;
 

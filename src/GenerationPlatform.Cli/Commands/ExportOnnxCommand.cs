@@ -4,6 +4,8 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Models;
 using GenerationPlatform.Diffusion.Onnx;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -5,6 +5,7 @@ using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Cli.Commands;
 

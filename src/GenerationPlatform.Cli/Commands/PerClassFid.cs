@@ -7,6 +7,7 @@ using GenerationPlatform.Evaluation;
 using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Classifier;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -11,6 +11,7 @@ using GenerationPlatform.Search;
 using GenerationPlatform.Serving;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Verifiers;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Cli.Commands;
 

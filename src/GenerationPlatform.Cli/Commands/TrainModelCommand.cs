@@ -5,6 +5,7 @@ using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Text;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Cli.Commands;
 

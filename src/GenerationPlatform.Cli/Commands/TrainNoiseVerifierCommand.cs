@@ -9,6 +9,8 @@ using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.NoiseAware;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -22,7 +24,7 @@ namespace GenerationPlatform.Cli.Commands;
 internal static class TrainNoiseVerifierCommand
 {
     private const int MaxPerClass = 5_000;
-    private const int MaxSteps = Diffusion.Sampling.TrajectorySpec.MaxX0Captures + 1;
+    private const int MaxSteps = GenerationPlatform.Core.Sampling.TrajectorySpec.MaxX0Captures + 1;
 
     /// <summary>
     /// Most examples (10 classes x per-class x steps) one run holds: each is 784 floats, kept in a few copies at once (the

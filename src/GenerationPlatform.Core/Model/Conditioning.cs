@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Diffusion.Model;
+namespace GenerationPlatform.Core.Model;
 
 public enum ConditioningKind
 {

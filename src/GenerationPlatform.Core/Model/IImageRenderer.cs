@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Diffusion.Model;
+namespace GenerationPlatform.Core.Model;
 
 /// <summary>
 /// Turns a model's final states into the images verifiers and users see: decoded by the model's decoder for

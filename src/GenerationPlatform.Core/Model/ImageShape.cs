@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Diffusion.Model;
+namespace GenerationPlatform.Core.Model;
 
 /// <summary>
 /// The shape of one image (or latent) a model works on: channels (1 grayscale, 3 RGB, or a latent's

@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Diffusion.Model;
+namespace GenerationPlatform.Core.Model;
 
 /// <summary>
 /// What callers of a served model need to know without loading its network: its state shape (a latent's

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Core.Model;
 
-namespace GenerationPlatform.Diffusion.Models;
+namespace GenerationPlatform.Core.Models;
 
 /// <summary>
 /// Strict reading of one JSON object of a manifest: every field is taken by name at most once, with its

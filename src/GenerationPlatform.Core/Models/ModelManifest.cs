@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Core.Model;
 
-namespace GenerationPlatform.Diffusion.Models;
+namespace GenerationPlatform.Core.Models;
 
 /// <summary>The value range a model's images use. The platform's own pixels (verifiers, PNGs) are in [-1, 1].</summary>
 public enum PixelRange

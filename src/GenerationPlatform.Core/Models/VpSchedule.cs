@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Diffusion.Models;
+namespace GenerationPlatform.Core.Models;
 
 /// <summary>
 /// A discrete variance-preserving schedule, x_i = alpha_i x0 + sigma_i eps with alpha_i^2 = alphas_cumprod[i] and

@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Diffusion.Sampling;
+namespace GenerationPlatform.Core.Sampling;
 
 /// <summary>
 /// The linear interpolant of SEARCH.md section 2: x_t = (1 - t) x0 + t eps, t = 1 is noise,

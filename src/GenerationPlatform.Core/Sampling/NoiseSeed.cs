@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace GenerationPlatform.Diffusion.Sampling;
+namespace GenerationPlatform.Core.Sampling;
 
 /// <summary>
 /// Identifies one candidate's randomness: (request seed, search round, candidate index). Noise is

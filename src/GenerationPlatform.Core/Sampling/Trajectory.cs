@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Diffusion.Sampling;
+namespace GenerationPlatform.Core.Sampling;
 
 public enum SamplerKind
 {
@@ -95,7 +95,7 @@ public sealed class Trajectory
     private readonly bool evaluatesAtEnd;
     private bool endEvaluated;
 
-    /// <param name="stateSize">Values of one state of the model that will run it (<see cref="Model.ImageShape.Size"/>).</param>
+    /// <param name="stateSize">Values of one state of the model that will run it (<see cref="Core.Model.ImageShape.Size"/>).</param>
     public Trajectory(TrajectorySpec spec, int stateSize)
     {
         spec.Validate(stateSize);

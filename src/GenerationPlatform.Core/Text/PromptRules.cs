@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Text;
+namespace GenerationPlatform.Core.Text;
 
 /// <summary>What a prompt may be, wherever one enters (the API, the CLI): one rule, one wording.</summary>
 public static class PromptRules

@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Verifiers.Core;
+namespace GenerationPlatform.Core.Verifiers;
 
 /// <summary>
 /// `ensemble(a, b, ...)`: each member ranks the batch (1 = best, ties share their mean rank); the

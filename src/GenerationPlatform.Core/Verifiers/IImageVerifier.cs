@@ -1,6 +1,6 @@
-using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Core.Model;
 
-namespace GenerationPlatform.Verifiers.Core;
+namespace GenerationPlatform.Core.Verifiers;
 
 /// <summary>
 /// What a verifier scores: a final image in [-1, 1] of the model's <see cref="Shape"/> (channel-major

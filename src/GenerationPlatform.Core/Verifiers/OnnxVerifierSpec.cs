@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace GenerationPlatform.Verifiers.Onnx;
+namespace GenerationPlatform.Core.Verifiers;
 
 /// <summary>How an `onnx:NAME` verifier turns the model's output into one score per image.</summary>
 public static class OnnxScoreKinds

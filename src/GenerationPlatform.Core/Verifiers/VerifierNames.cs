@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Verifiers;
+namespace GenerationPlatform.Core.Verifiers;
 
 /// <summary>
 /// The verifier-name grammar: the built-in names, <c>onnx:NAME</c>, <c>ensemble(a, b, ...)</c> of those, and the one

@@ -48,9 +48,9 @@ public static class FashionMnist
     }
 
     /// <summary>Fashion-MNIST's classes as a model's conditioning.</summary>
-    public static Model.Conditioning Conditioning { get; } = Model.Conditioning.ForClasses(ClassNames);
+    public static Core.Model.Conditioning Conditioning { get; } = Core.Model.Conditioning.ForClasses(ClassNames);
 
-    /// <summary>Parses a class given by index or by name, forgiving case, spaces, hyphens and slashes (<see cref="Model.Conditioning.ParseClass"/>).</summary>
+    /// <summary>Parses a class given by index or by name, forgiving case, spaces, hyphens and slashes (<see cref="Core.Model.Conditioning.ParseClass"/>).</summary>
     public static bool TryParseClass(string? text, out int classIndex)
     {
         classIndex = text is null ? -1 : Conditioning.ParseClass(text) ?? -1;

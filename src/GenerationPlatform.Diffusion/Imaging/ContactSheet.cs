@@ -1,4 +1,5 @@
 using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Imaging;
 

@@ -1,5 +1,6 @@
 using GenerationPlatform.Diffusion.Model;
 using SkiaSharp;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Imaging;
 

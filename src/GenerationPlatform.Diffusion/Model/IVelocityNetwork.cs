@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Model;
 

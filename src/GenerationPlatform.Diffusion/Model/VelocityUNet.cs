@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Model;
 

@@ -2,6 +2,8 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Diffusion.Models;
 

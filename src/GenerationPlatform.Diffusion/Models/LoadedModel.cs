@@ -4,6 +4,8 @@ using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Diffusion.Models;
 

@@ -1,4 +1,6 @@
 using GenerationPlatform.Diffusion.Model;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Diffusion.Models;
 

@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Tensor = TorchSharp.torch.Tensor;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Onnx;
 
@@ -18,7 +19,7 @@ public sealed record OnnxDenoiserNames(string X = OnnxExporter.XInput, string T 
 /// <summary>
 /// A denoiser in ONNX Runtime: inputs x float [N, C, H, W], t float [N] and the condition (int64 [N] labels for class
 /// models, float [N, D] embeddings for text models), output v float [N, C, H, W], N symbolic. At load the graph's
-/// inputs and outputs are checked against the declared <see cref="ImageShape"/> and <see cref="Model.Conditioning"/>
+/// inputs and outputs are checked against the declared <see cref="ImageShape"/> and <see cref="Core.Model.Conditioning"/>
 /// (a mismatch is a <see cref="ModelLoadException"/> on field "weights" naming the input and both values), then one
 /// probe forward pass on two rows (label 0 and the null label, or a zero embedding) proves the graph runs.
 /// <para>

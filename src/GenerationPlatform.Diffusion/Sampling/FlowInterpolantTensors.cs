@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Diffusion.Sampling;
 

@@ -1,5 +1,6 @@
 using GenerationPlatform.Diffusion.Model;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Sampling;
 

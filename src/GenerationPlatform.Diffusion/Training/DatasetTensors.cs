@@ -1,6 +1,7 @@
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Model;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Training;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Algorithms;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
-using GenerationPlatform.Diffusion.Sampling;
-using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Algorithms;
 

@@ -29,6 +29,6 @@ public static class StageSchedule
         $"algorithm '{algorithm}': parameter 'ranking' noise-aware needs a verifier with a noise-aware head; '{verifier}' has none (the classifier has)";
 
     /// <summary>What a verifier is asked to score for an x0-prediction: its time when the ranking is noise-aware, else as a finished image.</summary>
-    public static Verifiers.Core.VerifierInput RankingInput(SearchContext context, SearchRequest request, DenoiseOutcome outcome, PruneRanking ranking) =>
+    public static GenerationPlatform.Core.Verifiers.VerifierInput RankingInput(SearchContext context, SearchRequest request, DenoiseOutcome outcome, PruneRanking ranking) =>
         context.Input(request, outcome.X0Predictions[^1].Image) with { Time = ranking == PruneRanking.NoiseAware ? outcome.X0Predictions[^1].Time : 0f };
 }

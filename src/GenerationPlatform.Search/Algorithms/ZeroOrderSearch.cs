@@ -1,5 +1,4 @@
-using GenerationPlatform.Diffusion.Sampling;
-using GenerationPlatform.Verifiers.Core;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Algorithms;
 

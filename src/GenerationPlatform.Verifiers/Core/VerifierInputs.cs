@@ -1,5 +1,7 @@
 using GenerationPlatform.Diffusion.Model;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Core;
 

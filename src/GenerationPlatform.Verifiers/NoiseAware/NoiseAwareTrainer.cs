@@ -160,8 +160,8 @@ public static class NoiseAwareTrainer
     {
         if (a.Count != b.Count) throw new ArgumentException("series of different lengths");
         if (a.Count < 2) return double.NaN;
-        var ra = Verifiers.Core.EnsembleVerifier.Ranks(a); // mean ranks for ties; the direction does not change the correlation
-        var rb = Verifiers.Core.EnsembleVerifier.Ranks(b);
+        var ra = GenerationPlatform.Core.Verifiers.EnsembleVerifier.Ranks(a); // mean ranks for ties; the direction does not change the correlation
+        var rb = GenerationPlatform.Core.Verifiers.EnsembleVerifier.Ranks(b);
         double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;
         for (int i = 0; i < ra.Length; i++)
         {

@@ -3,6 +3,7 @@ using GenerationPlatform.Onnx;
 using GenerationPlatform.Verifiers.ResNet;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Onnx;
 

@@ -3,6 +3,7 @@ using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Text;
 

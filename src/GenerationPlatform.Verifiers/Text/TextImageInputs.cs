@@ -2,6 +2,8 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Core;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Text;
 

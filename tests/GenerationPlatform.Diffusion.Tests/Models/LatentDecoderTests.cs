@@ -1,5 +1,7 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Models;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Diffusion.Tests.Models;
 

@@ -5,6 +5,9 @@ using GenerationPlatform.Diffusion.Onnx;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Onnx;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
+using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Diffusion.Tests.Models;
 

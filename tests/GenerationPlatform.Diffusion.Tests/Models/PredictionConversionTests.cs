@@ -1,6 +1,8 @@
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Models;
 using static TorchSharp.torch;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Diffusion.Tests.Models;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Training;
+using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Tests.Training;
 

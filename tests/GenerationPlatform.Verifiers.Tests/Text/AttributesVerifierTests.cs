@@ -3,6 +3,8 @@ using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.Text;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Tests.Text;
 

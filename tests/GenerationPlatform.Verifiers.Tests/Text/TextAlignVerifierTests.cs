@@ -2,6 +2,8 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.Text;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Tests.Text;
 
