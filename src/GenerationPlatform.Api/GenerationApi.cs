@@ -30,7 +30,6 @@ public sealed class GenerationApi(
     /// <summary>The trailer of a stream that ran out of time: the index to re-attach from with Watch.</summary>
     public const string NextIndexTrailer = "genplat-next-index";
 
-
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
         var tenant = keys.Authenticate(context);
@@ -255,28 +254,4 @@ public sealed class GenerationApi(
     private static RpcException Unavailable(string what, string message) =>
         new(new Status(StatusCode.Unavailable,
             System.Diagnostics.Activity.Current is { } activity ? $"{what}: {message} (trace {activity.TraceId})" : $"{what}: {message}"));
-}
-
-internal static partial class ApiLog
-{
-    [LoggerMessage(100, LogLevel.Information, "Job {JobId} of tenant {TenantId} accepted: {Algorithm}, budget {Budget} NFE")]
-    public static partial void Accepted(ILogger logger, string jobId, string tenantId, string algorithm, long budget);
-
-    [LoggerMessage(101, LogLevel.Information, "Tenant {TenantId} turned away: {Rejection}: {Message}")]
-    public static partial void Rejected(ILogger logger, string tenantId, QuotaRejection rejection, string message);
-
-    [LoggerMessage(102, LogLevel.Information, "Job {JobId} of tenant {TenantId}: cancel requested (running: {Cancelling})")]
-    public static partial void CancelRequested(ILogger logger, string jobId, string tenantId, bool cancelling);
-
-    [LoggerMessage(103, LogLevel.Warning, "Tenant {TenantId}: the cluster could not admit a valid job ({Rejection}): {Message}")]
-    public static partial void AdmissionFailed(ILogger logger, string tenantId, QuotaRejection rejection, string message);
-
-    [LoggerMessage(104, LogLevel.Warning, "The cluster did not answer a call of the API")]
-    public static partial void ClusterUnavailable(ILogger logger, Exception exception);
-
-    [LoggerMessage(105, LogLevel.Warning, "The stored result of job {JobId} could not be read")]
-    public static partial void StoreUnavailable(ILogger logger, Exception exception, string jobId);
-
-    [LoggerMessage(110, LogLevel.Warning, "Refused request messages before authentication in the last {Period}: {Undecodable} undecodable, {Oversized} over the size limit once decompressed")]
-    public static partial void RefusedMessages(ILogger logger, long undecodable, long oversized, TimeSpan period);
 }

@@ -1,14 +1,9 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GenerationPlatform.Api;
-
-/// <summary>Endpoint metadata: the endpoint answers only requests whose connection arrived on this local port.</summary>
-public sealed record LocalPortMetadata(int Port);
 
 /// <summary>
 /// Tells the host's endpoints apart by the socket a request came in on (<c>HttpContext.Connection.LocalPort</c>),
@@ -50,23 +45,5 @@ public static class LocalPortRouting
             endpoint.Metadata.Add(new LocalPortMetadata(port));
         });
         return builder;
-    }
-}
-
-/// <summary>Drops candidate endpoints bound to another local port than the request's connection.</summary>
-internal sealed class LocalPortMatcherPolicy : MatcherPolicy, IEndpointSelectorPolicy
-{
-    public override int Order => 0;
-
-    public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) =>
-        endpoints.Any(e => e.Metadata.GetMetadata<LocalPortMetadata>() is not null);
-
-    public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
-    {
-        int port = httpContext.Connection.LocalPort;
-        for (int i = 0; i < candidates.Count; i++)
-            if (candidates.IsValidCandidate(i) && candidates[i].Endpoint.Metadata.GetMetadata<LocalPortMetadata>() is { } only && only.Port != port)
-                candidates.SetValidity(i, false);
-        return Task.CompletedTask;
     }
 }

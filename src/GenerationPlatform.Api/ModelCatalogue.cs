@@ -50,9 +50,3 @@ public sealed class ModelCatalogue
 
     public ModelDescription? Describe(string name) => byName.TryGetValue(name, out var m) ? m.Describe() : null;
 }
-
-internal static partial class ModelCatalogueLog
-{
-    [LoggerMessage(60, LogLevel.Error, "Model folder {Folder} is refused: {Field}: {Message}; the other models are served")]
-    public static partial void Refused(ILogger logger, string folder, string field, string message);
-}

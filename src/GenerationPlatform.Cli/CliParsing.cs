@@ -1,8 +1,5 @@
 namespace GenerationPlatform.Cli;
 
-/// <summary>A bad command-line argument; Program prints its message on one line and exits 2.</summary>
-public sealed class CliArgumentException(string message) : Exception(message);
-
 internal static class CliParsing
 {
     public static int Positive(int value, string name) =>

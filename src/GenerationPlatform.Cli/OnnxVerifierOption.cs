@@ -1,5 +1,4 @@
 using System.CommandLine;
-using GenerationPlatform.Verifiers.Onnx;
 using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Cli;

@@ -48,12 +48,3 @@ public sealed class ModelOptions
     /// </summary>
     public int Threads { get; set; }
 }
-
-/// <summary>
-/// Where this host loads the networks itself (the silo's network provider): the model folders whose weights it refused,
-/// which the model catalogue then leaves out though their manifests are sound.
-/// </summary>
-public interface IRefusedModelFolders
-{
-    IReadOnlyCollection<string> RefusedFolders { get; }
-}

@@ -5,11 +5,6 @@ using static TorchSharp.torch;
 
 namespace GenerationPlatform.Evaluation;
 
-/// <param name="Seed">Another seed than the verifiers' CNN (trained with seed 1).</param>
-public sealed record EvaluationClassifierOptions(int Epochs = 8, int BatchSize = 128, double LearningRate = 3e-3, long Seed = 20260513);
-
-public sealed record EvaluationClassifierEpoch(int Epoch, int Epochs, double Loss, double ImagesPerSecond, TimeSpan Elapsed);
-
 /// <summary>
 /// Trains <see cref="EvaluationClassifier"/> on the training split only (no test data is seen: no early stopping,
 /// the last epoch is kept), with AdamW, a cosine schedule, flips, shifts of up to 2 pixels and label smoothing 0.1.

@@ -6,9 +6,6 @@ using static TorchSharp.torch;
 
 namespace GenerationPlatform.Evaluation;
 
-/// <summary>Image features for a Fréchet distance: [images.Count][dim], in input order.</summary>
-public delegate float[][] FeatureExtractor(IReadOnlyList<float[]> images, CancellationToken cancellationToken);
-
 /// <summary>
 /// A feature extractor with the mean and covariance of its features on a reference image set, for the
 /// Fréchet distance of generated images to that set. The moments are cached in a file named by the

@@ -7,14 +7,6 @@ using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Evaluation;
 
-public sealed record GenerationSettings(float Guidance, SamplerKind Sampler, int Steps, int PerClass, ulong Seed);
-
-/// <summary>FID against the test set and conditional accuracy of one generated set, as one classifier measures them.</summary>
-public sealed record ClassifierScores(string Classifier, double Fid, double ConditionalAccuracy, double[] PerClassAccuracy);
-
-/// <summary>One generated set's scores, by classifier in the order asked (the evaluation classifier first).</summary>
-public sealed record GenerationMetrics(GenerationSettings Settings, IReadOnlyList<ClassifierScores> ByClassifier, long Nfe, TimeSpan SamplingTime);
-
 /// <summary>Generates n images per class and scores them with classifiers (features for FID, predictions for accuracy) against a reference set.</summary>
 /// <remarks>
 /// Metrics are measured against Fashion-MNIST with Fashion-MNIST classifiers, so the model must be a 1x28x28 class model of

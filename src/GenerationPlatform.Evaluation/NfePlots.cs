@@ -2,28 +2,6 @@ using System.Globalization;
 
 namespace GenerationPlatform.Evaluation;
 
-/// <summary>How a line of a scaling panel is drawn.</summary>
-internal enum NfeLineStyle
-{
-    /// <summary>A search series: a solid line in its palette colour.</summary>
-    Series,
-
-    /// <summary>The more-steps baseline: a thick dashed grey line.</summary>
-    Steps,
-
-    /// <summary>The stochastic-sampler baseline: a dotted black line.</summary>
-    Stochastic,
-
-    /// <summary>The no-search point: black markers, no line.</summary>
-    NoSearch,
-}
-
-/// <summary>One point of a scaling line: mean NFE, the value and its interval (NaN bounds when there is none).</summary>
-internal readonly record struct NfePoint(double Nfe, double Value, double Lo, double Hi);
-
-/// <summary>One line of a scaling panel; <paramref name="ColorIndex"/> picks the Category10 colour of a <see cref="NfeLineStyle.Series"/> line.</summary>
-internal sealed record NfeLine(string Label, IReadOnlyList<NfePoint> Points, NfeLineStyle Style = NfeLineStyle.Series, int ColorIndex = 0);
-
 /// <summary>
 /// The drawing shared by the scaling plots (<see cref="ScalingReport"/>, <see cref="TextEvalPlots"/>): panels of lines against
 /// mean NFE on a log axis with their bootstrap bands (a band where a line has several points with intervals, a bar where it

@@ -1,12 +1,5 @@
 namespace GenerationPlatform.Evaluation;
 
-/// <summary>A difference of means with its bootstrap percentile interval.</summary>
-public readonly record struct BootstrapInterval(double Estimate, double Lower, double Upper, int Pairs)
-{
-    /// <summary>The interval lies wholly above or below zero.</summary>
-    public bool ExcludesZero => Lower > 0 || Upper < 0;
-}
-
 /// <summary>
 /// Paired bootstrap of a mean difference: the units (here images, each a seed and a class shared by both series) are
 /// resampled with replacement, the same draw for both members of a pair, and the 2.5th and 97.5th percentiles of the

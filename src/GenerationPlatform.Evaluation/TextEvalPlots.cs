@@ -3,15 +3,6 @@ using System.Text;
 
 namespace GenerationPlatform.Evaluation;
 
-/// <summary>One (prompt, seed) unit of a prompt-benchmark series (a row of an `eval-text` TSV, without its image).</summary>
-public sealed record TextUnit(string PromptId, string Category, int Seed, bool AllMet, double Fraction, bool ClassCorrect, double TextAlign, long Nfe);
-
-/// <summary>
-/// One `eval-text` series at one budget: <paramref name="Algorithm"/> is `none` (no search), `steps` (more sampler steps at the
-/// same NFE) or a search algorithm, <paramref name="Verifier"/> the verifier it searched with (null for none and steps).
-/// </summary>
-public sealed record TextSeries(string Algorithm, string? Verifier, int Extra, IReadOnlyList<TextUnit> Units);
-
 /// <summary>
 /// The plots of `genplat eval-text` (docs/TEXT.md), drawn from its per-unit records only:
 /// <list type="bullet">

@@ -1,8 +1,5 @@
 using GenerationPlatform.Contracts;
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Sampling;
 using GenerationPlatform.Core.Verifiers;

@@ -1,5 +1,4 @@
 using GenerationPlatform.Contracts;
-using GenerationPlatform.Search;
 using GenerationPlatform.Serving;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Diffusion.Imaging;
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.Logging;
 using GenerationPlatform.Core.Model;
@@ -92,10 +91,4 @@ public static class ResultWriting
     public sealed record NfeRecord(long Search, long Final, long ModelEvaluations, long Budget);
 
     public sealed record TimingRecord(DateTimeOffset? AcceptedAt, DateTimeOffset FinishedAt, double SearchSeconds, double FinalSeconds, double VerifierSeconds);
-}
-
-internal static partial class ResultWritingLog
-{
-    [LoggerMessage(40, LogLevel.Warning, "Job {JobId}: its result could not be stored in the {Store} store; the job keeps it and tries again")]
-    public static partial void WriteFailed(ILogger logger, Exception exception, string jobId, string store);
 }

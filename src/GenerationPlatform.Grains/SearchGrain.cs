@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using GenerationPlatform.Contracts;
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Search;
 using GenerationPlatform.Storage;
 using Microsoft.Extensions.DependencyInjection;

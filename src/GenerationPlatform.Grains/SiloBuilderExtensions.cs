@@ -1,6 +1,5 @@
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Verifiers;
-using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -52,11 +51,4 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<IVerifierProvider, CatalogVerifierProvider>();
         return silo;
     }
-}
-
-internal sealed class NoRefusedModelFolders : IRefusedModelFolders
-{
-    public static readonly NoRefusedModelFolders Instance = new();
-
-    public IReadOnlyCollection<string> RefusedFolders => [];
 }

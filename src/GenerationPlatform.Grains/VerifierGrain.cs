@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
-using GenerationPlatform.Verifiers.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;

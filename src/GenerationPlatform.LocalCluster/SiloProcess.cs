@@ -3,9 +3,6 @@ using System.Net;
 
 namespace GenerationPlatform.LocalCluster;
 
-/// <summary>A silo process that ended before it was ready.</summary>
-public sealed class SiloExitedException(string message) : Exception(message);
-
 /// <summary>
 /// One <c>genplat serve</c> process (the real host), configured only through GenerationPlatform__... environment variables as
 /// a container would be, on the loopback ports given; a child of a <see cref="ChildProcesses"/>, so it is never orphaned.

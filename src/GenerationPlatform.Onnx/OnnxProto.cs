@@ -3,17 +3,6 @@ using System.Text;
 
 namespace GenerationPlatform.Onnx;
 
-/// <summary>Thrown when an ONNX file is not the protobuf message this code expects.</summary>
-public sealed class OnnxFormatException(string message) : Exception(message);
-
-/// <summary>One field of a protobuf message: its number, wire type, where it lies and its payload.</summary>
-public readonly record struct ProtoField(int Number, int WireType, int Start, int End, int PayloadStart, ulong Varint)
-{
-    public const int VarintType = 0, Fixed64Type = 1, LengthDelimitedType = 2, Fixed32Type = 5;
-
-    public int PayloadLength => End - PayloadStart;
-}
-
 /// <summary>
 /// The few protobuf wire-format operations needed to read and patch ONNX models (onnx.proto3): list
 /// the fields of a message, and re-emit a message with some length-delimited fields replaced while

@@ -2,45 +2,6 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace GenerationPlatform.Onnx;
 
-/// <summary>Where an ONNX Runtime session runs.</summary>
-public enum OnnxDevice
-{
-    /// <summary>The CPU execution provider.</summary>
-    Cpu,
-    /// <summary>The CUDA execution provider (GPU build only); fails with a clear message when it cannot be had.</summary>
-    Cuda,
-    /// <summary>CUDA when the GPU build finds a usable provider, else the CPU; <see cref="OnnxSession.FallbackReason"/> says why.</summary>
-    Auto,
-}
-
-/// <summary>How to create a session.</summary>
-/// <param name="Device">The execution provider to ask for.</param>
-/// <param name="IntraOpThreads">Threads per operator; 0 lets ONNX Runtime pick (one per physical core).</param>
-/// <param name="Optimization">Graph optimization level (all by default: constant folding, fusions, the NCHWc layout on x86).</param>
-/// <param name="CudaDeviceId">The GPU the CUDA provider uses.</param>
-public sealed record OnnxSessionSettings(OnnxDevice Device = OnnxDevice.Cpu, int IntraOpThreads = 0,
-    GraphOptimizationLevel Optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, int CudaDeviceId = 0);
-
-/// <summary>A session with the device it actually got.</summary>
-public sealed class OnnxSession(InferenceSession session, OnnxDevice device, string? fallbackReason) : IDisposable
-{
-    public InferenceSession Session { get; } = session;
-
-    /// <summary><see cref="OnnxDevice.Cpu"/> or <see cref="OnnxDevice.Cuda"/>: what the session runs on.</summary>
-    public OnnxDevice Device { get; } = device;
-
-    /// <summary>"cpu" or "cuda".</summary>
-    public string DeviceName => OnnxSessions.Name(Device);
-
-    /// <summary>"CPU" or "CUDA": the execution provider asked for first.</summary>
-    public string ExecutionProvider => Device == OnnxDevice.Cuda ? "CUDA" : "CPU";
-
-    /// <summary>Why <see cref="OnnxDevice.Auto"/> fell back to the CPU; null otherwise.</summary>
-    public string? FallbackReason { get; } = fallbackReason;
-
-    public void Dispose() => Session.Dispose();
-}
-
 /// <summary>
 /// Creates ONNX Runtime sessions with the execution provider chosen at run time. The CUDA provider exists only in the
 /// GPU build (<c>-p:GenPlatAccelerator=cuda</c>, package Microsoft.ML.OnnxRuntime.Gpu.Linux, symbol GENPLAT_CUDA):
@@ -139,7 +100,3 @@ public static class OnnxSessions
 #endif
     }
 }
-
-/// <summary>Thrown when the requested execution provider cannot be had.</summary>
-public sealed class OnnxDeviceException(string message) : Exception(message);
-

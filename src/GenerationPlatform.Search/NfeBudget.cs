@@ -1,8 +1,5 @@
 namespace GenerationPlatform.Search;
 
-/// <summary>Thrown when work would spend more NFE than the budget allows: a bug in an algorithm, never tolerated.</summary>
-public sealed class BudgetExceededException(string message) : InvalidOperationException(message);
-
 /// <summary>
 /// A hard cap on denoiser NFE for one search, split by what the NFE were spent on. Work is
 /// reserved before it is run, so no algorithm can spend past the cap.

@@ -1,12 +1,7 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
-using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search;
-
-/// <summary>Thrown when a checkpoint cannot continue a search: corrupt, another version, or taken by another algorithm or request.</summary>
-public sealed class InvalidCheckpointException(string message, Exception? inner = null) : InvalidOperationException(message, inner);
 
 /// <summary>
 /// Everything a search needs to continue after round <see cref="Round"/>, taken at the end of that
@@ -82,125 +77,5 @@ public sealed record SearchCheckpoint(string Algorithm, int Round, NfeSplit Nfe,
         ulong hash = 14695981039346656037;
         foreach (var b in bytes) hash = (hash ^ b) * 1099511628211;
         return hash;
-    }
-}
-
-/// <summary>Writes an algorithm's state into a checkpoint.</summary>
-public sealed class CheckpointWriter
-{
-    private readonly MemoryStream stream = new();
-    private readonly BinaryWriter w;
-
-    internal CheckpointWriter() => w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-
-    internal byte[] ToArray() { w.Flush(); return stream.ToArray(); }
-
-    public void Write(int value) => w.Write(value);
-    public void Write(long value) => w.Write(value);
-    public void Write(double value) => w.Write(value);
-    public void Write(bool value) => w.Write(value);
-    public void Write(string value) => w.Write(value);
-
-    public void Write(NoiseSeed seed)
-    {
-        w.Write(seed.Seed);
-        w.Write(seed.Round);
-        w.Write(seed.Candidate);
-    }
-
-    /// <summary>A float array, or null (length -1).</summary>
-    public void Write(float[]? values)
-    {
-        if (values is null) { w.Write(-1); return; }
-        w.Write(values.Length);
-        w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
-    }
-
-    public void Write(double[] values)
-    {
-        w.Write(values.Length);
-        w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
-    }
-
-    /// <summary>A candidate; its image only when <paramref name="withImage"/> (it reads back as an empty image otherwise).</summary>
-    public void Write(Candidate c, bool withImage)
-    {
-        Write(c.Seed);
-        w.Write(c.Round);
-        w.Write(c.Origin);
-        w.Write(c.Scores.Primary);
-        w.Write(c.Scores.ByVerifier.Count);
-        foreach (var (name, score) in c.Scores.ByVerifier) { w.Write(name); w.Write(score); }
-        Write(withImage ? c.Image : null);
-    }
-
-    public void Write(IReadOnlyList<Candidate> candidates, Func<Candidate, bool> withImage)
-    {
-        w.Write(candidates.Count);
-        foreach (var c in candidates) Write(c, withImage(c));
-    }
-}
-
-/// <summary>Reads back, in the same order, what a <see cref="CheckpointWriter"/> wrote.</summary>
-public sealed class CheckpointReader
-{
-    private readonly BinaryReader r;
-
-    internal CheckpointReader(byte[] state) => r = new BinaryReader(new MemoryStream(state), Encoding.UTF8);
-
-    public int ReadInt32() => r.ReadInt32();
-    public long ReadInt64() => r.ReadInt64();
-    public double ReadDouble() => r.ReadDouble();
-    public bool ReadBoolean() => r.ReadBoolean();
-    public string ReadString() => r.ReadString();
-
-    public NoiseSeed ReadSeed() => new(r.ReadUInt64(), r.ReadUInt32(), r.ReadUInt32());
-
-    public float[]? ReadFloats()
-    {
-        int n = r.ReadInt32();
-        if (n < 0) return null;
-        var values = new float[n];
-        ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-        return values;
-    }
-
-    public double[] ReadDoubles()
-    {
-        var values = new double[r.ReadInt32()];
-        ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-        return values;
-    }
-
-    public Candidate ReadCandidate()
-    {
-        var seed = ReadSeed();
-        int round = r.ReadInt32();
-        string origin = r.ReadString();
-        double primary = r.ReadDouble();
-        int count = r.ReadInt32();
-        var byVerifier = new Dictionary<string, double>(count, StringComparer.Ordinal);
-        for (int i = 0; i < count; i++) byVerifier.Add(r.ReadString(), r.ReadDouble());
-        var image = ReadFloats() ?? [];
-        return new Candidate(seed, image, new CandidateScores(primary, byVerifier), round, origin);
-    }
-
-    public List<Candidate> ReadCandidates()
-    {
-        int n = r.ReadInt32();
-        var list = new List<Candidate>(n);
-        for (int i = 0; i < n; i++) list.Add(ReadCandidate());
-        return list;
-    }
-
-    /// <summary>Throws unless every byte of the state was read: the writer and the reader disagree otherwise.</summary>
-    public void End()
-    {
-        if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidCheckpointException("search checkpoint state has unread bytes");
-    }
-
-    private void ReadExactly(Span<byte> target)
-    {
-        if (r.Read(target) != target.Length) throw new EndOfStreamException();
     }
 }

@@ -72,37 +72,3 @@ public static class SearchLimits
             throw new ArgumentOutOfRangeException(name, value, $"must be a finite number in {(lowOpen ? "(" : "[")}{low}, {high}{(highOpen ? ")" : "]")}");
     }
 }
-
-/// <summary>What a search will do, computed before it starts from its request and parameters alone.</summary>
-/// <param name="Nfe">The exact NFE the search charges (never more than the budget).</param>
-/// <param name="Rounds">Rounds it reports.</param>
-/// <param name="LargestCall">The most trajectories in one of its denoise calls.</param>
-/// <param name="ScoredImages">Images it scores and keeps as candidates.</param>
-public sealed record SearchPlan(long Nfe, int Rounds, int LargestCall, int ScoredImages);
-
-/// <summary>Which part of a search's description a plan problem is about.</summary>
-public enum SearchPlanField
-{
-    /// <summary>An algorithm parameter (its name is <see cref="SearchPlanException.Parameter"/>).</summary>
-    AlgorithmParameter,
-    /// <summary>The NFE budget (too small for one sample, or too large).</summary>
-    Budget,
-    /// <summary>The sampler steps.</summary>
-    Steps,
-    /// <summary>How many results to return.</summary>
-    TopK,
-    /// <summary>The algorithm spec itself (its syntax or its name).</summary>
-    Algorithm,
-    /// <summary>The adaptive budget's target score.</summary>
-    TargetScore,
-    /// <summary>The adaptive budget's patience.</summary>
-    Patience,
-}
-
-/// <summary>A search that cannot run as asked: says which field and, for algorithm parameters, which one.</summary>
-public sealed class SearchPlanException(SearchPlanField field, string? parameter, string message, Exception? inner = null)
-    : ArgumentException(message, parameter, inner)
-{
-    public SearchPlanField Field { get; } = field;
-    public string? Parameter { get; } = parameter;
-}

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
-using GenerationPlatform.Search;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Model;
 

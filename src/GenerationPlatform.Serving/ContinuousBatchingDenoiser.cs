@@ -1,18 +1,10 @@
 using System.Diagnostics;
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Serving;
-
-/// <summary>Counters of a batching denoiser: model calls, trajectory-steps and their batch fill.</summary>
-public sealed record BatchingStats(long ModelCalls, long TrajectorySteps, int MaxBatch, TimeSpan ComputeTime)
-{
-    public double MeanBatch => ModelCalls == 0 ? 0 : TrajectorySteps / (double)ModelCalls;
-    public double MeanFill => MaxBatch == 0 ? 0 : MeanBatch / MaxBatch;
-}
 
 /// <summary>
 /// Step-level continuous batching: every model call takes the pending step of the active trajectories

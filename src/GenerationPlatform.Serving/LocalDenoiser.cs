@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search;
 using GenerationPlatform.Core.Model;

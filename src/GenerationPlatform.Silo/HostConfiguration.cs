@@ -4,7 +4,6 @@ using System.Reflection;
 using GenerationPlatform.Api;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Storage;
-using GenerationPlatform.Verifiers.Onnx;
 using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Silo;

@@ -18,13 +18,6 @@ using System.Net;
 
 namespace GenerationPlatform.Silo;
 
-/// <summary>Where a started host listens.</summary>
-public sealed record PlatformEndpoints(string Grpc, string Http, string Mode)
-{
-    /// <summary>HTTP/JSON (GenerationPlatform:Host:JsonPort), or null when it is not served.</summary>
-    public string? Json { get; init; }
-}
-
 /// <summary>
 /// The one host of the platform, used by <c>genplat serve</c> and by the container images: an Orleans
 /// silo and, co-hosted, Kestrel with gRPC on an HTTP/2-only (h2c) port, health endpoints on a

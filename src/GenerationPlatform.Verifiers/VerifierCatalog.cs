@@ -1,5 +1,4 @@
 using GenerationPlatform.Verifiers.Classifier;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.NoiseAware;
 using GenerationPlatform.Verifiers.Onnx;
 using GenerationPlatform.Verifiers.ResNet;
@@ -8,9 +7,6 @@ using static GenerationPlatform.Core.Verifiers.VerifierNames;
 using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers;
-
-/// <summary>Thrown for a verifier name that is not known here; the message lists the known ones.</summary>
-public sealed class UnknownVerifierException(string message) : Exception(message);
 
 /// <summary>
 /// Builds verifiers from their names: `classifier`, `class-gaussian`, `resnet-probe`,

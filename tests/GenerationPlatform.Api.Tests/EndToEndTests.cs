@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Diffusion.Imaging;
-using GenerationPlatform.Grains.Tests;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 

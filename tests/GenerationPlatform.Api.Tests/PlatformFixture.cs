@@ -1,4 +1,3 @@
-using GenerationPlatform.Api;
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Client;
 using GenerationPlatform.Grains;

@@ -9,7 +9,6 @@ using GenerationPlatform.Silo;
 using GenerationPlatform.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 
 namespace GenerationPlatform.Deployment.Tests;
 

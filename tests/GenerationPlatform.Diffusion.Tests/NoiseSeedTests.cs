@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Diffusion.Tests;

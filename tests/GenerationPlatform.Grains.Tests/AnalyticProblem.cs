@@ -1,8 +1,5 @@
 using GenerationPlatform.Diffusion.Sampling;
-using GenerationPlatform.Grains;
 using GenerationPlatform.Verifiers;
-using GenerationPlatform.Verifiers.Core;
-using static TorchSharp.torch;
 using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Grains.Tests;

@@ -4,7 +4,6 @@ using GenerationPlatform.Search;
 using GenerationPlatform.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Xunit.Abstractions;

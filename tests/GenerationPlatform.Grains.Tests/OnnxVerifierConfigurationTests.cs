@@ -1,4 +1,3 @@
-using GenerationPlatform.Verifiers.Onnx;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using GenerationPlatform.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace GenerationPlatform.Onnx.Tests;

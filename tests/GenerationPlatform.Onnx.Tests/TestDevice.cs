@@ -1,5 +1,3 @@
-using GenerationPlatform.Onnx;
-
 namespace GenerationPlatform.Onnx.Tests;
 
 /// <summary>

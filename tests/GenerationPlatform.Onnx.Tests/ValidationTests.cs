@@ -1,6 +1,4 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Onnx;
-using GenerationPlatform.Onnx;
 using GenerationPlatform.Testing;
 using GenerationPlatform.Core.Model;
 

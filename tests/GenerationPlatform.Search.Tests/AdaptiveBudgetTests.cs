@@ -1,5 +1,3 @@
-using GenerationPlatform.Diffusion.Sampling;
-
 using GenerationPlatform.Serving;
 using GenerationPlatform.Core.Sampling;
 

@@ -1,5 +1,4 @@
 using GenerationPlatform.Diffusion.Sampling;
-using GenerationPlatform.Verifiers.Core;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Verifiers;
 

@@ -1,7 +1,5 @@
-using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Serving;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Tests;

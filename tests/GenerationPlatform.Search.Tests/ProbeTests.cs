@@ -1,6 +1,4 @@
-using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Search.Algorithms;
-using GenerationPlatform.Verifiers.Core;
 
 using GenerationPlatform.Serving;
 using GenerationPlatform.Core.Verifiers;

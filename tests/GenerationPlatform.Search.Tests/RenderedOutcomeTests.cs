@@ -1,6 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Sampling;
-
 using GenerationPlatform.Serving;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Sampling;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using CsCheck;
-using GenerationPlatform.Diffusion.Sampling;
 
 using GenerationPlatform.Serving;
 using GenerationPlatform.Core.Sampling;

@@ -1,6 +1,3 @@
-using GenerationPlatform.Diffusion.Sampling;
-using GenerationPlatform.Verifiers.Core;
-
 using GenerationPlatform.Serving;
 using GenerationPlatform.Core.Sampling;
 using GenerationPlatform.Core.Verifiers;

@@ -1,4 +1,3 @@
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Search.Tests;

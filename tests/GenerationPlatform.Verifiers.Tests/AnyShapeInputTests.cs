@@ -1,5 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Verifiers;
 

@@ -1,6 +1,5 @@
 using GenerationPlatform.Diffusion.Checkpoints;
 using GenerationPlatform.Verifiers.Classifier;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.NoiseAware;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Verifiers;

@@ -1,4 +1,3 @@
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.Onnx;
 using GenerationPlatform.Core.Verifiers;
 

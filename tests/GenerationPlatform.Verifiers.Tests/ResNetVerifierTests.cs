@@ -1,5 +1,4 @@
 using GenerationPlatform.Diffusion.Checkpoints;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.ResNet;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Verifiers;

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using GenerationPlatform.Diffusion.Data;
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Evaluation;
 using GenerationPlatform.Verifiers;

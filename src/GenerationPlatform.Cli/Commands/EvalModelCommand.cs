@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using GenerationPlatform.Diffusion.Data;
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Evaluation;
 using GenerationPlatform.Verifiers.Classifier;

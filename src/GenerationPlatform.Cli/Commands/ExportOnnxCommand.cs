@@ -1,7 +1,6 @@
 using System.CommandLine;
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Models;
 using GenerationPlatform.Diffusion.Onnx;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Model;

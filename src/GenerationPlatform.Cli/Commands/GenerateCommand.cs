@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Imaging;
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Core.Sampling;
 

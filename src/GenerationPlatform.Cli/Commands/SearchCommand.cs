@@ -1,11 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using GenerationPlatform.Contracts;
-using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Imaging;
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Search;
 using GenerationPlatform.Serving;

@@ -3,7 +3,6 @@ using GenerationPlatform.Diffusion.Checkpoints;
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Verifiers.Classifier;
-using static TorchSharp.torch;
 
 namespace GenerationPlatform.Cli.Commands;
 

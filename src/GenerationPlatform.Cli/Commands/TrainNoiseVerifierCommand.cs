@@ -1,12 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Evaluation;
 using GenerationPlatform.Search;
 using GenerationPlatform.Serving;
 using GenerationPlatform.Verifiers.Classifier;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.NoiseAware;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Sampling;

@@ -6,52 +6,6 @@ using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Core.Models;
 
-/// <summary>The value range a model's images use. The platform's own pixels (verifiers, PNGs) are in [-1, 1].</summary>
-public enum PixelRange
-{
-    /// <summary>[-1, 1]: the platform's convention; no conversion.</summary>
-    MinusOneToOne,
-    /// <summary>[0, 1]: the final image (the decoder's output for latent models) is mapped to [-1, 1] by 2x - 1.</summary>
-    ZeroToOne,
-}
-
-/// <summary>What the network's output is.</summary>
-public enum PredictionKind
-{
-    /// <summary>Our flow-matching velocity v = eps - x0 under x_t = (1 - t) x0 + t eps (time "flow").</summary>
-    Velocity,
-    /// <summary>The noise eps of a VP process x_s = alpha_s x0 + sigma_s eps (time "vp", with a schedule).</summary>
-    Epsilon,
-    /// <summary>The clean sample x0 of a VP process (time "vp", with a schedule).</summary>
-    X0,
-}
-
-/// <summary>A model's images: shape (channels 1 or 3) and value range.</summary>
-public sealed record ImageSpec(ImageShape Shape, PixelRange Range);
-
-/// <summary>What the network predicts and in which time convention; <see cref="Schedule"/> for VP (epsilon, x0) models.</summary>
-public sealed record PredictionSpec(PredictionKind Kind, VpSchedule? Schedule = null)
-{
-    public static PredictionSpec Velocity { get; } = new(PredictionKind.Velocity);
-
-    /// <summary>"flow" for velocity models, "vp" for epsilon and x0 models.</summary>
-    public string Time => Kind == PredictionKind.Velocity ? "flow" : "vp";
-
-    public bool NeedsConversion => Kind != PredictionKind.Velocity;
-}
-
-/// <summary>
-/// The decoder of a latent model: an ONNX network mapping final latents [N, Cl, Hl, Wl] to images [N, C, H, W].
-/// The denoiser's latents are the decoder's inputs scaled: decoder input = latent / <see cref="ScaleFactor"/> + <see cref="ShiftFactor"/>.
-/// </summary>
-public sealed record DecoderSpec(string Weights, ImageShape Latent, double ScaleFactor = 1.0, double ShiftFactor = 0.0);
-
-/// <summary>Defaults for requests that do not say: sampler ("euler", "heun" or "stochastic"), steps and guidance scale.</summary>
-public sealed record ModelDefaults(string Sampler = "heun", int Steps = 10, float Guidance = 1.5f)
-{
-    public static IReadOnlyList<string> Samplers { get; } = ["euler", "heun", "stochastic"];
-}
-
 /// <summary>
 /// A model folder's manifest (<c>model.json</c>, snake_case JSON): what the network is and how to drive it.
 /// docs/MODELS.md describes the format field by field. <see cref="Parse"/> is strict: a missing field, a field of

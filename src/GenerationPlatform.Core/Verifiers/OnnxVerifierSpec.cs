@@ -3,26 +3,6 @@ using System.Text.Json;
 
 namespace GenerationPlatform.Core.Verifiers;
 
-/// <summary>How an `onnx:NAME` verifier turns the model's output into one score per image.</summary>
-public static class OnnxScoreKinds
-{
-    /// <summary>Output [N] or [N, 1]: the value is the score.</summary>
-    public const string Scalar = "scalar";
-
-    /// <summary>Output [N, C]: the value at the requested label.</summary>
-    public const string LogitOfClass = "logit-of-class";
-
-    /// <summary>Output [N, C] of logits: log-softmax over C, at the requested label.</summary>
-    public const string LogSoftmaxOfClass = "log-softmax-of-class";
-
-    /// <summary>Output [N, C] of logits: softmax over C, at the requested label.</summary>
-    public const string SoftmaxOfClass = "softmax-of-class";
-
-    public static IReadOnlyList<string> All { get; } = [Scalar, LogitOfClass, LogSoftmaxOfClass, SoftmaxOfClass];
-
-    public static bool IndexesClass(string kind) => kind != Scalar;
-}
-
 /// <summary>
 /// The declared contract of an operator's ONNX verifier: configuration section
 /// <c>GenerationPlatform:Verifiers:Onnx:{NAME}</c> in the silo, or a JSON file of the same keys for the
@@ -111,25 +91,4 @@ public sealed class OnnxVerifierSpec
     }
 
     private static string Join(IEnumerable<float> values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
-}
-
-/// <summary>
-/// Operators' ONNX verifiers by name, bound from the configuration section
-/// <c>GenerationPlatform:Verifiers</c> (keys <c>Onnx:{NAME}:Path</c>, <c>Onnx:{NAME}:Input</c>, ...).
-/// </summary>
-public sealed class OnnxVerifierRegistry
-{
-    public const string Section = "GenerationPlatform:Verifiers";
-
-    public Dictionary<string, OnnxVerifierSpec> Onnx { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Every problem of every spec, prefixed with its configuration path; empty when none.</summary>
-    public IReadOnlyList<string> Problems() =>
-        Onnx.SelectMany(kv => NameProblems(kv.Key).Concat(kv.Value.Problems()).Select(p => $"{Section}:Onnx:{kv.Key}:{p}")).ToList();
-
-    private static IEnumerable<string> NameProblems(string name)
-    {
-        if (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || c is '(' or ')' or ',' or ':'))
-            yield return $" the name '{name}' must be non-empty, without spaces, parentheses, commas or colons";
-    }
 }

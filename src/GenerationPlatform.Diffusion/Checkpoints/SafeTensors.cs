@@ -3,13 +3,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenerationPlatform.Diffusion.Checkpoints;
-
-/// <summary>Thrown when a checkpoint is missing, malformed or does not fit the module it is loaded into.</summary>
-public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// The safetensors format (8-byte little-endian header length, JSON header, raw little-endian data),

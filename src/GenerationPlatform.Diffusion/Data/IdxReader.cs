@@ -3,16 +3,6 @@ using System.IO.Compression;
 
 namespace GenerationPlatform.Diffusion.Data;
 
-/// <summary>An IDX file (the MNIST family's format): unsigned bytes with a shape.</summary>
-public sealed record IdxArray(int[] Shape, byte[] Data)
-{
-    public int Count => Shape[0];
-    public int ItemSize => Shape.Skip(1).Aggregate(1, (a, b) => a * b);
-}
-
-/// <summary>Thrown for a missing, truncated or malformed dataset file; the message names the path.</summary>
-public sealed class DatasetException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>Reads IDX files, gzip-compressed or plain, checking magic, dimensions, counts and length.</summary>
 public static class IdxReader
 {

@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
 using SkiaSharp;
 using GenerationPlatform.Core.Model;
 

@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Imaging;

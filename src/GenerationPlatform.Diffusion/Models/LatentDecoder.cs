@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;

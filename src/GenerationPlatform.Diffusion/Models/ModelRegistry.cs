@@ -1,43 +1,7 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Diffusion.Models;
-
-/// <summary>Which model folders a registry serves and how it opens their networks.</summary>
-public sealed record ModelRegistryOptions
-{
-    /// <summary>Model folders (each with a model.json) or manifest files, in the order they are served.</summary>
-    public IReadOnlyList<string> Folders { get; init; } = [];
-
-    /// <summary>The model requests get when they name none; null: the first served model.</summary>
-    public string? DefaultModel { get; init; }
-
-    public ModelLoadSettings Load { get; init; } = new();
-
-    /// <summary>Only the models of these names are loaded (their folders' manifests are still read); null: every one.</summary>
-    public IReadOnlyCollection<string>? Names { get; init; }
-
-    /// <summary>Every direct subfolder of <paramref name="root"/> that holds a model.json, in ordinal name order.</summary>
-    public static IReadOnlyList<string> FoldersUnder(string root) =>
-        Directory.Exists(root)
-            ? [.. Directory.EnumerateDirectories(root).Where(d => File.Exists(Path.Combine(d, ModelManifest.FileName))).Order(StringComparer.Ordinal)]
-            : [];
-}
-
-/// <summary>A model folder the registry refused: the model's name (the folder's name when the manifest gave none), the folder, the field and why.</summary>
-public sealed record ModelLoadFailure(string Name, string Folder, string Field, string Message)
-{
-    public override string ToString() => $"model '{Name}' ({Folder}) refused: {Field}: {Message}";
-}
-
-/// <summary>A request named a model the registry does not serve.</summary>
-public sealed class ModelNotFoundException(string name, IReadOnlyList<string> known)
-    : Exception(known.Count == 0 ? $"unknown model '{name}': no models are served" : $"unknown model '{name}'; served: {string.Join(", ", known)}")
-{
-    public string Name { get; } = name;
-    public IReadOnlyList<string> Known { get; } = known;
-}
 
 /// <summary>
 /// The models a silo serves. Every configured folder is loaded when the registry is built (silo start) and checked

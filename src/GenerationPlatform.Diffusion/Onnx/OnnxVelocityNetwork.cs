@@ -9,13 +9,6 @@ using GenerationPlatform.Core.Model;
 
 namespace GenerationPlatform.Diffusion.Onnx;
 
-/// <summary>The names of a denoiser graph's inputs and output (those <see cref="OnnxExporter"/> writes by default).</summary>
-public sealed record OnnxDenoiserNames(string X = OnnxExporter.XInput, string T = OnnxExporter.TInput, string Condition = OnnxExporter.ConditionInput,
-    string Output = OnnxExporter.VelocityOutput)
-{
-    public static OnnxDenoiserNames Default { get; } = new();
-}
-
 /// <summary>
 /// A denoiser in ONNX Runtime: inputs x float [N, C, H, W], t float [N] and the condition (int64 [N] labels for class
 /// models, float [N, D] embeddings for text models), output v float [N, C, H, W], N symbolic. At load the graph's

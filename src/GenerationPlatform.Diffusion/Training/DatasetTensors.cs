@@ -1,5 +1,4 @@
 using GenerationPlatform.Diffusion.Data;
-using GenerationPlatform.Diffusion.Model;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Model;
 

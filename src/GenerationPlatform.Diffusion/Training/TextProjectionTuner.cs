@@ -5,19 +5,6 @@ using static TorchSharp.torch;
 
 namespace GenerationPlatform.Diffusion.Training;
 
-/// <param name="Rank">0: every weight of the projection is tuned; above 0: only a low-rank update B Aᵀ of its first layer's
-/// weight (rank <paramref name="Rank"/>, B starting at zero), folded into that weight at the end. A low-rank update must
-/// move all synonyms along a few shared directions, which is what lets it carry to words it was not shown.</param>
-public sealed record TextProjectionTuningOptions(int Steps = 2_000, int BatchSize = 256, double LearningRate = 1e-3, double AnchorWeight = 1.0, long Seed = 1, int Rank = 0);
-
-public sealed record TextProjectionTuningProgress(int Step, int Steps, double PairLoss, double AnchorLoss, TimeSpan Elapsed);
-
-/// <summary>How far projections are from where they should be, before and after tuning (ratio 1: not moved closer, 0: there).</summary>
-public sealed record ProjectionGap(double Before, double After)
-{
-    public double Ratio => After / Before;
-}
-
 /// <summary>
 /// Tunes only a text model's prompt projection (<see cref="VelocityUNet.TextProjection"/>; the U-Net is untouched), so that
 /// prompts the model never heard land where prompts it knows do: each pair's embedding is taught the untuned projection of

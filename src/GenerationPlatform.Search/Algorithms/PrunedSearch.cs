@@ -3,33 +3,6 @@ using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Algorithms;
 
-/// <param name="PruneAt">Fractions of the step schedule after which candidates are pruned, increasing, in (0, 1).</param>
-/// <param name="Keep">Fraction of candidates kept at each pruning (never fewer than top-k).</param>
-/// <param name="Candidates">N; null: the most the budget allows.</param>
-/// <param name="Ranking">How candidates are ranked at a pruning point: the verifier on their x0-predictions, or the verifier's
-/// noise-aware head, which predicts the finished image's score from the x0-prediction and its time (SEARCH.md section 3.4).</param>
-public sealed record PrunedOptions(double[]? PruneAt = null, double Keep = 0.5, int? Candidates = null, PruneRanking Ranking = PruneRanking.X0Prediction)
-{
-    public double[] Stages => PruneAt ?? [0.2, 0.4];
-
-    public void Validate()
-    {
-        StageSchedule.Validate(Stages, nameof(PruneAt), "pruning points");
-        SearchLimits.Finite(Keep, nameof(Keep), 0, 1, lowOpen: true, highOpen: true);
-        SearchLimits.Count(Candidates, nameof(Candidates), SearchLimits.MaxTrajectoriesPerCall);
-        if (!Enum.IsDefined(Ranking)) throw new ArgumentOutOfRangeException(nameof(Ranking), "must be x0-prediction or noise-aware");
-    }
-}
-
-/// <summary>What ranks candidates at a pruning point.</summary>
-public enum PruneRanking
-{
-    /// <summary>The verifier scores the x0-prediction as if it were a finished image.</summary>
-    X0Prediction,
-    /// <summary>The verifier's noise-aware head predicts the finished image's score from the x0-prediction and its time.</summary>
-    NoiseAware,
-}
-
 /// <summary>
 /// Pruned best-of-N (successive halving): denoise all N candidates to an intermediate time, score
 /// their x0-predictions, continue only the most promising fraction, repeat; the survivors finish

@@ -2,16 +2,6 @@ using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Algorithms;
 
-/// <summary>Random search parameters: preview steps for scoring (null: score full-quality samples) and the round size.</summary>
-public sealed record RandomSearchOptions(int? PreviewSteps = null, int CandidatesPerRound = 16)
-{
-    public void Validate()
-    {
-        SearchLimits.Count(PreviewSteps, nameof(PreviewSteps), SearchLimits.MaxSteps);
-        SearchLimits.Count(CandidatesPerRound, nameof(CandidatesPerRound), SearchLimits.MaxTrajectoriesPerCall);
-    }
-}
-
 /// <summary>
 /// Best-of-N: N independent noises (seed, 0, i), each denoised and scored, the top-k kept. With
 /// preview steps, candidates are scored on cheap previews and the top-k regenerated from the same

@@ -2,27 +2,6 @@ using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Algorithms;
 
-public enum ZeroOrderOnReject
-{
-    /// <summary>Keep the pivot and draw new neighbours of it.</summary>
-    KeepPivot,
-    /// <summary>Start again from a fresh noise, scored with the next round's neighbours.</summary>
-    Restart,
-}
-
-/// <param name="Neighbours">N: proposals per round (neighbours, or a fresh noise and N - 1 of its neighbours after a restart).</param>
-/// <param name="Cosine">c: cosine between a neighbour and the pivot, in (0, 1).</param>
-/// <param name="MaxRounds">K: at most this many rounds (the budget may stop the search sooner).</param>
-public sealed record ZeroOrderOptions(int Neighbours = 4, double Cosine = 0.95, int MaxRounds = SearchLimits.MaxRounds - 1, ZeroOrderOnReject OnReject = ZeroOrderOnReject.KeepPivot)
-{
-    public void Validate()
-    {
-        SearchLimits.Count(Neighbours, nameof(Neighbours), SearchLimits.MaxTrajectoriesPerCall);
-        SearchLimits.Finite(Cosine, nameof(Cosine), 0, 1, lowOpen: true, highOpen: true);
-        SearchLimits.Count(MaxRounds, nameof(MaxRounds), SearchLimits.MaxRounds - 1);
-    }
-}
-
 /// <summary>
 /// Zero-order search: from a pivot noise x, draw N neighbours y = |x| (c u + sqrt(1 - c^2) w) on the
 /// sphere of the pivot's norm (u = x/|x|, w a random unit vector orthogonal to u), denoise and score

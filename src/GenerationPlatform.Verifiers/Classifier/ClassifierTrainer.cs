@@ -5,10 +5,6 @@ using static TorchSharp.torch;
 
 namespace GenerationPlatform.Verifiers.Classifier;
 
-public sealed record ClassifierTrainingOptions(int Epochs = 10, int BatchSize = 128, double LearningRate = 2e-3, long Seed = 1);
-
-public sealed record ClassifierEpoch(int Epoch, int Epochs, double Loss, double TestAccuracy, double ImagesPerSecond, TimeSpan Elapsed);
-
 /// <summary>Trains <see cref="FashionClassifier"/> with AdamW, a cosine schedule, flips and small shifts.</summary>
 public static class ClassifierTrainer
 {

@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Verifiers;

@@ -7,9 +7,6 @@ using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Verifiers.Onnx;
 
-/// <summary>Thrown when an ONNX verifier's model does not match its declared contract; the message names the key and what differs.</summary>
-public sealed class OnnxContractException(string message) : Exception(message);
-
 /// <summary>
 /// `onnx:NAME`: an operator's ONNX model scores images under a declared contract (<see cref="OnnxVerifierSpec"/>),
 /// checked against the model's metadata at load. Each 28x28 image in [-1, 1] is resized bilinearly to

@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Checkpoints;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -49,35 +48,5 @@ public sealed class ResNetProbeHead : Module<Tensor, Tensor>
         var flat = new float[features.Count * ResNet18Features.FeatureDim];
         for (int i = 0; i < features.Count; i++) features[i].CopyTo(flat, i * ResNet18Features.FeatureDim);
         return nn.functional.softmax(forward(tensor(flat, [features.Count, ResNet18Features.FeatureDim])), 1).data<float>().ToArray();
-    }
-}
-
-/// <summary>Where the shipped probe head lives, and how to load it.</summary>
-public static class ResNetProbeFiles
-{
-    public const string WeightsFileName = "resnet-probe-head.safetensors";
-
-    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "Weights", WeightsFileName);
-
-    /// <summary>Loads a head in eval mode; a clear <see cref="CheckpointException"/> when the file is missing.</summary>
-    public static ResNetProbeHead Load(string? path = null) => LoadWithMetadata(path).Head;
-
-    public static (ResNetProbeHead Head, Dictionary<string, string> Metadata) LoadWithMetadata(string? path = null)
-    {
-        path ??= DefaultPath;
-        if (!File.Exists(path))
-            throw new CheckpointException($"ResNet probe head not found: {path}. Train it with `genplat train-probe --out-dir <folder>` and copy {WeightsFileName} to src/GenerationPlatform.Verifiers/Weights/ (or pass its path)");
-        var head = new ResNetProbeHead();
-        try
-        {
-            var metadata = SafeTensors.LoadModule(path, head);
-            head.eval();
-            return (head, metadata);
-        }
-        catch
-        {
-            head.Dispose();
-            throw;
-        }
     }
 }

@@ -1,40 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
 using GenerationPlatform.Diffusion.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenerationPlatform.Verifiers.ResNet;
-
-/// <summary>
-/// Options for <see cref="ResNetProbeTrainer"/>. The default subset sizes fit the feature extraction
-/// into about 20 minutes on two shared CPU cores (ResNet-18 at 224x224 ran at about 22 images/s there
-/// at batch 16; all 70 000 Fashion-MNIST images would take close to an hour).
-/// </summary>
-/// <param name="TrainImages">Class-balanced subset of the 60 000 training images (all of them when at least 60 000).</param>
-/// <param name="TestImages">Class-balanced subset of the 10 000 test images (all of them when at least 10 000).</param>
-/// <param name="Epochs">Passes of AdamW over the extracted training features.</param>
-public sealed record ResNetProbeOptions(
-    int TrainImages = 20_000, int TestImages = 5_000, int Epochs = 100, int BatchSize = 256,
-    double LearningRate = 3e-3, double WeightDecay = 1e-2, long Seed = 1, int FeatureBatch = 16);
-
-/// <summary>Progress: Stage is "train features", "test features" or "fit".</summary>
-public sealed record ResNetProbeProgress(string Stage, int Done, int Total, string Detail);
-
-public sealed record ResNetProbeResult(ResNetProbeHead Head, double TestAccuracy, double TrainAccuracy, int TrainImages, int TestImages, double FeatureImagesPerSecond, TimeSpan Elapsed)
-{
-    public Dictionary<string, string> Metadata(ResNetProbeOptions options) => new()
-    {
-        ["architecture"] = "genplat-resnet18-linear-probe",
-        ["features"] = "ImageNet ResNet-18, 512-d average pool (Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1, ResNet18.onnx)",
-        ["preprocessing"] = "x in [-1,1] -> (x+1)*127.5, bilinear 28->224, gray to 3 channels, minus ResNetPreprocess.onnx BGR mean image",
-        ["test_accuracy"] = TestAccuracy.ToString("F4", CultureInfo.InvariantCulture),
-        ["train_accuracy"] = TrainAccuracy.ToString("F4", CultureInfo.InvariantCulture),
-        ["train_images"] = TrainImages.ToString(CultureInfo.InvariantCulture),
-        ["test_images"] = TestImages.ToString(CultureInfo.InvariantCulture),
-        ["description"] = $"trained with genplat train-probe --train-images {options.TrainImages} --test-images {options.TestImages} --epochs {options.Epochs} --seed {options.Seed}; class-balanced subsets of Fashion-MNIST train and test",
-    };
-}
 
 /// <summary>
 /// Fits the `resnet-probe` head: ResNet-18 features of a class-balanced subset of Fashion-MNIST,

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Classifier;
-using GenerationPlatform.Verifiers.Core;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Verifiers;
 

@@ -4,24 +4,6 @@ using static TorchSharp.torch;
 
 namespace GenerationPlatform.Verifiers.Text;
 
-public sealed record TextAlignTrainingOptions
-{
-    public int Width { get; init; } = 32;
-    public int Epochs { get; init; } = 4;
-    public int BatchSize { get; init; } = 256;
-    public double LearningRate { get; init; } = 1e-3;
-    public long Seed { get; init; } = 1;
-
-    /// <summary>Each training image gets Gaussian noise of a standard deviation drawn from U(0, this), so generated images a little off the data score sensibly.</summary>
-    public double MaxNoise { get; init; } = 0.1;
-
-    /// <summary>Stop after this much training time; null: no limit.</summary>
-    public TimeSpan? TimeBudget { get; init; }
-}
-
-/// <summary>One progress report of <see cref="TextAlignTrainer"/>: mean loss and in-batch retrieval accuracy since the last.</summary>
-public sealed record TextAlignProgress(long Step, long TotalSteps, double Loss, double Accuracy, TimeSpan Elapsed);
-
 /// <summary>
 /// Trains <see cref="TextAlignEncoder"/> CLIP-style against frozen sentence embeddings of the captions: per step a batch
 /// of images, one of each image's captions drawn at random, and the symmetric InfoNCE loss over the batch's

@@ -1,5 +1,4 @@
 using GenerationPlatform.Text;
-using GenerationPlatform.Verifiers.Core;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Verifiers;
 

@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Core;
 using static TorchSharp.torch;

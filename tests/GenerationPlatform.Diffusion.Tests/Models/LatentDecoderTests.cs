@@ -1,4 +1,3 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Models;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Models;

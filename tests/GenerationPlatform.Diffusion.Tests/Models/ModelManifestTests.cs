@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using GenerationPlatform.Diffusion.Model;
-using GenerationPlatform.Diffusion.Models;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Models;
 

@@ -1,7 +1,5 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Classifier;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.Text;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Verifiers;

@@ -1,6 +1,4 @@
-using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Text;
-using GenerationPlatform.Verifiers.Core;
 using GenerationPlatform.Verifiers.Text;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Verifiers;

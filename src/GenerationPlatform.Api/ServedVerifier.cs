@@ -1,0 +1,3 @@
+namespace GenerationPlatform.Api;
+
+public sealed record ServedVerifier(string Name, string Description);

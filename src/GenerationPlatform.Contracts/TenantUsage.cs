@@ -1,0 +1,16 @@
+namespace GenerationPlatform.Contracts;
+
+/// <summary>A tenant's usage against its quota.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TenantUsage(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] int ActiveJobs,
+    [property: Id(2)] long ReservedNfe,
+    [property: Id(3)] long NfeLastMinute,
+    [property: Id(4)] long NfeToday,
+    [property: Id(5)] long SettledNfeTotal,
+    [property: Id(6)] long JobsAdmitted,
+    [property: Id(7)] long JobsRejected,
+    [property: Id(8)] long JobsSettled,
+    [property: Id(9)] long JobsReleased,
+    [property: Id(10)] TenantQuota Quota);

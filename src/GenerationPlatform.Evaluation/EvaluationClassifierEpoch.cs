@@ -1,0 +1,3 @@
+namespace GenerationPlatform.Evaluation;
+
+public sealed record EvaluationClassifierEpoch(int Epoch, int Epochs, double Loss, double ImagesPerSecond, TimeSpan Elapsed);

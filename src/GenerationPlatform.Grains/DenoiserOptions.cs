@@ -1,0 +1,22 @@
+namespace GenerationPlatform.Grains;
+
+/// <summary>Step-level batching of the denoiser grains (section GenerationPlatform:Denoiser).</summary>
+public sealed class DenoiserOptions
+{
+    public const string Section = "GenerationPlatform:Denoiser";
+
+    /// <summary>Most trajectory steps in one model call; 0: measured at activation (the knee of rows/s against batch size on this silo's device).</summary>
+    public int MaxBatch { get; set; }
+
+    /// <summary>The largest batch a calibration measures.</summary>
+    public int CalibrationMaxBatch { get; set; } = 256;
+
+    /// <summary>Measuring time per batch size in a calibration.</summary>
+    public TimeSpan CalibrationTimePerSize { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>How long the first model call after idle may wait for more work before running a batch that is not full (later calls never wait: newcomers join at the next step).</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Request-level batching instead (the baseline the benchmark compares with).</summary>
+    public bool WholeRequests { get; set; }
+}

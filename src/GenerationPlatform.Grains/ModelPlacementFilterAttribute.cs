@@ -1,0 +1,6 @@
+using Orleans.Placement;
+
+namespace GenerationPlatform.Grains;
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class ModelPlacementFilterAttribute() : PlacementFilterAttribute(new ModelPlacementFilterStrategy());

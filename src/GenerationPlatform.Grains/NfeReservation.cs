@@ -1,0 +1,5 @@
+namespace GenerationPlatform.Grains;
+
+/// <summary>A running job's reservation: its whole budget, charged when it was admitted.</summary>
+[GenerateSerializer]
+public sealed record NfeReservation([property: Id(0)] long Nfe, [property: Id(1)] DateTimeOffset At, [property: Id(2)] DateOnly Day);

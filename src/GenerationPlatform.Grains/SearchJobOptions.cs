@@ -1,0 +1,25 @@
+namespace GenerationPlatform.Grains;
+
+/// <summary>Search jobs (section GenerationPlatform:Jobs).</summary>
+public sealed class SearchJobOptions
+{
+    public const string Section = "GenerationPlatform:Jobs";
+
+    /// <summary>
+    /// Period of the reminder a running job holds: if the job's silo dies, the reminder activates it on
+    /// another silo, which resumes it from its last round. At least the reminder service's minimum (1 minute by default).
+    /// </summary>
+    public TimeSpan ResumeCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many times a job may be resumed after its silo stopped; the next time it is failed instead, so a
+    /// job that crashes its silo (a poison job) cannot crash-loop through the cluster.
+    /// </summary>
+    public int MaxResumptions { get; set; } = 3;
+
+    /// <summary>Progress events a job keeps (the first and the terminal ones always stay): its state stays bounded however many rounds it runs.</summary>
+    public int MaxEvents { get; set; } = 64;
+
+    /// <summary>How often a finished job retries storing its result while the result store is down.</summary>
+    public TimeSpan StoreRetryPeriod { get; set; } = TimeSpan.FromSeconds(15);
+}

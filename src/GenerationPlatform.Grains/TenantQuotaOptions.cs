@@ -1,0 +1,21 @@
+using GenerationPlatform.Contracts;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>Tenant quotas (section GenerationPlatform:Tenants): a default and per-tenant overrides.</summary>
+public sealed class TenantQuotaOptions
+{
+    public const string Section = "GenerationPlatform:Tenants";
+
+    public TenantQuota Default { get; set; } = new();
+
+    public Dictionary<string, TenantQuota> Quotas { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How old a reservation must be before a tenant at its concurrency limit asks the job whether it
+    /// still runs (a reservation that no running job holds is then released).
+    /// </summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TenantQuota For(string tenantId) => Quotas.TryGetValue(tenantId, out var quota) ? quota : Default;
+}
