@@ -1,5 +1,7 @@
 using GenerationPlatform.Api.V1;
 using GenerationPlatform.Contracts;
+using GenerationPlatform.Search;
+using GenerationPlatform.Search.Jobs;
 using GenerationPlatform.Storage;
 using Grpc.Core;
 using System.Globalization;
@@ -52,7 +54,7 @@ public sealed class GenerationApi(
         using var slot = watches.TryEnter(tenant) ?? throw new RpcException(new Status(StatusCode.ResourceExhausted,
             $"watch: this tenant already holds {watches.PerTenant} Watch streams open on this server, the most it may; close one, or poll GetJob"));
         await OwnedAsync(tenant, jobId, context.CancellationToken);
-        var job = await Call(() => grains.GetGrain<ISearchGrain>(jobId).GetRequestAsync(context.CancellationToken)) ?? throw JobNotFound(jobId);
+        var job = await Call(() => grains.GetGrain<ISearchGrain>(jobId).GetSpecAsync(context.CancellationToken)) ?? throw JobNotFound(jobId);
         await StreamAsync(tenant, jobId, job, from, responseStream, context.CancellationToken);
     }
 
@@ -107,13 +109,27 @@ public sealed class GenerationApi(
                 DefaultSampler = m.DefaultSampler,
                 DefaultSteps = m.DefaultSteps,
                 DefaultGuidance = m.DefaultGuidance,
+                DefaultVerifier = SearchJobValidation.DefaultVerifier(m, catalog) ?? "",
+                ForwardFlops = m.ForwardFlops,
             };
             info.Classes.AddRange(m.Conditioning.ClassNames);
+            info.Verifiers.AddRange(catalog.Verifiers.Where(v => v.Scope.Problem(m) is null).Select(v => v.Name));
             response.Models.Add(info);
         }
         response.Algorithms.AddRange(catalog.Algorithms);
+        foreach (var name in catalog.Algorithms)
+        {
+            var algorithm = new AlgorithmInfo { Name = name };
+            foreach (var p in AlgorithmCatalog.Describe(name))
+            {
+                var parameter = new AlgorithmParameterInfo { Name = p.Name, Kind = p.Kind, DefaultValue = p.Default, Description = p.Description };
+                parameter.Choices.AddRange(p.Choices);
+                algorithm.Parameters.Add(parameter);
+            }
+            response.AlgorithmDetails.Add(algorithm);
+        }
         // Deprecated: the shipped class model's classes, for clients from before per-model classes.
-        if (catalog.Describe(ModelOptions.ShippedModel) is { } shipped) response.Classes.AddRange(shipped.Conditioning.ClassNames);
+        if (catalog.Model(ModelOptions.ShippedModel) is { } shipped) response.Classes.AddRange(shipped.Conditioning.ClassNames);
         return Task.FromResult(response);
     }
 
@@ -121,7 +137,10 @@ public sealed class GenerationApi(
     {
         keys.Authenticate(context);
         var response = new ListVerifiersResponse();
-        response.Verifiers.AddRange(catalog.Verifiers.Select(v => new VerifierInfo { Name = v.Name, Description = v.Description }));
+        response.Verifiers.AddRange(catalog.Verifiers.Select(v => new VerifierInfo
+        {
+            Name = v.Name, Description = v.Description, FlopsPerImage = v.Scope.FlopsPerImage, ReadsPrompts = v.Scope.ReadsPrompts,
+        }));
         return Task.FromResult(response);
     }
 
@@ -132,9 +151,9 @@ public sealed class GenerationApi(
         return usage.ToProto();
     }
 
-    private async Task<(string JobId, JobRequest Job)> StartAsync(string tenant, GenerateRequest request, CancellationToken cancellationToken)
+    private async Task<(string JobId, JobSpec Job)> StartAsync(string tenant, GenerateRequest request, CancellationToken cancellationToken)
     {
-        var job = RequestValidation.ToJobRequest(request, tenant, limits.Value, catalog);
+        var job = RequestValidation.ToJobSpec(request, tenant, limits.Value, catalog);
         var jobId = RequestValidation.NewJobId();
         var admission = await Call(() => grains.GetGrain<ISearchGrain>(jobId).StartAsync(job, cancellationToken));
         if (!admission.Admitted)
@@ -145,7 +164,7 @@ public sealed class GenerationApi(
                 QuotaRejection.ConcurrentJobs or QuotaRejection.NfePerMinute or QuotaRejection.NfePerDay =>
                     new RpcException(new Status(StatusCode.ResourceExhausted, $"quota: {admission.Message}")),
                 // The edge served them from the catalogue, but no silo has them now: our words, not the silo's.
-                QuotaRejection.UnknownModel => RequestValidation.NotFound("model", $"model '{job.Model}' is not served by the cluster now"),
+                QuotaRejection.UnknownModel => RequestValidation.NotFound("model", $"model '{job.ModelName}' is not served by the cluster now"),
                 QuotaRejection.UnknownVerifier => RequestValidation.NotFound("verifier", $"verifier '{job.Verifier}' or a reported verifier is not served by the cluster now"),
                 // The cluster found fault with a request the edge passed (the grains' own checks of the request).
                 QuotaRejection.InvalidRequest => new RpcException(new Status(StatusCode.FailedPrecondition, $"request: {admission.Message}")),
@@ -178,7 +197,7 @@ public sealed class GenerationApi(
     /// Replays the log from <paramref name="from"/>, then follows it until the terminal update; a stream open for
     /// <see cref="RequestLimits.MaxWatchDuration"/> ends with DEADLINE_EXCEEDED and the index to re-attach from.
     /// </summary>
-    private async Task StreamAsync(string tenant, string jobId, JobRequest job, int from, IServerStreamWriter<JobUpdate> stream, CancellationToken cancellationToken)
+    private async Task StreamAsync(string tenant, string jobId, JobSpec job, int from, IServerStreamWriter<JobUpdate> stream, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<ISearchGrain>(jobId);
         var maxDuration = limits.Value.MaxWatchDuration;

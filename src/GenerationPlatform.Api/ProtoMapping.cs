@@ -27,7 +27,7 @@ internal static class ProtoMapping
         new() { Seed = c.Seed.ToProto(), Score = c.Score, Round = c.Round, Origin = c.Origin };
 
     /// <summary>An event as an update; a Completed event needs the result, which the caller reads.</summary>
-    public static JobUpdate ToUpdate(this JobEvent e, string jobId, JobRequest? request, Func<V1.JobResult> result)
+    public static JobUpdate ToUpdate(this JobEvent e, string jobId, JobSpec? request, Func<V1.JobResult> result)
     {
         var update = new JobUpdate { JobId = jobId, Index = e.Index, At = Timestamp.FromDateTimeOffset(e.At) };
         switch (e.Kind)

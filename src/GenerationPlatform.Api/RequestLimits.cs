@@ -24,6 +24,9 @@ public sealed class RequestLimits
     /// <summary>Memory for completed jobs' results (PNGs included) kept to answer GetJob and Watch without the store; 0: none.</summary>
     public long ResultCacheBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>The bounds a job request is validated against (<see cref="Search.Jobs.SearchJobValidation"/>), as configured here.</summary>
+    public Search.Jobs.SearchJobLimits Job => new(MaxTopK, MaxSteps, MaxBudgetNfe, MaxReportedVerifiers, MaxNameLength, MaxGuidance, MaxDeadline);
+
     public string? Problem() =>
         MaxTopK is < 1 or > 256 ? $"{Section}:MaxTopK must be 1-256"
         : MaxSteps is < 1 or > 10_000 ? $"{Section}:MaxSteps must be 1-10000"

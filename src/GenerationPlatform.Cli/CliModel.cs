@@ -17,8 +17,9 @@ internal sealed class CliModel : IDisposable
 
     private readonly IDisposable owned;
 
-    private CliModel(string name, string source, IVelocityNetwork network, ImageShape imageShape, IImageRenderer? renderer, IDisposable owned)
+    private CliModel(string name, string source, IVelocityNetwork network, ImageShape imageShape, IImageRenderer? renderer, IDisposable owned, ModelDescription description)
     {
+        Description = description;
         Name = name;
         Source = source;
         Network = network;
@@ -29,6 +30,9 @@ internal sealed class CliModel : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The model as a request sees it: shapes, conditioning, its defaults and its FLOPs per NFE.</summary>
+    public ModelDescription Description { get; }
 
     /// <summary>Where it was loaded from (a full path).</summary>
     public string Source { get; }
@@ -64,10 +68,13 @@ internal sealed class CliModel : IDisposable
                     : unet.Config.Classes == FashionMnist.ClassCount ? FashionMnist.Conditioning
                     : Conditioning.ForClasses(Enumerable.Range(0, unet.Config.Classes).Select(i => $"{i}").ToArray());
                 var net = new TorchVelocityNetwork(unet, names);
-                return new CliModel(Path.GetFileNameWithoutExtension(path), path, net, net.Shape, null, net);
+                var name = Path.GetFileNameWithoutExtension(path);
+                return new CliModel(name, path, net, net.Shape, null, net,
+                    new ModelDescription(name, "a velocity network file", net.Backend, net.Shape, net.Shape, net.Conditioning, ForwardFlops: net.ForwardFlops));
             }
             var loaded = LoadedModel.Load(path, new ModelLoadSettings(device));
-            return new CliModel(loaded.Name, loaded.Manifest.Folder, loaded.Network, loaded.ImageShape, loaded.NeedsRendering ? loaded : null, loaded);
+            return new CliModel(loaded.Name, loaded.Manifest.Folder, loaded.Network, loaded.ImageShape, loaded.NeedsRendering ? loaded : null, loaded,
+                loaded.Manifest.Describe() with { Backend = loaded.Network.Backend, ForwardFlops = loaded.Network.ForwardFlops });
         }
         catch (ModelLoadException e) { throw new CliArgumentException($"{option}: {path}: {e.Message}"); }
         catch (Diffusion.Checkpoints.CheckpointException e) { throw new CliArgumentException($"{option}: {e.Message}"); }
@@ -95,11 +102,17 @@ internal sealed class CliModel : IDisposable
         if (!hasPrompt) throw new CliArgumentException($"--prompt: required for model '{Name}' (a text model)");
         if (GenerationPlatform.Core.Text.PromptRules.Problem(prompt!) is { } problem) throw new CliArgumentException($"--prompt: {problem}");
         var text = prompt!.Trim();
+        return (-1, text, Embed(text));
+    }
+
+    /// <summary>A prompt's embedding by the model's text encoder.</summary>
+    public float[] Embed(string prompt)
+    {
         using var encoder = Text.TextEncoders.Create(Conditioning.TextEncoder!);
-        var embedding = encoder.Encode([text])[0];
+        var embedding = encoder.Encode([prompt])[0];
         if (embedding.Length != Conditioning.EmbeddingSize)
             throw new CliArgumentException($"--model: its text encoder gives {embedding.Length}-d embeddings but the network takes {Conditioning.EmbeddingSize}");
-        return (-1, text, embedding);
+        return embedding;
     }
 
     /// <summary>The class index a class option names, for a class model.</summary>

@@ -7,7 +7,7 @@ namespace GenerationPlatform.Contracts;
 public interface ISearchGrain : IGrainWithStringKey
 {
     /// <summary>Admits the job against the tenant's quotas and starts it; a second start of the same id is rejected.</summary>
-    Task<JobAdmission> StartAsync(JobRequest request, CancellationToken cancellationToken = default);
+    Task<JobAdmission> StartAsync(JobSpec spec, CancellationToken cancellationToken = default);
 
     /// <remarks>Interleaves with anything the job is doing (a read of its in-memory state), so a tenant reconciling its usage never waits on a job that waits on the tenant.</remarks>
     [Orleans.Concurrency.AlwaysInterleave]
@@ -16,8 +16,8 @@ public interface ISearchGrain : IGrainWithStringKey
     /// <summary>The result once the job has completed; null before, or when it ended otherwise.</summary>
     Task<JobResult?> GetResultAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The request the job runs (null when there is no job under this id).</summary>
-    Task<JobRequest?> GetRequestAsync(CancellationToken cancellationToken = default);
+    /// <summary>The job as it was validated (null when there is no job under this id).</summary>
+    Task<JobSpec?> GetSpecAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The best candidates so far, with images (the last round's top-k).</summary>
     Task<JobCandidate[]> GetBestAsync(CancellationToken cancellationToken = default);

@@ -19,4 +19,8 @@ public sealed record JobResult(
     /// <summary>"completed", "target_reached" or "no_improvement".</summary>
     [property: Id(13)] string StopReason = "completed",
     /// <summary>What the verifiers cost, in NFE of the job's model (their FLOPs over its FLOPs per NFE); null: not known.</summary>
-    [property: Id(14)] double? VerifierNfeEquivalents = null);
+    [property: Id(14)] double? VerifierNfeEquivalents = null)
+{
+    /// <summary>The same result without its images (the result store holds them).</summary>
+    public JobResult WithoutImages() => this with { Top = Top.Select(c => c with { Image = [] }).ToArray() };
+}

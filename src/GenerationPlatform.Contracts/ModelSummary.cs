@@ -1,6 +1,6 @@
 namespace GenerationPlatform.Contracts;
 
-/// <summary>A served model as its denoisers describe it: state and image shapes, conditioning, backend and device.</summary>
+/// <summary>A served model on the wire: state and image shapes, conditioning, backend, its cost per NFE and its request defaults.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ModelSummary(
     [property: Id(0)] string Name,
@@ -14,4 +14,9 @@ public sealed record ModelSummary(
     [property: Id(6)] string? TextEncoder,
     [property: Id(7)] int EmbeddingSize,
     /// <summary>FLOPs of one forward pass of one sample (one NFE); 0: not known.</summary>
-    [property: Id(8)] double ForwardFlops = 0);
+    [property: Id(8)] double ForwardFlops = 0)
+{
+    [Id(9)] public string DefaultSampler { get; init; } = "heun";
+    [Id(10)] public int DefaultSteps { get; init; } = 10;
+    [Id(11)] public float DefaultGuidance { get; init; } = 1.5f;
+}

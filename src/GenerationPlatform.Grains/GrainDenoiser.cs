@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Sampling;

@@ -18,9 +18,16 @@ internal sealed class JobEventLog(Func<SearchJobState> state, int maxEvents, Tim
     public void Add(JobEventKind kind, int round, CandidateSummary[] best, double bestScore, string? message)
     {
         var s = state();
-        s.Events.Add(new JobEvent(s.EventCount++, kind, time.GetUtcNow(), round, s.SearchNfe, s.FinalNfe, s.Request?.BudgetNfe ?? 0, bestScore, best, message));
+        s.Events.Add(new JobEvent(s.EventCount++, kind, time.GetUtcNow(), round, s.SearchNfe, s.FinalNfe, s.Spec?.BudgetNfe ?? 0, bestScore, best, message));
         if (s.Events.Count > maxEvents) s.Events.RemoveAt(1);
         Interlocked.Exchange(ref added, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Appends an event at the job's last round with its best candidates so far.</summary>
+    public void AddAtBest(JobEventKind kind, string? message)
+    {
+        var s = state();
+        Add(kind, s.LastRound, s.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(), s.Best.Length > 0 ? s.Best[0].Score : double.NaN, message);
     }
 
     /// <summary>The events kept from <paramref name="index"/> on.</summary>

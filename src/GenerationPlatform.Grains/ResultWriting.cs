@@ -26,14 +26,13 @@ public static class ResultWriting
     };
 
     /// <summary>
-    /// Stores the result and sets <see cref="SearchJobState.ResultLocation"/>. Returns false when the
-    /// store failed (after its own retries): the caller keeps the result and tries again later.
+    /// Stores the result; returns where its result.json lies, or null when the store failed (after its own
+    /// retries): the caller keeps the result and tries again later.
     /// </summary>
     /// <param name="shape">The shape of the result images (the model's): PNGs are grayscale or RGB at its size.</param>
-    public static async Task<bool> StoreAsync(
-        IResultStore store, string jobId, SearchJobState state, JobResult result, ImageShape shape, DateTimeOffset finishedAt, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<string?> StoreAsync(IResultStore store, string jobId, JobSpec spec, JobResult result, ImageShape shape,
+        DateTimeOffset? acceptedAt, DateTimeOffset finishedAt, ILogger logger, CancellationToken cancellationToken)
     {
-        var request = state.Request!;
         using var span = GenerationPlatform.Search.SearchTelemetry.Source.StartActivity("result.write", System.Diagnostics.ActivityKind.Internal);
         span?.SetTag("genplat.job", jobId);
         span?.SetTag("genplat.store", store.Kind);
@@ -41,16 +40,15 @@ public static class ResultWriting
         try
         {
             var pngs = result.Top.Select(c => (ReadOnlyMemory<byte>)ImageGrid.EncodePng(c.Image, shape)).ToArray();
-            var json = Serialize(Record(jobId, request, result, state.AcceptedAt, finishedAt));
-            var stored = await store.WriteAsync(request.TenantId, jobId, pngs, json, cancellationToken);
-            state.ResultLocation = stored.Location;
-            return true;
+            var json = Serialize(Record(jobId, spec, result, acceptedAt, finishedAt));
+            var stored = await store.WriteAsync(spec.TenantId, jobId, pngs, json, cancellationToken);
+            return stored.Location;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             ResultWritingLog.WriteFailed(logger, e, jobId, store.Kind);
-            return false;
+            return null;
         }
     }
 
@@ -58,10 +56,10 @@ public static class ResultWriting
     public static byte[] Serialize(ResultRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, Json);
 
     /// <summary>The result.json record: what was asked, what came out, what it cost.</summary>
-    public static ResultRecord Record(string jobId, JobRequest request, JobResult result, DateTimeOffset? acceptedAt, DateTimeOffset finishedAt) => new(
+    public static ResultRecord Record(string jobId, JobSpec request, JobResult result, DateTimeOffset? acceptedAt, DateTimeOffset finishedAt) => new(
         jobId,
         request.TenantId,
-        new RequestRecord(request.Model, request.Algorithm, request.Verifier, request.ReportedVerifiers ?? [], request.Label, request.Guidance,
+        new RequestRecord(request.ModelName, request.Algorithm, request.Verifier, request.ReportedVerifiers, request.Label, request.Guidance,
             request.Seed, request.BudgetNfe, request.TopK, request.Sampler.ToString().ToLowerInvariant(), request.Steps, request.Eta, request.Deadline?.TotalSeconds, request.Prompt, request.TargetScore, request.Patience),
         result.Algorithm,
         result.Verifier,

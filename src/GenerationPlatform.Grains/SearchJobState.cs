@@ -3,7 +3,7 @@ using GenerationPlatform.Contracts;
 namespace GenerationPlatform.Grains;
 
 /// <summary>
-/// What a search job persists, written after every round: the request, the last events (a bounded
+/// What a search job persists, written after every round: its spec, the last events (a bounded
 /// window: the first and the latest <c>MaxEvents</c>), the best candidates so far (top-k, with images
 /// while the job runs) and the NFE spent, then the outcome and where the result is stored. Once
 /// stored, the result's images live in the result store only. The checkpoint to resume from is a
@@ -13,7 +13,7 @@ namespace GenerationPlatform.Grains;
 public sealed record SearchJobState
 {
     [Id(0)] public JobStatus Status { get; set; }
-    [Id(1)] public JobRequest? Request { get; set; }
+    // Id 1 (the request as earlier versions recorded it) is retired: a job records the validated JobSpec (Id 17).
     [Id(2)] public List<JobEvent> Events { get; set; } = [];
     [Id(3)] public JobCandidate[] Best { get; set; } = [];
     [Id(4)] public int LastRound { get; set; } = -1;
@@ -34,4 +34,20 @@ public sealed record SearchJobState
     [Id(15)] public int EventCount { get; set; }
     /// <summary>The shape of the job's images (its model's), recorded when it starts: result PNGs are written at it.</summary>
     [Id(16)] public ImageDims? ImageShape { get; set; }
+    /// <summary>The job as the edge validated it; null when there is no job under this id.</summary>
+    [Id(17)] public JobSpec? Spec { get; set; }
+
+    /// <summary>Where the job stands, as callers see it.</summary>
+    public JobSnapshot Snapshot(string jobId) => new(jobId, Spec?.TenantId, Status, EventCount, LastRound, SearchNfe + FinalNfe, Spec?.BudgetNfe ?? 0,
+        Best.Length > 0 ? Best[0].Score : double.NaN, AcceptedAt, FinishedAt, Message, ResultLocation);
+
+    /// <summary>Records the job's end: its result (whose top-k become its best) or, without one, its best so far without images.</summary>
+    public void End(JobStatus status, string? message, JobResult? result, DateTimeOffset finishedAt)
+    {
+        Result = result;
+        Best = result is not null ? result.Top : Best.Select(c => c with { Image = [] }).ToArray();
+        Message = message;
+        FinishedAt = finishedAt;
+        Status = status;
+    }
 }

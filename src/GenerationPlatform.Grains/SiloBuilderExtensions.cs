@@ -49,6 +49,9 @@ public static class SiloBuilderExtensions
         services.AddOnnxVerifierRegistry();
         services.TryAddSingleton<VerifierCatalog>(sp => new VerifierCatalog(onnxVerifiers: sp.GetRequiredService<IOptions<OnnxVerifierRegistry>>().Value.Onnx));
         services.TryAddSingleton<IVerifierProvider, CatalogVerifierProvider>();
+        services.TryAddSingleton<IServedVerifiers>(sp => new ServedVerifiers(sp.GetRequiredService<IOptions<OnnxVerifierRegistry>>().Value));
+        services.TryAddSingleton<JobResolution>();
+        services.TryAddSingleton<JobCompletion>();
         return silo;
     }
 }

@@ -110,9 +110,23 @@ public static class AlgorithmCatalog
     /// <summary>The algorithm a spec names, without its parameters (<c>paths(renoisings=3)</c> -> <c>paths</c>).</summary>
     public static string NameOf(string spec) => Parse(spec).Name;
 
-    /// <summary>The parameters an algorithm takes (kebab-case), for help texts and errors.</summary>
-    public static IReadOnlyList<string> Parameters(string name) =>
-        Algorithms.TryGetValue(name, out var entry) ? Constructor(entry.Options).GetParameters().Select(p => Kebab(p.Name!)).ToArray() : [];
+    /// <summary>An algorithm's parameters with their kinds, defaults and descriptions, for help texts, forms and listings.</summary>
+    public static IReadOnlyList<AlgorithmParameter> Describe(string name)
+    {
+        if (!Algorithms.TryGetValue(name, out var entry)) return [];
+        var defaults = Constructor(entry.Options).Invoke(Constructor(entry.Options).GetParameters().Select(p => p.DefaultValue).ToArray());
+        return Constructor(entry.Options).GetParameters().Select(p =>
+        {
+            var type = Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType;
+            var property = entry.Options.GetProperty(p.Name!)!;
+            var value = property.GetValue(defaults);
+            return new AlgorithmParameter(Kebab(p.Name!),
+                type == typeof(int) ? "integer" : type == typeof(double) || type == typeof(float) ? "number" : type.IsEnum ? "choice" : "list",
+                value is null ? "" : Format(value),
+                type.IsEnum ? Enum.GetNames(type).Select(Kebab).ToArray() : [],
+                property.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>()?.Description ?? "");
+        }).ToArray();
+    }
 
     private static (string Name, List<(string Key, string Value)> Parameters) Parse(string spec)
     {

@@ -143,12 +143,13 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     {
         var spec = new OnnxVerifierSpec { Path = "m.onnx", Input = "x", Output = "y" };
         var catalog = new GenerationPlatform.Api.ConfiguredCatalog(new ModelCatalogue(Options.Create(new ModelOptions())),
-            Options.Create(new OnnxVerifierRegistry { Onnx = { ["Aesthetic"] = spec, ["with+plus"] = spec } }));
+            new GenerationPlatform.Verifiers.ServedVerifiers(new OnnxVerifierRegistry { Onnx = { ["Aesthetic"] = spec, ["with+plus"] = spec } }));
         var names = catalog.Verifiers.Select(v => v.Name).ToArray();
         Assert.Equal([.. VerifierNames.BaseNames, "onnx:aesthetic"], names);
-        Assert.True(catalog.ServesVerifier("onnx:aesthetic"));
-        Assert.False(catalog.ServesVerifier("onnx:Aesthetic")); // not canonical: the edge canonicalises first
-        Assert.False(catalog.ServesVerifier("onnx:with+plus"));
+        var jobs = (GenerationPlatform.Search.Jobs.ISearchJobCatalog)catalog;
+        Assert.NotNull(jobs.Verifier("onnx:aesthetic"));
+        Assert.Null(jobs.Verifier("onnx:Aesthetic")); // not canonical: the edge canonicalises first
+        Assert.Null(jobs.Verifier("onnx:with+plus"));
         Assert.Equal(GenerationPlatform.Search.AlgorithmCatalog.Names, ((GenerationPlatform.Api.IServedCatalog)catalog).Algorithms);
     }
 

@@ -77,8 +77,9 @@ public sealed class EndToEndTests(PlatformFixture fixture)
         var byDefault = (await client.GenerateToEndAsync(plain)).Result;
         var tuned = (await client.GenerateToEndAsync(fewer)).Result;
 
-        Assert.Equal("pruned", byDefault.Algorithm);
-        Assert.Equal("pruned(candidates=4,keep=0.5)", tuned.Algorithm);
+        // The result names what ran: the algorithm with every parameter that has a value, defaults included.
+        Assert.Equal("pruned(keep=0.5,ranking=x0-prediction)", byDefault.Algorithm);
+        Assert.Equal("pruned(keep=0.5,candidates=4,ranking=x0-prediction)", tuned.Algorithm);
         // 4 candidates through the pruning schedule cost less than the most the 152-NFE budget allows.
         Assert.True(tuned.Nfe.Search + tuned.Nfe.Final < byDefault.Nfe.Search + byDefault.Nfe.Final,
             $"tuned {tuned.Nfe.Search + tuned.Nfe.Final} NFE, default {byDefault.Nfe.Search + byDefault.Nfe.Final} NFE");

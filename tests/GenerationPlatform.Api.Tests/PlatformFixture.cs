@@ -128,15 +128,19 @@ public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<Genera
         [new(PlatformFixture.Model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes),
          new(PlatformFixture.SlowModel, "the analytic field, 5 ms per call", "analytic", Shape, Shape, Classes)];
 
-    public IReadOnlyList<ServedVerifier> Verifiers { get; } =
-        [new(PlatformFixture.Verifier, "prefers a mean pixel near the target"), .. ConfiguredCatalog.OnnxVerifiers(onnx.Value)];
+    public IReadOnlyList<GenerationPlatform.Core.Verifiers.VerifierDescription> Verifiers { get; } =
+        [MeanTarget(PlatformFixture.Verifier), .. new GenerationPlatform.Verifiers.ServedVerifiers(onnx.Value, noiseAwareHead: false).Verifiers.Where(v => v.Name.StartsWith("onnx:", StringComparison.Ordinal))];
 
-    public GenerationPlatform.Core.Model.ModelDescription? Describe(string model) =>
+    public GenerationPlatform.Core.Model.ModelDescription? Model(string model) =>
         model.StartsWith("gauss", StringComparison.Ordinal) || model.StartsWith("slow", StringComparison.Ordinal)
             ? new(model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes) : null;
 
-    public bool ServesVerifier(string canonicalName) =>
-        canonicalName.StartsWith("mean-target", StringComparison.Ordinal) || Verifiers.Any(v => v.Name == canonicalName);
+    /// <summary>Every "mean-target*" name is an analytic verifier of its own (tests use them to tell batches apart).</summary>
+    public GenerationPlatform.Core.Verifiers.VerifierDescription? Verifier(string canonicalName) =>
+        canonicalName.StartsWith("mean-target", StringComparison.Ordinal) ? MeanTarget(canonicalName) : Verifiers.FirstOrDefault(v => v.Name == canonicalName);
+
+    private static GenerationPlatform.Core.Verifiers.VerifierDescription MeanTarget(string name) =>
+        new(name, "prefers a mean pixel near the target", GenerationPlatform.Core.Verifiers.VerifierScope.Unconditional);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using GenerationPlatform.Testing;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Storage;
@@ -17,21 +18,22 @@ public sealed class ResultWritingTests : IDisposable
 
     private static (SearchJobState State, JobResult Result) Job(int topK)
     {
-        var request = new JobRequest("alpha", "gauss", "random", "mean-target", 7, 1.5f, 42, 190, topK);
+        var request = TestJobs.Spec("alpha", "gauss", "random", "mean-target", 7, 1.5f, 42, 190, topK);
         var top = Enumerable.Range(0, topK).Select(i => new JobCandidate(new CandidateSeed(42, 0, (uint)(3 - i)),
             Enumerable.Repeat(-1f + i, 784).ToArray(), -0.1 * i, new Dictionary<string, double> { ["mean-target"] = -0.1 * i }, 0, "sample")).ToArray();
         var result = new JobResult("random", "mean-target", top, 152, 38, 190, 190, 2, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(0.1), 1);
-        return (new SearchJobState { Status = JobStatus.Running, Request = request, AcceptedAt = Accepted }, result);
+        return (new SearchJobState { Status = JobStatus.Running, Spec = request, AcceptedAt = Accepted }, result);
     }
 
     [Fact]
-    public async Task AStoredResultKeepsTheJobCompletedAndRecordsWhereItIs()
+    public async Task AStoredResultSaysWhereItIs()
     {
         var (state, result) = Job(topK: 2);
         var store = new LocalFolderResultStore(root, QuickRetry);
-        Assert.True(await ResultWriting.StoreAsync(store, "job-1", state, result, new GenerationPlatform.Core.Model.ImageShape(1, 28, 28), Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
+        var location = await ResultWriting.StoreAsync(store, "job-1", state.Spec!, result, new GenerationPlatform.Core.Model.ImageShape(1, 28, 28), Accepted,
+            Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None);
 
-        Assert.Equal(new Uri(Path.Combine(root, "alpha", "job-1", "result.json")).AbsoluteUri, state.ResultLocation);
+        Assert.Equal(new Uri(Path.Combine(root, "alpha", "job-1", "result.json")).AbsoluteUri, location);
         var stored = await store.ReadAsync("alpha", "job-1");
         Assert.NotNull(stored);
         Assert.Equal(2, stored.TopPngs.Count);
@@ -49,8 +51,8 @@ public sealed class ResultWritingTests : IDisposable
         await File.WriteAllTextAsync(blocker, "a file where the results folder should be");
         var (state, result) = Job(topK: 2);
         var store = new LocalFolderResultStore(blocker, QuickRetry);
-        Assert.False(await ResultWriting.StoreAsync(store, "job-2", state, result, new GenerationPlatform.Core.Model.ImageShape(1, 28, 28), Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
-        Assert.Null(state.ResultLocation);
+        Assert.Null(await ResultWriting.StoreAsync(store, "job-2", state.Spec!, result, new GenerationPlatform.Core.Model.ImageShape(1, 28, 28), Accepted,
+            Accepted.AddSeconds(2), NullLogger.Instance, CancellationToken.None));
     }
 
     public void Dispose()

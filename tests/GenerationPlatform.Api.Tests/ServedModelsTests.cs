@@ -68,9 +68,9 @@ public sealed class ServedModelsFixture : IAsyncLifetime
     private sealed class FolderCatalog(ModelCatalogue models, AnalyticCatalog analytic) : IServedCatalog
     {
         public IReadOnlyList<ModelDescription> Models => models.Models;
-        public IReadOnlyList<ServedVerifier> Verifiers => analytic.Verifiers;
-        public ModelDescription? Describe(string model) => models.Describe(model);
-        public bool ServesVerifier(string canonicalName) => analytic.ServesVerifier(canonicalName);
+        public IReadOnlyList<GenerationPlatform.Core.Verifiers.VerifierDescription> Verifiers => analytic.Verifiers;
+        public ModelDescription? Model(string model) => models.Describe(model);
+        public GenerationPlatform.Core.Verifiers.VerifierDescription? Verifier(string canonicalName) => analytic.Verifier(canonicalName);
     }
 
     public Client.GenerationPlatformClient Client() => new(new Uri(GenerationPlatform.Silo.PlatformHost.Endpoints(App).Grpc), PlatformFixture.AlphaKey);

@@ -64,7 +64,7 @@ public sealed class CheckpointStorageTests(BlobCheckpointFixture fixture, ITestO
     {
         var client = fixture.Cluster.Client;
         var job = client.GetGrain<ISearchGrain>($"largest-{Guid.NewGuid():N}");
-        var request = new JobRequest("largest", $"slow-largest-{algorithm.GetHashCode():x}", algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 9,
+        var request = TestJobs.Spec("largest", $"slow-largest-{algorithm.GetHashCode():x}", algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 9,
             BudgetNfe: 100_000, TopK: 16, Sampler: Sampler.Heun, Steps: 10);
         var admission = await job.StartAsync(request);
         Assert.True(admission.Admitted, admission.Message);

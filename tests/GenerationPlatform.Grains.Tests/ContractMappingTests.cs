@@ -1,3 +1,4 @@
+using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
 
 namespace GenerationPlatform.Grains.Tests;

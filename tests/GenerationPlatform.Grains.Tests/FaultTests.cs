@@ -11,8 +11,8 @@ namespace GenerationPlatform.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class CancellationTests(ClusterFixture fixture, ITestOutputHelper output)
 {
-    private static JobRequest Request(string tenant, string model, string algorithm, long budget, int steps = 60) =>
-        new(tenant, model, algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 3, budget, TopK: 2, Sampler: Sampler.Heun, Steps: steps);
+    private static JobSpec Request(string tenant, string model, string algorithm, long budget, int steps = 60) =>
+        TestJobs.Spec(tenant, model, algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 3, budget, TopK: 2, Sampler: Sampler.Heun, Steps: steps);
 
     /// <summary>Algorithms sized so that one denoise call takes seconds on the slow field: cancellation must not wait for it.</summary>
     public static TheoryData<string> LongCalls => new()
@@ -81,8 +81,8 @@ public sealed class CancellationTests(ClusterFixture fixture, ITestOutputHelper 
 [Collection(TwoSiloClusterCollection.Name)]
 public sealed class FaultTests(TwoSiloClusterFixture fixture)
 {
-    private static JobRequest Request(string tenant, long budget) =>
-        new(tenant, "gauss-faults", "random", "mean-target", Label: 2, Guidance: 1f, Seed: 5, budget, TopK: 2, Sampler: Sampler.Heun, Steps: 10);
+    private static JobSpec Request(string tenant, long budget) =>
+        TestJobs.Spec(tenant, "gauss-faults", "random", "mean-target", Label: 2, Guidance: 1f, Seed: 5, budget, TopK: 2, Sampler: Sampler.Heun, Steps: 10);
 
     private Serializer Serializer => fixture.Cluster.GetSiloServiceProvider(fixture.Primary.SiloAddress).GetRequiredService<Serializer>();
 
@@ -96,7 +96,7 @@ public sealed class FaultTests(TwoSiloClusterFixture fixture)
         // As a silo leaves it: running, with as many resumptions as allowed already behind it (each time its silo died).
         SharedGrainStorage.Write(Serializer, "job", job.GetGrainId(), new SearchJobState
         {
-            Status = JobStatus.Running, Request = request, AcceptedAt = DateTimeOffset.UtcNow, Resumptions = 3, EventCount = 1,
+            Status = JobStatus.Running, Spec = request, AcceptedAt = DateTimeOffset.UtcNow, Resumptions = 3, EventCount = 1,
             Events = [new JobEvent(0, JobEventKind.Accepted, DateTimeOffset.UtcNow, -1, 0, 0, request.BudgetNfe, double.NaN, [], null)],
         });
 

@@ -10,8 +10,8 @@ namespace GenerationPlatform.Grains.Tests;
 [Collection(TwoSiloClusterCollection.Name)]
 public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHelper output)
 {
-    private static JobRequest Request(string tenant, string algorithm, long budget) =>
-        new(tenant, $"slow-resume-{algorithm}", algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 21, budget, TopK: 3, Sampler: Sampler.Heun, Steps: 10,
+    private static JobSpec Request(string tenant, string algorithm, long budget) =>
+        TestJobs.Spec(tenant, $"slow-resume-{algorithm}", algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 21, budget, TopK: 3, Sampler: Sampler.Heun, Steps: 10,
             Deadline: TimeSpan.FromMinutes(5));
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
     public async Task ASiloStopsWithinItsGracePeriodWhileALongDenoiseCallIsInFlight()
     {
         // One round of 512 candidates at 60 Heun steps on the slow field: seconds inside a single denoise call.
-        var request = new JobRequest("graceful", "slow-resume-graceful", "random(candidates-per-round=512)", "mean-target", Label: 2, Guidance: 1f, Seed: 4,
+        var request = TestJobs.Spec("graceful", "slow-resume-graceful", "random(candidates-per-round=512)", "mean-target", Label: 2, Guidance: 1f, Seed: 4,
             BudgetNfe: 119 * 1024, TopK: 2, Sampler: Sampler.Heun, Steps: 60);
         var doomed = await fixture.SecondSiloAsync();
         var job = await OnSiloAsync(doomed.SiloAddress);
@@ -117,7 +117,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
         Assert.Equal(JobStatus.Cancelled, (await WaitAsync(job, TimeSpan.FromSeconds(20))).Status);
     }
 
-    private async Task AssertResumedAsUndisturbedAsync(ISearchGrain job, JobRequest request, JobSnapshot status, SiloAddress stopped)
+    private async Task AssertResumedAsUndisturbedAsync(ISearchGrain job, JobSpec request, JobSnapshot status, SiloAddress stopped)
     {
         Assert.True(status.Status == JobStatus.Completed, status.Message);
         var survivor = await fixture.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(job);

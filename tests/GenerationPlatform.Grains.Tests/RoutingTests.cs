@@ -10,8 +10,8 @@ namespace GenerationPlatform.Grains.Tests;
 [Collection(TwoSiloClusterCollection.Name)]
 public sealed class RoutingTests(TwoSiloClusterFixture fixture, ITestOutputHelper output)
 {
-    private static JobRequest Request(string model, int i, long budget) =>
-        new($"router-{i % 2}", model, "random", "mean-target", Label: 2, Guidance: 1f, Seed: (ulong)(300 + i), budget, TopK: 2, Sampler: Sampler.Heun, Steps: 10);
+    private static JobSpec Request(string model, int i, long budget) =>
+        TestJobs.Spec($"router-{i % 2}", model, "random", "mean-target", Label: 2, Guidance: 1f, Seed: (ulong)(300 + i), budget, TopK: 2, Sampler: Sampler.Heun, Steps: 10);
 
     private async Task<DenoiserStats?> StatsAsync(string model, SiloAddress silo)
     {

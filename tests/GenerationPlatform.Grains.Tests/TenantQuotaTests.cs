@@ -1,3 +1,4 @@
+using GenerationPlatform.Testing;
 using GenerationPlatform.Contracts;
 
 namespace GenerationPlatform.Grains.Tests;
@@ -5,8 +6,8 @@ namespace GenerationPlatform.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class TenantQuotaTests(ClusterFixture fixture)
 {
-    private static JobRequest Request(string tenant, string model, long budget) =>
-        new(tenant, model, "random", "mean-target", 2, 1f, 3, budget, TopK: 2, Sampler: Sampler.Heun, Steps: 10);
+    private static JobSpec Request(string tenant, string model, long budget) =>
+        TestJobs.Spec(tenant, model, "random", "mean-target", 2, 1f, 3, budget, TopK: 2, Sampler: Sampler.Heun, Steps: 10);
 
     private ISearchGrain Job() => fixture.Client.GetGrain<ISearchGrain>($"quota-{Guid.NewGuid():N}");
 

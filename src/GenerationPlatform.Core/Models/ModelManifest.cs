@@ -30,6 +30,7 @@ public sealed partial record ModelManifest(
     public const int MaxDescriptionLength = 2000;
     public const int MaxSteps = 1000;
     public const float MaxGuidance = 100f;
+    public const double MaxForwardFlops = 1e16;
 
     /// <summary>The weights file (the denoiser's).</summary>
     public string WeightsPath => System.IO.Path.Combine(Folder, Weights);
@@ -45,9 +46,15 @@ public sealed partial record ModelManifest(
     /// <summary>The guidance null condition as the manifest writes it: "label:N" (N = the class count) or "zeros".</summary>
     public string NullCondition => Conditioning.IsText ? "zeros" : $"label:{Conditioning.NullLabel.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>
+    /// FLOPs of one forward pass of one sample (one NFE, unguided), as the manifest states them (<c>forward_flops</c>,
+    /// optional; 0: not stated). What the platform counts verifier compute against; loading checks it against the network.
+    /// </summary>
+    public double ForwardFlops { get; init; }
+
     /// <summary>A summary for callers that do not load the network.</summary>
     public ModelDescription Describe() =>
-        new(Name, Description, Backend, StateShape, Image.Shape, Conditioning, Defaults.Sampler, Defaults.Steps, Defaults.Guidance);
+        new(Name, Description, Backend, StateShape, Image.Shape, Conditioning, Defaults.Sampler, Defaults.Steps, Defaults.Guidance, ForwardFlops);
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
     private static partial Regex NamePattern();
@@ -98,8 +105,9 @@ public sealed partial record ModelManifest(
                 throw ManifestReader.Error("prediction.kind", "the torchsharp backend runs our own velocity networks only; export an epsilon or x0 network to ONNX");
             var decoder = root.OptionalObject("decoder") is { } d ? ParseDecoder(d, folder) : null;
             var defaults = ParseDefaults(root.RequiredObject("defaults"));
+            double flops = root.OptionalNumber("forward_flops", 0, 1, MaxForwardFlops);
             root.End();
-            return new ModelManifest(name, description, backend, weights, image, conditioning, prediction, decoder, defaults, folder);
+            return new ModelManifest(name, description, backend, weights, image, conditioning, prediction, decoder, defaults, folder) { ForwardFlops = flops };
         }
     }
 
@@ -341,6 +349,7 @@ public sealed partial record ModelManifest(
             w.WriteNumber("steps", Defaults.Steps);
             w.WriteNumber("guidance", Defaults.Guidance);
             w.WriteEndObject();
+            if (ForwardFlops > 0) w.WriteNumber("forward_flops", ForwardFlops);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";

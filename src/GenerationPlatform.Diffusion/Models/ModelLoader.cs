@@ -34,6 +34,7 @@ public static class ModelLoader
                 _ => throw new ModelLoadException("backend", $"unknown backend \"{manifest.Backend}\""),
             };
             if (manifest.Prediction.NeedsConversion) network = new PredictionConversion(network, manifest.Prediction);
+            CheckFlops(manifest, network);
             if (manifest.Decoder is { } d)
                 decoder = new LatentDecoder(manifest.DecoderPath!, d, manifest.Image, new OnnxSessionSettings(ParseOnnxDevice(settings.Device), settings.Threads));
             return new LoadedModel(manifest, network, decoder);
@@ -44,6 +45,14 @@ public static class ModelLoader
             decoder?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The manifest's stated FLOPs (what verifier compute is counted against) must be the network's, within 1%.</summary>
+    private static void CheckFlops(ModelManifest manifest, IVelocityNetwork network)
+    {
+        double stated = manifest.ForwardFlops, counted = network.ForwardFlops;
+        if (stated > 0 && counted > 0 && Math.Abs(stated - counted) > 0.01 * counted)
+            throw new ModelLoadException("forward_flops", $"states {stated:G4} FLOPs per NFE but the network takes {counted:G4} (counted from its layers); correct or remove it");
     }
 
     private static OnnxDevice ParseOnnxDevice(string device)

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace GenerationPlatform.Search.Algorithms;
 
 /// <param name="Paths">N: paths kept after every round; null: the most the budget allows.</param>
@@ -6,7 +8,13 @@ namespace GenerationPlatform.Search.Algorithms;
 /// <param name="ForwardDt">dt_f: how far each re-noising goes back towards noise.</param>
 /// <param name="BackwardDt">dt_b &gt; dt_f: how far each re-noised state is integrated back down.</param>
 /// <param name="StepsPerBackward">Sampler steps of each backward segment.</param>
-public sealed record PathOptions(int? Paths = null, int Renoisings = 2, double TStart = 0.7, double ForwardDt = 0.15, double BackwardDt = 0.45, int StepsPerBackward = 3)
+public sealed record PathOptions(
+    [property: Description("N: paths kept after every round (default: the most the budget allows)")] int? Paths = null,
+    [property: Description("M: re-noisings drawn per path per round")] int Renoisings = 2,
+    [property: Description("time down to which the initial noises are denoised before the first round")] double TStart = 0.7,
+    [property: Description("dt_f: how far each re-noising goes back towards noise")] double ForwardDt = 0.15,
+    [property: Description("dt_b > dt_f: how far each re-noised state is integrated back down")] double BackwardDt = 0.45,
+    [property: Description("sampler steps of each backward segment")] int StepsPerBackward = 3)
 {
     public void Validate()
     {

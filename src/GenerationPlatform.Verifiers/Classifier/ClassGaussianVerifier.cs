@@ -39,7 +39,10 @@ public sealed class ClassGaussianVerifier : IImageVerifier, IDisposable
     public string Name => "class-gaussian";
 
     /// <summary>The CNN's features, then a Mahalanobis distance in 256 dimensions.</summary>
-    public double FlopsPerImage => FashionClassifier.ForwardFlops + 2.0 * FashionClassifier.FeatureDim * FashionClassifier.FeatureDim;
+    public double FlopsPerImage => Flops;
+
+    /// <summary>The classifier pass plus the Mahalanobis term.</summary>
+    public static double Flops => FashionClassifier.ForwardFlops + 2.0 * FashionClassifier.FeatureDim * FashionClassifier.FeatureDim;
     public VerifierCost Cost => meter.Snapshot;
 
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)

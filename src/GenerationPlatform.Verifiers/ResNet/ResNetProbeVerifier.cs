@@ -11,7 +11,10 @@ namespace GenerationPlatform.Verifiers.ResNet;
 public sealed class ResNetProbeVerifier(ResNet18Features resnet, ResNetProbeHead head) : IImageVerifier
 {
     /// <summary>One ResNet-18 pass at 224x224 and the linear head.</summary>
-    public double FlopsPerImage => ResNet18Features.ForwardFlops + 2.0 * 512 * 10;
+    public double FlopsPerImage => Flops;
+
+    /// <summary>ResNet-18 features plus the linear probe.</summary>
+    public const double Flops = ResNet18Features.ForwardFlops + 2.0 * 512 * 10;
 
     private readonly VerifierCostMeter meter = new();
     private readonly Lock gate = new();

@@ -10,7 +10,10 @@ namespace GenerationPlatform.Verifiers.ResNet;
 public sealed class SelfConsistencyVerifier(ResNet18Features resnet) : IImageVerifier
 {
     /// <summary>Two ResNet-18 passes: the image and its x0-probe.</summary>
-    public double FlopsPerImage => 2 * ResNet18Features.ForwardFlops;
+    public double FlopsPerImage => Flops;
+
+    /// <summary>ResNet-18 features of the image and of its probe.</summary>
+    public const double Flops = 2 * ResNet18Features.ForwardFlops;
 
     private readonly VerifierCostMeter meter = new();
 

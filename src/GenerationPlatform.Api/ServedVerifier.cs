@@ -1,3 +1,0 @@
-namespace GenerationPlatform.Api;
-
-public sealed record ServedVerifier(string Name, string Description);

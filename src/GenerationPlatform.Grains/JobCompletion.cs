@@ -1,0 +1,49 @@
+using GenerationPlatform.Contracts;
+using GenerationPlatform.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>
+/// What a job owes when its search ends: its result in the store (the one source of its images) and its tenant's usage
+/// settled. Each step says whether it succeeded; the job's grain decides when to try again.
+/// </summary>
+public sealed class JobCompletion(IGrainFactory grains, ILogger<JobCompletion> logger, IResultStore? store = null)
+{
+    /// <summary>Whether results are stored (a host without a result store keeps them in the job's state only).</summary>
+    public bool Stores => store is not null;
+
+    /// <summary>Stores the result's PNGs and result.json; the stored result.json's location, or null when the store failed (after its own retries).</summary>
+    internal async Task<string?> StoreAsync(string jobId, SearchJobState state, JobResult result, DateTimeOffset finishedAt, CancellationToken cancellationToken)
+    {
+        if (store is null) return null;
+        var shape = state.ImageShape?.ToShape() ?? new Core.Model.ImageShape(1, 28, 28); // jobs recorded before shapes were: Fashion-MNIST's
+        return await ResultWriting.StoreAsync(store, jobId, state.Spec!, result, shape, state.AcceptedAt, finishedAt, logger, cancellationToken);
+    }
+
+    /// <summary>Replaces the tenant's reservation by what the job spent; false when that failed (the job's reminder retries).</summary>
+    internal async Task<bool> SettleAsync(string jobId, string tenantId, JobStatus status, long spentNfe)
+    {
+        try
+        {
+            var tenant = grains.GetGrain<ITenantGrain>(tenantId);
+            if (status == JobStatus.Completed) await tenant.SettleAsync(jobId, spentNfe, CancellationToken.None);
+            else await tenant.ReleaseAsync(jobId, spentNfe, CancellationToken.None);
+            return true;
+        }
+        catch (Exception e)
+        {
+            GrainLog.SettleFailed(logger, e, jobId, tenantId);
+            return false;
+        }
+    }
+
+    /// <summary>The job's outcome in the platform's metrics.</summary>
+    internal static void Count(JobSpec spec, JobStatus status, DateTimeOffset? acceptedAt, DateTimeOffset finishedAt)
+    {
+        var outcome = new[] { new KeyValuePair<string, object?>("tenant", spec.TenantId), new("outcome", PlatformMetrics.Tag(status)) };
+        PlatformMetrics.Jobs.Add(1, outcome);
+        if (acceptedAt is { } accepted)
+            PlatformMetrics.JobDuration.Record((finishedAt - accepted).TotalSeconds, [.. outcome, new("algorithm", spec.AlgorithmName)]);
+    }
+}

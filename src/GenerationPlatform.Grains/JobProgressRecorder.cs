@@ -1,0 +1,46 @@
+using GenerationPlatform.Contracts;
+using System.Threading.Channels;
+using GenerationPlatform.Search;
+using Microsoft.Extensions.Logging;
+
+namespace GenerationPlatform.Grains;
+
+/// <summary>
+/// Runs on the job's activation: every batch of the search's progress reports becomes events in the job's log, the
+/// round's checkpoint and one state write, the checkpoint first, so the job's state never claims a round its checkpoint
+/// does not hold.
+/// </summary>
+internal sealed class JobProgressRecorder(IPersistentState<SearchJobState> job, IPersistentState<JobCheckpointState> saved, JobEventLog log, string jobId, ILogger logger)
+{
+    // The round of the last checkpoint this activation persisted.
+    private int checkpointWritten = -1;
+
+    public async Task RecordAsync(ChannelReader<SearchProgress> reader)
+    {
+        var state = job.State;
+        while (await reader.WaitToReadAsync())
+        {
+            while (reader.TryRead(out var p))
+            {
+                // A resumed search repeats only a report that was not checkpointed (the last one): log each round once.
+                if (p.Round <= state.LastRound) continue;
+                state.LastRound = p.Round;
+                if (p.Checkpoint is not null) (saved.State.Payload, saved.State.Round) = (p.Checkpoint.Payload, p.Round);
+                state.SearchNfe = p.Nfe.Search;
+                state.FinalNfe = p.Nfe.Final;
+                state.Best = p.Best.Select(c => c.ToContract()).ToArray();
+                log.Add(Contracts.JobEventKind.Progress, p.Round, p.Best.Select(c => c.ToSummary()).ToArray(), p.BestScore, null);
+            }
+            try
+            {
+                if (saved.State.Round > checkpointWritten)
+                {
+                    await saved.WriteStateAsync(CancellationToken.None);
+                    checkpointWritten = saved.State.Round;
+                }
+                await job.WriteStateAsync(CancellationToken.None);
+            }
+            catch (Exception e) { GrainLog.StateWriteFailed(logger, e, jobId); } // the next round's or the final write carries it
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace GenerationPlatform.Search.Jobs;
+
+/// <summary>
+/// The bounds on everything a job request sizes, one set for the API and the CLI (the server's are configuration:
+/// GenerationPlatform:Api:Limits). The science's own hard limits (<see cref="SearchLimits"/>) lie above them.
+/// </summary>
+public sealed record SearchJobLimits(
+    int MaxTopK = 16,
+    int MaxSteps = 200,
+    long MaxBudgetNfe = 100_000,
+    int MaxReportedVerifiers = 4,
+    int MaxNameLength = 128,
+    float MaxGuidance = 20,
+    TimeSpan? MaxDeadline = null)
+{
+    public static SearchJobLimits Default { get; } = new();
+
+    /// <summary>The longest a job may run from its acceptance.</summary>
+    public TimeSpan DeadlineLimit => MaxDeadline ?? TimeSpan.FromHours(1);
+
+    /// <summary>The longest class text (a name or an index).</summary>
+    public const int MaxClassLength = 64;
+}

@@ -1,0 +1,27 @@
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Verifiers;
+
+namespace GenerationPlatform.Search.Jobs;
+
+/// <summary>
+/// A job request once checked, with everything it resolved: the model's description, the parsed algorithm and what it
+/// will do with the budget, the verifiers in their one spelling with what they can score and cost, and the search
+/// request itself. Whoever runs the job trusts it.
+/// </summary>
+/// <param name="AlgorithmSpec">The algorithm with every parameter that has a value (<see cref="AlgorithmCatalog.SpecOf"/>): what ran, as results show it.</param>
+/// <param name="Verifiers">The optimized verifier first, then the reported ones; canonical names.</param>
+/// <param name="Scopes">What each of <paramref name="Verifiers"/> can score and costs, index for index.</param>
+public sealed record SearchJobSpec(
+    ModelDescription Model,
+    string AlgorithmSpec,
+    ISearchAlgorithm Algorithm,
+    SearchPlan Plan,
+    IReadOnlyList<string> Verifiers,
+    IReadOnlyList<VerifierScope> Scopes,
+    SearchRequest Request,
+    TimeSpan? Deadline)
+{
+    public string Verifier => Verifiers[0];
+
+    public IReadOnlyList<string> ReportedVerifiers => Verifiers.Skip(1).ToArray();
+}
