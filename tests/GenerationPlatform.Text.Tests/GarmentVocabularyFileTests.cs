@@ -14,7 +14,7 @@ public sealed class GarmentVocabularyFileTests(ITestOutputHelper output)
     /// <summary>
     /// The committed file is what the generator makes from the installed WordNet (with the committed hand rows and date).
     /// To regenerate it after changing the generator or adding hand rows (it is dated today then):
-    /// GENPLAT_WRITE_VOCABULARY=1 dotnet test tests/GenerationPlatform.Text.Tests -c Release --filter FullyQualifiedName~GarmentVocabularyFileTests
+    /// GENPLAT_WRITE_VOCABULARY=1 dotnet test tests/GenerationPlatform.Text.Tests -c Release --filter FullyQualifiedName~CommittedFileMatchesTheGeneratorOnTheInstalledWordNet
     /// </summary>
     [WordNetFact]
     public void CommittedFileMatchesTheGeneratorOnTheInstalledWordNet()
