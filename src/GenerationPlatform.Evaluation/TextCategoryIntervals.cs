@@ -29,7 +29,8 @@ public static class TextCategoryIntervals
             ? "Colour met needs the benchmark file (--benchmark).\n\n"
             : "colour met: on the prompts that ask a class and a colour only, a unit's colour verdict is its met count (fraction x 2) less its class verdict; "
                 + "the number of such units in brackets.\n\n");
-        sb.Append("| series | category | prompts | units | class correct | all met |").Append(classAndColour is null ? "\n|---|---|---|---|---|---|\n" : " colour met (units) |\n|---|---|---|---|---|---|---|\n");
+        sb.Append("| series | category | prompts | units | class correct | all met |")
+            .Append(classAndColour is null ? "\n|---|---|---|---|---|---|\n" : " colour met (units) |\n|---|---|---|---|---|---|---|\n");
         foreach (var (name, units) in series)
         {
             var groups = units.GroupBy(u => u.Category).OrderBy(g => IndexOf(g.Key)).Select(g => (Label: g.Key, Units: g.ToList())).ToList();

@@ -18,7 +18,8 @@ namespace GenerationPlatform.Text;
 /// a benchmark paraphrase, never in a training caption), alone (3 per class) and with a held-out colour word of a hue the
 /// class is captioned with (3 per class; the colour column names the palette colour it means).</item>
 /// </list>
-/// 270 prompts; the categories before held-out-lemma are drawn first, so they are what they were before it was added. Columns: id, category, prompt, class (the dataset's name), colour, orientation, surface ("-": not asked).
+/// 270 prompts; the categories before held-out-lemma are drawn first, so they are what they were before it was added.
+/// Columns: id, category, prompt, class (the dataset's name), colour, orientation, surface ("-": not asked).
 /// </summary>
 public static class PromptBenchmark
 {

@@ -37,7 +37,8 @@ public sealed class GarmentVocabulary
         foreach (var e in entries)
         {
             if (e.Kind == VocabularyKind.Class && e.ClassIndex < 0) throw new FormatException($"vocabulary word '{e.Lemma}': unknown class '{e.Target}'");
-            if (e.Kind == VocabularyKind.Colour && !ColourFashion.Palette.Any(p => p.Name == e.Target)) throw new FormatException($"vocabulary word '{e.Lemma}': '{e.Target}' is not a palette colour");
+            if (e.Kind == VocabularyKind.Colour && !ColourFashion.Palette.Any(p => p.Name == e.Target))
+                throw new FormatException($"vocabulary word '{e.Lemma}': '{e.Target}' is not a palette colour");
             if (e.Key.Length == 0) throw new FormatException($"vocabulary word '{e.Lemma}' has no letters");
             if (e.Lemma.Contains('\t') || e.Lemma.Contains('\n')) throw new FormatException($"vocabulary word '{e.Lemma}' has a tab or a newline");
             if (!keys.Add((e.Kind, e.Key))) throw new FormatException($"vocabulary word '{e.Lemma}' ({e.Kind}, '{e.Key}') appears twice");

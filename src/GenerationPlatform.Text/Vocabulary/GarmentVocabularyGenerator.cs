@@ -14,8 +14,9 @@ namespace GenerationPlatform.Text.Vocabulary;
 /// are</para>
 /// <list type="bullet">
 /// <item>words of two classes ("jumper": a sweater, a pinafore dress and a workman's jacket; "sack": a dress and a jacket);</item>
-/// <item>words another noun sense of which is a garment of no class or of another ("camisole": also a negligee), so that
-/// a caption never teaches a word a user may mean otherwise;</item>
+/// <item>words another noun sense of which is a garment of another class, or whose commoner garment sense (WordNet lists
+/// senses by frequency) is of no class ("thong": a G-string before a flip-flop; "vest": a waistcoat), so that a caption
+/// never teaches a word a user may mean otherwise;</item>
 /// <item>not plain words (letters, hyphens and spaces only: "Levi's" goes, "levis" stays);</item>
 /// <item>words the prompt parser reads otherwise (<see cref="PromptParser.ReservedMeaning"/>) or that name a colour
 /// ("white" trousers, "blue jeans"), which would make a caption say two things;</item>
@@ -34,8 +35,9 @@ namespace GenerationPlatform.Text.Vocabulary;
 /// colours it cannot check (navy, gold, burgundy, lavender) become their hue's.</para>
 /// <para><b>The split.</b> Of each class's (each colour's) words, the <see cref="HeldOutPercent"/>% (<see cref="HeldOutCount"/>)
 /// with the smallest fixed hash of their key (<see cref="SplitHash"/>) are <see cref="VocabularySplit.HeldOut"/>, with
-/// these forced first and not counted: a word that is, or is inside, a training term of <see cref="ClassVocabulary.TrainingTerms"/> or a palette name is trained on; a word that is
-/// or contains a benchmark paraphrase (<see cref="ClassVocabulary.BenchmarkParaphrases"/>) or a projection synonym
+/// these forced first and not counted: a word that is, or is inside, a training term of
+/// <see cref="ClassVocabulary.TrainingTerms"/> or a palette name is trained on; a word that is or contains a benchmark
+/// paraphrase (<see cref="ClassVocabulary.BenchmarkParaphrases"/>) or a projection synonym
 /// (<see cref="ClassVocabulary.ProjectionSynonyms"/>, which the U-Net's captions never use) is held out; and a trained
 /// word that contains a held-out word as a token sequence ("tote bag" around "tote") is held out too, so a held-out word
 /// never appears inside a training caption.</para>
@@ -388,7 +390,8 @@ public static class GarmentVocabularyGenerator
         var owners = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int c = 0; c < FashionClasses.Count; c++)
         {
-            var words = FashionClasses.Names[c].Split('/').Concat(ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]).Concat(ClassVocabulary.ProjectionSynonyms[c]).Select(t => t.Text));
+            var terms = ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]).Concat(ClassVocabulary.ProjectionSynonyms[c]);
+            var words = FashionClasses.Names[c].Split('/').Concat(terms.Select(t => t.Text));
             foreach (var w in words) owners.TryAdd(GarmentVocabulary.Key(w), c);
         }
         return owners;
@@ -529,13 +532,17 @@ public static class GarmentVocabularyGenerator
             "# Generator: GenerationPlatform.Text.Vocabulary.GarmentVocabularyGenerator; its head synsets (offset, gloss, why) and its rules are in its source.",
             $"# Regenerate: {RegenerateCommand}",
             GarmentVocabulary.GeneratedPrefix + generatedOn,
-            $"# Split: training terms and palette names are trained on; benchmark paraphrases and projection synonyms are held out; of the other words of each class (colour), the {HeldOutPercent}% (rounded) with the smallest StableHash.Mix(FNV-1a(key), 0x{SplitSalt:X}) are held out; then every word containing a held-out word is held out.",
-            "# Extend: add a row with source 'hand' (kind, target, lemma, plural; synset '-'; any split and reason) and regenerate: hand rows are kept, replace a WordNet row of the same word, and are split by the same rules.",
+            "# Split: training terms and palette names are trained on; benchmark paraphrases and projection synonyms are held out; "
+                + $"of the other words of each class (colour), the {HeldOutPercent}% (rounded) with the smallest StableHash.Mix(FNV-1a(key), 0x{SplitSalt:X}) "
+                + "are held out; then every word containing a held-out word is held out.",
+            "# Extend: add a row with source 'hand' (kind, target, lemma, plural; synset '-'; any split and reason) and regenerate: "
+                + "hand rows are kept, replace a WordNet row of the same word, and are split by the same rules.",
         };
         for (int c = 0; c < FashionClasses.Count; c++)
         {
             var of = entries.Where(e => e.Kind == VocabularyKind.Class && e.ClassIndex == c).ToList();
-            lines.Add(string.Format(inv, "# {0}: {1} train, {2} held-out", FashionClasses.Names[c], of.Count(e => e.Split == VocabularySplit.Train), of.Count(e => e.Split == VocabularySplit.HeldOut)));
+            lines.Add(string.Format(inv, "# {0}: {1} train, {2} held-out", FashionClasses.Names[c],
+                of.Count(e => e.Split == VocabularySplit.Train), of.Count(e => e.Split == VocabularySplit.HeldOut)));
         }
         foreach (var p in ColourFashion.Palette)
         {

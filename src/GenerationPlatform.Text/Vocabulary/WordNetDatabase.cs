@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace GenerationPlatform.Text.Vocabulary;
@@ -128,7 +129,7 @@ public sealed class WordNetDatabase
             if (line.Length > 0 && !line.StartsWith("  ", StringComparison.Ordinal))
             {
                 int space = line.IndexOf(' ', StringComparison.Ordinal);
-                if (space < 0 || !long.TryParse(line.AsSpan(0, space), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var offset) || offset != start)
+                if (space < 0 || !long.TryParse(line.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || offset != start)
                     throw new FormatException($"{path}: the line at byte {start} does not begin with its offset: {line[..Math.Min(40, line.Length)]}");
             }
             lines.Add(line);
