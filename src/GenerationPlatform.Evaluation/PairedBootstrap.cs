@@ -46,7 +46,7 @@ public static class PairedBootstrap
     }
 
     /// <summary>Linear interpolation between order statistics (numpy's default).</summary>
-    private static double Percentile(double[] sorted, double q)
+    internal static double Percentile(double[] sorted, double q)
     {
         double position = q * (sorted.Length - 1);
         int lo = (int)Math.Floor(position), hi = Math.Min(lo + 1, sorted.Length - 1);
@@ -54,7 +54,7 @@ public static class PairedBootstrap
     }
 
     /// <summary>SplitMix64 (Steele et al. 2014): small, fast and the same on every platform and runtime.</summary>
-    private struct SplitMix64(ulong seed)
+    internal struct SplitMix64(ulong seed)
     {
         private ulong state = seed;
 

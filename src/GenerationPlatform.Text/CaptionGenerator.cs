@@ -1,11 +1,15 @@
+using GenerationPlatform.Text.Vocabulary;
+
 namespace GenerationPlatform.Text;
 
 /// <summary>
 /// Training captions for the coloured Fashion-MNIST (<see cref="ColourFashion"/>), deterministic from a seed. Each
-/// caption names the class with one of <see cref="ClassVocabulary.TrainingTerms"/> (never a benchmark paraphrase) and
+/// caption names the class with one of <see cref="ClassVocabulary.TrainingTerms"/> or, half the time, a training word of
+/// the garment vocabulary (<see cref="ClassWord"/>; never a held-out word or a benchmark paraphrase) and
 /// mentions a uniformly drawn number (0 to all) of the image's known properties, chosen at random, in one of several
 /// phrasings and frames, so the model learns plain prompts ("a coat") as well as detailed ones ("a photo of a plain
-/// red sneaker facing left"). Only properties the recipe assigned or measured are ever mentioned; a colour is never
+/// red sneaker facing left"); a colour is named by its palette name or, half the time, a training colour word of the
+/// vocabulary ("crimson" for red, <see cref="ColourWord"/>). Only properties the recipe assigned or measured are ever mentioned; a colour is never
 /// mentioned for the <see cref="HeldOutColourPairs"/>, which the benchmark's rare-combinations category asks for.
 /// </summary>
 public static class CaptionGenerator
@@ -50,13 +54,47 @@ public static class CaptionGenerator
         if (properties.Surface is not null) available.Add("surface");
         int count = rng.Next(available.Count + 1);
         var mentioned = rng.Shuffle(available).Take(count).ToHashSet();
-        var term = rng.Pick(ClassVocabulary.TrainingTerms[properties.Class]);
+        var term = ClassWord(properties.Class, rng);
         return Describe(term,
-            mentioned.Contains("colour") ? properties.Colour : null,
+            mentioned.Contains("colour") ? ColourWord(properties.Colour!, rng) : null,
             mentioned.Contains("orientation") ? properties.Orientation : null,
             mentioned.Contains("surface") ? properties.Surface : null,
             rng);
     }
+
+    /// <summary>
+    /// A caption's class word: one of the class's <see cref="ClassVocabulary.TrainingTerms"/> half the time (so its plain
+    /// names keep their share), otherwise one of the garment vocabulary's training words of the class that is no training term.
+    /// </summary>
+    public static ClassTerm ClassWord(int classIndex, DeterministicRandom rng)
+    {
+        FashionClasses.Check(classIndex);
+        ArgumentNullException.ThrowIfNull(rng);
+        var words = VocabularyWords.Value.Classes[classIndex];
+        return words.Length == 0 || rng.Next(2) == 0 ? rng.Pick(ClassVocabulary.TrainingTerms[classIndex]) : rng.Pick(words);
+    }
+
+    /// <summary>A caption's word for palette colour <paramref name="colour"/>: its name half the time, otherwise one of the garment vocabulary's training words of it.</summary>
+    public static string ColourWord(string colour, DeterministicRandom rng)
+    {
+        ArgumentNullException.ThrowIfNull(colour);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (!VocabularyWords.Value.Colours.TryGetValue(colour, out var words)) throw new ArgumentException($"'{colour}' is not a palette colour", nameof(colour));
+        return words.Length == 0 || rng.Next(2) == 0 ? colour : rng.Pick(words);
+    }
+
+    private static readonly Lazy<(ClassTerm[][] Classes, Dictionary<string, string[]> Colours)> VocabularyWords = new(() =>
+    {
+        var vocabulary = GarmentVocabulary.Shipped;
+        var classes = Enumerable.Range(0, FashionClasses.Count).Select(c =>
+        {
+            var terms = ClassVocabulary.TrainingTerms[c].Select(t => GarmentVocabulary.Key(t.Text)).ToHashSet(StringComparer.Ordinal);
+            return vocabulary.ClassTerms(c, VocabularySplit.Train).Where(t => !terms.Contains(GarmentVocabulary.Key(t.Text))).ToArray();
+        }).ToArray();
+        var colours = ColourFashion.Palette.ToDictionary(p => p.Name,
+            p => vocabulary.ColourWords(p.Name, VocabularySplit.Train).Where(w => GarmentVocabulary.Key(w) != p.Name).ToArray(), StringComparer.Ordinal);
+        return (classes, colours);
+    });
 
     /// <summary>
     /// A phrase naming <paramref name="term"/> with the given properties (each null one left out), its wording drawn

@@ -1,4 +1,5 @@
 using System.Text;
+using GenerationPlatform.Text.Vocabulary;
 
 namespace GenerationPlatform.Text;
 
@@ -13,8 +14,12 @@ namespace GenerationPlatform.Text;
 /// <item><c>three-properties</c>: footwear with colour, orientation and surface; 10 per footwear class.</item>
 /// <item><c>rare-combinations</c>: a (class, colour) pair no training caption states (<see cref="CaptionGenerator.HeldOutColourPairs"/>),
 /// alone, with a surface, and with a paraphrase or an orientation; 3 per pair.</item>
+/// <item><c>held-out-lemma</c>: the class by a held-out word of the garment vocabulary (<see cref="GarmentVocabulary"/>; never
+/// a benchmark paraphrase, never in a training caption), alone (3 per class) and with a held-out colour word of a hue the
+/// class is captioned with (3 per class; the colour column names the palette colour it means).</item>
 /// </list>
-/// 210 prompts. Columns: id, category, prompt, class (the dataset's name), colour, orientation, surface ("-": not asked).
+/// 270 prompts; the categories before held-out-lemma are drawn first, so they are what they were before it was added.
+/// Columns: id, category, prompt, class (the dataset's name), colour, orientation, surface ("-": not asked).
 /// </summary>
 public static class PromptBenchmark
 {
@@ -29,8 +34,9 @@ public static class PromptBenchmark
     public const string TwoProperties = "two-properties";
     public const string ThreeProperties = "three-properties";
     public const string RareCombinations = "rare-combinations";
+    public const string HeldOutLemma = "held-out-lemma";
 
-    public static IReadOnlyList<string> Categories { get; } = [ClassName, ClassParaphrase, OneProperty, TwoProperties, ThreeProperties, RareCombinations];
+    public static IReadOnlyList<string> Categories { get; } = [ClassName, ClassParaphrase, OneProperty, TwoProperties, ThreeProperties, RareCombinations, HeldOutLemma];
 
     private static readonly string[] SurfaceValues = [Surfaces.Plain, Surfaces.Patterned];
     private static readonly string[] OrientationValues = [Orientations.Left, Orientations.Right];
@@ -41,12 +47,12 @@ public static class PromptBenchmark
         var rng = new DeterministicRandom(Seed);
         var rows = new List<BenchmarkPrompt>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Add(string category, ClassTerm term, int c, string? colour, string? orientation, string? surface)
+        void Add(string category, ClassTerm term, int c, string? colour, string? orientation, string? surface, string? colourWord = null)
         {
             // Redraw the wording until the prompt is new (every prompt in the benchmark is different).
             string prompt;
             int tries = 0;
-            do prompt = CaptionGenerator.Describe(term, colour, orientation, surface, rng);
+            do prompt = CaptionGenerator.Describe(term, colourWord ?? colour, orientation, surface, rng);
             while (!seen.Add(prompt) && ++tries < 100);
             rows.Add(new BenchmarkPrompt($"{category}-{rows.Count(r => r.Category == category) + 1:000}", category, prompt, c, colour, orientation, surface));
         }
@@ -102,6 +108,21 @@ public static class PromptBenchmark
             Add(RareCombinations, Training(c), c, colour, null, rng.Pick(SurfaceValues));
             if (FashionClasses.IsFootwear(c)) Add(RareCombinations, Training(c), c, colour, rng.Pick(OrientationValues), null);
             else Add(RareCombinations, rng.Pick(ClassVocabulary.BenchmarkParaphrases[c]), c, colour, null, null);
+        }
+        var vocabulary = GarmentVocabulary.Shipped;
+        var heldOutHues = ColourFashion.Palette.Select(p => p.Name).Where(h => vocabulary.ColourWords(h, VocabularySplit.HeldOut).Count > 0).ToList();
+        for (int c = 0; c < FashionClasses.Count; c++)
+        {
+            var words = rng.Shuffle(vocabulary.Entries.Where(e => e.Kind == VocabularyKind.Class && e.ClassIndex == c && e.Split == VocabularySplit.HeldOut
+                && e.SplitReason != "benchmark-paraphrase").Select(e => e.Term));
+            if (words.Count == 0) throw new InvalidOperationException($"the garment vocabulary holds out no word of {FashionClasses.Names[c]} but its benchmark paraphrases");
+            for (int k = 0; k < 3; k++) Add(HeldOutLemma, words[k % words.Count], c, null, null, null);
+            var hues = heldOutHues.Where(h => !CaptionGenerator.IsHeldOut(c, h)).ToList();
+            for (int k = 3; k < 6; k++)
+            {
+                var hue = rng.Pick(hues);
+                Add(HeldOutLemma, words[k % words.Count], c, hue, null, null, rng.Pick(vocabulary.ColourWords(hue, VocabularySplit.HeldOut)));
+            }
         }
         return rows;
     }

@@ -1,11 +1,13 @@
 using System.Text;
+using GenerationPlatform.Text.Vocabulary;
 
 namespace GenerationPlatform.Text;
 
 /// <summary>
 /// Reads what a prompt asks, for the <c>attributes</c> check: a class (by its dataset name, a training term or a
-/// benchmark paraphrase, <see cref="ClassVocabulary"/>), a palette colour (and the aliases teal, turquoise: cyan;
-/// violet: purple), an orientation (left or right, in any phrasing: "facing left", "toe to the right", "left-facing"),
+/// benchmark paraphrase, <see cref="ClassVocabulary"/>, or any class word of the garment vocabulary,
+/// <see cref="GarmentVocabulary"/>, held-out words included), a palette colour (and the aliases teal, turquoise: cyan;
+/// violet: purple; and every colour word of the garment vocabulary: crimson, red; navy, blue), an orientation (left or right, in any phrasing: "facing left", "toe to the right", "left-facing"),
 /// a surface (plain, solid, smooth, unpatterned: plain; patterned, pattern, textured, printed: patterned).
 /// <para>
 /// It does not guess. Words are lower-cased, split at anything but letters and digits, and plural "s" is dropped; the
@@ -55,9 +57,12 @@ public static class PromptParser
 
     private static readonly string[] AmbiguousClassWords = ["shoe", "footwear", "clothes", "outfit", "apparel", "accessory", "heel"];
 
-    private static readonly Dictionary<string, Entry> Phrases = BuildPhrases();
+    private static readonly Dictionary<string, Entry> Reserved = BuildReserved();
 
-    private static readonly int LongestPhrase = Phrases.Keys.Max(k => k.Count(ch => ch == ' ') + 1);
+    // Built on first parse, not at type initialisation, so ReservedMeaning serves the vocabulary's generator before the vocabulary exists.
+    private static readonly Lazy<Dictionary<string, Entry>> KnownPhrases = new(BuildPhrases);
+
+    private static readonly Lazy<int> LongestPhrase = new(() => KnownPhrases.Value.Keys.Max(k => k.Count(ch => ch == ' ') + 1));
 
     /// <summary>Reads <paramref name="prompt"/>; see the class summary for what is understood.</summary>
     public static ParsedPrompt Parse(string prompt)
@@ -72,10 +77,10 @@ public static class PromptParser
         for (int i = 0; i < tokens.Count;)
         {
             Entry? entry = null;
-            int length = Math.Min(LongestPhrase, tokens.Count - i);
+            int length = Math.Min(LongestPhrase.Value, tokens.Count - i);
             for (; length > 0; length--)
             {
-                if (Phrases.TryGetValue(string.Join(' ', tokens.Skip(i).Take(length)), out entry)) break;
+                if (KnownPhrases.Value.TryGetValue(string.Join(' ', tokens.Skip(i).Take(length)), out entry)) break;
             }
             if (entry is null)
             {
@@ -118,6 +123,22 @@ public static class PromptParser
         if (distinct.Count > 1) reasons.Add($"two {what} asked: {string.Join(" and ", distinct)}");
     }
 
+    /// <summary>
+    /// What the parser reads <paramref name="text"/> as apart from any class word or vocabulary word (a filler, a colour, a
+    /// colour it cannot check, an orientation, a surface, a negation, a word of several classes), or null when nothing:
+    /// the garment vocabulary's generator keeps such words out of its classes.
+    /// </summary>
+    public static string? ReservedMeaning(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Reserved.TryGetValue(string.Join(' ', Tokens(text)), out var entry)
+            ? $"{entry.Kind} {entry.Value.Replace("{0}", text, StringComparison.Ordinal)}".TrimEnd()
+            : null;
+    }
+
+    /// <summary>Every word the parser reads as a colour before the vocabulary adds its own: the palette, its aliases and the colours it cannot check.</summary>
+    public static IEnumerable<string> ColourWords => ColourFashion.Palette.Select(p => p.Name).Concat(ColourAliases.Select(a => a.Word)).Concat(OtherColours);
+
     /// <summary>Lower-cased words split at anything but letters and digits, each without a plural "s" (see <see cref="Stem"/>).</summary>
     public static IReadOnlyList<string> Tokens(string text)
     {
@@ -144,25 +165,21 @@ public static class PromptParser
         return word.EndsWith("sses", StringComparison.Ordinal) ? word[..^2] : word[..^1];
     }
 
-    private static Dictionary<string, Entry> BuildPhrases()
+    private static void AddPhrase(Dictionary<string, Entry> phrases, string text, Entry entry)
+    {
+        var key = string.Join(' ', Tokens(text));
+        if (phrases.TryGetValue(key, out var existing) && existing != entry)
+            throw new InvalidOperationException($"'{text}' means both {existing} and {entry}");
+        phrases[key] = entry;
+    }
+
+    /// <summary>Every phrase that is not a class word: fillers, colours, orientations, surfaces and the unsupported ones.</summary>
+    private static Dictionary<string, Entry> BuildReserved()
     {
         var phrases = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        void Add(string text, Entry entry)
-        {
-            var key = string.Join(' ', Tokens(text));
-            if (phrases.TryGetValue(key, out var existing) && existing != entry)
-                throw new InvalidOperationException($"'{text}' means both {existing} and {entry}");
-            phrases[key] = entry;
-        }
+        void Add(string text, Entry entry) => AddPhrase(phrases, text, entry);
         foreach (var word in FillerWords) Add(word, new Entry(Kind.Filler, ""));
         foreach (var phrase in FillerPhrases) Add(phrase, new Entry(Kind.Filler, ""));
-        for (int c = 0; c < FashionClasses.Count; c++)
-        {
-            var value = c.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var entry = new Entry(Kind.Class, value);
-            foreach (var part in FashionClasses.Names[c].Split('/')) Add(part, entry);
-            foreach (var term in ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]).Concat(ClassVocabulary.ProjectionSynonyms[c])) Add(term.Text, entry);
-        }
         foreach (var colour in ColourFashion.Palette) Add(colour.Name, new Entry(Kind.Colour, colour.Name));
         foreach (var (word, colour) in ColourAliases) Add(word, new Entry(Kind.Colour, colour));
         var palette = string.Join(", ", ColourFashion.Palette.Select(p => p.Name));
@@ -173,6 +190,29 @@ public static class PromptParser
         foreach (var word in FinerSurfaces) Add(word, new Entry(Kind.Unsupported, "surface '{0}' is finer than what is measured (plain or patterned)"));
         foreach (var word in Negations) Add(word, new Entry(Kind.Unsupported, "negation ('{0}') is not supported"));
         foreach (var word in AmbiguousClassWords) Add(word, new Entry(Kind.Unsupported, "'{0}' could be several classes"));
+        return phrases;
+    }
+
+    private static Dictionary<string, Entry> BuildPhrases()
+    {
+        var phrases = new Dictionary<string, Entry>(Reserved, StringComparer.Ordinal);
+        void Add(string text, Entry entry) => AddPhrase(phrases, text, entry);
+        for (int c = 0; c < FashionClasses.Count; c++)
+        {
+            var value = c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var entry = new Entry(Kind.Class, value);
+            foreach (var part in FashionClasses.Names[c].Split('/')) Add(part, entry);
+            foreach (var term in ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]).Concat(ClassVocabulary.ProjectionSynonyms[c])) Add(term.Text, entry);
+        }
+        var otherColours = OtherColours.Select(w => string.Join(' ', Tokens(w))).ToHashSet(StringComparer.Ordinal);
+        foreach (var word in GarmentVocabulary.Shipped.Entries)
+        {
+            // A colour the vocabulary maps to a palette hue (navy: blue) is no longer one that cannot be checked.
+            if (word.Kind == VocabularyKind.Colour && otherColours.Contains(word.Key)) phrases.Remove(word.Key);
+            Add(word.Lemma, word.Kind == VocabularyKind.Class
+                ? new Entry(Kind.Class, word.ClassIndex.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : new Entry(Kind.Colour, word.Target));
+        }
         return phrases;
     }
 }

@@ -71,6 +71,9 @@ public sealed class EvalTextCommandTests : IDisposable
         Assert.Equal(expected.Append("text-plots.md").Order(StringComparer.Ordinal), Directory.GetFiles(plots).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var summary = File.ReadAllText(Path.Combine(records, "summary.md"));
         Assert.Contains("| none+0 | **all** | 4 | 50.0 % |", summary);
+        // Per category with intervals resampling whole prompts: each category here is one prompt of two seeds.
+        Assert.Contains("## Per category, 95% intervals resampling whole prompts", summary);
+        Assert.Contains("| none+0 | two-properties | 1 | 2 | 100.0% [100.0, 100.0] | 50.0% [50.0, 50.0] |", summary);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ internal static class EvalTextCommand
             {
                 if (!Directory.Exists(dir)) throw new CliArgumentException($"--out: no folder '{dir}' (--report-only reads the series TSVs there)");
                 if (SeriesFiles(dir).Length == 0) throw new CliArgumentException($"--out: no series TSVs (NAME+BUDGET.tsv) in '{dir}' to report on");
-                WriteSummary(dir);
+                WriteSummary(dir, File.Exists(p.GetValue(bench)) ? PromptBenchmark.ParseTsv(File.ReadAllText(p.GetValue(bench)!)) : null);
                 Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")}");
                 WritePlots(dir, plotDir);
                 return 0;
@@ -80,8 +80,9 @@ internal static class EvalTextCommand
             if (p.GetValue(regrade))
             {
                 if (!Directory.Exists(dir) || SeriesFiles(dir).Length == 0) throw new CliArgumentException($"--out: no series TSVs (NAME+BUDGET.tsv) in '{dir}' to judge again");
-                Regrade(dir, PromptBenchmark.ParseTsv(File.ReadAllText(benchPath)), ct);
-                WriteSummary(dir);
+                var benchmark = PromptBenchmark.ParseTsv(File.ReadAllText(benchPath));
+                Regrade(dir, benchmark, ct);
+                WriteSummary(dir, benchmark);
                 Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")}");
                 WritePlots(dir, plotDir);
                 return 0;
@@ -140,10 +141,10 @@ internal static class EvalTextCommand
                         p.GetValue(maxBatch), ct);
                     WriteUnits(file, results);
                     if (s == "none") WriteSheet(Path.Combine(dir, "none-samples.png"), results, prompts);
-                    WriteSummary(dir);
+                    WriteSummary(dir, prompts);
                 }
             }
-            WriteSummary(dir);
+            WriteSummary(dir, prompts);
             Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")}");
             WritePlots(dir, plotDir);
             return 0;
@@ -382,8 +383,12 @@ internal static class EvalTextCommand
         _ = prompts;
     }
 
-    /// <summary>summary.md from every series TSV in <paramref name="dir"/>: per category, and paired differences against no search.</summary>
-    private static void WriteSummary(string dir)
+    /// <summary>
+    /// summary.md from every series TSV in <paramref name="dir"/>: per category, the same with intervals resampling whole
+    /// prompts (<see cref="TextCategoryIntervals"/>; <paramref name="prompts"/> tells its colour column which prompts ask a
+    /// class and a colour only), and paired differences against no search.
+    /// </summary>
+    private static void WriteSummary(string dir, IReadOnlyList<BenchmarkPrompt>? prompts)
     {
         var files = SeriesFiles(dir);
         var all = files.ToDictionary(f => Path.GetFileNameWithoutExtension(f), ReadUnits);
@@ -400,6 +405,8 @@ internal static class EvalTextCommand
                     $"| {name} | {group?.Key ?? "**all**"} | {us.Count} | {us.Average(u => u.AllMet ? 1.0 : 0):P1} | {us.Average(u => u.Fraction):F3} | {us.Average(u => u.ClassCorrect ? 1.0 : 0):P1} | {us.Average(u => u.TextAlign):F3} | {(Diversity(us) is var dv && double.IsNaN(dv) ? "–" : dv.ToString("F3", CultureInfo.InvariantCulture))} | {us.Average(u => u.Nfe):F0} | {us.Average(u => u.Seconds):F2} |\n");
             }
         }
+        sb.Append(TextCategoryIntervals.Markdown(all.OrderBy(kv => SortKey(kv.Key)).Select(kv => (kv.Key,
+            (IReadOnlyList<TextUnit>)kv.Value.Select(u => new TextUnit(u.PromptId, u.Category, u.Seed, u.AllMet, u.Fraction, u.ClassCorrect, u.TextAlign, u.Nfe)).ToList())), prompts));
         if (all.TryGetValue("none+0", out var baseline))
         {
             var byKey = baseline.ToDictionary(u => (u.PromptId, u.Seed));
