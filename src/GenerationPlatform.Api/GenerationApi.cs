@@ -160,7 +160,9 @@ public sealed class GenerationApi(
         {
             var rejected = admission.Rejection switch
             {
-                QuotaRejection.BudgetPerRequest => new RpcException(new Status(StatusCode.ResourceExhausted, $"budget_nfe: {admission.Message}")),
+                // A limit of this tenant's, not a shortage: no retry can pass (RESOURCE_EXHAUSTED would invite one).
+                QuotaRejection.BudgetPerRequest => new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"budget_nfe: {admission.Message}, this tenant's quota; a retry cannot pass, a smaller budget can")),
                 QuotaRejection.ConcurrentJobs or QuotaRejection.NfePerMinute or QuotaRejection.NfePerDay =>
                     new RpcException(new Status(StatusCode.ResourceExhausted, $"quota: {admission.Message}")),
                 // The edge served them from the catalogue, but no silo has them now: our words, not the silo's.

@@ -36,7 +36,7 @@ internal static class ProtoMapping
                 update.Accepted = new Accepted { JobId = jobId, Seed = request?.Seed ?? 0, BudgetNfe = e.Budget, AcceptedAt = update.At };
                 break;
             case JobEventKind.Progress:
-                update.Progress = new Progress { Round = e.Round, Nfe = Nfe(e.SearchNfe, e.FinalNfe, 0, e.Budget), BestScore = e.BestScore };
+                update.Progress = new Progress { Round = e.Round, Nfe = Nfe(e.SearchNfe, e.FinalNfe, e.ModelEvaluations, e.Budget), BestScore = e.BestScore };
                 update.Progress.Best.AddRange(e.Best.Select(ToProto));
                 break;
             case JobEventKind.Completed:
@@ -52,7 +52,7 @@ internal static class ProtoMapping
                         _ => JobState.Failed,
                     },
                     Message = e.Kind == JobEventKind.Failed ? FailureMessage(jobId) : e.Message ?? "",
-                    Nfe = Nfe(e.SearchNfe, e.FinalNfe, 0, e.Budget),
+                    Nfe = Nfe(e.SearchNfe, e.FinalNfe, e.ModelEvaluations, e.Budget),
                 };
                 break;
         }

@@ -12,4 +12,6 @@ public sealed record JobEvent(
     [property: Id(6)] long Budget,
     [property: Id(7)] double BestScore,
     [property: Id(8)] CandidateSummary[] Best,
-    [property: Id(9)] string? Message = null);
+    [property: Id(9)] string? Message = null,
+    /// <summary>Rows through the network so far (guidance doubles them); what NFE cost in model calls.</summary>
+    [property: Id(10)] long ModelEvaluations = 0);

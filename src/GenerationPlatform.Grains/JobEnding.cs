@@ -41,7 +41,7 @@ internal sealed class JobEnding(
             return;
         }
         if (outcome.Status == JobStatus.Failed) GrainLog.JobFailed(logger, outcome.Failure!, JobId);
-        (State.SearchNfe, State.FinalNfe) = (outcome.SearchNfe, outcome.FinalNfe);
+        (State.SearchNfe, State.FinalNfe, State.ModelEvaluations) = (outcome.SearchNfe, outcome.FinalNfe, outcome.ModelEvaluations);
         try
         {
             if (await FinishAsync(outcome, ended, CancellationToken.None)) await ended();

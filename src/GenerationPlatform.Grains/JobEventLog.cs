@@ -18,7 +18,7 @@ internal sealed class JobEventLog(Func<SearchJobState> state, int maxEvents, Tim
     public void Add(JobEventKind kind, int round, CandidateSummary[] best, double bestScore, string? message)
     {
         var s = state();
-        s.Events.Add(new JobEvent(s.EventCount++, kind, time.GetUtcNow(), round, s.SearchNfe, s.FinalNfe, s.Spec?.BudgetNfe ?? 0, bestScore, best, message));
+        s.Events.Add(new JobEvent(s.EventCount++, kind, time.GetUtcNow(), round, s.SearchNfe, s.FinalNfe, s.Spec?.BudgetNfe ?? 0, bestScore, best, message, s.ModelEvaluations));
         if (s.Events.Count > maxEvents) s.Events.RemoveAt(1);
         Interlocked.Exchange(ref added, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
@@ -29,6 +29,9 @@ internal sealed class JobEventLog(Func<SearchJobState> state, int maxEvents, Tim
         var s = state();
         Add(kind, s.LastRound, s.Best.Select(c => new CandidateSummary(c.Seed, c.Score, c.Round, c.Origin)).ToArray(), s.Best.Length > 0 ? s.Best[0].Score : double.NaN, message);
     }
+
+    /// <summary>The latest event, if any.</summary>
+    public JobEvent? Last => state().Events is { Count: > 0 } events ? events[^1] : null;
 
     /// <summary>The events kept from <paramref name="index"/> on.</summary>
     public JobEvent[] From(int index) => state().Events.Where(e => e.Index >= index).ToArray();

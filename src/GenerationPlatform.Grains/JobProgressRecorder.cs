@@ -28,8 +28,13 @@ internal sealed class JobProgressRecorder(IPersistentState<SearchJobState> job, 
                 if (p.Checkpoint is not null) (saved.State.Payload, saved.State.Round) = (p.Checkpoint.Payload, p.Round);
                 state.SearchNfe = p.Nfe.Search;
                 state.FinalNfe = p.Nfe.Final;
+                state.ModelEvaluations = p.Nfe.ModelEvaluations;
+                var best = p.Best.Select(c => c.ToSummary()).ToArray();
+                // The report that comes with the result repeats the last round's when the end changed nothing: not an event of its own.
+                bool repeats = p.Checkpoint is null && log.Last is { Kind: Contracts.JobEventKind.Progress } last
+                    && last.SearchNfe + last.FinalNfe == p.Nfe.Total && last.Best.SequenceEqual(best);
                 state.Best = p.Best.Select(c => c.ToContract()).ToArray();
-                log.Add(Contracts.JobEventKind.Progress, p.Round, p.Best.Select(c => c.ToSummary()).ToArray(), p.BestScore, null);
+                if (!repeats) log.Add(Contracts.JobEventKind.Progress, p.Round, best, p.BestScore, null);
             }
             try
             {

@@ -85,7 +85,8 @@ internal sealed class JobRun : IDisposable
             : cancellation.IsCancellationRequested ? (JobStatus.Cancelled, JobEventKind.Cancelled, "cancelled")
             : deadline.IsCancellationRequested ? (JobStatus.DeadlineExceeded, JobEventKind.DeadlineExceeded, $"deadline of {spec.Deadline} exceeded")
             : (JobStatus.Failed, JobEventKind.Failed, failure.Message);
-        return new JobRunOutcome(status, kind, message, failure, result?.ToContract(spec.Algorithm, resolved.Model.ForwardFlops), budget.SearchNfe, budget.FinalNfe);
+        return new JobRunOutcome(status, kind, message, failure, result?.ToContract(spec.Algorithm, resolved.Model.ForwardFlops), budget.SearchNfe, budget.FinalNfe,
+            budget.ModelEvaluations);
     }
 
     /// <summary>

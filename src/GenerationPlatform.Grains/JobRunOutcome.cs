@@ -3,7 +3,8 @@ using GenerationPlatform.Contracts;
 namespace GenerationPlatform.Grains;
 
 /// <summary>How one run of a job's search ended: its status and event, why, its result when it completed, and the NFE it spent.</summary>
-internal sealed record JobRunOutcome(JobStatus Status, JobEventKind Kind, string? Message, Exception? Failure, JobResult? Result, long SearchNfe, long FinalNfe)
+internal sealed record JobRunOutcome(JobStatus Status, JobEventKind Kind, string? Message, Exception? Failure, JobResult? Result, long SearchNfe, long FinalNfe,
+    long ModelEvaluations = 0)
 {
     /// <summary>The run stopped because its activation is going away: the job stays running and resumes elsewhere.</summary>
     public static JobRunOutcome Suspended { get; } = new(JobStatus.Running, JobEventKind.Progress, null, null, null, 0, 0);

@@ -59,7 +59,8 @@ public static class ResultWriting
     public static ResultRecord Record(string jobId, JobSpec request, JobResult result, DateTimeOffset? acceptedAt, DateTimeOffset finishedAt) => new(
         jobId,
         request.TenantId,
-        new RequestRecord(request.ModelName, request.Algorithm, request.Verifier, request.ReportedVerifiers, request.Label, request.Guidance,
+        new RequestRecord(request.ModelName, request.Algorithm, request.Verifier, request.ReportedVerifiers,
+            request.Label >= 0 && request.Label < request.Model.Classes.Length ? new ClassRecord(request.Label, request.Model.Classes[request.Label]) : null, request.Guidance,
             request.Seed, request.BudgetNfe, request.TopK, request.Sampler.ToString().ToLowerInvariant(), request.Steps, request.Eta, request.Deadline?.TotalSeconds, request.Prompt, request.TargetScore, request.Patience),
         result.Algorithm,
         result.Verifier,
@@ -78,7 +79,10 @@ public static class ResultWriting
         NfeRecord Nfe, int Rounds, long VerifierCalls, long VerifiedImages, TimingRecord Timings, string? TraceId, string StopReason = "completed",
         double? VerifierNfeEquivalents = null);
 
-    public sealed record RequestRecord(string Model, string Algorithm, string Verifier, string[] ReportedVerifiers, int Label, float Guidance,
+    /// <summary>The class of a class model's job: its index and its name; a text model's job has a prompt instead.</summary>
+    public sealed record ClassRecord(int Index, string Name);
+
+    public sealed record RequestRecord(string Model, string Algorithm, string Verifier, string[] ReportedVerifiers, ClassRecord? Class, float Guidance,
         ulong Seed, long BudgetNfe, int TopK, string Sampler, int Steps, float Eta, double? DeadlineSeconds, string? Prompt = null,
         double? TargetScore = null, int? Patience = null);
 

@@ -36,6 +36,8 @@ public sealed record SearchJobState
     [Id(16)] public ImageDims? ImageShape { get; set; }
     /// <summary>The job as the edge validated it; null when there is no job under this id.</summary>
     [Id(17)] public JobSpec? Spec { get; set; }
+    /// <summary>Rows through the network so far (guidance doubles them).</summary>
+    [Id(18)] public long ModelEvaluations { get; set; }
 
     /// <summary>Where the job stands, as callers see it.</summary>
     public JobSnapshot Snapshot(string jobId) => new(jobId, Spec?.TenantId, Status, EventCount, LastRound, SearchNfe + FinalNfe, Spec?.BudgetNfe ?? 0,

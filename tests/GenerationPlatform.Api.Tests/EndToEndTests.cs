@@ -23,6 +23,10 @@ public sealed class EndToEndTests(PlatformFixture fixture)
         Assert.Equal(7ul, updates[0].Accepted.Seed);
         Assert.Contains(updates, u => u.UpdateCase == JobUpdate.UpdateOneofCase.Progress);
         Assert.Equal(Enumerable.Range(0, updates.Count), updates.Select(u => u.Index));
+        // Every progress update says something new (no round repeated with the same NFE and best), with the model evaluations it took.
+        var progress = updates.Where(u => u.UpdateCase == JobUpdate.UpdateOneofCase.Progress).Select(u => u.Progress).ToList();
+        Assert.All(progress, p => Assert.True(p.Nfe.ModelEvaluations >= p.Nfe.Search + p.Nfe.Final && p.Nfe.ModelEvaluations > 0, p.ToString()));
+        Assert.Equal(progress.Count, progress.Select(p => (p.Nfe.Search + p.Nfe.Final, string.Join(",", p.Best.Select(b => b.Seed.Candidate)))).Distinct().Count());
         Assert.All(updates, u => Assert.Equal(updates[0].JobId, u.JobId));
         var result = updates[^1].Result;
         Assert.NotNull(result);
@@ -51,7 +55,8 @@ public sealed class EndToEndTests(PlatformFixture fixture)
         var root = json.RootElement;
         Assert.Equal(result.JobId, root.GetProperty("jobId").GetString());
         Assert.Equal("alpha", root.GetProperty("tenant").GetString());
-        Assert.Equal(7, root.GetProperty("request").GetProperty("label").GetInt32()); // Sneaker
+        Assert.Equal(7, root.GetProperty("request").GetProperty("class").GetProperty("index").GetInt32());
+        Assert.Equal("Sneaker", root.GetProperty("request").GetProperty("class").GetProperty("name").GetString());
         Assert.Equal(result.Nfe.Search, root.GetProperty("nfe").GetProperty("search").GetInt64());
         Assert.Equal(result.Nfe.Final, root.GetProperty("nfe").GetProperty("final").GetInt64());
         Assert.Equal(result.Images[0].Seed.Candidate, root.GetProperty("top")[0].GetProperty("seed").GetProperty("candidate").GetUInt32());
@@ -194,8 +199,10 @@ public sealed class EndToEndTests(PlatformFixture fixture)
         }
 
         using var small = fixture.Client(PlatformFixture.SmallKey);
+        // Over the tenant's per-request maximum: no retry can pass, so not RESOURCE_EXHAUSTED (which invites one).
         var tooBig = await Assert.ThrowsAsync<RpcException>(() => small.SubmitAsync(PlatformFixture.Request(budget: 19 * 8)));
-        Assert.Equal(StatusCode.ResourceExhausted, tooBig.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, tooBig.StatusCode);
+        Assert.Contains("a retry cannot pass", tooBig.Status.Detail);
         Assert.StartsWith("budget_nfe:", tooBig.Status.Detail);
         var usage = await small.GetUsageAsync();
         Assert.Equal("small", usage.Tenant);

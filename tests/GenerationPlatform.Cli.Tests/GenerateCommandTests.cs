@@ -72,12 +72,12 @@ public sealed class GenerateCommandTests : IDisposable
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.ChangeExtension(png, ".json")));
         var root = json.RootElement;
         Assert.Equal(7, root.GetProperty("class").GetProperty("index").GetInt32());
-        Assert.Equal(5, root.GetProperty("nfe").GetProperty("per_sample").GetInt32()); // Heun: 2S - 1
+        Assert.Equal(5, root.GetProperty("nfe").GetProperty("perSample").GetInt32()); // Heun: 2S - 1
         Assert.Equal(20, root.GetProperty("nfe").GetProperty("total").GetInt32());
-        Assert.Equal(40, root.GetProperty("nfe").GetProperty("model_evaluations").GetInt32()); // guidance doubles it
+        Assert.Equal(40, root.GetProperty("nfe").GetProperty("modelEvaluations").GetInt32()); // guidance doubles it
         Assert.Equal(4, root.GetProperty("seeds").GetArrayLength());
         Assert.Equal(3u, root.GetProperty("seeds")[3].GetProperty("candidate").GetUInt32());
-        Assert.True(root.GetProperty("timings_ms").GetProperty("sampling").GetDouble() > 0);
+        Assert.True(root.GetProperty("timingsMs").GetProperty("sampling").GetDouble() > 0);
     }
 
     [Fact]
