@@ -29,17 +29,17 @@ public sealed class ApiKeyAuthenticator
         return tenant;
     }
 
-    /// <summary>The calling tenant; UNAUTHENTICATED without a key or with an unknown one.</summary>
+    /// <summary>
+    /// The calling tenant; UNAUTHENTICATED without a key or with an unknown one. The header is read from the HTTP request
+    /// itself, not from the call's metadata, which a malformed binary header (<c>x-a-bin: A</c>) makes throw before anyone
+    /// has authenticated.
+    /// </summary>
     public string Authenticate(ServerCallContext context)
     {
-        string? header = null;
-        foreach (var entry in context.RequestHeaders)
-        {
-            if (entry.Key != "authorization") continue;
-            // Two keys, or a key and something else: which one is meant is not for the server to guess.
-            if (header is not null) throw new RpcException(new Status(StatusCode.Unauthenticated, "authorization: send exactly one 'authorization: Bearer <api key>'"));
-            header = entry.Value;
-        }
+        var values = context.GetHttpContext().Request.Headers.Authorization;
+        // Two keys, or a key and something else: which one is meant is not for the server to guess.
+        if (values.Count > 1) throw new RpcException(new Status(StatusCode.Unauthenticated, "authorization: send exactly one 'authorization: Bearer <api key>'"));
+        var header = values.Count == 1 ? values[0] : null;
         if (string.IsNullOrEmpty(header))
             throw new RpcException(new Status(StatusCode.Unauthenticated, "authorization: missing; send 'authorization: Bearer <api key>'"));
         const string scheme = "Bearer ";

@@ -15,16 +15,16 @@ public sealed class ApiKeyOptions
     public Dictionary<string, TenantKeys> Tenants { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>A problem with the configured tenants, or null when they are usable.</summary>
-    public string? Problem()
+    /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems()
     {
         foreach (var (tenant, keys) in Tenants)
         {
-            if (!IsTenantId(tenant)) return $"{Section}:Tenants: tenant id '{tenant}' must be {TenantIdRule}";
-            if (keys.KeySha256.Count == 0) return $"{Section}:Tenants:{tenant}:KeySha256 lists no key hash";
+            if (!IsTenantId(tenant)) yield return $"{Section}:Tenants: tenant id '{tenant}' must be {TenantIdRule}";
+            if (keys.KeySha256.Count == 0) yield return $"{Section}:Tenants:{tenant}:KeySha256 lists no key hash";
             foreach (var hash in keys.KeySha256)
                 if (hash is null || hash.Length != 64 || !hash.All(Uri.IsHexDigit))
-                    return $"{Section}:Tenants:{tenant}:KeySha256 must hold SHA-256 hashes of keys as 64 hex digits (got '{hash}')";
+                    yield return $"{Section}:Tenants:{tenant}:KeySha256 must hold SHA-256 hashes of keys as 64 hex digits (got '{hash}')";
         }
-        return null;
     }
 }

@@ -1,3 +1,4 @@
+using GenerationPlatform.Configuration;
 using System.IO.Compression;
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Compression;
@@ -23,11 +24,8 @@ public static class ApiServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGenerationApi(this IServiceCollection services)
     {
-        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section)
-            .ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiKeyOptions>, ProblemValidator<ApiKeyOptions>>(_ => new(o => o.Problem()));
-        services.AddOptions<RequestLimits>().BindConfiguration(RequestLimits.Section).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RequestLimits>, ProblemValidator<RequestLimits>>(_ => new(o => o.Problem()));
+        services.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<RequestLimits>(RequestLimits.Section, o => o.Problems());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyAuthenticator>();
         // GenerationPlatform:Models is bound once, by the silo (binding a list twice would list every folder twice).
@@ -37,7 +35,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<WatchStreamSlots>();
         services.AddHostedService<RefusedRequestReporter>();
         services.AddLocalPortRouting();
-        services.AddGrpc();
+        services.TryAddSingleton<ApiKeyInterceptor>();
+        services.AddGrpc().AddServiceOptions<GenerationApi>(o => o.Interceptors.Add<ApiKeyInterceptor>());
         services.AddOptions<GrpcServiceOptions>().Configure<Microsoft.Extensions.Options.IOptions<RequestLimits>>((grpc, limits) =>
         {
             grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes;

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace GenerationPlatform.Api;
 
 /// <summary>
-/// The tenant-facing gRPC service (generation.v1.GenerationService) over the grains: every call
-/// authenticates its key, validates its request once, and talks to the SearchGrain of the job and
+/// The tenant-facing gRPC service (generation.v1.GenerationService) over the grains: every call is
+/// authenticated before it gets here (<see cref="ApiKeyInterceptor"/>), validates its request once, and talks to the SearchGrain of the job and
 /// the TenantGrain of the caller. Updates are pushed: a stream waits on the job's grain, which answers
 /// when the job logs its next event (a long-poll call, at most 20 s each), for at most <see cref="RequestLimits.MaxWatchDuration"/> a stream. What fails in the cluster or the
 /// store is UNAVAILABLE with a message of ours; the exception's own text goes to the log only.
@@ -21,7 +21,6 @@ namespace GenerationPlatform.Api;
 public sealed class GenerationApi(
     IGrainFactory grains,
     IResultStore results,
-    ApiKeyAuthenticator keys,
     IServedCatalog catalog,
     CompletedResultCache completed,
     WatchStreamSlots watches,
@@ -34,21 +33,21 @@ public sealed class GenerationApi(
 
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
-        var tenant = keys.Authenticate(context);
+        var tenant = context.Tenant();
         var (jobId, job) = await StartAsync(tenant, request, context.CancellationToken);
         await StreamAsync(tenant, jobId, job, 0, responseStream, context.CancellationToken);
     }
 
     public override async Task<SubmitResponse> Submit(GenerateRequest request, ServerCallContext context)
     {
-        var tenant = keys.Authenticate(context);
+        var tenant = context.Tenant();
         var (jobId, job) = await StartAsync(tenant, request, context.CancellationToken);
         return new SubmitResponse { JobId = jobId, Seed = job.Seed };
     }
 
     public override async Task Watch(WatchRequest request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
-        var tenant = keys.Authenticate(context);
+        var tenant = context.Tenant();
         var jobId = RequestValidation.JobId(request.JobId);
         int from = RequestValidation.FromIndex(request.FromIndex);
         using var slot = watches.TryEnter(tenant) ?? throw new RpcException(new Status(StatusCode.ResourceExhausted,
@@ -60,7 +59,7 @@ public sealed class GenerationApi(
 
     public override async Task<Job> GetJob(GetJobRequest request, ServerCallContext context)
     {
-        var tenant = keys.Authenticate(context);
+        var tenant = context.Tenant();
         var jobId = RequestValidation.JobId(request.JobId);
         var status = await OwnedAsync(tenant, jobId, context.CancellationToken);
         var job = new Job
@@ -82,7 +81,7 @@ public sealed class GenerationApi(
 
     public override async Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context)
     {
-        var tenant = keys.Authenticate(context);
+        var tenant = context.Tenant();
         var jobId = RequestValidation.JobId(request.JobId);
         await OwnedAsync(tenant, jobId, context.CancellationToken);
         var grain = grains.GetGrain<ISearchGrain>(jobId);
@@ -94,7 +93,6 @@ public sealed class GenerationApi(
 
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
-        keys.Authenticate(context);
         var response = new ListModelsResponse();
         foreach (var m in catalog.Models)
         {
@@ -135,7 +133,6 @@ public sealed class GenerationApi(
 
     public override Task<ListVerifiersResponse> ListVerifiers(ListVerifiersRequest request, ServerCallContext context)
     {
-        keys.Authenticate(context);
         var response = new ListVerifiersResponse();
         response.Verifiers.AddRange(catalog.Verifiers.Select(v => new VerifierInfo
         {
@@ -146,7 +143,7 @@ public sealed class GenerationApi(
 
     public override async Task<Usage> GetUsage(GetUsageRequest request, ServerCallContext context)
     {
-        var tenant = keys.Authenticate(context);
+        var tenant = context.Tenant();
         var usage = await Call(() => grains.GetGrain<ITenantGrain>(tenant).GetUsageAsync(context.CancellationToken));
         return usage.ToProto();
     }

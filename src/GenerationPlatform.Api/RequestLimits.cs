@@ -27,7 +27,10 @@ public sealed class RequestLimits
     /// <summary>The bounds a job request is validated against (<see cref="Search.Jobs.SearchJobValidation"/>), as configured here.</summary>
     public Search.Jobs.SearchJobLimits Job => new(MaxTopK, MaxSteps, MaxBudgetNfe, MaxReportedVerifiers, MaxNameLength, MaxGuidance, MaxDeadline);
 
-    public string? Problem() =>
+    /// <summary>What is wrong with these limits, naming the key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems() => Problem() is { } problem ? [problem] : [];
+
+    private string? Problem() =>
         MaxTopK is < 1 or > 256 ? $"{Section}:MaxTopK must be 1-256"
         : MaxSteps is < 1 or > 10_000 ? $"{Section}:MaxSteps must be 1-10000"
         : MaxBudgetNfe < 1 ? $"{Section}:MaxBudgetNfe must be positive"

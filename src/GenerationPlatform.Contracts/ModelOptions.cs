@@ -47,4 +47,9 @@ public sealed class ModelOptions
     /// quota). Set it to the silo's cores, or fewer on a silo that also hosts search jobs and verifiers.
     /// </summary>
     public int Threads { get; set; }
+    /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (Threads is < 0 or > 1024) yield return $"{Section}:Threads must be between 0 (libtorch's default) and 1024 (got {Threads})";
+    }
 }

@@ -19,4 +19,12 @@ public sealed class DenoiserOptions
 
     /// <summary>Request-level batching instead (the baseline the benchmark compares with).</summary>
     public bool WholeRequests { get; set; }
+    /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (MaxBatch < 0) yield return $"{Section}:MaxBatch must not be negative (0: measured) (got {MaxBatch})";
+        if (MaxWait < TimeSpan.Zero) yield return $"{Section}:MaxWait must not be negative (got {MaxWait})";
+        if (CalibrationMaxBatch < 1) yield return $"{Section}:CalibrationMaxBatch must be positive (got {CalibrationMaxBatch})";
+        if (CalibrationTimePerSize <= TimeSpan.Zero) yield return $"{Section}:CalibrationTimePerSize must be positive (got {CalibrationTimePerSize})";
+    }
 }

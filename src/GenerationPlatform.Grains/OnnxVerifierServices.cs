@@ -1,3 +1,4 @@
+using GenerationPlatform.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,13 @@ public static class OnnxVerifierServices
     /// </summary>
     public static IServiceCollection AddOnnxVerifierRegistry(this IServiceCollection services)
     {
-        services.AddOptions<OnnxVerifierRegistry>().BindConfiguration(OnnxVerifierRegistry.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnnxVerifierRegistry>, OnnxVerifierRegistryValidation>());
+        services.AddValidatedOptions<OnnxVerifierRegistry>(OnnxVerifierRegistry.Section, o => o.Problems().Concat(MissingFiles(o)));
         return services;
     }
+
+    /// <summary>Registered models whose file is not there: every silo must have them before it starts.</summary>
+    private static IEnumerable<string> MissingFiles(OnnxVerifierRegistry registry) =>
+        registry.Onnx
+            .Where(kv => !string.IsNullOrWhiteSpace(kv.Value.Path) && !File.Exists(kv.Value.ResolvedPath))
+            .Select(kv => $"{OnnxVerifierRegistry.Section}:Onnx:{kv.Key}:Path: model file not found: {kv.Value.ResolvedPath}");
 }

@@ -22,4 +22,12 @@ public sealed class SearchJobOptions
 
     /// <summary>How often a finished job retries storing its result while the result store is down.</summary>
     public TimeSpan StoreRetryPeriod { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (ResumeCheckPeriod <= TimeSpan.Zero) yield return $"{Section}:ResumeCheckPeriod must be positive (got {ResumeCheckPeriod})";
+        if (MaxResumptions < 0) yield return $"{Section}:MaxResumptions must not be negative (got {MaxResumptions})";
+        if (MaxEvents < 2) yield return $"{Section}:MaxEvents must be at least 2 (got {MaxEvents})";
+        if (StoreRetryPeriod <= TimeSpan.Zero) yield return $"{Section}:StoreRetryPeriod must be positive (got {StoreRetryPeriod})";
+    }
 }

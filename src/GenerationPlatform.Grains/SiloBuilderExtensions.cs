@@ -1,3 +1,4 @@
+using GenerationPlatform.Configuration;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Verifiers;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,19 +23,11 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddGenerationPlatformGrains(this ISiloBuilder silo)
     {
         var services = silo.Services;
-        services.AddOptions<DenoiserOptions>().BindConfiguration(DenoiserOptions.Section)
-            .Validate(o => o.MaxBatch >= 0 && o.MaxWait >= TimeSpan.Zero && o.CalibrationMaxBatch >= 1 && o.CalibrationTimePerSize > TimeSpan.Zero,
-                "denoiser max batch must not be negative (0: measured), max wait not negative, and calibration bounds positive").ValidateOnStart();
-        services.AddOptions<VerifierBatchingOptions>().BindConfiguration(VerifierBatchingOptions.Section)
-            .Validate(o => o.MaxBatch > 0 && o.MaxDelay > TimeSpan.Zero && o.MaxQueuedImagesPerOwner > 0, "verifier max batch, max delay and max queued images per owner must be positive").ValidateOnStart();
-        services.AddOptions<TenantQuotaOptions>().BindConfiguration(TenantQuotaOptions.Section)
-            .Validate(o => o.Quotas.Values.Append(o.Default).All(q => q.MaxConcurrentJobs > 0 && q.Weight > 0 && q.NfePerMinute > 0 && q.NfePerDay > 0 && q.MaxBudgetPerRequest > 0),
-                "every tenant quota must be positive").ValidateOnStart();
-        services.AddOptions<SearchJobOptions>().BindConfiguration(SearchJobOptions.Section)
-            .Validate(o => o.ResumeCheckPeriod > TimeSpan.Zero && o.MaxResumptions >= 0 && o.MaxEvents >= 2 && o.StoreRetryPeriod > TimeSpan.Zero,
-                "the jobs' resume check period and store retry period must be positive, max resumptions not negative and max events at least 2").ValidateOnStart();
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section)
-            .Validate(o => o.Threads is >= 0 and <= 1024, "GenerationPlatform:Models:Threads must be between 0 (libtorch's default) and 1024").ValidateOnStart();
+        services.AddValidatedOptions<DenoiserOptions>(DenoiserOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<VerifierBatchingOptions>(VerifierBatchingOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<TenantQuotaOptions>(TenantQuotaOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<SearchJobOptions>(SearchJobOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<ModelOptions>(ModelOptions.Section, o => o.Problems());
         services.AddPlacementFilter<ModelPlacementFilterStrategy, ModelPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.AddPlacementFilter<JobPlacementFilterStrategy, JobPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();

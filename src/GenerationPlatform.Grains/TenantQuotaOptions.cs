@@ -18,4 +18,9 @@ public sealed class TenantQuotaOptions
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     public TenantQuota For(string tenantId) => Quotas.TryGetValue(tenantId, out var quota) ? quota : Default;
+    /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems() =>
+        Quotas.Select(kv => ($"{Section}:Quotas:{kv.Key}", kv.Value)).Prepend(($"{Section}:Default", Default))
+            .Where(q => !(q.Item2.MaxConcurrentJobs > 0 && q.Item2.Weight > 0 && q.Item2.NfePerMinute > 0 && q.Item2.NfePerDay > 0 && q.Item2.MaxBudgetPerRequest > 0))
+            .Select(q => $"{q.Item1}: every quota (MaxConcurrentJobs, Weight, NfePerMinute, NfePerDay, MaxBudgetPerRequest) must be positive");
 }

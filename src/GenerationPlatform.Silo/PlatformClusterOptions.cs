@@ -35,7 +35,10 @@ public sealed class PlatformClusterOptions
     /// <summary>Azure Storage (or Azurite) connection string for clustering, grain state and reminders; required in cluster mode.</summary>
     public string? ConnectionString { get; set; }
 
-    public string? Problem(bool cluster) =>
+    /// <summary>What is wrong with these options in this host's mode (<paramref name="cluster"/>), naming the key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems(bool cluster) => Problem(cluster) is { } problem ? [problem] : [];
+
+    private string? Problem(bool cluster) =>
         string.IsNullOrWhiteSpace(ClusterId) ? $"{Section}:ClusterId is required"
         : string.IsNullOrWhiteSpace(ServiceId) ? $"{Section}:ServiceId is required"
         : SiloPort is < 1 or > 65535 ? $"{Section}:SiloPort must be 1-65535 (got {SiloPort})"

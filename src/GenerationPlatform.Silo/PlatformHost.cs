@@ -1,3 +1,4 @@
+using GenerationPlatform.Configuration;
 using GenerationPlatform.Contracts;
 using Azure.Storage.Blobs;
 using Azure.Data.Tables;
@@ -35,14 +36,12 @@ public static class PlatformHost
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         var config = builder.Configuration;
 
-        var host = Bind<PlatformHostOptions>(config, PlatformHostOptions.Section);
-        Check(host.Problem());
-        var cluster = Bind<PlatformClusterOptions>(config, PlatformClusterOptions.Section);
-        Check(cluster.Problem(host.IsCluster));
-        var declaration = Bind<SiloDeclarationOptions>(config, SiloDeclarationOptions.Section);
-        Check(declaration.Problem());
+        // What the host is built from is checked now (the same way as every other options, ValidatedOptions), naming the key.
+        var host = config.BindValidated<PlatformHostOptions>(PlatformHostOptions.Section, o => o.Problems());
+        var cluster = config.BindValidated<PlatformClusterOptions>(PlatformClusterOptions.Section, o => o.Problems(host.IsCluster));
+        var declaration = config.BindValidated<SiloDeclarationOptions>(SiloDeclarationOptions.Section, o => o.Problems());
         // Silo-to-silo TLS: the certificate is read and checked now, so a bad setting stops the start naming its key.
-        var tls = Bind<ClusterTlsOptions>(config, ClusterTlsOptions.Section).Load(DateTimeOffset.UtcNow);
+        var tls = config.BindValidated<ClusterTlsOptions>(ClusterTlsOptions.Section, _ => []).Load(DateTimeOffset.UtcNow);
         // Port 0 resolves here, once, so that the endpoints printed, mapped and bound agree.
         var address = host.Address;
         int grpcPort = host.GrpcPort == 0 ? PlatformHostOptions.FreePort(address) : host.GrpcPort;
@@ -50,7 +49,7 @@ public static class PlatformHost
         int? jsonPort = host.JsonPort == 0 ? PlatformHostOptions.FreePort(address) : host.JsonPort;
         builder.Services.AddSingleton(new ResolvedPorts(grpcPort, httpPort, jsonPort));
 
-        var dashboard = Bind<PlatformDashboardOptions>(config, PlatformDashboardOptions.Section);
+        var dashboard = config.BindValidated<PlatformDashboardOptions>(PlatformDashboardOptions.Section, _ => []);
         builder.Services.AddSingleton(dashboard);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -149,31 +148,12 @@ public static class PlatformHost
     public static PlatformEndpoints Endpoints(WebApplication app)
     {
         var ports = app.Services.GetRequiredService<ResolvedPorts>();
-        var host = Bind<PlatformHostOptions>(app.Configuration, PlatformHostOptions.Section);
+        var host = app.Configuration.BindValidated<PlatformHostOptions>(PlatformHostOptions.Section, o => o.Problems());
         var shown = host.Address.Equals(IPAddress.Any) ? "0.0.0.0" : host.Address.ToString();
         return new PlatformEndpoints($"http://{shown}:{ports.Grpc}", $"http://{shown}:{ports.Http}", host.IsCluster ? PlatformHostOptions.Cluster : PlatformHostOptions.Embedded)
         {
             Json = ports.Json is { } json ? $"http://{shown}:{json}" : null,
         };
-    }
-
-    private static T Bind<T>(IConfiguration config, string section) where T : new()
-    {
-        var options = new T();
-        try
-        {
-            config.GetSection(section).Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new HostConfigurationException($"{section}: {e.Message}");
-        }
-        return options;
-    }
-
-    private static void Check(string? problem)
-    {
-        if (problem is not null) throw new HostConfigurationException(problem);
     }
 
     internal sealed record ResolvedPorts(int Grpc, int Http, int? Json);

@@ -36,7 +36,10 @@ public sealed class PlatformHostOptions
 
     public IPAddress Address => ListenAddress is { Length: > 0 } a ? IPAddress.Parse(a) : IsCluster ? IPAddress.Any : IPAddress.Loopback;
 
-    public string? Problem() =>
+    /// <summary>What is wrong with these options, naming the key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems() => Problem() is { } problem ? [problem] : [];
+
+    private string? Problem() =>
         !string.Equals(Mode?.Trim(), Embedded, StringComparison.OrdinalIgnoreCase) && !IsCluster ? $"{Section}:Mode must be '{Embedded}' or '{Cluster}' (got '{Mode}')"
         : ListenAddress is { Length: > 0 } a && !IPAddress.TryParse(a, out _) ? $"{Section}:ListenAddress must be an IP address (got '{a}')"
         : GrpcPort is < 0 or > 65535 ? $"{Section}:GrpcPort must be 0-65535 (got {GrpcPort})"

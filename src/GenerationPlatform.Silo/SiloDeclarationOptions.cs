@@ -19,7 +19,10 @@ public sealed class SiloDeclarationOptions
     /// </summary>
     public bool HostsJobs { get; set; } = true;
 
-    public string? Problem() =>
+    /// <summary>What is wrong with these options, naming the key; empty when nothing is.</summary>
+    public IEnumerable<string> Problems() => Problem() is { } problem ? [problem] : [];
+
+    private string? Problem() =>
         Accelerator?.Trim().ToLowerInvariant() is not ("cuda" or "cpu" or "none") ? $"{Section}:Accelerator must be 'cuda', 'cpu' or 'none' (got '{Accelerator}')"
         : ServesModels && string.IsNullOrWhiteSpace(Models) ? $"{Section}:Models must list models or be '*'"
         : null;

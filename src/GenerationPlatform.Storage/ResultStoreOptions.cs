@@ -1,3 +1,5 @@
+using Azure.Storage.Blobs;
+
 namespace GenerationPlatform.Storage;
 
 /// <summary>
@@ -41,4 +43,56 @@ public sealed class ResultStoreOptions
 
     /// <summary>Keys under <c>GenerationPlatform:Results:Retry</c>: how transient storage failures are retried.</summary>
     public ResultStoreRetryOptions Retry { get; set; } = new();
+
+    /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var options = this;
+        var failures = new List<string>();
+        if (ResultStoreKinds.Is(options.Kind, ResultStoreOptions.FolderKind))
+        {
+            if (string.IsNullOrWhiteSpace(options.Path))
+                failures.Add($"{SectionName}:Path must name the results folder when {SectionName}:Kind is 'folder'.");
+            else
+            {
+                try { _ = System.IO.Path.GetFullPath(options.Path); }
+                catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+                { failures.Add($"{SectionName}:Path '{options.Path}' is not a valid path: {e.Message}"); }
+            }
+        }
+        else if (ResultStoreKinds.Is(options.Kind, ResultStoreOptions.BlobKind))
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                failures.Add($"{SectionName}:ConnectionString is required when {SectionName}:Kind is 'blob'.");
+            else
+            {
+                try { _ = new BlobServiceClient(options.ConnectionString); }
+                catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+                { failures.Add($"{SectionName}:ConnectionString is not a valid Azure Storage connection string ({e.GetType().Name})."); }
+            }
+            if (options.Container is null || !ResultStoreKinds.ContainerName().IsMatch(options.Container))
+                failures.Add($"{SectionName}:Container '{options.Container}' is not a valid container name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
+        }
+        else
+        {
+            failures.Add($"{SectionName}:Kind must be 'folder' or 'blob' (got '{options.Kind}').");
+        }
+
+        var retry = options.Retry;
+        const string R = SectionName + ":Retry";
+        if (retry is null) failures.Add($"{R} must not be null.");
+        else
+        {
+            if (retry.MaxAttempts < 1) failures.Add($"{R}:MaxAttempts must be at least 1 (got {retry.MaxAttempts}).");
+            if (retry.InitialDelay < TimeSpan.Zero) failures.Add($"{R}:InitialDelay must not be negative (got {retry.InitialDelay}).");
+            if (retry.MaxDelay < retry.InitialDelay)
+                failures.Add($"{R}:MaxDelay ({retry.MaxDelay}) must be at least {R}:InitialDelay ({retry.InitialDelay}).");
+            if (retry.TimeLimit <= TimeSpan.Zero || retry.TimeLimit > TimeSpan.FromDays(1))
+                failures.Add($"{R}:TimeLimit must be positive and at most one day (got {retry.TimeLimit}).");
+            if (retry.ReadTimeLimit <= TimeSpan.Zero || retry.ReadTimeLimit > TimeSpan.FromMinutes(5))
+                failures.Add($"{R}:ReadTimeLimit must be positive and at most five minutes (got {retry.ReadTimeLimit}).");
+            if (retry.AttemptTimeout <= TimeSpan.Zero) failures.Add($"{R}:AttemptTimeout must be positive (got {retry.AttemptTimeout}).");
+        }
+        return failures;
+    }
 }

@@ -1,3 +1,4 @@
+using GenerationPlatform.Configuration;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,10 +20,7 @@ public static class ResultStoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ResultStoreOptions>()
-            .Bind(configuration.GetSection(ResultStoreOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResultStoreOptions>, ResultStoreOptionsValidator>());
+        services.AddValidatedOptions<ResultStoreOptions>(ResultStoreOptions.SectionName, o => o.Problems(), configuration);
         services.TryAddSingleton(sp => new StorageMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => CreateResultStore(
             sp.GetRequiredService<IOptions<ResultStoreOptions>>().Value, sp.GetRequiredService<StorageMetrics>(),
@@ -35,7 +33,7 @@ public static class ResultStoreServiceCollectionExtensions
         ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return ResultStoreOptionsValidator.IsKind(options.Kind, ResultStoreOptions.BlobKind)
+        return ResultStoreKinds.Is(options.Kind, ResultStoreOptions.BlobKind)
             ? BlobResultStore.Create(options.ConnectionString!, options.Container, options.Retry, metrics,
                 loggerFactory?.CreateLogger<BlobResultStore>())
             : new LocalFolderResultStore(options.Path, options.Retry, metrics, loggerFactory?.CreateLogger<LocalFolderResultStore>());

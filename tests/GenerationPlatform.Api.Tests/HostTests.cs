@@ -54,7 +54,7 @@ public sealed class HostTests(PlatformFixture fixture)
     [InlineData("GenerationPlatform:Silo:Accelerator", "tpu", "GenerationPlatform:Silo:Accelerator")]
     public void ABadHostSettingFailsAtStartNamingTheKey(string key, string value, string named)
     {
-        var e = Assert.Throws<HostConfigurationException>(() => PlatformHost.CreateBuilder([], new Dictionary<string, string?> { [key] = value }));
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => PlatformHost.CreateBuilder([], new Dictionary<string, string?> { [key] = value }));
         Assert.Contains(named, e.Message);
     }
 

@@ -393,7 +393,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     [InlineData("5081", "GenerationPlatform:Host:JsonPort (5081) must differ")]
     public void AJsonPortThatCannotWorkStopsTheHostNamingTheKey(string port, string message)
     {
-        var e = Assert.Throws<HostConfigurationException>(() => PlatformHost.CreateBuilder([], new Dictionary<string, string?>
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => PlatformHost.CreateBuilder([], new Dictionary<string, string?>
         {
             ["GenerationPlatform:Host:GrpcPort"] = "5080",
             ["GenerationPlatform:Host:HttpPort"] = "5081",
