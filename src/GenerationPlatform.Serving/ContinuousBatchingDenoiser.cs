@@ -7,33 +7,14 @@ using GenerationPlatform.Core.Sampling;
 namespace GenerationPlatform.Serving;
 
 /// <summary>
-/// Step-level continuous batching: every model call takes the pending step of the active trajectories
-/// of all requests (each at its own time, class and guidance), up to a maximum batch, shared fairly
-/// between requests; trajectories join and leave between steps. The model runs on one dedicated
-/// thread. Owners share batches in proportion to their weights (stride scheduling of trajectory
-/// steps, <see cref="FairShareScheduler"/>); inside an owner's share its oldest work goes first, then
-/// the work closest to finishing. With <c>wholeRequests</c> a request's trajectories only start when a batch can take them all
-/// and newcomers wait for the batch to drain (the request-level batching baseline).
+/// Continuous batching of trajectory steps for one model: a loop on one dedicated thread asks its policy for the next
+/// call's rows (<see cref="StepLevelBatchPolicy"/>: every call takes the pending step of the active trajectories of all
+/// requests, each at its own time, condition and guidance, shared fairly between owners; or, with <c>wholeRequests</c>,
+/// <see cref="RequestLevelBatchPolicy"/>, the request-level baseline), runs the model on them and settles the outcome:
+/// finished requests get their results, a failed call fails only the work that caused it.
 /// </summary>
 public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
 {
-    private sealed class Job(Trajectory[] trajectories, CancellationToken token, string owner, long priority)
-    {
-        public Trajectory[] Trajectories { get; } = trajectories;
-        public CancellationToken Token { get; } = token;
-        public string Owner { get; } = owner;
-        /// <summary>Lower goes first inside its owner's share: the search job's admission time (UTC ticks), or the call's arrival.</summary>
-        public long Priority { get; } = priority;
-        public TaskCompletionSource<DenoiseOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        /// <summary>The caller's trace context: every batch that carries this job links to it.</summary>
-        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
-        public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
-        public int Cursor;
-        public bool Started, Waited;
-        /// <summary>Its rows were in a failed model call shared with other jobs: it runs alone until a call of its own succeeds.</summary>
-        public bool Suspect;
-    }
-
     private readonly IVelocityField field;
     private readonly IImageRenderer? renderer;
     private int maxBatch;
@@ -41,12 +22,11 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     private readonly Queue<Action> between = new();
     // Recent rows per second of model calls (exponentially weighted), as bits for Interlocked.
     private long rateBits;
-    private readonly bool wholeRequests;
+    private readonly IBatchPolicy policy;
     private readonly TimeSpan maxWait;
     private readonly string model;
-    private readonly FairShareScheduler scheduler;
     private readonly Lock gate = new();
-    private readonly List<Job> jobs = [];
+    private readonly List<QueuedRequest> jobs = [];
     private readonly SemaphoreSlim signal = new(0);
     private readonly Thread worker;
     private readonly CancellationTokenSource stopping = new();
@@ -62,9 +42,8 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         this.field = field;
         this.renderer = renderer;
         this.model = model;
-        scheduler = new FairShareScheduler(ownerWeight);
+        policy = wholeRequests ? new RequestLevelBatchPolicy() : new StepLevelBatchPolicy(new FairShareScheduler(ownerWeight));
         this.maxBatch = maxBatch > 0 ? maxBatch : throw new ArgumentOutOfRangeException(nameof(maxBatch));
-        this.wholeRequests = wholeRequests;
         this.maxWait = maxWait ?? TimeSpan.Zero;
         worker = new Thread(Loop) { IsBackground = true, Name = "denoiser-compute" };
         // The compute thread serves everyone: it must not inherit the creator's trace or other ambient state.
@@ -85,7 +64,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
         get
         {
             lock (gate)
-                return (jobs.Sum(j => j.Trajectories.Sum(t => (long)(t.Spec.Nfe - t.Nfe))), BitConverter.Int64BitsToDouble(Interlocked.Read(ref rateBits)), jobs.Count);
+                return (jobs.Sum(j => j.RemainingSteps), BitConverter.Int64BitsToDouble(Interlocked.Read(ref rateBits)), jobs.Count);
         }
     }
 
@@ -121,8 +100,8 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     public Task<DenoiseOutcome[]> DenoiseAsync(IReadOnlyList<TrajectorySpec> batch, string owner, CancellationToken cancellationToken, long? priority = null)
     {
         if (batch.Count == 0) return Task.FromResult(Array.Empty<DenoiseOutcome>());
-        if (wholeRequests && batch.Count > maxBatch) throw new ArgumentException($"a request of {batch.Count} trajectories cannot fit a batch of {maxBatch}");
-        var job = new Job(batch.Select(s => new Trajectory(s, field.Shape.Size)).ToArray(), cancellationToken, owner, priority ?? DateTime.UtcNow.Ticks);
+        if (!policy.Admits(batch.Count, maxBatch)) throw new ArgumentException($"a request of {batch.Count} trajectories cannot fit a batch of {maxBatch}");
+        var job = new QueuedRequest(batch.Select(s => new Trajectory(s, field.Shape.Size)).ToArray(), cancellationToken, owner, priority ?? DateTime.UtcNow.Ticks);
         lock (gate) jobs.Add(job);
         signal.Release();
         return job.Completion.Task;
@@ -234,9 +213,8 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     }
 
     /// <summary>
-    /// Picks up to maxBatch trajectory steps by the <see cref="FairShareScheduler"/>: weighted-fair
-    /// between owners across calls; inside an owner's share its oldest job first, then the one closest
-    /// to finishing.
+    /// The next call's rows: cancelled requests leave; after a failed call, each request that was in it runs alone once
+    /// (the one that fails alone is the culprit); else the policy's plan.
     /// </summary>
     private List<Trajectory> Compose()
     {
@@ -245,53 +223,14 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
             job.Completion.TrySetCanceled(job.Token);
             jobs.Remove(job);
         }
-        var batch = new List<Trajectory>(maxBatch);
         if (jobs.FirstOrDefault(j => j.Suspect) is { } suspect)
         {
-            // After a failed call, each job that was in it runs alone once: the one that fails alone is the culprit.
-            var alone = new HashSet<Trajectory>();
-            while (batch.Count < maxBatch && NextPending(suspect, alone) is { } step) { batch.Add(step); alone.Add(step); }
-            return batch;
+            var alone = new List<Trajectory>();
+            var taken = new HashSet<Trajectory>();
+            while (alone.Count < maxBatch && suspect.NextPending(taken) is { } step) { alone.Add(step); taken.Add(step); }
+            return alone;
         }
-        if (wholeRequests)
-        {
-            // Request-level batching: running requests finish together before new ones start.
-            var running = jobs.Where(j => j.Started).ToList();
-            if (running.Count == 0)
-            {
-                int room = maxBatch;
-                foreach (var job in jobs)
-                {
-                    if (job.Trajectories.Length > room) break;
-                    job.Started = true;
-                    room -= job.Trajectories.Length;
-                    running.Add(job);
-                }
-            }
-            foreach (var job in running) batch.AddRange(job.Trajectories.Where(t => !t.IsDone));
-            return batch;
-        }
-        var rows = scheduler.Allocate(jobs.Select(j => new FairShareScheduler.Demand(j.Owner, j.Priority,
-            j.Trajectories.Sum(t => (long)(t.Spec.Nfe - t.Nfe)), j.Trajectories.Count(t => !t.IsDone))).ToList(), maxBatch);
-        var taken = new HashSet<Trajectory>();
-        for (int i = 0; i < jobs.Count; i++)
-            for (int r = 0; r < rows[i] && NextPending(jobs[i], taken) is { } next; r++)
-            {
-                batch.Add(next);
-                taken.Add(next);
-            }
-        return batch;
-    }
-
-    private static Trajectory? NextPending(Job job, IReadOnlyCollection<Trajectory> already)
-    {
-        for (int n = 0; n < job.Trajectories.Length; n++)
-        {
-            var t = job.Trajectories[job.Cursor];
-            job.Cursor = (job.Cursor + 1) % job.Trajectories.Length;
-            if (!t.IsDone && !already.Contains(t)) return t;
-        }
-        return null;
+        return [.. policy.Plan(jobs, maxBatch).Rows];
     }
 
     /// <summary>
@@ -302,7 +241,8 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     /// </summary>
     private void Settle(Exception? failure, List<Trajectory> batch)
     {
-        var involved = failure is null ? [] : jobs.Where(j => j.Trajectories.Any(batch.Contains)).ToList();
+        var carried = batch.ToHashSet(); // one pass over the requests, not one per row
+        var involved = jobs.Where(j => j.Trajectories.Any(carried.Contains)).ToHashSet();
         foreach (var job in jobs.ToList())
         {
             if (failure is not null && involved.Contains(job))
@@ -312,8 +252,8 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
                 jobs.Remove(job);
                 continue;
             }
-            if (failure is null && job.Suspect && job.Trajectories.Any(batch.Contains)) job.Suspect = false; // it ran alone and succeeded
-            if (job.Trajectories.All(t => t.IsDone))
+            if (failure is null && job.Suspect && involved.Contains(job)) job.Suspect = false; // it ran alone and succeeded
+            if (job.IsDone)
             {
                 job.Completion.TrySetResult(DenoiseOutcome.OfAll(job.Trajectories, renderer));
                 jobs.Remove(job);
