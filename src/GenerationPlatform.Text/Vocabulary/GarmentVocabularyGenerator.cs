@@ -146,8 +146,6 @@ public static class GarmentVocabularyGenerator
     /// <summary>How many of <paramref name="count"/> hash-split words of one class or colour are held out: <see cref="HeldOutPercent"/>%, rounded (none of one or two).</summary>
     public static int HeldOutCount(int count) => (count * HeldOutPercent + 50) / 100;
 
-    private sealed record Candidate(VocabularyKind Kind, string Target, string Lemma, bool Plural, string Synset, string Source);
-
     /// <summary>
     /// The vocabulary from <paramref name="db"/> (nouns and adjectives) with <see cref="ClassHeads"/> and <see cref="ColourHeads"/>,
     /// <paramref name="handRows"/> added (rows of other sources are ignored), dated <paramref name="generatedOn"/>.
@@ -165,7 +163,7 @@ public static class GarmentVocabularyGenerator
         ArgumentNullException.ThrowIfNull(handRows);
         ArgumentNullException.ThrowIfNull(generatedOn);
         var dropped = new List<DroppedWord>();
-        var colours = ColourCandidates(db, colourHeads, dropped);
+        var colours = ColourVocabularyCandidates.Of(db, colourHeads, dropped);
         var classes = ClassCandidates(db, classHeads, colours.Select(c => GarmentVocabulary.Key(c.Lemma)).ToHashSet(StringComparer.Ordinal), dropped);
 
         // A word both a class and a colour ("rose" could be both) would make a caption say two things.
@@ -179,13 +177,13 @@ public static class GarmentVocabularyGenerator
         var hand = handRows.Where(h => h.Source == VocabularyEntry.HandSource).ToList();
         var handKeys = hand.Select(h => (h.Kind, h.Key)).ToHashSet();
         var candidates = classes.Concat(colours).Where(c => !handKeys.Contains((c.Kind, GarmentVocabulary.Key(c.Lemma))))
-            .Concat(hand.Select(h => new Candidate(h.Kind, h.Target, h.Lemma, h.Plural, "-", VocabularyEntry.HandSource)))
+            .Concat(hand.Select(h => new VocabularyCandidate(h.Kind, h.Target, h.Lemma, h.Plural, "-", VocabularyEntry.HandSource)))
             .ToList();
-        var entries = Split(candidates);
+        var entries = GarmentVocabularySplit.Of(candidates);
         return new VocabularyBuild(new GarmentVocabulary(Header(db, generatedOn, entries, dropped), entries), dropped);
     }
 
-    private static List<Candidate> ClassCandidates(WordNetDatabase db, IReadOnlyList<GarmentHead> heads, IReadOnlySet<string> colourKeys, List<DroppedWord> dropped)
+    private static List<VocabularyCandidate> ClassCandidates(WordNetDatabase db, IReadOnlyList<GarmentHead> heads, IReadOnlySet<string> colourKeys, List<DroppedWord> dropped)
     {
         IReadOnlyList<long> Roots(int c) => c switch
         {
@@ -223,7 +221,7 @@ public static class GarmentVocabularyGenerator
         var reserved = ClassVocabularyOwners();
         var ownSynsets = Enumerable.Range(0, FashionClasses.Count)
             .Select(c => (IReadOnlySet<long>)Roots(c).Concat(heads.Where(h => h.Class == c).Select(h => h.Offset)).ToHashSet()).ToArray();
-        var byKey = new Dictionary<string, List<(Candidate Candidate, int Class, int Steps)>>(StringComparer.Ordinal);
+        var byKey = new Dictionary<string, List<(VocabularyCandidate Candidate, int Class, int Steps)>>(StringComparer.Ordinal);
         var droppedKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         var lemmas = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -244,7 +242,7 @@ public static class GarmentVocabularyGenerator
                 bool plural = c == FashionClasses.Trouser || IsPluralForm(word.Lemma);
                 var lemma = c == FashionClasses.Trouser ? Pluralise(word.Lemma) : word.Lemma;
                 var key = GarmentVocabulary.Key(lemma);
-                var candidate = new Candidate(VocabularyKind.Class, FashionClasses.Names[c], lemma, plural, $"n{offset:D8}",
+                var candidate = new VocabularyCandidate(VocabularyKind.Class, FashionClasses.Names[c], lemma, plural, $"n{offset:D8}",
                     steps == 0 ? $"head n{head:D8}" : $"n{head:D8} +{steps}");
                 if (!byKey.TryGetValue(key, out var list)) byKey[key] = list = [];
                 list.Add((candidate, c, steps));
@@ -261,7 +259,7 @@ public static class GarmentVocabularyGenerator
                 if (reason is not null) droppedKeys[key] = reason;
             }
         }
-        var result = new List<Candidate>();
+        var result = new List<VocabularyCandidate>();
         foreach (var (key, list) in byKey)
         {
             var owners = list.Select(x => x.Class).Distinct().Order().ToList();
@@ -274,92 +272,8 @@ public static class GarmentVocabularyGenerator
         return result;
     }
 
-    private static List<Candidate> ColourCandidates(WordNetDatabase db, IReadOnlyList<ColourHead> heads, List<DroppedWord> dropped)
-    {
-        var headOffsets = heads.Select(h => h.Offset).ToHashSet();
-        var reach = new Dictionary<long, Dictionary<string, (int Steps, long Head)>>();
-        foreach (var head in heads)
-        {
-            if (!ColourFashion.Palette.Any(p => p.Name == head.Colour)) throw new InvalidOperationException($"colour head '{head.Colour}' is not a palette colour");
-            var synset = CheckHead(db, head.Offset, head.Lemma, head.Gloss, head.Colour);
-            // A blend (a synset naming another hue) is reached but not passed through.
-            foreach (var (offset, steps) in Hyponyms(db, synset, MaxColourSteps, s => headOffsets.Contains(s.Offset) || BlendWord(s, head.Colour) is null))
-            {
-                var byColour = reach.TryGetValue(offset, out var r) ? r : reach[offset] = [];
-                if (!byColour.TryGetValue(head.Colour, out var best) || steps < best.Steps) byColour[head.Colour] = (steps, head.Offset);
-            }
-        }
-        var found = new List<(Candidate Candidate, int Order)>();
-        var droppedKeys = new Dictionary<string, (string Lemma, string Target, string Reason)>(StringComparer.Ordinal);
-        void Drop(string lemma, string target, string reason) => droppedKeys.TryAdd(GarmentVocabulary.Key(lemma), (lemma, target, reason));
-        // A blend's words are left out of it, but may still come from a synset that is not a blend ("scarlet" from the "red" adjective).
-        var blendWords = new Dictionary<string, (string Lemma, string Target, string Reason)>(StringComparer.Ordinal);
-        void LeaveOut(string lemma, string target, string reason) => blendWords.TryAdd(GarmentVocabulary.Key(lemma), (lemma, target, reason));
-        int PaletteOrder(string colour) => ColourFashion.Palette.Select(p => p.Name).ToList().IndexOf(colour);
-        foreach (var (offset, byColour) in reach.OrderBy(kv => kv.Key))
-        {
-            int nearest = byColour.Values.Min(v => v.Steps);
-            var winners = byColour.Where(kv => kv.Value.Steps == nearest).Select(kv => kv.Key).ToList();
-            var synset = db.Synset('n', offset);
-            if (winners.Count > 1)
-            {
-                foreach (var w in synset.Words) Drop(w.Lemma, string.Join(" and ", winners), $"n{offset:D8} is as near to the heads of {string.Join(" and ", winners)}");
-                continue;
-            }
-            var colour = winners[0];
-            var (steps, head) = byColour[colour];
-            bool isHead = headOffsets.Contains(offset);
-            var blend = BlendWord(synset, colour);
-            var source = steps == 0 ? $"head n{head:D8}" : $"n{head:D8} +{steps}";
-            foreach (var word in synset.Words)
-            {
-                if (!isHead && blend is not null) LeaveOut(word.Lemma, colour, $"n{offset:D8} blends hues ('{blend}')");
-                else AddColourWord(word, colour, $"n{offset:D8}", source, PaletteOrder(colour) * 100 + steps * 10);
-            }
-            if (!isHead && blend is not null) continue;
-            foreach (var adjectiveOffset in synset.Targets(WordNetPointerSymbols.DerivationallyRelated, 'a').Distinct())
-            {
-                var adjective = db.Synset('a', adjectiveOffset);
-                if (!adjective.Targets(WordNetPointerSymbols.SimilarTo, 'a').Contains(ChromaticAdjective)) continue;
-                if (BlendWord(adjective, colour) is { } adjectiveBlend)
-                {
-                    foreach (var word in adjective.Words) LeaveOut(word.Lemma, colour, $"a{adjectiveOffset:D8} blends hues ('{adjectiveBlend}')");
-                    continue;
-                }
-                foreach (var word in adjective.Words)
-                    AddColourWord(word, colour, $"a{adjectiveOffset:D8}", $"adjective of n{offset:D8}", PaletteOrder(colour) * 100 + 50 + steps * 10);
-            }
-        }
-
-        void AddColourWord(WordNetWord word, string colour, string synset, string source, int order)
-        {
-            string? reason = null;
-            if (!IsPlainWord(word.Lemma)) reason = "not a plain word (letters, hyphens and spaces)";
-            else if (word.Lemma.EndsWith("ness", StringComparison.Ordinal) || word.Lemma.EndsWith("ity", StringComparison.Ordinal)) reason = "names the quality, not a colour";
-            else if (NamesOtherHue(word.Lemma, colour) is { } hue) reason = $"names another hue ('{hue}')";
-            else if (PromptParser.ReservedMeaning(word.Lemma) is { } meaning && meaning != $"Colour {colour}" && !meaning.StartsWith("Unsupported colour '", StringComparison.Ordinal))
-                reason = $"the prompt parser reads it as {meaning}";
-            if (reason is not null) Drop(word.Lemma, colour, reason);
-            else found.Add((new Candidate(VocabularyKind.Colour, colour, word.Lemma, false, synset, source), order));
-        }
-
-        var result = new List<Candidate>();
-        foreach (var group in found.GroupBy(f => GarmentVocabulary.Key(f.Candidate.Lemma)))
-        {
-            var hues = group.Select(f => f.Candidate.Target).Distinct().ToList();
-            if (hues.Count > 1) Drop(group.First().Candidate.Lemma, string.Join(" and ", hues), "a word of " + string.Join(" and ", hues));
-            if (droppedKeys.ContainsKey(group.Key)) continue;
-            result.Add(group.OrderBy(f => f.Order).First().Candidate);
-        }
-        var kept = result.Select(r => GarmentVocabulary.Key(r.Lemma)).ToHashSet(StringComparer.Ordinal);
-        foreach (var (key, word) in blendWords) if (!kept.Contains(key)) droppedKeys.TryAdd(key, word);
-        foreach (var (_, (lemma, target, reason)) in droppedKeys.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            dropped.Add(new DroppedWord(VocabularyKind.Colour, target, lemma, reason));
-        return result;
-    }
-
     /// <summary>The synsets at most <paramref name="maxSteps"/> hyponym steps below <paramref name="head"/> (itself at 0), each at its fewest steps.</summary>
-    private static Dictionary<long, int> Hyponyms(WordNetDatabase db, WordNetSynset head, int maxSteps, Func<WordNetSynset, bool> passThrough)
+    internal static Dictionary<long, int> Hyponyms(WordNetDatabase db, WordNetSynset head, int maxSteps, Func<WordNetSynset, bool> passThrough)
     {
         var steps = new Dictionary<long, int> { [head.Offset] = 0 };
         var frontier = new List<WordNetSynset> { head };
@@ -374,7 +288,7 @@ public static class GarmentVocabularyGenerator
         return steps;
     }
 
-    private static WordNetSynset CheckHead(WordNetDatabase db, long offset, string lemma, string gloss, string what)
+    internal static WordNetSynset CheckHead(WordNetDatabase db, long offset, string lemma, string gloss, string what)
     {
         if (!db.TryGetSynset('n', offset, out var synset)) throw new InvalidOperationException($"head n{offset:D8} of {what} is not in the database");
         if (!synset.Words.Any(w => string.Equals(w.Lemma, lemma, StringComparison.OrdinalIgnoreCase)))
@@ -423,7 +337,7 @@ public static class GarmentVocabularyGenerator
         return text.Length <= 60 ? text : text[..60] + "...";
     }
 
-    private static bool IsPlainWord(string lemma) =>
+    internal static bool IsPlainWord(string lemma) =>
         lemma.Length >= 3 && char.IsAsciiLetter(lemma[0]) && lemma.All(ch => char.IsAsciiLetter(ch) || ch is '-' or ' ');
 
     /// <summary>Whether the last word is a plural form ("waders", "huaraches"): it has a plural "s" the parser would drop.</summary>
@@ -447,79 +361,6 @@ public static class GarmentVocabularyGenerator
         foreach (var colour in PromptParser.ColourWords.Select(GarmentVocabulary.Key).Concat(colourKeys))
             if (padded.Contains(" " + colour + " ", StringComparison.Ordinal)) return colour;
         return null;
-    }
-
-    /// <summary>The stems that name each hue (a word beginning with one names that hue: "reddish", "bluish", "purplish").</summary>
-    private static readonly (string Colour, string Stem)[] HueStems =
-    [
-        ("red", "red"), ("orange", "orang"), ("yellow", "yellow"), ("green", "green"), ("cyan", "cyan"), ("blue", "blu"), ("purple", "purpl"),
-        ("pink", "pink"), ("brown", "brown"),
-    ];
-
-    /// <summary>A word of <paramref name="lemma"/> that names a hue other than <paramref name="colour"/>, or null.</summary>
-    private static string? NamesOtherHue(string lemma, string colour)
-    {
-        foreach (var word in lemma.ToLowerInvariant().Split(' ', '-', '_'))
-            foreach (var (hue, stem) in HueStems)
-                if (hue != colour && word.StartsWith(stem, StringComparison.Ordinal)) return word;
-        return null;
-    }
-
-    private static string? BlendWord(WordNetSynset synset, string colour) =>
-        synset.Words.Select(w => NamesOtherHue(w.Lemma, colour)).FirstOrDefault(w => w is not null);
-
-    /// <summary>Every candidate with its side of the split (see the class summary), sorted: classes in label order, then colours in palette order, each by key.</summary>
-    private static List<VocabularyEntry> Split(List<Candidate> candidates)
-    {
-        static string Padded(string key) => " " + key + " ";
-        static bool Inside(string inner, string outer) => Padded(outer).Contains(Padded(inner), StringComparison.Ordinal);
-        var trainingTerms = ClassVocabulary.TrainingTerms.SelectMany(t => t).Select(t => GarmentVocabulary.Key(t.Text))
-            .Concat(ColourFashion.Palette.Select(p => p.Name)).ToList();
-        var paraphrases = ClassVocabulary.BenchmarkParaphrases.SelectMany(t => t).Select(t => GarmentVocabulary.Key(t.Text)).ToList();
-        var synonyms = ClassVocabulary.ProjectionSynonyms.SelectMany(t => t).Select(t => GarmentVocabulary.Key(t.Text)).ToList();
-
-        var rows = new List<(Candidate Candidate, string Key, VocabularySplit Split, string Reason, bool Forced)>();
-        foreach (var c in candidates)
-        {
-            var key = GarmentVocabulary.Key(c.Lemma);
-            var trainedAs = trainingTerms.FirstOrDefault(t => Inside(key, t));
-            var paraphrase = paraphrases.FirstOrDefault(p => Inside(p, key));
-            var synonym = synonyms.FirstOrDefault(s => Inside(s, key));
-            if (trainedAs is not null && (paraphrase ?? synonym) is { } heldOut)
-                throw new InvalidOperationException($"'{c.Lemma}' is inside the training term '{trainedAs}' and contains the held-out '{heldOut}'");
-            if (trainedAs is not null) rows.Add((c, key, VocabularySplit.Train, c.Kind == VocabularyKind.Colour ? "palette-name" : "training-term", true));
-            else if (paraphrase is not null) rows.Add((c, key, VocabularySplit.HeldOut, "benchmark-paraphrase", true));
-            else if (synonym is not null) rows.Add((c, key, VocabularySplit.HeldOut, "projection-synonym", true));
-            else rows.Add((c, key, VocabularySplit.Train, "hash", false));
-        }
-        // Of each class's (colour's) words the split is free for, the HeldOutCount with the smallest hashes are held out.
-        foreach (var group in rows.Select((r, i) => (Row: r, Index: i)).Where(x => !x.Row.Forced).GroupBy(x => (x.Row.Candidate.Kind, x.Row.Candidate.Target)))
-        {
-            var ordered = group.OrderBy(x => SplitHash(x.Row.Key)).ThenBy(x => x.Row.Key, StringComparer.Ordinal).ToList();
-            foreach (var x in ordered.Take(HeldOutCount(ordered.Count))) rows[x.Index] = x.Row with { Split = VocabularySplit.HeldOut };
-        }
-        for (bool changed = true; changed;)
-        {
-            changed = false;
-            var heldOut = rows.Where(r => r.Split == VocabularySplit.HeldOut).Select(r => r.Key).Distinct().ToList();
-            for (int i = 0; i < rows.Count; i++)
-            {
-                var r = rows[i];
-                if (r.Split == VocabularySplit.HeldOut) continue;
-                var inner = heldOut.FirstOrDefault(h => h != r.Key && Inside(h, r.Key));
-                if (inner is null) continue;
-                if (r.Forced) throw new InvalidOperationException($"'{r.Candidate.Lemma}' must be trained on ({r.Reason}) but contains the held-out '{inner}'");
-                rows[i] = r with { Split = VocabularySplit.HeldOut, Reason = $"contains '{inner}'" };
-                changed = true;
-            }
-        }
-        var palette = ColourFashion.Palette.Select(p => p.Name).ToList();
-        return rows
-            .OrderBy(r => r.Candidate.Kind)
-            .ThenBy(r => r.Candidate.Kind == VocabularyKind.Class ? FashionClasses.IndexOf(r.Candidate.Target) : palette.IndexOf(r.Candidate.Target))
-            .ThenBy(r => r.Key, StringComparer.Ordinal)
-            .Select(r => new VocabularyEntry(r.Candidate.Kind, r.Candidate.Target, r.Candidate.Lemma, r.Candidate.Plural, r.Split, r.Candidate.Synset, r.Candidate.Source, r.Reason))
-            .ToList();
     }
 
     private static List<string> Header(WordNetDatabase db, string generatedOn, List<VocabularyEntry> entries, List<DroppedWord> dropped)
