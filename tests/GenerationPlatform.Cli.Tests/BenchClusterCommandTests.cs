@@ -1,7 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using GenerationPlatform.Api;
+using GenerationPlatform.Client;
+using GenerationPlatform.LocalCluster;
 
 namespace GenerationPlatform.Cli.Tests;
 
@@ -12,8 +17,50 @@ namespace GenerationPlatform.Cli.Tests;
 public sealed partial class BenchClusterCommandTests
 {
     [Fact]
-    public void ItsSiloProcessesWaitOnTheHostsReadinessPath() =>
-        Assert.Equal(GenerationPlatform.Silo.PlatformHost.ReadyPath, GenerationPlatform.LocalCluster.SiloProcess.ReadyPath);
+    public async Task ItsSiloProcessesAreReadyWhenTheHostServesTenantsAndAFailedStartIsReportedWhenItExits()
+    {
+        using var children = new ChildProcesses();
+        var folder = Directory.CreateTempSubdirectory("genplat-silo-ready-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string>
+            {
+                ["GenerationPlatform__Host__ListenAddress"] = "127.0.0.1",
+                ["GenerationPlatform__Results__Path"] = Path.Combine(folder, "results"),
+                ["GenerationPlatform__Auth__Tenants__alpha__KeySha256__0"] = ApiKeyAuthenticator.HashOf("KEY1"),
+                ["Logging__LogLevel__Default"] = "Warning",
+            };
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            using (var silo = SiloProcess.Start(children, "silo", folder, environment, FreePort(), FreePort(), FreePort(), FreePort()))
+            {
+                await silo.WaitReadyAsync(TimeSpan.FromSeconds(120), timeout.Token);
+                // Ready, as the wait reports it, is serving: the silo executable's gRPC API answers a tenant at once.
+                using var client = new GenerationPlatformClient(silo.GrpcAddress, "KEY1");
+                var models = await client.ListModelsAsync(timeout.Token);
+                Assert.Contains(models.Models, m => m.Name == "velocity-unet");
+                Assert.Contains("genplat-silo: embedded silo running", silo.Output);
+            }
+
+            // A silo that cannot start ends the wait when it exits, with its one-line error, long before the timeout.
+            environment["GenerationPlatform__Host__Mode"] = "bogus";
+            using var broken = SiloProcess.Start(children, "broken", folder, environment, FreePort(), FreePort(), FreePort(), FreePort());
+            var clock = Stopwatch.StartNew();
+            var e = await Assert.ThrowsAsync<SiloExitedException>(() => broken.WaitReadyAsync(TimeSpan.FromSeconds(120), timeout.Token));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"reported after {clock.Elapsed}");
+            Assert.Contains("genplat-silo: GenerationPlatform:Host:Mode must be 'embedded' or 'cluster' (got 'bogus')", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     [Theory]
     [InlineData("--jobs", "0")]

@@ -21,7 +21,7 @@ namespace GenerationPlatform.Cli.Commands;
 
 /// <summary>
 /// <c>genplat bench cluster</c>: denoising capacity against the number of denoiser silos. Starts a real cluster of
-/// <c>genplat serve</c> processes on loopback (Azurite for Azure Table clustering and the checkpoint blobs): one API silo
+/// silo executable processes (genplat-silo) on loopback (Azurite for Azure Table clustering and the checkpoint blobs): one API silo
 /// that serves no model (the gRPC endpoint the load goes through) and one, then two, denoiser silos (accelerator cpu, the
 /// shipped model), every silo limited to the same torch threads and every denoiser to the same batch cap. The same K
 /// jobs (bench platform's load: random search, classifier, Heun) go through the API silo's gRPC endpoint all at once;
@@ -119,7 +119,7 @@ internal static class BenchClusterCommand
             int reportedThreads = await TorchThreadsAsync(children, settings.Threads, limit.Token);
             Console.WriteLine($"genplat bench cluster: K = {settings.Jobs} concurrent jobs through the API silo's gRPC endpoint, each {Algorithm} search ({Settings.PerRound} candidates per round, each round verified) " +
                 $"with budget {settings.Budget} NFE = {settings.Samples} samples x {settings.SampleNfe} NFE (Heun, {settings.Steps} steps, cfg {Guidance}), verifier {Verifier}, top-k {settings.TopK}");
-            Console.WriteLine("cluster: Azurite (tables: clustering, grain state, reminders; blobs: checkpoints) + separate `genplat serve` processes on loopback: " +
+            Console.WriteLine("cluster: Azurite (tables: clustering, grain state, reminders; blobs: checkpoints) + separate silo processes (genplat-silo) on loopback: " +
                 "1 API silo (accelerator none: the gRPC API, no denoiser) + 1, then 2 denoiser silos (accelerator cpu, model velocity-unet)");
             Console.WriteLine($"torch threads per silo: {settings.Threads} (OMP_NUM_THREADS = MKL_NUM_THREADS = {settings.Threads}; a genplat child started with them reports {reportedThreads}); {Environment.ProcessorCount} logical cores");
             if (reportedThreads != settings.Threads)
@@ -310,7 +310,7 @@ internal static class BenchClusterCommand
             env["Logging__LogLevel__Default"] = "Warning";
             env["OTEL_EXPORTER_OTLP_ENDPOINT"] = ""; // no exporter: the figures come from /metrics
             var work = Directory.CreateDirectory(Path.Combine(folder, name.Replace(' ', '-'))).FullName;
-            var process = SiloProcess.Start(children, $"silo {name}", Genplat(["serve"]), work, env, grpc, http, siloPort, gatewayPort: 0);
+            var process = SiloProcess.Start(children, $"silo {name}", work, env, grpc, http, siloPort, gatewayPort: 0);
             return new SiloHandle(name, denoiser, maxBatch, process);
         }
 
