@@ -16,6 +16,7 @@ using GenerationPlatform.Search;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Silo;
 using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 using GenerationPlatform.Serving;
 using GenerationPlatform.Core.Model;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

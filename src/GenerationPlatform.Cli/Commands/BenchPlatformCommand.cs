@@ -19,6 +19,7 @@ using Microsoft.Extensions.Logging.Console;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Sampling;
 using GenerationPlatform.Core.Verifiers;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenerationPlatform.Text;
 using GenerationPlatform.Text.Training;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenerationPlatform.Evaluation;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -7,6 +7,7 @@ using GenerationPlatform.Verifiers;
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.ResNet;
 using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -11,6 +11,7 @@ using GenerationPlatform.Verifiers;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Sampling;
 using GenerationPlatform.Core.Verifiers;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -5,6 +5,7 @@ using GenerationPlatform.Diffusion.Onnx;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Models;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

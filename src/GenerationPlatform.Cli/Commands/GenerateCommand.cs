@@ -4,6 +4,7 @@ using System.Text.Json;
 using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -99,13 +100,7 @@ internal static class GenerateCommand
         return cmd;
     }
 
-    public const double DefaultGuidance = 1.5;
+    public const double DefaultGuidance = CliModel.DefaultGuidance;
 
-    public static SamplerKind ParseSampler(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "euler" => SamplerKind.Euler,
-        "heun" => SamplerKind.Heun,
-        "stochastic" or "sde" => SamplerKind.Stochastic,
-        _ => throw new CliArgumentException($"--sampler: unknown sampler '{text}'; use euler, heun or stochastic"),
-    };
+    public static SamplerKind ParseSampler(string text) => CliParsing.Sampler(text);
 }

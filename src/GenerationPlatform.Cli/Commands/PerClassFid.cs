@@ -8,6 +8,7 @@ using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Classifier;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

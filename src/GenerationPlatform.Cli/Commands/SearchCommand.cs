@@ -8,6 +8,7 @@ using GenerationPlatform.Serving;
 using GenerationPlatform.Search.Algorithms;
 using GenerationPlatform.Verifiers;
 using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using GenerationPlatform.Api;
 using GenerationPlatform.Silo;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -3,6 +3,7 @@ using GenerationPlatform.Diffusion.Checkpoints;
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Verifiers.Classifier;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -5,6 +5,7 @@ using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Evaluation;
 using GenerationPlatform.Verifiers.Classifier;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

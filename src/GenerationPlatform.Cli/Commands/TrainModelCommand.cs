@@ -6,6 +6,7 @@ using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Text;
 using GenerationPlatform.Core.Model;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

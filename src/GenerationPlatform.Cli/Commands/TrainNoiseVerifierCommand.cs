@@ -9,6 +9,7 @@ using GenerationPlatform.Verifiers.NoiseAware;
 using static TorchSharp.torch;
 using GenerationPlatform.Core.Sampling;
 using GenerationPlatform.Core.Verifiers;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

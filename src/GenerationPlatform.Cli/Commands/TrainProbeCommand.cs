@@ -2,6 +2,7 @@ using System.CommandLine;
 using GenerationPlatform.Diffusion.Checkpoints;
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Verifiers.ResNet;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

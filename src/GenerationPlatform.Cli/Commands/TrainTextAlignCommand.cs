@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Text;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

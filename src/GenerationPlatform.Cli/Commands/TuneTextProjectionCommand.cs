@@ -7,6 +7,7 @@ using GenerationPlatform.Diffusion.Training;
 using GenerationPlatform.Text;
 using GenerationPlatform.Text.Training;
 using static TorchSharp.torch;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -1,6 +1,6 @@
-namespace GenerationPlatform.Cli;
+namespace GenerationPlatform.Tools;
 
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes to a temporary file next to the target and renames it: a reader never sees half a file.</summary>
     public static void Write(string path, byte[] bytes)

@@ -1,12 +1,27 @@
-namespace GenerationPlatform.Cli;
+using GenerationPlatform.Core.Sampling;
 
-internal static class CliParsing
+namespace GenerationPlatform.Tools;
+
+/// <summary>Reading and checking option values; a bad one is a <see cref="CliArgumentException"/> that names its option.</summary>
+public static class CliParsing
 {
     public static int Positive(int value, string name) =>
         value > 0 ? value : throw new CliArgumentException($"{name} must be greater than 0 (got {value})");
 
     public static double InRange(double value, string name, double min, double max) =>
         value >= min && value <= max ? value : throw new CliArgumentException($"{name} must be between {min} and {max} (got {value})");
+
+    public static int InRange(int value, string name, int min, int max) =>
+        value >= min && value <= max ? value : throw new CliArgumentException($"{name} must be between {min} and {max} (got {value})");
+
+    /// <summary>A sampler by name: euler, heun, or stochastic (sde).</summary>
+    public static SamplerKind Sampler(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "euler" => SamplerKind.Euler,
+        "heun" => SamplerKind.Heun,
+        "stochastic" or "sde" => SamplerKind.Stochastic,
+        _ => throw new CliArgumentException($"--sampler: unknown sampler '{text}'; use euler, heun or stochastic"),
+    };
 
     public static int[] IntList(string text, string name, int count)
     {

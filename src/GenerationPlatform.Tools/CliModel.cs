@@ -4,16 +4,19 @@ using GenerationPlatform.Diffusion.Models;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Core.Model;
 
-namespace GenerationPlatform.Cli;
+namespace GenerationPlatform.Tools;
 
 /// <summary>
 /// The model a command runs, named by <c>--model</c>: a model folder (a model.json manifest and its weights), a
 /// manifest file, the name of a shipped model (Models/ next to the application), or a bare safetensors file of our
 /// velocity network (classes named as Fashion-MNIST's when it has ten). Default: the shipped class model.
 /// </summary>
-internal sealed class CliModel : IDisposable
+public sealed class CliModel : IDisposable
 {
     public const string DefaultName = "velocity-unet";
+
+    /// <summary>The classifier-free guidance scale the commands use unless told otherwise.</summary>
+    public const double DefaultGuidance = 1.5;
 
     private readonly IDisposable owned;
 

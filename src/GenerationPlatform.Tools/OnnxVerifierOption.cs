@@ -1,7 +1,7 @@
 using System.CommandLine;
 using GenerationPlatform.Core.Verifiers;
 
-namespace GenerationPlatform.Cli;
+namespace GenerationPlatform.Tools;
 
 /// <summary>
 /// `--onnx-verifier NAME=spec.json` (repeatable) registers `onnx:NAME` for this run. The JSON object has
@@ -9,7 +9,7 @@ namespace GenerationPlatform.Cli;
 /// ImageSize, Channels, Range, Mean, Std, ClassInput, Output, Score, MaxBatch); a relative Path is
 /// resolved against the JSON file's folder.
 /// </summary>
-internal static class OnnxVerifierOption
+public static class OnnxVerifierOption
 {
     public const string Name = "--onnx-verifier";
 

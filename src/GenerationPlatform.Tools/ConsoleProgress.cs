@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Cli;
+namespace GenerationPlatform.Tools;
 
 /// <summary>A one-line progress bar on stderr; redraws in place on a terminal, prints sparse lines otherwise.</summary>
 public sealed class ConsoleProgress(string label)
