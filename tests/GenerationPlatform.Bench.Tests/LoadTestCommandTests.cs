@@ -1,13 +1,13 @@
 using System.Text.RegularExpressions;
 
-namespace GenerationPlatform.Cli.Tests;
+namespace GenerationPlatform.Bench.Tests;
 
 public sealed class LoadTestCommandTests
 {
     [Fact]
     public void LoadtestEmbeddedReportsEveryJobEndedWithItsResultAndTheLightTenantsLatencyRatio()
     {
-        var run = GenplatProcess.Run("loadtest", "--embedded", "--jobs", "10", "--tenants", "3", "--flood-share", "0.6",
+        var run = BenchProcess.Run("loadtest", "--embedded", "--jobs", "10", "--tenants", "3", "--flood-share", "0.6",
             "--budget", "8", "--steps", "2", "--time-limit", "150");
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.StdOut}\n{run.StdErr}");
 
@@ -32,7 +32,7 @@ public sealed class LoadTestCommandTests
     [Fact]
     public void LoadtestNeedsEitherEmbeddedOrAnAddress()
     {
-        var run = GenplatProcess.Run("loadtest", "--jobs", "3");
+        var run = BenchProcess.Run("loadtest", "--jobs", "3");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--embedded or --address", run.StdErr);
     }

@@ -1,11 +1,11 @@
-namespace GenerationPlatform.Cli.Tests;
+namespace GenerationPlatform.Bench.Tests;
 
 public sealed class BenchPlatformCommandTests
 {
     [Fact]
     public void PrintsBothSidesAndTheRatio()
     {
-        var r = GenplatProcess.Run("bench", "platform", "--jobs", "2", "--steps", "2", "--samples", "2", "--repeat", "1", "--warmup", "1", "--max-batch", "8");
+        var r = BenchProcess.Run("platform", "--jobs", "2", "--steps", "2", "--samples", "2", "--repeat", "1", "--warmup", "1", "--max-batch", "8");
         Assert.True(r.ExitCode == 0, r.StdErr);
         string[] rows = ["| bare loop |", "| platform, step-level batching |", "| platform, whole-request batching |",
             "| platform, step-level, spread arrivals |", "| platform, whole-request, spread arrivals |"];
@@ -23,8 +23,8 @@ public sealed class BenchPlatformCommandTests
     [Fact]
     public void ABudgetBelowOneSampleIsRefused()
     {
-        var r = GenplatProcess.Run("bench", "platform", "--steps", "2", "--budget", "2");
+        var r = BenchProcess.Run("platform", "--steps", "2", "--budget", "2");
         Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith("genplat: --budget", r.StdErr);
+        Assert.StartsWith("genplat-bench: --budget", r.StdErr);
     }
 }

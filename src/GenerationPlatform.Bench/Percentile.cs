@@ -1,4 +1,4 @@
-namespace GenerationPlatform.Cli;
+namespace GenerationPlatform.Bench;
 
 /// <summary>Latency percentiles for the benchmark commands: one definition, the nearest rank.</summary>
 internal static class Percentile

@@ -8,10 +8,10 @@ using GenerationPlatform.Api;
 using GenerationPlatform.Client;
 using GenerationPlatform.LocalCluster;
 
-namespace GenerationPlatform.Cli.Tests;
+namespace GenerationPlatform.Bench.Tests;
 
 /// <summary>
-/// <c>genplat bench cluster</c>: options, one tiny run of the real multi-process cluster (Azurite + three silo processes;
+/// <c>genplat-bench cluster</c>: options, one tiny run of the real multi-process cluster (Azurite + three silo processes;
 /// about 15 s on the project's 2-core machine), and that no process it starts outlives it (Ctrl+C and SIGKILL).
 /// </summary>
 public sealed partial class BenchClusterCommandTests
@@ -75,9 +75,9 @@ public sealed partial class BenchClusterCommandTests
     [InlineData("--timeout", "0")]
     public void ABadValueIsAnErrorNamingItsOptionBeforeAnythingStarts(string option, string value)
     {
-        var r = GenplatProcess.Run("bench", "cluster", option, value);
+        var r = BenchProcess.Run("cluster", option, value);
         Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith($"genplat: {option} ", r.StdErr);
+        Assert.StartsWith($"genplat-bench: {option} ", r.StdErr);
         Assert.Equal("", r.StdOut);
         Assert.DoesNotContain("bench cluster: started", r.StdErr);
     }
@@ -85,16 +85,16 @@ public sealed partial class BenchClusterCommandTests
     [Fact]
     public void AMeasuredCapNeedsAWarmUpAndTheOutFileMustBeWritable()
     {
-        var noWarmup = GenplatProcess.Run("bench", "cluster", "--max-batch", "0", "--warmup", "0");
+        var noWarmup = BenchProcess.Run("cluster", "--max-batch", "0", "--warmup", "0");
         Assert.Equal(2, noWarmup.ExitCode);
-        Assert.StartsWith("genplat: --warmup ", noWarmup.StdErr);
+        Assert.StartsWith("genplat-bench: --warmup ", noWarmup.StdErr);
 
         var folder = Directory.CreateTempSubdirectory("genplat-bench-cluster-test-").FullName;
         try
         {
-            var intoFolder = GenplatProcess.Run("bench", "cluster", "--out", folder);
+            var intoFolder = BenchProcess.Run("cluster", "--out", folder);
             Assert.Equal(2, intoFolder.ExitCode);
-            Assert.StartsWith("genplat: --out: ", intoFolder.StdErr);
+            Assert.StartsWith("genplat-bench: --out: ", intoFolder.StdErr);
         }
         finally
         {
@@ -108,7 +108,7 @@ public sealed partial class BenchClusterCommandTests
         var json = Path.Combine(Path.GetTempPath(), $"genplat-bench-cluster-{Guid.NewGuid():N}.json");
         try
         {
-            var r = GenplatProcess.Run("bench", "cluster", "--jobs", "2", "--steps", "2", "--budget", "6", "--repeat", "1", "--warmup", "1",
+            var r = BenchProcess.Run("cluster", "--jobs", "2", "--steps", "2", "--budget", "6", "--repeat", "1", "--warmup", "1",
                 "--max-batch", "8", "--threads", "1", "--out", json);
             Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.StdOut}\n{r.StdErr}");
             var lines = r.StdOut.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
@@ -169,7 +169,7 @@ public sealed partial class BenchClusterCommandTests
     public void NoProcessItStartedOutlivesIt(int signal)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "genplat.dll"), "bench", "cluster", "--jobs", "2", "--steps", "2", "--budget", "6", "--max-batch", "8" })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "genplat-bench.dll"), "cluster", "--jobs", "2", "--steps", "2", "--budget", "6", "--max-batch", "8" })
             start.ArgumentList.Add(a);
         using var bench = Process.Start(start)!;
         var stderr = new List<string>();
@@ -191,7 +191,7 @@ public sealed partial class BenchClusterCommandTests
             if (signal == SigInt)
             {
                 Assert.Equal(130, bench.ExitCode);
-                Assert.Contains("genplat: bench cluster interrupted; every process it started is stopped", Text(stderr));
+                Assert.Contains("genplat-bench: cluster interrupted; every process it started is stopped", Text(stderr));
             }
             var pids = Text(stderr).Split('\n').Select(l => StartedPid().Match(l)).Where(m => m.Success)
                 .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
