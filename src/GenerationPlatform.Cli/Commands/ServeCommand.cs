@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GenerationPlatform.Silo;
 using GenerationPlatform.Tools;
+using Microsoft.AspNetCore.Builder;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -13,22 +14,17 @@ internal static class ServeCommand
 {
     private const string Title = "genplat serve";
 
-    public static Command Create()
-    {
-        var command = new Command("serve", "Run the platform: gRPC API, silo and result store in this process; Ctrl+C stops it");
-        foreach (var option in ServeSettings.Options) command.Options.Add(option);
-        command.SetAction(async (p, ct) =>
+    public static Command Create() => ToolCommand.Create("serve", "Run the platform: gRPC API, silo and result store in this process; Ctrl+C stops it", ServeSettings.Options,
+        async (p, ct) =>
         {
             await RunAsync(ServeSettings.Parse(p), ct);
             return 0;
         });
-        return command;
-    }
 
     /// <summary>Starts the host with the settings' overrides, prints its endpoints and runs until stopped.</summary>
     public static async Task RunAsync(ServeSettings settings, CancellationToken cancellationToken)
     {
-        Microsoft.AspNetCore.Builder.WebApplication app;
+        WebApplication app;
         try
         {
             app = await PlatformProcess.StartAsync([], settings.Overrides(), cancellationToken);

@@ -12,20 +12,20 @@ namespace GenerationPlatform.Cli.Commands;
 /// </summary>
 internal sealed record ServeSettings(int? GrpcPort, int? HttpPort, string? ListenAddress, string? ResultsFolder, IReadOnlyList<(string Tenant, string Key)> DevTenants)
 {
-    private static readonly Option<int?> Port = new("--port") { Description = "gRPC port, HTTP/2 without TLS (default 5080; 0: a free port)" };
-    private static readonly Option<int?> HttpPortOption = new("--http-port") { Description = "HTTP/1.1 port of /healthz/live and /healthz/ready (default: --port + 1, or 5081; 0: a free port)" };
-    private static readonly Option<string?> Listen = new("--listen") { Description = "address to bind (default 127.0.0.1 embedded, 0.0.0.0 in cluster mode)" };
-    private static readonly Option<string[]> Tenants = new("--dev-tenant") { Description = "tenant:key, repeatable: a tenant and its API key, for development (production configures key hashes)" };
-    private static readonly Option<string?> Results = new("--results") { Description = "folder of the local result store (default ./results)" };
+    private static readonly Option<int?> port = new("--port") { Description = "gRPC port, HTTP/2 without TLS (default 5080; 0: a free port)" };
+    private static readonly Option<int?> httpPort = new("--http-port") { Description = "HTTP/1.1 port of /healthz/live and /healthz/ready (default: --port + 1, or 5081; 0: a free port)" };
+    private static readonly Option<string?> listen = new("--listen") { Description = "address to bind (default 127.0.0.1 embedded, 0.0.0.0 in cluster mode)" };
+    private static readonly Option<string[]> tenants = new("--dev-tenant") { Description = "tenant:key, repeatable: a tenant and its API key, for development (production configures key hashes)" };
+    private static readonly Option<string?> results = new("--results") { Description = "folder of the local result store (default ./results)" };
 
-    public static IReadOnlyList<Option> Options { get; } = [Port, HttpPortOption, Listen, Tenants, Results];
+    public static IReadOnlyList<Option> Options { get; } = [port, httpPort, listen, tenants, results];
 
     public static ServeSettings Parse(ParseResult p)
     {
-        int? grpc = p.GetValue(Port) is { } given ? PortNumber(given, "--port") : null;
+        int? grpc = p.GetValue(port) is { } given ? PortNumber(given, "--port") : null;
         // Without --http-port the health port follows --port (a free one when --port is 0).
-        int? http = p.GetValue(HttpPortOption) is { } h ? PortNumber(h, "--http-port") : grpc is { } g ? (g == 0 ? 0 : PortNumber(g + 1, "--port + 1")) : null;
-        return new ServeSettings(grpc, http, p.GetValue(Listen), p.GetValue(Results), (p.GetValue(Tenants) ?? []).Select(DevTenant).ToArray());
+        int? http = p.GetValue(httpPort) is { } h ? PortNumber(h, "--http-port") : grpc is { } g ? (g == 0 ? 0 : PortNumber(g + 1, "--port + 1")) : null;
+        return new ServeSettings(grpc, http, p.GetValue(listen), p.GetValue(results), (p.GetValue(tenants) ?? []).Select(DevTenant).ToArray());
     }
 
     /// <summary>The host's configuration keys these settings set.</summary>
