@@ -2,7 +2,7 @@
 # GPU check (issue "Models as data", item 7): on a machine with an NVIDIA GPU and the .NET 10 SDK, from the repository
 # root: `infra/gpu-check.sh`. Builds the GPU variant (-p:GenPlatAccelerator=cuda: Microsoft.ML.OnnxRuntime.Gpu.Linux,
 # TorchSharp on its CPU package) into its own artifacts folder, shows what the CUDA execution provider links against and
-# what of it is missing, then runs `genplat bench model --backend onnx --device cuda` and the ONNX parity tests on the GPU
+# what of it is missing, then runs `genplat-bench model --backend onnx --device cuda` and the ONNX parity tests on the GPU
 # (GENPLAT_TEST_DEVICE=cuda: the sessions ask for CUDA and fail, with ONNX Runtime's reason, instead of falling back).
 # Every step runs even when an earlier one fails; the summary at the end lists each step's outcome. Exit 0 only when all pass.
 #
@@ -40,8 +40,8 @@ step "build the GPU variant (-p:GenPlatAccelerator=cuda) into $ARTIFACTS"
 BUILD_ARGS=(-c Release -p:GenPlatAccelerator=cuda -p:UseArtifactsOutput=true "-p:ArtifactsPath=$ARTIFACTS")
 dotnet build tests/GenerationPlatform.Onnx.Tests "${BUILD_ARGS[@]}" 2>&1 | tail -n 20
 record "build tests/GenerationPlatform.Onnx.Tests (GPU variant)" "${PIPESTATUS[0]}"
-dotnet build src/GenerationPlatform.Cli "${BUILD_ARGS[@]}" 2>&1 | tail -n 20
-record "build src/GenerationPlatform.Cli (GPU variant)" "${PIPESTATUS[0]}"
+dotnet build src/GenerationPlatform.Bench "${BUILD_ARGS[@]}" 2>&1 | tail -n 20
+record "build src/GenerationPlatform.Bench (GPU variant)" "${PIPESTATUS[0]}"
 
 step "the CUDA execution provider's libraries"
 PROVIDER="$(find "$ARTIFACTS/bin" -name libonnxruntime_providers_cuda.so 2>/dev/null | head -n 1)"
@@ -74,28 +74,28 @@ else
   fi
 fi
 
-GENPLAT="$(find "$ARTIFACTS/bin" -path "*GenerationPlatform.Cli*" -name genplat.dll 2>/dev/null | head -n 1)"
-step "genplat carries the GPU package's libonnxruntime.so"
+GENPLAT="$(find "$ARTIFACTS/bin" -path "*GenerationPlatform.Bench*" -name genplat-bench.dll 2>/dev/null | head -n 1)"
+step "genplat-bench carries the GPU package's libonnxruntime.so"
 if [ -n "$GENPLAT" ]; then
   CORE="$(dirname "$GENPLAT")/runtimes/linux-x64/native/libonnxruntime.so"
   GPU_CORE="$(find "${NUGET_PACKAGES:-$HOME/.nuget/packages}/microsoft.ml.onnxruntime.gpu.linux" -path "*linux-x64/native/libonnxruntime.so" 2>/dev/null | head -n 1)"
   if [ -f "$CORE" ] && [ -n "$GPU_CORE" ] && cmp -s "$CORE" "$GPU_CORE"; then
-    echo "$CORE is $GPU_CORE"; record "genplat's libonnxruntime.so is the GPU build's" 0
+    echo "$CORE is $GPU_CORE"; record "genplat-bench's libonnxruntime.so is the GPU build's" 0
   else
     echo "$CORE is not the GPU package's ($GPU_CORE): the CPU package's natives won the copy (see Directory.Packages.props)"
-    record "genplat's libonnxruntime.so is the GPU build's" 1
+    record "genplat-bench's libonnxruntime.so is the GPU build's" 1
   fi
 fi
 
-step "genplat bench model --backend onnx --device cuda"
+step "genplat-bench model --backend onnx --device cuda"
 if [ -n "$GENPLAT" ]; then
-  dotnet "$GENPLAT" bench model --backend onnx --device cuda --seconds "$SECONDS_PER_POINT" --batches "$BATCHES" 2>&1
+  dotnet "$GENPLAT" model --backend onnx --device cuda --seconds "$SECONDS_PER_POINT" --batches "$BATCHES" 2>&1
   record "bench model --backend onnx --device cuda" "$?"
-  step "genplat bench model --backend onnx --device cpu (same machine, for comparison)"
-  dotnet "$GENPLAT" bench model --backend onnx --device cpu --seconds "$SECONDS_PER_POINT" --batches 1,64,256 2>&1
+  step "genplat-bench model --backend onnx --device cpu (same machine, for comparison)"
+  dotnet "$GENPLAT" model --backend onnx --device cpu --seconds "$SECONDS_PER_POINT" --batches 1,64,256 2>&1
   record "bench model --backend onnx --device cpu" "$?"
 else
-  echo "genplat.dll was not built"
+  echo "genplat-bench.dll was not built"
   record "bench model --backend onnx --device cuda" 1
 fi
 

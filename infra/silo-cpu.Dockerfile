@@ -1,14 +1,15 @@
 # syntax=docker/dockerfile:1
 # CPU silo image: `docker build -f infra/silo-cpu.Dockerfile .` from the repository root.
-# Build stage: the SDK publishes genplat (the silo host is `genplat serve`) with the CPU packages.
+# Build stage: the SDK publishes the silo executable (genplat-silo: the host alone, no trainer, plotting or benchmark code)
+# with the CPU packages.
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Build.targets Directory.Packages.props GenerationPlatform.sln ./
 COPY src/ src/
-RUN dotnet restore src/GenerationPlatform.Cli/GenerationPlatform.Cli.csproj -p:GenPlatAccelerator=cpu
+RUN dotnet restore src/GenerationPlatform.Silo/GenerationPlatform.Silo.csproj -p:GenPlatAccelerator=cpu
 # The TorchSharp GLIBCXX fix (Directory.Build.targets) runs after publish and is a no-op here:
 # Ubuntu 24.04's libstdc++ (GCC 14) already has GLIBCXX_3.4.32.
-RUN dotnet publish src/GenerationPlatform.Cli/GenerationPlatform.Cli.csproj -c Release --no-restore \
+RUN dotnet publish src/GenerationPlatform.Silo/GenerationPlatform.Silo.csproj -c Release --no-restore \
       -p:GenPlatAccelerator=cpu -o /app
 
 # Runtime stage: ASP.NET Core runtime on Ubuntu 24.04, non-root (the image's `app` user).
@@ -33,4 +34,4 @@ ENV GenerationPlatform__Host__Mode=cluster \
 EXPOSE 5080 5081 11111
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${GenerationPlatform__Host__HttpPort}/healthz/live" || exit 1
-ENTRYPOINT ["dotnet", "/app/genplat.dll", "serve"]
+ENTRYPOINT ["dotnet", "/app/genplat-silo.dll"]

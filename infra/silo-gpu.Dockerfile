@@ -8,8 +8,8 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Build.targets Directory.Packages.props GenerationPlatform.sln ./
 COPY src/ src/
-RUN dotnet restore src/GenerationPlatform.Cli/GenerationPlatform.Cli.csproj -p:GenPlatAccelerator=cuda
-RUN dotnet publish src/GenerationPlatform.Cli/GenerationPlatform.Cli.csproj -c Release --no-restore \
+RUN dotnet restore src/GenerationPlatform.Silo/GenerationPlatform.Silo.csproj -p:GenPlatAccelerator=cuda
+RUN dotnet publish src/GenerationPlatform.Silo/GenerationPlatform.Silo.csproj -c Release --no-restore \
       -p:GenPlatAccelerator=cuda -o /app
 
 # The .NET runtime, taken from Microsoft's image, on NVIDIA's CUDA 13 + cuDNN 9 runtime (Ubuntu 24.04, whose libstdc++
@@ -45,4 +45,4 @@ ENV GenerationPlatform__Host__Mode=cluster \
 EXPOSE 5080 5081 11111
 HEALTHCHECK --interval=15s --timeout=3s --start-period=90s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${GenerationPlatform__Host__HttpPort}/healthz/live" || exit 1
-ENTRYPOINT ["dotnet", "/app/genplat.dll", "serve"]
+ENTRYPOINT ["dotnet", "/app/genplat-silo.dll"]

@@ -5,7 +5,7 @@ A mirror of src/GenerationPlatform.Diffusion/Model/VelocityUNet.cs (same modules
 forward pass) and of FlowMatchingTrainer.cs's objective (SEARCH.md section 2: x_t = (1 - t) x0 + t eps, t ~ U(0, 1),
 target v = eps - x0, MSE; label dropout to the null label; AdamW without weight decay; gradient clipping at 1; EMA
 with the trainer's warm-up), for training runs that the project's 2-core CPUs cannot afford. The output is an EMA
-safetensors file with the same keys and metadata as `genplat train-model` writes, so TorchSharp loads it
+safetensors file with the same keys and metadata as `genplat-research train-model` writes, so TorchSharp loads it
 (VelocityModelFile.Load) and `genplat export-onnx` exports it; nothing on the serving path depends on this script.
 
 Before training it proves the mirror: the shipped models/velocity-unet weights run through this module and through

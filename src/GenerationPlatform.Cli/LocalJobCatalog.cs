@@ -2,6 +2,7 @@ using GenerationPlatform.Core.Model;
 using GenerationPlatform.Core.Verifiers;
 using GenerationPlatform.Search.Jobs;
 using GenerationPlatform.Verifiers;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli;
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace GenerationPlatform.Evaluation;
 
 /// <summary>
-/// The plots of `genplat eval-text` (docs/TEXT.md), drawn from its per-unit records only:
+/// The plots of `genplat-research eval-text` (docs/TEXT.md), drawn from its per-unit records only:
 /// <list type="bullet">
 /// <item>text-scaling-{metric}-{n}-units.png: all-met rate and mean text-align against mean NFE per image (log axis), one
 /// line per (algorithm, verifier), one panel per verifier, the no-search point and the steps baseline in every panel, 95%

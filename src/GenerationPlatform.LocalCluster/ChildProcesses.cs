@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace GenerationPlatform.LocalCluster;
 
 /// <summary>
-/// Every process a local cluster starts (<c>genplat bench cluster</c>, the cluster tests). Each runs in a process group of its own (<c>setsid</c>) and is killed with its
+/// Every process a local cluster starts (<c>genplat-bench cluster</c>, the cluster tests). Each runs in a process group of its own (<c>setsid</c>) and is killed with its
 /// group: on dispose, on this process's exit (ProcessExit: normal exit, SIGTERM, Ctrl+C past System.CommandLine's grace),
 /// and, should this process die without running any of that (SIGKILL, a crash), by a watchdog: a <c>/bin/sh</c> that
 /// ignores signals, learns each group on its stdin and kills the groups still listed when its stdin closes, which the

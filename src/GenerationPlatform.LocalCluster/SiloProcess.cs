@@ -4,7 +4,7 @@ using System.Net;
 namespace GenerationPlatform.LocalCluster;
 
 /// <summary>
-/// One <c>genplat serve</c> process (the real host), configured only through GenerationPlatform__... environment variables as
+/// One silo executable process (genplat-silo, the real host; <see cref="SiloExecutable"/>), configured only through GenerationPlatform__... environment variables as
 /// a container would be, on the loopback ports given; a child of a <see cref="ChildProcesses"/>, so it is never orphaned.
 /// Its output is kept for failure messages.
 /// </summary>
@@ -41,10 +41,10 @@ public sealed class SiloProcess : IDisposable
     public string Output => process.Output;
 
     /// <summary>
-    /// Starts <paramref name="command"/> (<c>genplat serve</c>: <c>dotnet genplat.dll serve</c>, or the apphost) with
-    /// <paramref name="environment"/> and the ports (GenerationPlatform__Host__GrpcPort/HttpPort, __Cluster__SiloPort/GatewayPort).
+    /// Starts the silo executable (<c>dotnet genplat-silo.dll</c>) with <paramref name="environment"/> and the ports
+    /// (GenerationPlatform__Host__GrpcPort/HttpPort, __Cluster__SiloPort/GatewayPort).
     /// </summary>
-    public static SiloProcess Start(ChildProcesses children, string name, IReadOnlyList<string> command, string workingDirectory,
+    public static SiloProcess Start(ChildProcesses children, string name, string workingDirectory,
         IReadOnlyDictionary<string, string> environment, int grpcPort, int httpPort, int siloPort, int gatewayPort)
     {
         var env = new Dictionary<string, string>(environment, StringComparer.Ordinal)
@@ -54,7 +54,7 @@ public sealed class SiloProcess : IDisposable
             ["GenerationPlatform__Cluster__SiloPort"] = Text(siloPort),
             ["GenerationPlatform__Cluster__GatewayPort"] = Text(gatewayPort),
         };
-        return new SiloProcess(name, grpcPort, httpPort, siloPort, gatewayPort, children.Start(name, command, env, workingDirectory));
+        return new SiloProcess(name, grpcPort, httpPort, siloPort, gatewayPort, children.Start(name, SiloExecutable.Command(), env, workingDirectory));
     }
 
     /// <summary>

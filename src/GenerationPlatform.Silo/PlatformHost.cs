@@ -20,7 +20,7 @@ using System.Net;
 namespace GenerationPlatform.Silo;
 
 /// <summary>
-/// The one host of the platform, used by <c>genplat serve</c> and by the container images: an Orleans
+/// The one host of the platform, used by <c>genplat serve</c> and by the silo executable (genplat-silo) the images run: an Orleans
 /// silo and, co-hosted, Kestrel with gRPC on an HTTP/2-only (h2c) port, health endpoints on a
 /// separate HTTP/1.1 port and, when configured, HTTP/JSON on a third (HTTP/1.1). Configuration: appsettings.json, environment (GenerationPlatform__...),
 /// command line, then <c>overrides</c>. docs/API.md lists every key.

@@ -5,7 +5,7 @@ namespace GenerationPlatform.Text;
 /// the class's plain name); <see cref="BenchmarkParaphrases"/> never appear in training captions and are kept for the
 /// prompt benchmark's class-paraphrase category, so it measures whether the text encoder carries the model to words it
 /// never trained on. <see cref="ProjectionSynonyms"/> are more words per class that the U-Net's training captions never
-/// used either: `genplat tune-text-projection` teaches the text model's prompt projection to map captions with them to
+/// used either: `genplat-research tune-text-projection` teaches the text model's prompt projection to map captions with them to
 /// where the same captions with a training term land, so that words near them in the sentence encoder's space follow;
 /// they are disjoint from the benchmark's paraphrases, which stay held out. The parser knows all three.
 /// </summary>

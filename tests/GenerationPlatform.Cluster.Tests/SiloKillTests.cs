@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace GenerationPlatform.Cluster.Tests;
 
-/// <summary>Three <c>genplat serve</c> processes on Azure Table clustering (Azurite); silos doing the work are SIGKILLed mid-search, one at a time.</summary>
+/// <summary>Three silo executable processes (genplat-silo) on Azure Table clustering (Azurite); silos doing the work are SIGKILLed mid-search, one at a time.</summary>
 [Trait("Tier", "slow")]
 public sealed class SiloKillTests(ITestOutputHelper output)
 {

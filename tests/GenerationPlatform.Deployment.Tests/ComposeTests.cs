@@ -241,6 +241,9 @@ public sealed partial class ComposeTests
         Assert.Matches(@"(?m)^USER app$", text);
         Assert.Contains("/healthz/live", Regex.Match(text, @"HEALTHCHECK[\s\S]*?\n(?=\S)").Value);
         Assert.Contains($"GenPlatAccelerator={accelerator}", text);
-        Assert.Contains("\"serve\"", text);
+        // The image publishes and runs the silo executable, nothing else (SiloExecutableTests: what its publish output holds).
+        Assert.Matches(@"(?m)^RUN dotnet publish src/GenerationPlatform\.Silo/GenerationPlatform\.Silo\.csproj ", text);
+        Assert.DoesNotMatch(@"(?m)^RUN dotnet publish (?!src/GenerationPlatform\.Silo/)", text);
+        Assert.Equal("[\"dotnet\", \"/app/genplat-silo.dll\"]", Regex.Match(text, @"(?m)^ENTRYPOINT (.+)$").Groups[1].Value.Trim());
     }
 }

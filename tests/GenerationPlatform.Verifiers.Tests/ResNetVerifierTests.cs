@@ -86,7 +86,7 @@ public sealed class ResNetVerifierTests(ResNetFixture fixture) : IDisposable
     {
         using var catalog = new VerifierCatalog(probeHeadPath: Path.Combine(dir, "absent.safetensors"));
         var e = Assert.Throws<CheckpointException>(() => catalog.Get("resnet-probe"));
-        Assert.Contains("genplat train-probe", e.Message);
+        Assert.Contains("genplat-research train-probe", e.Message);
         Assert.Contains("absent.safetensors", e.Message);
     }
 

@@ -1,10 +1,12 @@
-using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using GenerationPlatform.Core.Model;
+using GenerationPlatform.Core.Models;
 using GenerationPlatform.Diffusion.Data;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Onnx;
+using GenerationPlatform.Tools;
 using static TorchSharp.torch;
-using GenerationPlatform.Core.Model;
-using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -18,98 +20,67 @@ internal static class ExportOnnxCommand
     public const string OnnxFileName = "velocity.onnx";
     private const double Tolerance = 1e-4;
 
-    public static Command Create()
+    public static System.CommandLine.Command Create() => ToolCommand.Create("export-onnx",
+        "Write a velocity network as an ONNX model (velocity.onnx) with its manifest, checked against TorchSharp", ExportOnnxSettings.Options,
+        (p, ct) => Task.FromResult(Run(ExportOnnxSettings.Parse(p), new ExportOnnxReport(Console.Out, Console.Error))));
+
+    /// <summary>Exports, checks and describes the network, each step reported as it is done; 1 when the export differs from TorchSharp.</summary>
+    public static int Run(ExportOnnxSettings settings, ExportOnnxReport report)
     {
-        var model = new Option<string?>("--model")
+        using var unet = VelocityModelFile.Load(settings.Weights);
+        var config = unet.Config;
+        var conditioning = settings.BaseManifest?.Conditioning ?? (config.IsText
+            ? Conditioning.ForText(settings.TextEncoder ?? throw new CliArgumentException("--text-encoder: the network is a text model; name its text encoder"), config.TextEmbedding)
+            : Conditioning.ForClasses(config.Classes == FashionMnist.ClassCount ? FashionMnist.ClassNames
+                : Enumerable.Range(0, config.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray()));
+
+        Directory.CreateDirectory(settings.Folder);
+        var onnxPath = Path.Combine(settings.Folder, OnnxFileName);
+        var bytes = OnnxExporter.Export(unet, settings.BaseManifest?.Description);
+        AtomicFile.Write(onnxPath, bytes);
+        report.Exported(onnxPath, bytes.Length, OnnxExporter.Opset, config.Shape, conditioning, unet.ParameterCount());
+        if (settings.CheckRows > 0)
         {
-            Description = "the network: a .safetensors file of our velocity network, or a torchsharp model folder / manifest (default: the shipped weights)",
-        };
-        var output = new Option<string>("--out") { Description = "folder to write velocity.onnx (and model.json) into", Required = true };
-        var name = new Option<string?>("--name") { Description = "model name for a new manifest (default: the source's name + \"-onnx\")" };
-        var description = new Option<string?>("--description") { Description = "description for a new manifest" };
-        var encoder = new Option<string?>("--text-encoder") { Description = "text models from a bare .safetensors file: the text encoder's name for the manifest" };
-        var check = new Option<int>("--check") { Description = "rows of random inputs to compare against TorchSharp (0: no check)", DefaultValueFactory = _ => 16 };
-        var command = new Command("export-onnx", "Write a velocity network as an ONNX model (velocity.onnx) with its manifest, checked against TorchSharp")
-        {
-            model, output, name, description, encoder, check,
-        };
-        command.SetAction((p, ct) =>
-        {
-            int rows = p.GetValue(check);
-            if (rows is < 0 or > 4096) throw new CliArgumentException($"--check must be between 0 and 4096 (got {rows})");
-            var source = p.GetValue(model);
-            var folder = Path.GetFullPath(p.GetValue(output)!);
-            if (File.Exists(folder)) throw new CliArgumentException($"--out: '{folder}' is a file, expected a folder");
+            double diff = MaxDifference(unet, bytes, conditioning, settings.CheckRows);
+            report.Checked(settings.CheckRows, diff);
+            if (diff > Tolerance) return report.Differs(diff, Tolerance);
+        }
+        var manifestPath = Path.Combine(settings.Folder, ModelManifest.FileName);
+        if (File.Exists(manifestPath)) report.Kept(manifestPath, CheckExisting(manifestPath, config.Shape, conditioning));
+        else report.Wrote(manifestPath, WriteManifest(manifestPath, settings, config.Shape, conditioning));
+        return 0;
+    }
 
-            ModelManifest? baseManifest = null;
-            string weights;
-            if (source is not null && (Directory.Exists(source) || source.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
-            {
-                try { baseManifest = ModelManifest.Load(source); }
-                catch (ModelLoadException e) { throw new CliArgumentException($"--model: {e.Message}"); }
-                if (baseManifest.Backend != ModelManifest.TorchSharp)
-                    throw new CliArgumentException($"--model: {source} is a {baseManifest.Backend} model; only torchsharp models (our velocity network) can be exported");
-                weights = baseManifest.WeightsPath;
-            }
-            else weights = source ?? VelocityModelFile.DefaultPath;
-            if (!File.Exists(weights)) throw new CliArgumentException($"--model: no weights at {weights}");
+    /// <summary>An existing manifest (a curated one, such as models/velocity-unet-onnx) is kept, and must describe this export; its model's name.</summary>
+    private static string CheckExisting(string manifestPath, ImageShape shape, Conditioning conditioning)
+    {
+        ModelManifest existing;
+        try { existing = ModelManifest.Load(manifestPath); }
+        catch (ModelLoadException e) { throw new CliArgumentException($"--out: the manifest already there is invalid: {e.Message}"); }
+        var problem = existing.Backend != ModelManifest.Onnx ? $"backend is {existing.Backend}, expected onnx"
+            : existing.Weights != OnnxFileName ? $"weights is {existing.Weights}, expected {OnnxFileName}"
+            : existing.StateShape != shape ? $"its shape is {existing.StateShape}, the network's is {shape}"
+            : existing.Conditioning.IsText != conditioning.IsText || existing.Conditioning.Classes != conditioning.Classes
+                || existing.Conditioning.EmbeddingSize != conditioning.EmbeddingSize ? $"it declares {existing.Conditioning}, the network takes {conditioning}"
+            : null;
+        if (problem is not null) throw new CliArgumentException($"--out: {manifestPath} does not describe this export ({problem}); remove it or choose another folder");
+        return existing.Name;
+    }
 
-            using var unet = VelocityModelFile.Load(weights);
-            var config = unet.Config;
-            var conditioning = baseManifest?.Conditioning ?? (config.IsText
-                ? Conditioning.ForText(p.GetValue(encoder) ?? throw new CliArgumentException("--text-encoder: the network is a text model; name its text encoder"), config.TextEmbedding)
-                : Conditioning.ForClasses(config.Classes == FashionMnist.ClassCount ? FashionMnist.ClassNames
-                    : Enumerable.Range(0, config.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
-
-            Directory.CreateDirectory(folder);
-            var onnxPath = Path.Combine(folder, OnnxFileName);
-            var bytes = OnnxExporter.Export(unet, baseManifest?.Description);
-            AtomicFile.Write(onnxPath, bytes);
-            Console.WriteLine($"wrote {onnxPath}: {bytes.Length:N0} bytes, opset {OnnxExporter.Opset}, {config.Shape} {conditioning}, {unet.ParameterCount():N0} parameters");
-
-            if (rows > 0)
-            {
-                double diff = MaxDifference(unet, bytes, conditioning, rows);
-                Console.WriteLine($"check: {rows} random rows (x, t, every label incl. the null label): max |v_torchsharp - v_onnx| = {diff:E2}");
-                if (diff > Tolerance)
-                {
-                    Console.Error.WriteLine($"genplat: the export differs from TorchSharp by {diff:E2} > {Tolerance:E0}");
-                    return Task.FromResult(1);
-                }
-            }
-
-            var manifestPath = Path.Combine(folder, ModelManifest.FileName);
-            if (File.Exists(manifestPath))
-            {
-                // An existing manifest (a curated one, such as models/velocity-unet-onnx) is kept, and must describe this export.
-                ModelManifest existing;
-                try { existing = ModelManifest.Load(manifestPath); }
-                catch (ModelLoadException e) { throw new CliArgumentException($"--out: the manifest already there is invalid: {e.Message}"); }
-                var problem = existing.Backend != ModelManifest.Onnx ? $"backend is {existing.Backend}, expected onnx"
-                    : existing.Weights != OnnxFileName ? $"weights is {existing.Weights}, expected {OnnxFileName}"
-                    : existing.StateShape != config.Shape ? $"its shape is {existing.StateShape}, the network's is {config.Shape}"
-                    : existing.Conditioning.IsText != conditioning.IsText || existing.Conditioning.Classes != conditioning.Classes
-                        || existing.Conditioning.EmbeddingSize != conditioning.EmbeddingSize ? $"it declares {existing.Conditioning}, the network takes {conditioning}"
-                    : null;
-                if (problem is not null) throw new CliArgumentException($"--out: {manifestPath} does not describe this export ({problem}); remove it or choose another folder");
-                Console.WriteLine($"kept {manifestPath} (model '{existing.Name}'; it matches the export)");
-            }
-            else
-            {
-                var sourceName = baseManifest?.Name ?? Path.GetFileNameWithoutExtension(weights);
-                var manifestName = p.GetValue(name) ?? $"{sourceName}-onnx";
-                if (ModelManifest.NameProblem(manifestName) is { } nameProblem) throw new CliArgumentException($"--name: {nameProblem}");
-                var manifest = new ModelManifest(manifestName,
-                    p.GetValue(description) ?? $"{sourceName} exported to ONNX by genplat export-onnx (run by ONNX Runtime)",
-                    ModelManifest.Onnx, OnnxFileName,
-                    baseManifest?.Image ?? new ImageSpec(config.Shape, PixelRange.MinusOneToOne),
-                    conditioning, PredictionSpec.Velocity, null, baseManifest?.Defaults ?? new ModelDefaults(), folder);
-                AtomicFile.Write(manifestPath, System.Text.Encoding.UTF8.GetBytes(manifest.ToJson()));
-                Console.WriteLine($"wrote {manifestPath} (model '{manifestName}')");
-            }
-            return Task.FromResult(0);
-        });
-        return command;
+    /// <summary>A new manifest of backend onnx, from the source manifest where there was one; the new model's name.</summary>
+    private static string WriteManifest(string manifestPath, ExportOnnxSettings settings, ImageShape shape, Conditioning conditioning)
+    {
+        var baseManifest = settings.BaseManifest;
+        var sourceName = baseManifest?.Name ?? Path.GetFileNameWithoutExtension(settings.Weights);
+        var manifestName = settings.Name ?? $"{sourceName}-onnx";
+        if (ModelManifest.NameProblem(manifestName) is { } nameProblem) throw new CliArgumentException($"--name: {nameProblem}");
+        var manifest = new ModelManifest(manifestName,
+            settings.Description ?? $"{sourceName} exported to ONNX by genplat export-onnx (run by ONNX Runtime)",
+            ModelManifest.Onnx, OnnxFileName,
+            baseManifest?.Image ?? new ImageSpec(shape, PixelRange.MinusOneToOne),
+            conditioning, PredictionSpec.Velocity, null, baseManifest?.Defaults ?? new ModelDefaults(), settings.Folder);
+        AtomicFile.Write(manifestPath, Encoding.UTF8.GetBytes(manifest.ToJson()));
+        return manifestName;
     }
 
     /// <summary>Max |v_torch - v_onnx| on random rows: x ~ N(0, 1), t uniform, labels cycling through every class and the null label (or random and zero embeddings).</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using GenerationPlatform.Core.Sampling;
 using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Diffusion.Sampling;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -27,7 +28,7 @@ internal static class GenerateCommand
         loadClock.Stop();
         var (label, prompt, embedding) = net.Condition(settings.Class, settings.Prompt);
         var model = net.Description;
-        var sampler = settings.Sampler ?? GenerateSettings.ParseSampler(model.DefaultSampler);
+        var sampler = settings.Sampler ?? CliParsing.Sampler(model.DefaultSampler);
         int steps = settings.Steps ?? model.DefaultSteps;
         float guidance = (float)(settings.Guidance ?? model.DefaultGuidance);
         var outPath = settings.Out ?? Path.Combine("genplat-out", $"{net.Name}-{Slug(label >= 0 ? net.Conditioning.ClassNames[label] : prompt!)}-s{settings.Seed}.png");
@@ -57,11 +58,6 @@ internal static class GenerateCommand
             $"{record.Sampler} {steps} steps ({trajectories[0].Nfe} NFE each, guidance {guidance}), {sampleClock.Elapsed.TotalSeconds:F2} s sampling");
         return 0;
     }
-
-    /// <summary>The guidance the research commands default to (the class models' own default).</summary>
-    public const double DefaultGuidance = 1.5;
-
-    public static SamplerKind ParseSampler(string text) => GenerateSettings.ParseSampler(text);
 
     /// <summary>A file-name-safe form of a class name or prompt: lower case letters and digits joined by hyphens, at most 40 characters.</summary>
     private static string Slug(string text)

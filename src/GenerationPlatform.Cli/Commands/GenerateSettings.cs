@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 
@@ -40,14 +41,6 @@ internal sealed record GenerateSettings(string? Model, string? Class, string? Pr
         var output = p.GetValue(o.Out);
         if (output is not null && !output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new CliArgumentException($"--out: must name a .png file (got '{output}')");
         return new GenerateSettings(p.GetValue(o.Model), p.GetValue(o.Class), p.GetValue(o.Prompt), count, p.GetValue(o.Steps),
-            p.GetValue(o.Sampler) is { } sampler ? ParseSampler(sampler) : null, p.GetValue(o.Cfg), eta, p.GetValue(o.Seed), output, scale);
+            p.GetValue(o.Sampler) is { } sampler ? CliParsing.Sampler(sampler) : null, p.GetValue(o.Cfg), eta, p.GetValue(o.Seed), output, scale);
     }
-
-    public static SamplerKind ParseSampler(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "euler" => SamplerKind.Euler,
-        "heun" => SamplerKind.Heun,
-        "stochastic" or "sde" => SamplerKind.Stochastic,
-        _ => throw new CliArgumentException($"--sampler: unknown sampler '{text}'; use euler, heun or stochastic"),
-    };
 }

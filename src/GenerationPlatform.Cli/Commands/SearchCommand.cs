@@ -4,6 +4,7 @@ using GenerationPlatform.Search;
 using GenerationPlatform.Search.Jobs;
 using GenerationPlatform.Serving;
 using GenerationPlatform.Verifiers;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

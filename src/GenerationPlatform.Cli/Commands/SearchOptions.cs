@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenerationPlatform.Search;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

@@ -4,6 +4,7 @@ using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Search;
 using GenerationPlatform.Search.Jobs;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

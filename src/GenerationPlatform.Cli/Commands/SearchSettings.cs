@@ -3,6 +3,7 @@ using GenerationPlatform.Core.Sampling;
 using GenerationPlatform.Core.Verifiers;
 using GenerationPlatform.Search;
 using GenerationPlatform.Search.Jobs;
+using GenerationPlatform.Tools;
 
 namespace GenerationPlatform.Cli.Commands;
 

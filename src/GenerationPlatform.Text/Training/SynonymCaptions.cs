@@ -1,6 +1,6 @@
 namespace GenerationPlatform.Text.Training;
 
-/// <summary>Deterministic synonym/teacher caption pairs for `genplat tune-text-projection` (docs/TEXT.md).</summary>
+/// <summary>Deterministic synonym/teacher caption pairs for `genplat-research tune-text-projection` (docs/TEXT.md).</summary>
 public static class SynonymCaptions
 {
     /// <summary>Most pairs per synonym (50 synonyms: at most 50 000 pairs).</summary>

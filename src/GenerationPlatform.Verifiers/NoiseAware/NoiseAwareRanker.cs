@@ -12,7 +12,7 @@ namespace GenerationPlatform.Verifiers.NoiseAware;
 /// classifier's log-odds of the requested class on the x0-prediction plus a learned term computed from the x0-prediction
 /// and t (a small CNN of its own), the classifier's 256 penultimate features of the x0-prediction, and t. The correction's
 /// last layer starts at zero, so an untrained head ranks exactly as the classifier on x0-predictions does, and training
-/// (`genplat train-noise-verifier`, a ranking loss between candidates of one class at one time) moves it only where the
+/// (`genplat-research train-noise-verifier`, a ranking loss between candidates of one class at one time) moves it only where the
 /// held-out data say it ranks better.
 /// </summary>
 public sealed class NoiseAwareRanker : Module

@@ -25,7 +25,7 @@ public sealed record ClusterSpec(int Silos, IReadOnlyDictionary<string, string> 
 /// <summary>
 /// A real multi-process cluster on loopback: Azurite for Azure Table storage (Orleans clustering, grain state,
 /// reminders), a second Azurite for the blob results (so a storage outage can hit the results alone), and N
-/// <c>genplat serve</c> processes in cluster mode with one ClusterId, each on its own free ports. Everything is
+/// silo executable processes (genplat-silo) in cluster mode with one ClusterId, each on its own free ports. Everything is
 /// bounded in time; <see cref="Diagnostics"/> collects every process's output for failure messages.
 /// </summary>
 public sealed class PlatformCluster : IAsyncDisposable
@@ -72,8 +72,7 @@ public sealed class PlatformCluster : IAsyncDisposable
         var cluster = new PlatformCluster(spec, tables, blobs);
         try
         {
-            var genplat = GenplatDll();
-            for (int i = 0; i < spec.Silos; i++) cluster.silos.Add(cluster.StartSilo(genplat, i));
+            for (int i = 0; i < spec.Silos; i++) cluster.silos.Add(cluster.StartSilo(i));
             for (int i = 0; i < spec.Silos; i++)
             {
                 for (int attempt = 1; ; attempt++)
@@ -88,7 +87,7 @@ public sealed class PlatformCluster : IAsyncDisposable
                         // A free port picked before the process started can be taken by then (another process's outgoing
                         // connection): start it again on fresh ports. Its output stays in the exception of a last attempt.
                         cluster.silos[i].Dispose();
-                        cluster.silos[i] = cluster.StartSilo(genplat, i);
+                        cluster.silos[i] = cluster.StartSilo(i);
                     }
                 }
             }
@@ -101,8 +100,8 @@ public sealed class PlatformCluster : IAsyncDisposable
         }
     }
 
-    private SiloProcess StartSilo(string genplat, int index) =>
-        SiloProcess.Start(children, $"silo{index}", ["dotnet", genplat, "serve"], workingDirectory, SiloEnvironment(), FreePort(), FreePort(), FreePort(), FreePort());
+    private SiloProcess StartSilo(int index) =>
+        SiloProcess.Start(children, $"silo{index}", workingDirectory, SiloEnvironment(), FreePort(), FreePort(), FreePort(), FreePort());
 
     /// <summary>A gRPC client of <paramref name="silo"/> for <paramref name="tenant"/>.</summary>
     public GenerationPlatformClient Client(SiloProcess silo, string tenant) => new(silo.GrpcAddress, Spec.TenantKeys[tenant]);
@@ -197,23 +196,6 @@ public sealed class PlatformCluster : IAsyncDisposable
             env[$"GenerationPlatform__Auth__Tenants__{tenant}__KeySha256__0"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         foreach (var (key, value) in Spec.Environment) env[key] = value;
         return env;
-    }
-
-    /// <summary>
-    /// genplat.dll from the Cli project's build output for this test build's configuration ($GENPLAT_CLI_DLL overrides):
-    /// the project reference builds it, but as a separate program it is not copied next to the tests.
-    /// </summary>
-    private static string GenplatDll()
-    {
-        if (Environment.GetEnvironmentVariable("GENPLAT_CLI_DLL") is { Length: > 0 } configured) return configured;
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name, configuration = output.Parent!.Name;
-        for (var folder = output; folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "src", "GenerationPlatform.Cli", "bin", configuration, framework, "genplat.dll");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"genplat.dll ({configuration}/{framework}) not found above {output.FullName}; build src/GenerationPlatform.Cli or set GENPLAT_CLI_DLL");
     }
 
     private static int FreePort()

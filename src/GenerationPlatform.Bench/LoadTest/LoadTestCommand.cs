@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using GenerationPlatform.Tools;
+
+namespace GenerationPlatform.Bench.LoadTest;
+
+/// <summary>
+/// <c>genplat-bench loadtest</c>: many tenants' jobs through the gRPC API, one tenant flooding. Two phases: the light
+/// tenants alone, then the same light work while the flooding tenant submits far more, concurrently. Prints per tenant
+/// what was accepted, rejected by quota (RESOURCE_EXHAUSTED, then resubmitted), completed and lost, and the light tenants'
+/// latency with the flood against without it. Bounded in jobs and in time.
+/// </summary>
+internal static class LoadTestCommand
+{
+    public static System.CommandLine.Command Create() => ToolCommand.Create("loadtest",
+        "Jobs of several tenants through the gRPC API, one flooding: lost jobs, quota rejections and the light tenants' latency against running alone",
+        LoadTestSettings.Options, async (p, ct) =>
+        {
+            var report = await RunAsync(LoadTestSettings.Parse(p), Console.Out, ct);
+            report.Write(Console.Out);
+            return report.ExitCode;
+        });
+
+    /// <summary>A warm-up (one job per tenant, not measured), the light tenants alone, then everyone with the flood; each phase's table as it ends.</summary>
+    public static async Task<LoadTestReport> RunAsync(LoadTestSettings settings, TextWriter output, CancellationToken ct)
+    {
+        await using var target = await LoadTestTarget.StartAsync(settings, ct);
+        var plan = target.Tenants.Select((k, i) => new TenantPlan(k.Name, k.Key, i == 0 ? TenantPlan.FloodRole : TenantPlan.LightRole)).ToArray();
+        int floodJobs = (int)Math.Round(settings.Jobs * settings.FloodShare);
+        int lightJobs = Math.Max(1, (settings.Jobs - floodJobs) / (plan.Length - 1));
+        output.WriteLine($"genplat-bench loadtest: {(target.IsEmbedded ? "embedded platform" : "platform")} at {target.Address}; tenant {plan[0].Name} floods ({floodJobs} jobs, {settings.FloodConcurrency} in flight), "
+            + $"{plan.Length - 1} light tenants ({lightJobs} jobs each, {settings.LightConcurrency} in flight); budget {settings.Budget} NFE, Euler {settings.Steps} steps");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(settings.TimeLimit);
+
+        // Warm-up, not measured: the first job loads the model and verifier and activates the grains.
+        var clock = Stopwatch.StartNew();
+        var warmUp = await LoadTestPhase.RunAsync(target.Address, plan.Select(t => (t, 1)).ToArray(), settings, timeout.Token);
+        output.WriteLine($"warm-up: {warmUp.Length} jobs in {clock.Elapsed.TotalSeconds:F1} s");
+        clock.Restart();
+        var alone = await LoadTestPhase.RunAsync(target.Address, plan.Skip(1).Select(t => (t, lightJobs)).ToArray(), settings, timeout.Token);
+        output.WriteLine($"phase 1, light tenants alone: {alone.Length} jobs in {clock.Elapsed.TotalSeconds:F1} s");
+        LoadTestReport.WritePhase(output, alone);
+        clock.Restart();
+        var flooded = await LoadTestPhase.RunAsync(target.Address, [(plan[0], floodJobs), .. plan.Skip(1).Select(t => (t, lightJobs))], settings, timeout.Token);
+        output.WriteLine($"phase 2, with the flood: {flooded.Length} jobs in {clock.Elapsed.TotalSeconds:F1} s");
+        LoadTestReport.WritePhase(output, flooded);
+        return new LoadTestReport(plan, warmUp, alone, flooded);
+    }
+}

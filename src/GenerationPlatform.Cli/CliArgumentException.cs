@@ -1,4 +1,0 @@
-namespace GenerationPlatform.Cli;
-
-/// <summary>A bad command-line argument; Program prints its message on one line and exits 2.</summary>
-public sealed class CliArgumentException(string message) : Exception(message);

@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+
+namespace GenerationPlatform.Bench.Tests;
+
+public sealed class LoadTestCommandTests
+{
+    [Fact]
+    public void LoadtestEmbeddedReportsEveryJobEndedWithItsResultAndTheLightTenantsLatencyRatio()
+    {
+        var run = BenchProcess.Run("loadtest", "--embedded", "--jobs", "10", "--tenants", "3", "--flood-share", "0.6",
+            "--budget", "8", "--steps", "2", "--time-limit", "150");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.StdOut}\n{run.StdErr}");
+
+        // Rows: | tenant | role | jobs | accepted | quota rejections | completed | failed | lost | p50 s | p95 s |
+        var rows = Regex.Matches(run.StdOut, @"^\| (\w+) \| (flood|light) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", RegexOptions.Multiline);
+        var flood = rows.Where(r => r.Groups[2].Value == "flood").ToArray();
+        var light = rows.Where(r => r.Groups[2].Value == "light").ToArray();
+        Assert.Single(flood); // the flood phase only
+        Assert.Equal("6", flood[0].Groups[3].Value); // 60% of 10 jobs
+        Assert.Equal(2 * 2, light.Length); // two light tenants, alone and with the flood
+        foreach (var row in rows.Where(r => r.Groups[2].Value is "flood" or "light"))
+        {
+            Assert.Equal(row.Groups[3].Value, row.Groups[4].Value); // every job accepted in the end (rejected ones resubmitted)
+            Assert.Equal(row.Groups[3].Value, row.Groups[6].Value); // completed with a stored result
+            Assert.Equal("0", row.Groups[8].Value); // none lost
+        }
+        Assert.Contains("lost jobs: 0", run.StdOut);
+        Assert.Matches(@"light tenants p95: alone \d+\.\d\d s, with the flood \d+\.\d\d s, ratio \d+\.\d\d", run.StdOut);
+        Assert.Matches(@"quota rejections: flood \d+, light1 \d+, light2 \d+", run.StdOut);
+    }
+
+    [Fact]
+    public void LoadtestNeedsEitherEmbeddedOrAnAddress()
+    {
+        var run = BenchProcess.Run("loadtest", "--jobs", "3");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--embedded or --address", run.StdErr);
+    }
+}
