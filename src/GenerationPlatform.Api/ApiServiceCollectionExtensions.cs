@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Compression;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -81,7 +82,14 @@ public static class ApiServiceCollectionExtensions
         Restrict(endpoints.MapGrpcHealthChecksService(), localPort);
         Restrict(endpoints.MapGrpcService<StrictReflection>(), localPort);
         Restrict(endpoints.MapGrpcService<StrictReflectionV1>(), localPort);
-        if (jsonPort is { } json) endpoints.MapSwagger(HttpJson.OpenApiRoute).RequireLocalPort(json);
+        if (jsonPort is { } json)
+        {
+            endpoints.MapSwagger(HttpJson.OpenApiRoute).RequireLocalPort(json);
+            // A path no route takes (GET /v1/job, a typo) says so, in the API's own error shape, instead of an empty 404.
+            endpoints.MapFallback("{*path}", context => HttpJsonRequestCheck.WriteStatusAsync(context.Response, StatusCodes.Status404NotFound, Grpc.Core.StatusCode.NotFound,
+                $"{context.Request.Method} {context.Request.Path}: no such route; the routes are in docs/API.md and GET {HttpJson.OpenApiRoute.Replace("{documentName}", "v1", StringComparison.Ordinal)}"))
+                .RequireLocalPort(json);
+        }
         return endpoints;
     }
 

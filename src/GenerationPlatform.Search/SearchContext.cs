@@ -70,8 +70,9 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
             var outcomes = await denoiser.DenoiseAsync(specs, cancellationToken).ConfigureAwait(false);
             if (outcomes.Length != specs.Count) throw new InvalidOperationException($"denoiser returned {outcomes.Length} outcomes for {specs.Count} segments");
             if (verifiers.NeedsProbe)
-                foreach (var o in outcomes)
-                    if (o.X0Predictions.FirstOrDefault(p => p.RequestedTime == ProbeTime) is { } probe) probes.AddOrUpdate(o.State, probe.Image);
+                for (int i = 0; i < outcomes.Length; i++)
+                    if (ProbeTimeOf(specs[i]) is { } at && outcomes[i].X0Predictions.FirstOrDefault(p => p.RequestedTime == at) is { } probe)
+                        probes.AddOrUpdate(outcomes[i].State, probe.Image);
             return outcomes;
         }
         finally { clock.Stop(); }
@@ -158,10 +159,22 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     /// </summary>
     private static TrajectorySpec WithProbe(TrajectorySpec spec)
     {
-        if (spec.TTo != 0f || spec.TFrom <= ProbeTime) return spec;
+        if (ProbeTimeOf(spec) is not { } probe) return spec;
         var times = spec.X0Times ?? [];
-        if (times.Contains(ProbeTime) || times.Any(t => t > ProbeTime)) return spec;
-        return spec with { X0Times = [ProbeTime, .. times] };
+        if (times.Contains(probe) || times.Any(t => t > probe)) return spec;
+        return spec with { X0Times = [probe, .. times] };
+    }
+
+    /// <summary>
+    /// When a segment that ends in an image captures its probe: at <see cref="ProbeTime"/>, or, on a grid too coarse to
+    /// evaluate that low (two Euler steps evaluate at 1 and 0.5 only), at its last evaluation before the image, the
+    /// nearest it comes; null for a segment that does not end in an image or starts below the probe time.
+    /// </summary>
+    private static float? ProbeTimeOf(TrajectorySpec spec)
+    {
+        if (spec.TTo != 0f || spec.TFrom <= ProbeTime || spec.Steps < 1) return null;
+        float last = spec.GridTime(spec.Steps - 1);
+        return last > ProbeTime + TrajectorySpec.CaptureTolerance ? last : ProbeTime;
     }
 
     /// <summary>The current round's span, started by the round's first call (null when nobody listens).</summary>

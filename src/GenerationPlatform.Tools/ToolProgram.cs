@@ -9,7 +9,8 @@ namespace GenerationPlatform.Tools;
 /// <summary>
 /// The entry point of every command-line program: bad input (a parse error, a bad option value, a missing dataset or
 /// checkpoint, an unknown verifier) is one line <c>program: message</c> on stderr and exit code 2, a cancellation
-/// (Ctrl+C) exit code 130; neither prints a stack trace.
+/// (Ctrl+C) exit code 130, and anything else that goes wrong while a command works one line <c>program: failed: message</c>
+/// and exit code 1. None prints a stack trace unless <c>GENPLAT_DEBUG=1</c> asks for it.
 /// </summary>
 public static class ToolProgram
 {
@@ -22,7 +23,7 @@ public static class ToolProgram
         if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
         {
             // One clear line per problem, no help dump: scripts read the first line.
-            foreach (var error in parsed.Errors) Console.Error.WriteLine($"{program}: {error.Message}");
+            foreach (var error in parsed.Errors) Console.Error.WriteLine($"{program}: {Describe(error)}");
             return 2;
         }
         try
@@ -39,6 +40,26 @@ public static class ToolProgram
             Console.Error.WriteLine($"{program}: cancelled");
             return 130;
         }
+        catch (Exception e)
+        {
+            // Not the input's fault: say what failed in one line; the stack trace is for whoever debugs it.
+            Console.Error.WriteLine($"{program}: failed: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("GENPLAT_DEBUG") == "1") Console.Error.WriteLine(e);
+            return 1;
+        }
+    }
+
+    /// <summary>A parse error on one line, naming the option it is about when the parser's message does not.</summary>
+    private static string Describe(System.CommandLine.Parsing.ParseError error)
+    {
+        var message = string.Join(" ", error.Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var option = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return option is null || message.Contains(option, StringComparison.Ordinal) ? message : $"{option}: {message}";
     }
 
     private static bool IsBadInput(Exception e) => e is CliArgumentException or DatasetException or CheckpointException or UnknownVerifierException;

@@ -6,4 +6,7 @@ namespace GenerationPlatform.Cli.Tests;
 internal static class GenplatProcess
 {
     public static ProgramProcess.Result Run(params string[] args) => ProgramProcess.Run("genplat", args);
+
+    /// <summary>genplat run in <paramref name="workingDirectory"/> (where its default outputs go).</summary>
+    public static ProgramProcess.Result RunIn(string workingDirectory, params string[] args) => ProgramProcess.RunIn(workingDirectory, "genplat", args);
 }

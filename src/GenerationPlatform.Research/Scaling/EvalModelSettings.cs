@@ -16,7 +16,7 @@ internal sealed record EvalModelSettings(int PerClass, float[] Guidance, Sampler
     };
     private static readonly Option<int> steps = new("--steps") { Description = "sampler steps", DefaultValueFactory = _ => 10 };
     private static readonly Option<string> sampler = new("--sampler") { Description = "euler, heun or stochastic", DefaultValueFactory = _ => "heun" };
-    private static readonly Option<ulong> seed = new("--seed") { DefaultValueFactory = _ => 1 };
+    private static readonly Option<ulong> seed = new("--seed") { Description = "base seed of the generated images", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> report = new("--report") { Description = "also write the figures as JSON to this file" };
     private static readonly Option<string?> model = new("--model") { Description = "velocity network weights (default: the shipped model)" };
     private static readonly Option<string?> data = new("--data") { Description = $"Fashion-MNIST folder (default {FashionMnist.DefaultDirectory})" };

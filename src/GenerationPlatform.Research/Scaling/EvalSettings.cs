@@ -21,8 +21,8 @@ internal sealed record EvalSettings(string Out, string? Model, IReadOnlyDictiona
     private static readonly Option<string> budgets = new("--budgets") { Description = "extra candidates' worth of search NFE per point", DefaultValueFactory = _ => "0,1,3,7,15" };
     private static readonly Option<int> perClass = new("--per-class") { Description = "images per class per point", DefaultValueFactory = _ => 20 };
     private static readonly Option<int> steps = new("--steps") { Description = "sampler steps of one candidate", DefaultValueFactory = _ => 10 };
-    private static readonly Option<double> cfg = new("--cfg") { DefaultValueFactory = _ => CliModel.DefaultGuidance };
-    private static readonly Option<ulong> seed = new("--seed") { DefaultValueFactory = _ => 1 };
+    private static readonly Option<double> cfg = new("--cfg") { Description = "classifier-free guidance scale of every sample", DefaultValueFactory = _ => CliModel.DefaultGuidance };
+    private static readonly Option<ulong> seed = new("--seed") { Description = "base seed of the images (each point and series shares the same noises)", DefaultValueFactory = _ => 1 };
     private static readonly Option<string> outDir = new("--out")
     {
         Description = "folder for scaling.csv and scaling-images.csv (merged with earlier runs), scaling.md, scaling-comparisons.md and the plots", DefaultValueFactory = _ => "docs/results",

@@ -24,8 +24,8 @@ internal sealed record TrainNoiseVerifierSettings(string? Model, int PerClass, i
     };
     private static readonly Option<int> perClass = new("--per-class") { Description = "trajectories per class", DefaultValueFactory = _ => 400 };
     private static readonly Option<int> steps = new("--steps") { Description = "Heun steps of a trajectory (captures at every grid time)", DefaultValueFactory = _ => 10 };
-    private static readonly Option<double> guidance = new("--guidance") { DefaultValueFactory = _ => CliModel.DefaultGuidance };
-    private static readonly Option<int> epochs = new("--epochs") { DefaultValueFactory = _ => 8 };
+    private static readonly Option<double> guidance = new("--guidance") { Description = "classifier-free guidance of the trajectories (that of the searches the head will rank)", DefaultValueFactory = _ => CliModel.DefaultGuidance };
+    private static readonly Option<int> epochs = new("--epochs") { Description = "passes over the captured trajectories", DefaultValueFactory = _ => 8 };
     private static readonly Option<ulong> seed = new("--seed") { Description = "trajectory seeds (kept apart from evaluation seeds) and training seed", DefaultValueFactory = _ => 20_261_130 };
     private static readonly Option<string> output = new("--out") { Description = "weights file", DefaultValueFactory = _ => "src/GenerationPlatform.Verifiers/Weights/" + NoiseAwareFiles.FileName };
     private static readonly Option<string?> report = new("--report") { Description = "also write the held-out agreement per time as JSON" };

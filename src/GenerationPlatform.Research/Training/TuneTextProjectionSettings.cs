@@ -22,7 +22,7 @@ internal sealed record TuneTextProjectionSettings(string Weights, string Out, in
     private static readonly Option<string> cacheDir = new("--cache-dir") { Description = "folder of the on-disk caption embedding cache", DefaultValueFactory = _ => CaptionSettings.DefaultCacheDir };
     private static readonly Option<string?> data = new("--data") { Description = $"Fashion-MNIST folder (default {FashionMnistFiles.DefaultDirectory})" };
     private static readonly Option<int?> limit = new("--limit") { Description = "use only the first N training images' captions as anchors (smoke tests)" };
-    private static readonly Option<long> seed = new("--seed") { DefaultValueFactory = _ => 1 };
+    private static readonly Option<long> seed = new("--seed") { Description = "seed of the caption pairs and of the tuning", DefaultValueFactory = _ => 1 };
 
     public static IReadOnlyList<Option> Options { get; } = [weights, output, perSynonym, steps, rank, anchorWeight, captions, cacheDir, data, limit, seed];
 
