@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenerationPlatform.Cli.Commands;
+using GenerationPlatform.Cli.Tenant;
 using GenerationPlatform.Silo;
 using GenerationPlatform.Tools;
 using Microsoft.Extensions.Options;
@@ -11,4 +12,6 @@ var root = new RootCommand("genplat: diffusion image generation with inference-t
     ExportOnnxCommand.Create(),
     ServeCommand.Create(),
 };
-return await ToolProgram.RunAsync("genplat", root, args, e => e is HostConfigurationException or OptionsValidationException);
+foreach (var command in TenantCommands.Create()) root.Subcommands.Add(command);
+return await ToolProgram.RunAsync("genplat", root, args,
+    e => e is HostConfigurationException or OptionsValidationException || e is TenantCallException { IsCallersFault: true });

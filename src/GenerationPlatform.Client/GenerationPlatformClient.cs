@@ -22,10 +22,17 @@ public sealed class GenerationPlatformClient : IDisposable
     /// <param name="address">The server's gRPC address, e.g. http://127.0.0.1:5080 (h2c) or https://... .</param>
     /// <param name="apiKey">The tenant's API key.</param>
     /// <param name="maxReceiveMessageBytes">The largest response accepted (results carry PNGs).</param>
-    public GenerationPlatformClient(Uri address, string apiKey, int maxReceiveMessageBytes = 8 * 1024 * 1024)
+    /// <param name="allowPlaintextKey">
+    /// Send the key over plaintext (h2c) to a host that is not this machine. Off by default: anyone on the path would read
+    /// it; the embedded server on loopback needs no TLS, a remote one is reached through TLS (https).
+    /// </param>
+    public GenerationPlatformClient(Uri address, string apiKey, int maxReceiveMessageBytes = 8 * 1024 * 1024, bool allowPlaintextKey = false)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        if (address.Scheme != Uri.UriSchemeHttps && !address.IsLoopback && !allowPlaintextKey)
+            throw new ArgumentException($"refusing to send the API key over plaintext to {address.Host}: use an https address, or allow it explicitly " +
+                "(allowPlaintextKey; genplat --insecure)", nameof(address));
         var credentials = CallCredentials.FromInterceptor((_, metadata) =>
         {
             metadata.Add("authorization", $"Bearer {apiKey}");

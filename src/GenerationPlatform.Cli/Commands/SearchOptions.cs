@@ -57,4 +57,7 @@ internal sealed class SearchOptions
         Model, Class, Prompt, Algorithm, Verifier, Reported, Onnx, Budget, TopK, Seed, Steps, Sampler, Cfg, TargetScore, Patience, Out,
         .. Parameters.Select(p => p.Option),
     ];
+
+    /// <summary>What a request to a running platform takes: all but the local ONNX verifier registration (the server registers its own).</summary>
+    public IEnumerable<Option> Request => All.Where(o => o != Onnx);
 }

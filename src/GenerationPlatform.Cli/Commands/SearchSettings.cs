@@ -15,6 +15,9 @@ namespace GenerationPlatform.Cli.Commands;
 internal sealed record SearchSettings(string? Model, SearchJobInput Job, string? Out, IReadOnlyDictionary<string, OnnxVerifierSpec> Onnx,
     IReadOnlySet<string> GivenParameters)
 {
+    /// <summary>Whether --seed was given (a local search defaults to seed 1; a submitted job without one gets a random seed from the server).</summary>
+    public bool SeedGiven { get; init; }
+
     public static SearchSettings Parse(ParseResult p, SearchOptions o)
     {
         var algorithm = p.GetValue(o.Algorithm)!.Trim().ToLowerInvariant();
@@ -32,8 +35,9 @@ internal sealed record SearchSettings(string? Model, SearchJobInput Job, string?
         var job = new SearchJobInput(null, p.GetValue(o.Class), p.GetValue(o.Prompt), spec, p.GetValue(o.Verifier),
             p.GetValue(o.Reported) ?? [], p.GetValue(o.Budget), p.GetValue(o.TopK), Sampler(p.GetValue(o.Sampler)), p.GetValue(o.Steps),
             p.GetValue(o.Cfg) is { } cfg ? (float)cfg : null, Seed: p.GetValue(o.Seed), TargetScore: p.GetValue(o.TargetScore), Patience: p.GetValue(o.Patience));
-        return new SearchSettings(p.GetValue(o.Model), job, p.GetValue(o.Out), OnnxVerifierOption.Parse(p.GetValue(o.Onnx)),
-            given.Select(g => g.Name).ToHashSet(StringComparer.Ordinal));
+        var onnx = p.GetResult(o.Onnx) is null ? new Dictionary<string, OnnxVerifierSpec>() : OnnxVerifierOption.Parse(p.GetValue(o.Onnx));
+        return new SearchSettings(p.GetValue(o.Model), job, p.GetValue(o.Out), onnx,
+            given.Select(g => g.Name).ToHashSet(StringComparer.Ordinal)) { SeedGiven = p.GetResult(o.Seed) is { Implicit: false } };
     }
 
     /// <summary>The option that a validation problem is about, as this command spells it.</summary>
