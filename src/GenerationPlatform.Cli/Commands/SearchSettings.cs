@@ -37,7 +37,8 @@ internal sealed record SearchSettings(string? Model, SearchJobInput Job, string?
             p.GetValue(o.Cfg) is { } cfg ? (float)cfg : null, Seed: p.GetValue(o.Seed), TargetScore: p.GetValue(o.TargetScore), Patience: p.GetValue(o.Patience));
         var onnx = p.GetResult(o.Onnx) is null ? new Dictionary<string, OnnxVerifierSpec>() : OnnxVerifierOption.Parse(p.GetValue(o.Onnx));
         return new SearchSettings(p.GetValue(o.Model), job, p.GetValue(o.Out), onnx,
-            given.Select(g => g.Name).ToHashSet(StringComparer.Ordinal)) { SeedGiven = p.GetResult(o.Seed) is { Implicit: false } };
+            given.Select(g => g.Name).ToHashSet(StringComparer.Ordinal))
+        { SeedGiven = p.GetResult(o.Seed) is { Implicit: false } };
     }
 
     /// <summary>The option that a validation problem is about, as this command spells it.</summary>
