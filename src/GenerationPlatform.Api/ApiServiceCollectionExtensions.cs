@@ -86,8 +86,9 @@ public static class ApiServiceCollectionExtensions
         {
             endpoints.MapSwagger(HttpJson.OpenApiRoute).RequireLocalPort(json);
             // A path no route takes (GET /v1/job, a typo) says so, in the API's own error shape, instead of an empty 404.
-            endpoints.MapFallback("{*path}", context => HttpJsonRequestCheck.WriteStatusAsync(context.Response, StatusCodes.Status404NotFound, Grpc.Core.StatusCode.NotFound,
-                $"{context.Request.Method} {context.Request.Path}: no such route; the routes are in docs/API.md and GET {HttpJson.OpenApiRoute.Replace("{documentName}", "v1", StringComparison.Ordinal)}"))
+            var openApi = HttpJson.OpenApiRoute.Replace("{documentName}", "v1", StringComparison.Ordinal);
+            endpoints.MapFallback("{*path}", context => HttpJsonRequestCheck.WriteStatusAsync(context.Response, StatusCodes.Status404NotFound,
+                Grpc.Core.StatusCode.NotFound, $"{context.Request.Method} {context.Request.Path}: no such route; the routes are in docs/API.md and GET {openApi}"))
                 .RequireLocalPort(json);
         }
         return endpoints;

@@ -116,7 +116,8 @@ public sealed class GenerationPlatformClient : IDisposable
     }
 
     private static int? NextIndex(RpcException e) =>
-        int.TryParse(e.Trailers.GetValue(NextIndexTrailer), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) ? index : null;
+        int.TryParse(e.Trailers.GetValue(NextIndexTrailer), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? index : null;
 
     public void Dispose() => channel.Dispose();
 }

@@ -9,7 +9,10 @@ public interface ISearchGrain : IGrainWithStringKey
     /// <summary>Admits the job against the tenant's quotas and starts it; a second start of the same id is rejected.</summary>
     Task<JobAdmission> StartAsync(JobSpec spec, CancellationToken cancellationToken = default);
 
-    /// <remarks>Interleaves with anything the job is doing (a read of its in-memory state), so a tenant reconciling its usage never waits on a job that waits on the tenant.</remarks>
+    /// <remarks>
+    /// Interleaves with anything the job is doing (a read of its in-memory state), so a tenant reconciling its usage never
+    /// waits on a job that waits on the tenant.
+    /// </remarks>
     [Orleans.Concurrency.AlwaysInterleave]
     Task<JobSnapshot> GetStatusAsync(CancellationToken cancellationToken = default);
 

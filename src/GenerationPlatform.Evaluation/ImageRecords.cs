@@ -42,7 +42,8 @@ public static class ImageRecords
         var sb = new StringBuilder(string.Join(',', Columns)).Append('\n');
         foreach (var r in records)
             sb.Append(string.Join(',', ScalingReport.Quote(r.Series), r.ExtraCandidates.ToString(Inv), r.Index.ToString(Inv), r.Seed.ToString(Inv), r.Label.ToString(Inv),
-                r.Nfe.ToString(Inv), r.SearchNfe.ToString(Inv), G(r.VerifierScore), G(r.ClassifierScore), G(r.ClassGaussianScore), r.EvalPredicted.ToString(Inv), G(r.EvalProbability))).Append('\n');
+                r.Nfe.ToString(Inv), r.SearchNfe.ToString(Inv), G(r.VerifierScore), G(r.ClassifierScore), G(r.ClassGaussianScore), r.EvalPredicted.ToString(Inv),
+                G(r.EvalProbability))).Append('\n');
         var tmp = csvPath + ".tmp";
         File.WriteAllText(tmp, sb.ToString());
         File.Move(tmp, csvPath, overwrite: true);

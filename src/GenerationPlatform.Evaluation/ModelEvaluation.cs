@@ -19,7 +19,8 @@ public sealed class ModelEvaluation(IVelocityField field, int maxBatch = 256)
     /// <summary>Throws when the field's model is not one this evaluation measures (1x28x28, ten classes).</summary>
     public static void CheckModel(IVelocityField field)
     {
-        if (field.Shape != new GenerationPlatform.Core.Model.ImageShape(1, FashionMnistSplit.Side, FashionMnistSplit.Side) || field.Conditioning.IsText || field.Conditioning.Classes != ClassCount)
+        if (field.Shape != new GenerationPlatform.Core.Model.ImageShape(1, FashionMnistSplit.Side, FashionMnistSplit.Side)
+            || field.Conditioning.IsText || field.Conditioning.Classes != ClassCount)
             throw new ArgumentException($"this evaluation measures Fashion-MNIST class models (1x28x28, {ClassCount} classes); the model is {field.Shape}, {field.Conditioning}");
     }
 

@@ -38,10 +38,14 @@ public static class ScalingComparisons
         var sb = new StringBuilder();
         sb.Append("Paired differences over the same images (seed and class), mean and 95% paired bootstrap interval (")
           .Append(PairedBootstrap.DefaultResamples.ToString(Inv)).Append(" resamples); **bold**: the interval excludes 0. Accuracy and p(class) are the evaluation classifier's; ")
-          .Append("the verifier score is the searched verifier's where both sides have it (classifier p, class-Gaussian log-density; not the rank ensembles, whose scores are relative to each search's pool).\n\n");
+          .Append("the verifier score is the searched verifier's where both sides have it (classifier p, class-Gaussian log-density; ")
+          .Append("not the rank ensembles, whose scores are relative to each search's pool).\n\n");
         sb.Append("### Search against the steps baseline at the same budget, and against its own +0 point\n\n");
-        sb.Append("| series | extra | NFE | accuracy vs steps (pts) | p(class) vs steps | verifier score vs steps | accuracy vs +0 (pts) | verifier score vs +0 |\n|---|---|---|---|---|---|---|---|\n");
-        foreach (var ((series, extra), recs) in byPoint.Where(kv => !ScalingSeries.Parse(kv.Key.Series).IsBaseline && kv.Key.ExtraCandidates > 0).OrderBy(kv => kv.Key.Series, StringComparer.Ordinal).ThenBy(kv => kv.Key.ExtraCandidates))
+        sb.Append("| series | extra | NFE | accuracy vs steps (pts) | p(class) vs steps | verifier score vs steps | accuracy vs +0 (pts) | verifier score vs +0 |\n")
+          .Append("|---|---|---|---|---|---|---|---|\n");
+        var searched = byPoint.Where(kv => !ScalingSeries.Parse(kv.Key.Series).IsBaseline && kv.Key.ExtraCandidates > 0)
+            .OrderBy(kv => kv.Key.Series, StringComparer.Ordinal).ThenBy(kv => kv.Key.ExtraCandidates);
+        foreach (var ((series, extra), recs) in searched)
         {
             var verifier = ScalingSeries.Parse(series).Verifier;
             var common = CommonScore(verifier);
@@ -71,14 +75,16 @@ public static class ScalingComparisons
             // NFE equivalence (SEARCH.md 3.4): against best-of-N at every larger budget measured.
             foreach (var larger in byPoint.Keys.Where(k => k.Series == bestOfN && k.ExtraCandidates > extra).Select(k => k.ExtraCandidates).Order())
                 heads.Add((series, bestOfN, extra, larger));
-            if (s.Algorithm == "particles" && byPoint.ContainsKey(($"particles(lambda=0):{s.Verifier}", extra))) heads.Add((series, $"particles(lambda=0):{s.Verifier}", extra, extra));
+            if (s.Algorithm == "particles" && byPoint.ContainsKey(($"particles(lambda=0):{s.Verifier}", extra)))
+                heads.Add((series, $"particles(lambda=0):{s.Verifier}", extra, extra));
             if (s.Algorithm.StartsWith("particles", StringComparison.Ordinal) && byPoint.ContainsKey(("stochastic", 0))) heads.Add((series, "stochastic", extra, 0));
         }
         if (heads.Count > 0)
         {
             sb.Append("\n### Head to head, same verifier\n\n");
             sb.Append("| series | against | NFE (series / against) | accuracy (pts) | p(class) | verifier score |\n|---|---|---|---|---|---|\n");
-            foreach (var (a, b, extra, extraB) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.Extra).ThenBy(h => h.B, StringComparer.Ordinal).ThenBy(h => h.ExtraB))
+            foreach (var (a, b, extra, extraB) in heads.OrderBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.Extra)
+                .ThenBy(h => h.B, StringComparer.Ordinal).ThenBy(h => h.ExtraB))
             {
                 var verifier = ScalingSeries.Parse(a).Verifier!;
                 bool relative = verifier.StartsWith("ensemble(", StringComparison.Ordinal);
@@ -105,13 +111,16 @@ public static class ScalingComparisons
         + Points(Difference(a, b, Correct)) + " | " + Score(Difference(a, b, r => r.EvalProbability)) + " | " + Score(Difference(a, b, r => r.ClassifierScore)) + " |";
 
     /// <summary>The header of <see cref="Row"/>'s table.</summary>
-    public const string RowHeader = "| A | B | NFE (A / B) | accuracy A - B (pts) | p(class) A - B, evaluation classifier | classifier verifier's p A - B |\n|---|---|---|---|---|---|";
+    public const string RowHeader = "| A | B | NFE (A / B) | accuracy A - B (pts) | p(class) A - B, evaluation classifier | classifier verifier's p A - B |\n" +
+        "|---|---|---|---|---|---|";
 
     private static double Correct(ImageRecord r) => r.EvalCorrect ? 1 : 0;
 
     private static string Points(BootstrapInterval? ci) => Format(ci, 100, "+0.0;-0.0;0.0");
 
-    private static string Score(BootstrapInterval? ci) => ci is { } c && Math.Max(Math.Abs(c.Lower), Math.Abs(c.Upper)) >= 10 ? Format(ci, 1, "+0.0;-0.0;0.0") : Format(ci, 1, "+0.000;-0.000;0.000");
+    private static string Score(BootstrapInterval? ci) => ci is { } c && Math.Max(Math.Abs(c.Lower), Math.Abs(c.Upper)) >= 10
+        ? Format(ci, 1, "+0.0;-0.0;0.0")
+        : Format(ci, 1, "+0.000;-0.000;0.000");
 
     private static string Format(BootstrapInterval? ci, double scale, string format)
     {

@@ -7,7 +7,8 @@ namespace GenerationPlatform.Evaluation;
 public static class ScalingReport
 {
     private static readonly string[] LegacyColumns =
-        ["series", "extra_candidates", "budget_nfe", "mean_total_nfe", "mean_search_nfe", "fid", "inception_score", "precision", "recall", "conditional_accuracy", "mean_verifier_score", "images", "wall_seconds"];
+        ["series", "extra_candidates", "budget_nfe", "mean_total_nfe", "mean_search_nfe", "fid", "inception_score", "precision", "recall", "conditional_accuracy",
+            "mean_verifier_score", "images", "wall_seconds"];
 
     /// <summary>fd_resnet is empty when not computed; files written before it existed still read (as NaN).</summary>
     private static readonly string[] FdColumns = [.. LegacyColumns, "fd_resnet"];
@@ -49,7 +50,8 @@ public static class ScalingReport
     {
         var sb = new StringBuilder(string.Join(',', Columns)).Append('\n');
         foreach (var p in points)
-            sb.Append(string.Join(',', Quote(p.Series), p.ExtraCandidates.ToString(Inv), p.BudgetNfe.ToString(Inv), F(p.MeanTotalNfe), F(p.MeanSearchNfe), F(p.Fid), F(p.InceptionScore),
+            sb.Append(string.Join(',', Quote(p.Series), p.ExtraCandidates.ToString(Inv), p.BudgetNfe.ToString(Inv), F(p.MeanTotalNfe), F(p.MeanSearchNfe), F(p.Fid),
+                F(p.InceptionScore),
                 F(p.Precision), F(p.Recall), F(p.ConditionalAccuracy), F(p.MeanVerifierScore), p.Images.ToString(Inv), F(p.WallSeconds), F(p.FdResNet),
                 F(p.EvalFid), F(p.EvalInceptionScore), F(p.EvalPrecision), F(p.EvalRecall), F(p.EvalAccuracy))).Append('\n');
         var tmp = csvPath + ".tmp";
@@ -95,11 +97,15 @@ public static class ScalingReport
     {
         bool cost = verifierCost is not null;
         var sb = new StringBuilder("| series | extra candidates | mean total NFE |" + (cost ? " verifier NFE-eq per scored image |" : "")
-            + " FID | FD ResNet-18 | IS | precision | recall | cond. accuracy | FID (verifier CNN) | IS (verifier CNN) | precision (verifier CNN) | recall (verifier CNN) | accuracy (verifier CNN) | verifier score | images | wall s |\n|---|---|---|"
+            + " FID | FD ResNet-18 | IS | precision | recall | cond. accuracy | FID (verifier CNN) | IS (verifier CNN) | precision (verifier CNN) | recall (verifier CNN) |"
+            + " accuracy (verifier CNN) | verifier score | images | wall s |\n|---|---|---|"
             + (cost ? "---|" : "") + "---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         static string M(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, Inv);
         foreach (var p in points)
-            sb.Append(Inv, $"| {p.Series} | {p.ExtraCandidates} | {p.MeanTotalNfe:F0} |{(cost ? $" {verifierCost!(p.Series)} |" : "")} {M(p.EvalFid, "F2")} | {M(p.FdResNet, "F2")} | {M(p.EvalInceptionScore, "F3")} | {M(p.EvalPrecision, "F3")} | {M(p.EvalRecall, "F3")} | {M(p.EvalAccuracy, "P1")} | {p.Fid:F2} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} | {p.MeanVerifierScore:F3} | {p.Images} | {p.WallSeconds:F0} |\n");
+            sb.Append(Inv, $"| {p.Series} | {p.ExtraCandidates} | {p.MeanTotalNfe:F0} |{(cost ? $" {verifierCost!(p.Series)} |" : "")}"
+                + $" {M(p.EvalFid, "F2")} | {M(p.FdResNet, "F2")} | {M(p.EvalInceptionScore, "F3")} | {M(p.EvalPrecision, "F3")} | {M(p.EvalRecall, "F3")} |"
+                + $" {M(p.EvalAccuracy, "P1")} | {p.Fid:F2} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} |"
+                + $" {p.MeanVerifierScore:F3} | {p.Images} | {p.WallSeconds:F0} |\n");
         return sb.ToString();
     }
 
@@ -155,7 +161,8 @@ public static class ScalingReport
             var panels = new List<(string Family, List<(string Series, (double Nfe, double Value, double Lo, double Hi)[] Points)> Lines)>();
             foreach (var family in FamilyOrder)
             {
-                var members = points.Where(p => Family(p.Series) == family || Family(p.Series) == "steps" && (p.Series == "steps" || family is "classifier" or "class-gaussian")).ToList();
+                var members = points.Where(p => Family(p.Series) == family
+                    || Family(p.Series) == "steps" && (p.Series == "steps" || family is "classifier" or "class-gaussian")).ToList();
                 if (!members.Any(p => Family(p.Series) == family)) continue;
                 var lines = new List<(string, (double, double, double, double)[])>();
                 foreach (var series in members.GroupBy(p => p.Series).OrderBy(g => g.Key == "steps" ? 0 : g.Key == "stochastic" ? 1 : 2).ThenBy(g => g.Key, StringComparer.Ordinal))

@@ -38,9 +38,11 @@ public sealed record ScalingSeries(string Algorithm, string? Verifier, double? T
         foreach (var setting in parts[1][(at + 1)..].Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var kv = setting.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (kv.Length == 2 && kv[0] == "target" && double.TryParse(kv[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t) && double.IsFinite(t))
+            if (kv.Length == 2 && kv[0] == "target"
+                && double.TryParse(kv[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t) && double.IsFinite(t))
                 target = t;
-            else if (kv.Length == 2 && kv[0] == "patience" && int.TryParse(kv[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p >= 1)
+            else if (kv.Length == 2 && kv[0] == "patience"
+                && int.TryParse(kv[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p >= 1)
                 patience = p;
             else throw new ArgumentException($"series '{text}': '{setting}' is not target=NUMBER or patience=ROUNDS");
         }

@@ -59,14 +59,16 @@ public static class TextEvalPlots
             var categories = string.Join(", ", figure.SelectMany(s => s.Units).Select(u => u.Category).Distinct());
             string stem = $"{set.Count}-units";
             for (int k = 2; !names.Add(stem); k++) stem = $"{set.Count}-units-{k}";
-            table.Append(Inv, $"\n## text-scaling-*-{stem}.png ({set.Count} units: {categories})\n\n| series | budget | units | NFE | all met | text-align |\n|---|---|---|---|---|---|\n");
+            table.Append(Inv, $"\n## text-scaling-*-{stem}.png ({set.Count} units: {categories})\n\n"
+                + $"| series | budget | units | NFE | all met | text-align |\n|---|---|---|---|---|---|\n");
             foreach (var row in figure.OrderBy(s => s.Algorithm == "none" ? 0 : s.Algorithm == "steps" ? 1 : 2).ThenBy(s => s.Verifier, StringComparer.Ordinal)
                 .ThenBy(s => s.Algorithm, StringComparer.Ordinal).ThenBy(s => s.Extra))
             {
                 var met = Point(row.Units, Metrics[0].Value);
                 var align = Point(row.Units, Metrics[1].Value);
                 var name = row.Verifier is null ? row.Algorithm : $"{row.Algorithm}:{row.Verifier}";
-                table.Append(Inv, $"| {name} | +{row.Extra} | {row.Units.Count} | {met.Nfe:F0} | {met.Value:F1}% [{met.Lo:F1}, {met.Hi:F1}] | {align.Value:F3} [{align.Lo:F3}, {align.Hi:F3}] |\n");
+                table.Append(Inv, $"| {name} | +{row.Extra} | {row.Units.Count} | {met.Nfe:F0} | {met.Value:F1}% [{met.Lo:F1}, {met.Hi:F1}] | "
+                    + $"{align.Value:F3} [{align.Lo:F3}, {align.Hi:F3}] |\n");
             }
             foreach (var metric in Metrics)
             {

@@ -28,7 +28,8 @@ public sealed class DenoiserDirectory(IClusterMembershipService membership, ISil
     /// The least-loaded denoiser of the model outside <paramref name="excluded"/>, charged locally with
     /// <paramref name="rows"/> more queued rows. Throws <see cref="NoDenoiserException"/> when none is up.
     /// </summary>
-    public async Task<(IDenoiserGrain Denoiser, SiloAddress Silo)> PickAsync(string model, long rows, IReadOnlyCollection<SiloAddress> excluded, CancellationToken cancellationToken)
+    public async Task<(IDenoiserGrain Denoiser, SiloAddress Silo)> PickAsync(string model, long rows, IReadOnlyCollection<SiloAddress> excluded,
+        CancellationToken cancellationToken)
     {
         var silos = Silos(model).Where(s => !excluded.Contains(s)).ToList();
         if (silos.Count == 0) throw new NoDenoiserException($"no silo serving model '{model}' is up");

@@ -21,7 +21,8 @@ namespace GenerationPlatform.Grains;
 [Reentrant]
 [SiloBoundPlacement]
 [ModelPlacementFilter]
-public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<DenoiserOptions> options, IOptions<TenantQuotaOptions> tenants, ILogger<DenoiserGrain> logger) : Grain, IDenoiserGrain
+public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<DenoiserOptions> options, IOptions<TenantQuotaOptions> tenants, ILogger<DenoiserGrain> logger)
+    : Grain, IDenoiserGrain
 {
     private ContinuousBatchingDenoiser? denoiser;
     private IDisposable? observed;
@@ -33,8 +34,8 @@ public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<Denois
         model = SiloBoundKey.Parse(this.GetPrimaryKeyString()).Name;
         var quotas = tenants.Value;
         var field = fields.Get(model);
-        var d = new ContinuousBatchingDenoiser(field, o.MaxBatch > 0 ? o.MaxBatch : BatchCap.DefaultSizes[^1], o.MaxWait, o.WholeRequests, model, tenant => quotas.For(tenant).Weight,
-            fields.Renderer(model));
+        var d = new ContinuousBatchingDenoiser(field, o.MaxBatch > 0 ? o.MaxBatch : BatchCap.DefaultSizes[^1], o.MaxWait, o.WholeRequests, model,
+            tenant => quotas.For(tenant).Weight, fields.Renderer(model));
         denoiser = d;
         observed = PlatformMetrics.ObserveDenoiser(model, () => (d.MaxBatch, d.Load.QueuedSteps));
         GrainLog.DenoiserActivated(logger, model, d.MaxBatch, o.MaxWait.TotalMilliseconds);

@@ -14,7 +14,10 @@ public sealed class DenoiserOptions
     /// <summary>Measuring time per batch size in a calibration.</summary>
     public TimeSpan CalibrationTimePerSize { get; set; } = TimeSpan.FromMilliseconds(400);
 
-    /// <summary>How long the first model call after idle may wait for more work before running a batch that is not full (later calls never wait: newcomers join at the next step).</summary>
+    /// <summary>
+    /// How long the first model call after idle may wait for more work before running a batch that is not full (later calls
+    /// never wait: newcomers join at the next step).
+    /// </summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>Request-level batching instead (the baseline the benchmark compares with).</summary>

@@ -124,7 +124,9 @@ public sealed class SearchGrain(
             return;
         }
         State.Resumptions++;
-        log.AddAtBest(JobEventKind.Progress, checkpoint is null ? "resumed from the start: the job's silo stopped before its first round ended" : $"resumed after round {checkpoint.Round}: the job's silo stopped");
+        log.AddAtBest(JobEventKind.Progress, checkpoint is null
+            ? "resumed from the start: the job's silo stopped before its first round ended"
+            : $"resumed after round {checkpoint.Round}: the job's silo stopped");
         await job.WriteStateAsync(cancellationToken);
         GrainLog.JobResumed(logger, JobId, checkpoint?.Round ?? -1, State.Resumptions);
         await BeginAsync(spec, resolved, checkpoint);

@@ -22,10 +22,14 @@ public sealed class TenantLedger(TenantState state, TimeProvider time)
         Roll(now);
         long minute = state.RecentCharges.Sum(c => c.Nfe);
         var verdict =
-            budgetNfe > quota.MaxBudgetPerRequest ? JobAdmission.Reject(QuotaRejection.BudgetPerRequest, $"a budget of {budgetNfe} NFE exceeds the per-request maximum of {quota.MaxBudgetPerRequest}")
-            : state.Active.Count >= quota.MaxConcurrentJobs ? JobAdmission.Reject(QuotaRejection.ConcurrentJobs, $"{state.Active.Count} jobs are running, the maximum is {quota.MaxConcurrentJobs}")
-            : minute + budgetNfe > quota.NfePerMinute ? JobAdmission.Reject(QuotaRejection.NfePerMinute, $"{minute} NFE used in the last minute; {budgetNfe} more would exceed {quota.NfePerMinute}")
-            : state.NfeToday + budgetNfe > quota.NfePerDay ? JobAdmission.Reject(QuotaRejection.NfePerDay, $"{state.NfeToday} NFE used today; {budgetNfe} more would exceed {quota.NfePerDay}")
+            budgetNfe > quota.MaxBudgetPerRequest
+                ? JobAdmission.Reject(QuotaRejection.BudgetPerRequest, $"a budget of {budgetNfe} NFE exceeds the per-request maximum of {quota.MaxBudgetPerRequest}")
+            : state.Active.Count >= quota.MaxConcurrentJobs
+                ? JobAdmission.Reject(QuotaRejection.ConcurrentJobs, $"{state.Active.Count} jobs are running, the maximum is {quota.MaxConcurrentJobs}")
+            : minute + budgetNfe > quota.NfePerMinute
+                ? JobAdmission.Reject(QuotaRejection.NfePerMinute, $"{minute} NFE used in the last minute; {budgetNfe} more would exceed {quota.NfePerMinute}")
+            : state.NfeToday + budgetNfe > quota.NfePerDay
+                ? JobAdmission.Reject(QuotaRejection.NfePerDay, $"{state.NfeToday} NFE used today; {budgetNfe} more would exceed {quota.NfePerDay}")
             : JobAdmission.Accept;
         if (verdict.Admitted)
         {

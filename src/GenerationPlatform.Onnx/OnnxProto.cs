@@ -43,7 +43,8 @@ public static class OnnxProto
                 case ProtoField.Fixed32Type: payload = pos; pos += 4; break;
                 case ProtoField.LengthDelimitedType:
                     ulong length = ReadVarint(message, ref pos);
-                    if (length > (ulong)(message.Length - pos)) throw new OnnxFormatException($"field {number} at byte {start} claims {length} bytes, only {message.Length - pos} remain");
+                    if (length > (ulong)(message.Length - pos))
+                        throw new OnnxFormatException($"field {number} at byte {start} claims {length} bytes, only {message.Length - pos} remain");
                     payload = pos;
                     pos += (int)length;
                     break;

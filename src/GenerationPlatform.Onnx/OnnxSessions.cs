@@ -91,7 +91,8 @@ public static class OnnxSessions
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {
-            return $"{e.GetType().Name}: {e.Message.Trim()} (ONNX Runtime 1.31.0's CUDA provider needs an NVIDIA driver, the CUDA 13 runtime, cuBLAS 13, cuRAND 10 and cuDNN 9 on the library path)";
+            return $"{e.GetType().Name}: {e.Message.Trim()} " +
+                "(ONNX Runtime 1.31.0's CUDA provider needs an NVIDIA driver, the CUDA 13 runtime, cuBLAS 13, cuRAND 10 and cuDNN 9 on the library path)";
         }
 #else
         _ = options;

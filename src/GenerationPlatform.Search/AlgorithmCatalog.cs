@@ -55,7 +55,8 @@ public static class AlgorithmCatalog
         SearchPlan plan = null!;
         if (request.StopsEarly && !SearchRequest.StoppableAlgorithms.Contains(algorithm.Name))
             throw new SearchPlanException(request.TargetScore is not null ? SearchPlanField.TargetScore : SearchPlanField.Patience, null,
-                $"an adaptive budget applies to {string.Join(" and ", SearchRequest.StoppableAlgorithms)}, whose rounds end with finished images; '{algorithm.Name}' finishes its images only at the end");
+                $"an adaptive budget applies to {string.Join(" and ", SearchRequest.StoppableAlgorithms)}, whose rounds end with finished images; " +
+                $"'{algorithm.Name}' finishes its images only at the end");
         Checked(algorithm.Name, () => plan = algorithm.Plan(request));
         if (plan.Nfe > request.BudgetNfe || plan.Nfe < 1 || plan.LargestCall > SearchLimits.MaxTrajectoriesPerCall
             || plan.ScoredImages > SearchLimits.MaxScoredImages || plan.Rounds > SearchLimits.MaxRounds)
@@ -158,11 +159,14 @@ public static class AlgorithmCatalog
         foreach (var (key, value) in parameters)
         {
             int i = Array.FindIndex(ps, p => Normal(p.Name!) == Normal(key));
-            if (i < 0) throw new SearchPlanException(SearchPlanField.Algorithm, null, $"algorithm '{algorithm}' has no parameter '{key}'; it takes: {string.Join(", ", ps.Select(p => Kebab(p.Name!)))}");
+            if (i < 0)
+                throw new SearchPlanException(SearchPlanField.Algorithm, null,
+                    $"algorithm '{algorithm}' has no parameter '{key}'; it takes: {string.Join(", ", ps.Select(p => Kebab(p.Name!)))}");
             try { args[i] = Convert(value, ps[i].ParameterType); }
             catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
             {
-                throw new SearchPlanException(SearchPlanField.AlgorithmParameter, Kebab(ps[i].Name!), $"algorithm '{algorithm}': parameter '{Kebab(ps[i].Name!)}' cannot be '{value}' ({e.Message})", e);
+                throw new SearchPlanException(SearchPlanField.AlgorithmParameter, Kebab(ps[i].Name!),
+                    $"algorithm '{algorithm}': parameter '{Kebab(ps[i].Name!)}' cannot be '{value}' ({e.Message})", e);
             }
         }
         // The options record checks its own ranges when the algorithm validates (Create).

@@ -70,7 +70,10 @@ public sealed record SearchCheckpoint(string Algorithm, int Round, NfeSplit Nfe,
 
     /// <summary>What a checkpoint is bound to: the algorithm's options, the request and the primary verifier.</summary>
     internal static string FingerprintOf(SearchRequest request, string verifier, FormattableString options) => string.Create(CultureInfo.InvariantCulture,
-        $"label={request.Label};guidance={request.Guidance:R};seed={request.Seed};budget={request.BudgetNfe};top={request.TopK};sampler={request.Sampler};steps={request.Steps};eta={request.Eta:R};verifier={verifier};{options.ToString(CultureInfo.InvariantCulture)}{(request.Prompt is null ? "" : $";prompt={request.Prompt}")}{(request.TargetScore is { } target ? $";target={target:R}" : "")}{(request.Patience is { } patience ? $";patience={patience}" : "")}");
+        $"label={request.Label};guidance={request.Guidance:R};seed={request.Seed};budget={request.BudgetNfe};top={request.TopK};sampler={request.Sampler};"
+        + $"steps={request.Steps};eta={request.Eta:R};verifier={verifier};{options.ToString(CultureInfo.InvariantCulture)}"
+        + $"{(request.Prompt is null ? "" : $";prompt={request.Prompt}")}{(request.TargetScore is { } target ? $";target={target:R}" : "")}"
+        + $"{(request.Patience is { } patience ? $";patience={patience}" : "")}");
 
     private static ulong Fnv1a(ReadOnlySpan<byte> bytes)
     {

@@ -112,7 +112,8 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         // The payload is the checkpoint: verify it, and that the record's fields say the same.
         var from = SearchCheckpoint.Read(resumeFrom.Payload);
         if ((from.Algorithm, from.Round, from.Nfe) != (resumeFrom.Algorithm, resumeFrom.Round, resumeFrom.Nfe))
-            throw new InvalidCheckpointException($"the checkpoint's fields ({resumeFrom.Algorithm}, round {resumeFrom.Round}, {resumeFrom.Nfe}) disagree with its payload ({from.Algorithm}, round {from.Round}, {from.Nfe})");
+            throw new InvalidCheckpointException($"the checkpoint's fields ({resumeFrom.Algorithm}, round {resumeFrom.Round}, {resumeFrom.Nfe}) " +
+                $"disagree with its payload ({from.Algorithm}, round {from.Round}, {from.Nfe})");
         if (from.Algorithm != algorithmName)
             throw new InvalidCheckpointException($"the checkpoint was taken by the '{from.Algorithm}' search, not '{algorithmName}'");
         if (from.Fingerprint != fingerprint)
@@ -209,7 +210,8 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
     {
         EndRoundSpan(rounds, top);
         var cost = verifiers.Cost;
-        return new SearchResult(algorithm, verifiers.Primary.Name, top, all, Nfe, budget.Limit, cost.Calls, cost.Images, SearchTime, FinalTime, VerifierTime, rounds, StopReason, verifiers.Flops);
+        return new SearchResult(algorithm, verifiers.Primary.Name, top, all, Nfe, budget.Limit, cost.Calls, cost.Images, SearchTime, FinalTime, VerifierTime, rounds,
+            StopReason, verifiers.Flops);
     }
 
     /// <summary>A round's best primary score: the adaptive budget's rule (a resumed run counts patience from its resumption).</summary>

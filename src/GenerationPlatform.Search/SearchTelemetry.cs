@@ -27,10 +27,12 @@ public static class SearchTelemetry
         "Batch size over the maximum batch, per model call", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1] });
 
     public static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("genplat.denoiser.queue.wait", "s",
-        "Time from a denoise request's arrival to its first model call", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 90, 120] });
+        "Time from a denoise request's arrival to its first model call",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 90, 120] });
 
     public static readonly Histogram<double> VerifierDuration = Meter.CreateHistogram<double>("genplat.verifier.duration", "s",
-        "Wall time of one verifier batch", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        "Wall time of one verifier batch",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
     public static readonly Histogram<int> VerifierBatchSize = Meter.CreateHistogram<int>("genplat.verifier.batch.size", "{image}",
         "Images scored by one verifier batch", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });

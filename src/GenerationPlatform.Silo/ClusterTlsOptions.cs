@@ -39,7 +39,8 @@ public sealed class ClusterTlsOptions
         if (!Enabled)
         {
             if (Set(CertificatePath) || Set(KeyPath) || Set(CaPath))
-                throw new HostConfigurationException($"{Section}:Enabled is false but {Section}:CertificatePath, KeyPath or CaPath is set: set {Section}:Enabled to true, or remove the paths");
+                throw new HostConfigurationException($"{Section}:Enabled is false but {Section}:CertificatePath, KeyPath or CaPath is set: " +
+                    $"set {Section}:Enabled to true, or remove the paths");
             return null;
         }
         if (!Set(CertificatePath)) throw new HostConfigurationException($"{Section}:CertificatePath is required when {Section}:Enabled is true");
@@ -53,12 +54,16 @@ public sealed class ClusterTlsOptions
         var keyText = Set(KeyPath) ? Read(KeyPath!, "KeyPath") : certificateText;
         X509Certificate2 certificate;
         try { certificate = X509Certificate2.CreateFromPem(certificateText, keyText); }
-        catch (Exception e) when (e is CryptographicException or ArgumentException) { throw Bad(keyName, keyPath, $"no private key of the certificate at {Section}:CertificatePath could be read from it ({e.Message})"); }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw Bad(keyName, keyPath, $"no private key of the certificate at {Section}:CertificatePath could be read from it ({e.Message})");
+        }
 
         if (now < certificate.NotBefore || now > certificate.NotAfter)
             throw Bad("CertificatePath", CertificatePath!, $"the certificate is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}, not now ({now:u})");
         if (!AllowsBothAuthentications(certificate))
-            throw Bad("CertificatePath", CertificatePath!, $"the certificate's extended key usage must allow both server ({ServerAuthentication}) and client ({ClientAuthentication}) authentication: every silo is both");
+            throw Bad("CertificatePath", CertificatePath!,
+                $"the certificate's extended key usage must allow both server ({ServerAuthentication}) and client ({ClientAuthentication}) authentication: every silo is both");
 
         X509Certificate2Collection? authorities = null;
         if (Set(CaPath))

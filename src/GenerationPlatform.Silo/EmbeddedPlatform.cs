@@ -44,16 +44,6 @@ public static class EmbeddedPlatform
         foreach (var (key, value) in settings) all[key] = value;
         var builder = PlatformHost.CreateBuilder([], all);
         configure?.Invoke(builder);
-        var app = PlatformHost.Build(builder);
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-        return app;
+        return await PlatformHost.StartAsync(builder, cancellationToken);
     }
 }

@@ -144,6 +144,22 @@ public static class PlatformHost
         return app;
     }
 
+    /// <summary>Builds the application from <paramref name="builder"/> and starts it; an application that fails to start is disposed.</summary>
+    public static async Task<WebApplication> StartAsync(WebApplicationBuilder builder, CancellationToken cancellationToken)
+    {
+        var app = Build(builder);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return app;
+    }
+
     /// <summary>Where the host listens (valid once built).</summary>
     public static PlatformEndpoints Endpoints(WebApplication app)
     {

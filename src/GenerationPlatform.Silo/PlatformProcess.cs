@@ -22,17 +22,7 @@ public static class PlatformProcess
         var builder = PlatformHost.CreateBuilder(args, overrides);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime.Silo", LogLevel.Error); // not its GC notes
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout: the endpoints only
-        var app = PlatformHost.Build(builder);
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-        return app;
+        return await PlatformHost.StartAsync(builder, cancellationToken);
     }
 
     /// <summary>

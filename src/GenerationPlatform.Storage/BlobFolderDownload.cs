@@ -23,7 +23,8 @@ public static class BlobFolderDownload
         {
             int files = 0;
             long bytes = 0;
-            await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, start, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, start, cancellationToken)
+                .ConfigureAwait(false))
             {
                 var relative = item.Name[start.Length..];
                 if (relative.Length == 0 || relative.EndsWith('/')) continue;

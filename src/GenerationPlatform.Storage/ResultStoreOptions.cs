@@ -71,7 +71,8 @@ public sealed class ResultStoreOptions
                 { failures.Add($"{SectionName}:ConnectionString is not a valid Azure Storage connection string ({e.GetType().Name})."); }
             }
             if (options.Container is null || !ResultStoreKinds.ContainerName().IsMatch(options.Container))
-                failures.Add($"{SectionName}:Container '{options.Container}' is not a valid container name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
+                failures.Add($"{SectionName}:Container '{options.Container}' is not a valid container name: " +
+                    "3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
         }
         else
         {

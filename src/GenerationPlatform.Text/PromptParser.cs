@@ -7,7 +7,8 @@ namespace GenerationPlatform.Text;
 /// Reads what a prompt asks, for the <c>attributes</c> check: a class (by its dataset name, a training term or a
 /// benchmark paraphrase, <see cref="ClassVocabulary"/>, or any class word of the garment vocabulary,
 /// <see cref="GarmentVocabulary"/>, held-out words included), a palette colour (and the aliases teal, turquoise: cyan;
-/// violet: purple; and every colour word of the garment vocabulary: crimson, red; navy, blue), an orientation (left or right, in any phrasing: "facing left", "toe to the right", "left-facing"),
+/// violet: purple; and every colour word of the garment vocabulary: crimson, red; navy, blue), an orientation (left or
+/// right, in any phrasing: "facing left", "toe to the right", "left-facing"),
 /// a surface (plain, solid, smooth, unpatterned: plain; patterned, pattern, textured, printed: patterned).
 /// <para>
 /// It does not guess. Words are lower-cased, split at anything but letters and digits, and plural "s" is dropped; the
@@ -202,7 +203,8 @@ public static class PromptParser
             var value = c.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var entry = new Entry(Kind.Class, value);
             foreach (var part in FashionClasses.Names[c].Split('/')) Add(part, entry);
-            foreach (var term in ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]).Concat(ClassVocabulary.ProjectionSynonyms[c])) Add(term.Text, entry);
+            foreach (var term in ClassVocabulary.TrainingTerms[c].Concat(ClassVocabulary.BenchmarkParaphrases[c]).Concat(ClassVocabulary.ProjectionSynonyms[c]))
+                Add(term.Text, entry);
         }
         var otherColours = OtherColours.Select(w => string.Join(' ', Tokens(w))).ToHashSet(StringComparer.Ordinal);
         foreach (var word in GarmentVocabulary.Shipped.Entries)

@@ -61,7 +61,8 @@ public sealed class CliModel : IDisposable
         var given = string.IsNullOrWhiteSpace(model) ? DefaultName : model.Trim();
         string path = Directory.Exists(given) || File.Exists(given) ? Path.GetFullPath(given)
             : Path.Combine(ShippedDirectory, given) is var shipped && Directory.Exists(shipped) ? shipped
-            : throw new CliArgumentException($"{option}: '{given}' is neither a model folder, a manifest, a .safetensors file nor a shipped model ({string.Join(", ", Shipped())})");
+            : throw new CliArgumentException(
+                $"{option}: '{given}' is neither a model folder, a manifest, a .safetensors file nor a shipped model ({string.Join(", ", Shipped())})");
         try
         {
             if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))

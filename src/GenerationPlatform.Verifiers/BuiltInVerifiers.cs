@@ -30,9 +30,11 @@ public static class BuiltInVerifiers
             new VerifierScope(FashionClasses.Names, ReadsPrompts: false, Channels: GrayOrRgb, FlopsPerImage: ResNetProbeVerifier.Flops)),
         new("self-consistency", "agreement of ResNet-18 features of the image and its probe x0-prediction",
             VerifierScope.Unconditional with { Channels = GrayOrRgb, FlopsPerImage = SelfConsistencyVerifier.Flops }),
-        new("text-align", "cosine of the image's embedding (a contrastive encoder trained here) with the prompt's all-MiniLM-L6-v2 embedding (text models; a class model's image against \"a {class name}\")",
+        new("text-align", "cosine of the image's embedding (a contrastive encoder trained here) with the prompt's all-MiniLM-L6-v2 embedding " +
+            "(text models; a class model's image against \"a {class name}\")",
             new VerifierScope(FashionClasses.Names, ReadsPrompts: true, Channels: GrayOrRgb, Side: TextSide)),
-        new("attributes", "the fraction of what the prompt asks (class, colour, orientation, surface) that the image meets, by the classifier and measurement functions (text models; a class model's image for its class)",
+        new("attributes", "the fraction of what the prompt asks (class, colour, orientation, surface) that the image meets, by the classifier and measurement functions " +
+            "(text models; a class model's image for its class)",
             new VerifierScope(FashionClasses.Names, ReadsPrompts: true, Channels: GrayOrRgb, Side: TextSide)),
     ];
 

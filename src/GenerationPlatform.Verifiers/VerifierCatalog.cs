@@ -71,7 +71,8 @@ public sealed class VerifierCatalog : IDisposable
                 "attributes" => new AttributesVerifier(classifier.Value, log),
                 _ when name.StartsWith(OnnxPrefix, StringComparison.Ordinal) => OnnxVerifier(name[OnnxPrefix.Length..], spec),
                 _ when Members(name) is { Count: > 0 } members => new EnsembleVerifier(members.Select(Get).ToArray()),
-                _ => throw new UnknownVerifierException($"unknown verifier '{spec}'; known: {string.Join(", ", BaseNames.Concat(OnnxNames.Select(n => OnnxPrefix + n)))}, ensemble(a, b, ...)"),
+                _ => throw new UnknownVerifierException(
+                    $"unknown verifier '{spec}'; known: {string.Join(", ", BaseNames.Concat(OnnxNames.Select(n => OnnxPrefix + n)))}, ensemble(a, b, ...)"),
             };
             built[name] = verifier;
             return verifier;
@@ -82,7 +83,8 @@ public sealed class VerifierCatalog : IDisposable
     {
         if (!onnx.TryGetValue(name, out var contract))
             throw new UnknownVerifierException(onnx.Count == 0
-                ? $"unknown verifier '{spec}': no ONNX verifiers are registered (configuration GenerationPlatform:Verifiers:Onnx:{{NAME}}, or genplat --onnx-verifier NAME=spec.json)"
+                ? $"unknown verifier '{spec}': no ONNX verifiers are registered " +
+                    "(configuration GenerationPlatform:Verifiers:Onnx:{NAME}, or genplat --onnx-verifier NAME=spec.json)"
                 : $"unknown verifier '{spec}': registered ONNX verifiers: {string.Join(", ", OnnxNames.Select(n => OnnxPrefix + n))}");
         return new OnnxVerifier(name, contract); // lower case, like every name the catalog builds (ensembles name their members)
     }

@@ -56,8 +56,10 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
             cases[$"garbage {rpc}, with a key"] = new(f => Raw(f, rpc, Frame(BadVarint), PlatformFixture.AlphaKey), Invalid, $"request: not a valid {type}");
         }
         var valid = PlatformFixture.Request().ToByteArray();
-        cases["truncated GenerateRequest (inside model)"] = new(f => Raw(f, "Submit", Frame(valid[..5]), PlatformFixture.AlphaKey), Invalid, "request: not a valid GenerateRequest");
-        cases["truncated GenerateRequest (last field cut)"] = new(f => Raw(f, "Generate", Frame(valid[..^1]), PlatformFixture.AlphaKey), Invalid, "request: not a valid GenerateRequest");
+        cases["truncated GenerateRequest (inside model)"] = new(f => Raw(f, "Submit", Frame(valid[..5]), PlatformFixture.AlphaKey),
+            Invalid, "request: not a valid GenerateRequest");
+        cases["truncated GenerateRequest (last field cut)"] = new(f => Raw(f, "Generate", Frame(valid[..^1]), PlatformFixture.AlphaKey),
+            Invalid, "request: not a valid GenerateRequest");
         cases["truncated GetJobRequest"] = new(f => Raw(f, "GetJob", Frame(new GetJobRequest { JobId = NewJobId() }.ToByteArray()[..10]), PlatformFixture.AlphaKey),
             Invalid, "request: not a valid GetJobRequest");
         cases["tag zero"] = new(f => Raw(f, "GetJob", Frame([0x00]), PlatformFixture.AlphaKey), Invalid, "request: not a valid GetJobRequest");
@@ -90,12 +92,14 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
             StatusCode.ResourceExhausted, "request: over 65536 bytes once decompressed");
         cases["gzip bomb to GetJob"] = new(f => Raw(f, "GetJob", Frame(GzipBomb.Value, compressed: true), PlatformFixture.AlphaKey, encoding: "gzip"),
             StatusCode.ResourceExhausted, "request: over 65536 bytes once decompressed");
-        cases["corrupt gzip"] = new(f => Raw(f, "GetJob", Frame([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF], compressed: true), PlatformFixture.AlphaKey, encoding: "gzip"),
+        cases["corrupt gzip"] = new(
+            f => Raw(f, "GetJob", Frame([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF], compressed: true), PlatformFixture.AlphaKey, encoding: "gzip"),
             Invalid, "request: not valid gzip data");
         cases["deflate, which is not offered"] = new(f => Raw(f, "ListModels", Frame(Deflate([]), compressed: true), PlatformFixture.AlphaKey, encoding: "deflate"),
             StatusCode.Unimplemented);
         cases["compressed flag without grpc-encoding"] = new(f => Raw(f, "ListModels", Frame(Gzip([]), compressed: true), PlatformFixture.AlphaKey), StatusCode.Internal);
-        cases["a small gzip request is served"] = new(f => Raw(f, "ListModels", Frame(Gzip(new ListModelsRequest().ToByteArray()), compressed: true), PlatformFixture.AlphaKey, encoding: "gzip"), Ok);
+        cases["a small gzip request is served"] = new(
+            f => Raw(f, "ListModels", Frame(Gzip(new ListModelsRequest().ToByteArray()), compressed: true), PlatformFixture.AlphaKey, encoding: "gzip"), Ok);
 
         // Metadata: oversized headers are refused cleanly, repeated or odd authorization is not guessed at.
         // Kestrel refuses request headers over its limits (32 KiB in all by default, or one field its HPACK decoder will not
@@ -108,15 +112,18 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
         cases["just under the limits is served"] = new(f => Typed(f, new Metadata { { "x-padding", new string('p', 8 * 1024) } }), Ok);
         cases["8 KiB authorization"] = new(f => Raw(f, "ListModels", Frame([]), headers: [("authorization", "Bearer " + new string('k', 8 * 1024))]),
             StatusCode.Unauthenticated, "authorization:");
-        cases["the same key twice"] = new(f => Raw(f, "ListModels", Frame([]), headers: [("authorization", Bearer(PlatformFixture.AlphaKey)), ("authorization", Bearer(PlatformFixture.AlphaKey))]),
+        cases["the same key twice"] = new(
+            f => Raw(f, "ListModels", Frame([]), headers: [("authorization", Bearer(PlatformFixture.AlphaKey)), ("authorization", Bearer(PlatformFixture.AlphaKey))]),
             StatusCode.Unauthenticated, "authorization:");
         cases["a key and garbage"] = new(f => Raw(f, "ListModels", Frame([]), headers: [("authorization", Bearer(PlatformFixture.AlphaKey)), ("authorization", "Bearer nope")]),
             StatusCode.Unauthenticated, "authorization:");
-        cases["two keys in one header"] = new(f => Raw(f, "ListModels", Frame([]), headers: [("authorization", $"{Bearer(PlatformFixture.AlphaKey)},{Bearer(PlatformFixture.BetaKey)}")]),
+        cases["two keys in one header"] = new(
+            f => Raw(f, "ListModels", Frame([]), headers: [("authorization", $"{Bearer(PlatformFixture.AlphaKey)},{Bearer(PlatformFixture.BetaKey)}")]),
             StatusCode.Unauthenticated, "authorization:");
         cases["Bearer without a key"] = new(f => Raw(f, "ListModels", Frame([]), headers: [("authorization", "Bearer")]), StatusCode.Unauthenticated, "authorization:");
         cases["Bearer and spaces"] = new(f => Raw(f, "ListModels", Frame([]), headers: [("authorization", "Bearer      ")]), StatusCode.Unauthenticated, "authorization:");
-        cases["Basic scheme"] = new(f => Raw(f, "GetUsage", Frame([]), headers: [("authorization", $"Basic {PlatformFixture.AlphaKey}")]), StatusCode.Unauthenticated, "authorization:");
+        cases["Basic scheme"] = new(f => Raw(f, "GetUsage", Frame([]), headers: [("authorization", $"Basic {PlatformFixture.AlphaKey}")]),
+            StatusCode.Unauthenticated, "authorization:");
         cases["lower-case scheme is the same scheme"] = new(f => Raw(f, "GetUsage", Frame([]), headers: [("authorization", $"bearer {PlatformFixture.AlphaKey}")]), Ok);
 
         // Numbers a request controls: NaN, infinities, extremes.
@@ -159,7 +166,8 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
         cases["reported verifiers differing in spaces"] = Submit(r => r.ReportedVerifiers.Add([" mean-target-a", "mean-target-a "]), Invalid, "reported_verifiers[1]");
         cases["ensemble with a member twice"] = Submit(r => r.Verifier = "ensemble(mean-target,mean-target)", Invalid, "verifier");
         cases["ensemble with a member twice, case apart"] = Submit(r => r.Verifier = "ensemble(mean-target, MEAN-TARGET )", Invalid, "verifier");
-        cases["ensemble of ensembles with one twice"] = Submit(r => r.Verifier = "ensemble(ensemble(mean-target-a,mean-target-b),Ensemble(Mean-Target-A,mean-target-b))", Invalid, "verifier");
+        cases["ensemble of ensembles with one twice"] = Submit(r => r.Verifier = "ensemble(ensemble(mean-target-a,mean-target-b),Ensemble(Mean-Target-A,mean-target-b))",
+            Invalid, "verifier");
         cases["ensembles five deep"] = Submit(r => r.Verifier = Nest(5), Invalid, "verifier");
         cases["ensemble()"] = Submit(r => r.Verifier = "ensemble()", Invalid, "verifier");
         cases["ensemble left open"] = Submit(r => r.Verifier = "ensemble(mean-target,mean-target-b", Invalid, "verifier");

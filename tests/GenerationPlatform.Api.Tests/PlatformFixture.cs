@@ -41,7 +41,8 @@ public class PlatformFixture : IAsyncLifetime
     public CapturedLogs Logs { get; } = new();
 
     /// <summary>Reads of the result store so far (the API's, to answer GetJob and Watch).</summary>
-    public long StoreReads => App.Services.GetRequiredService<IResultStore>() is CountingResultStore counting ? counting.Reads : throw new InvalidOperationException("no counting store");
+    public long StoreReads => App.Services.GetRequiredService<IResultStore>() is CountingResultStore counting
+        ? counting.Reads : throw new InvalidOperationException("no counting store");
 
     public async Task InitializeAsync()
     {
@@ -129,7 +130,10 @@ public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<Genera
          new(PlatformFixture.SlowModel, "the analytic field, 5 ms per call", "analytic", Shape, Shape, Classes)];
 
     public IReadOnlyList<GenerationPlatform.Core.Verifiers.VerifierDescription> Verifiers { get; } =
-        [MeanTarget(PlatformFixture.Verifier), .. new GenerationPlatform.Verifiers.ServedVerifiers(onnx.Value, noiseAwareHead: false).Verifiers.Where(v => v.Name.StartsWith("onnx:", StringComparison.Ordinal))];
+        [
+            MeanTarget(PlatformFixture.Verifier),
+            .. new GenerationPlatform.Verifiers.ServedVerifiers(onnx.Value, noiseAwareHead: false).Verifiers.Where(v => v.Name.StartsWith("onnx:", StringComparison.Ordinal)),
+        ];
 
     public GenerationPlatform.Core.Model.ModelDescription? Model(string model) =>
         model.StartsWith("gauss", StringComparison.Ordinal) || model.StartsWith("slow", StringComparison.Ordinal)

@@ -135,7 +135,8 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
         var text = models[ServedModelsFixture.Text];
         Assert.Equal(("text", "all-MiniLM-L6-v2", 0, 12, 16), (text.Conditioning, text.TextEncoder, text.Classes.Count, text.Image.Height, text.Image.Width));
         // The refusal names the folder and the field at fault.
-        Assert.Contains(fixture.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains(ServedModelsFixture.Broken, StringComparison.Ordinal) && e.Message.Contains("refused: weights: input 'x' has 3 channels, the manifest declares 1", StringComparison.Ordinal));
+        Assert.Contains(fixture.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains(ServedModelsFixture.Broken, StringComparison.Ordinal)
+            && e.Message.Contains("refused: weights: input 'x' has 3 channels, the manifest declares 1", StringComparison.Ordinal));
     }
 
     [Theory]

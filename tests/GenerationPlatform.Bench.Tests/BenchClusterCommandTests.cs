@@ -154,7 +154,8 @@ public sealed partial class BenchClusterCommandTests
             Assert.Equal(1, root.GetProperty("torchThreadsReported").GetInt32());
             Assert.Equal(8, root.GetProperty("batchCap").GetInt32());
             var processes = root.GetProperty("processes").EnumerateArray().Select(p => (Name: p.GetProperty("name").GetString()!, Pid: p.GetProperty("pid").GetInt32())).ToArray();
-            Assert.Equal(["torch-threads probe", "azurite", "silo api", "silo denoiser 1", "silo denoiser 2"], processes.Select(p => p.Name).Distinct()); // a silo whose port was taken meanwhile is started again
+            // A silo whose port was taken meanwhile is started again.
+            Assert.Equal(["torch-threads probe", "azurite", "silo api", "silo denoiser 1", "silo denoiser 2"], processes.Select(p => p.Name).Distinct());
             Assert.DoesNotContain(processes, p => IsAlive(p.Pid));
         }
         finally

@@ -64,7 +64,8 @@ public sealed class GenerateCommandTests : IDisposable
     public void GeneratesAGridAndASidecar()
     {
         var png = Path.Combine(dir, "sneaker.png");
-        var r = GenplatProcess.Run("generate", "--class", "sneaker", "--count", "4", "--steps", "3", "--sampler", "heun", "--cfg", "1.5", "--seed", "7", "--scale", "1", "--out", png);
+        var r = GenplatProcess.Run("generate", "--class", "sneaker", "--count", "4", "--steps", "3", "--sampler", "heun", "--cfg", "1.5", "--seed", "7", "--scale", "1",
+            "--out", png);
         Assert.True(r.ExitCode == 0, r.StdErr);
         var (pixels, width, height) = ImageGrid.DecodeGray(File.ReadAllBytes(png));
         Assert.Equal((2 * 28 + 3 * 2, 2 * 28 + 3 * 2), (width, height)); // 2x2 grid with 2-pixel borders

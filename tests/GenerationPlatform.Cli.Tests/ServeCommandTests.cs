@@ -23,7 +23,12 @@ public sealed partial class ServeCommandTests : IDisposable
     public async Task ServePrintsItsEndpointsGeneratesWithTheShippedModelAndStopsOnCtrlC()
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "genplat.dll"), "serve", "--port", "0", "--dev-tenant", "alpha:KEY1", "--dev-tenant", "beta:KEY2", "--results", Path.Combine(dir, "results") })
+        var arguments = new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "genplat.dll"), "serve", "--port", "0", "--dev-tenant", "alpha:KEY1", "--dev-tenant", "beta:KEY2",
+            "--results", Path.Combine(dir, "results"),
+        };
+        foreach (var a in arguments)
             psi.ArgumentList.Add(a);
         // Configuration from the environment, as containers set it: silo ports that no other test holds.
         psi.Environment["GenerationPlatform__Cluster__SiloPort"] = FreePort().ToString();

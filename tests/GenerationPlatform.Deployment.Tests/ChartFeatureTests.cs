@@ -67,7 +67,8 @@ public sealed class ChartFeatureTests
                      ("  livenessProbe:\n", "  livenessProbeX:\n", "no livenessProbe"),
                      ("apiVersion: policy/v1", "apiVersion: policy/v1beta1", "expected policy/v1 for PodDisruptionBudget"),
                      ("kind: ServiceAccount", "kind: ServiceAcount", "unknown kind"),
-                     ("      genplat/pool: gpu\n---\n# Source: generation-platform/templates/prometheusrule.yaml", "      genplat/pool: tpu\n---\n", "selects the pods of other than exactly one Deployment"),
+                     ("      genplat/pool: gpu\n---\n# Source: generation-platform/templates/prometheusrule.yaml", "      genplat/pool: tpu\n---\n",
+                      "selects the pods of other than exactly one Deployment"),
                      ("                  name: grpc", "                  name: grpcs", "backend port 'grpcs' is not a port of Service"),
                  })
         {
@@ -76,7 +77,8 @@ public sealed class ChartFeatureTests
         }
         // An environment variable set both in env and in the ConfigMap the container takes whole.
         var doubled = ReplaceFirst(text, "  GenerationPlatform__Host__Mode: cluster", "  GenerationPlatform__Silo__Models: \"*\"\n  GenerationPlatform__Host__Mode: cluster");
-        Assert.Contains(KubernetesObjects.Problems(Repository.Documents(doubled)), p => p.Contains("GenerationPlatform__Silo__Models is defined in both env and ConfigMap/", StringComparison.Ordinal));
+        Assert.Contains(KubernetesObjects.Problems(Repository.Documents(doubled)),
+            p => p.Contains("GenerationPlatform__Silo__Models is defined in both env and ConfigMap/", StringComparison.Ordinal));
     }
 
     private static string ReplaceFirst(string text, string from, string to)
@@ -107,8 +109,10 @@ public sealed class ChartFeatureTests
         Assert.NotEmpty(Render(Storage, "cpuSilos: { replicas: 0 }"));
         // The other guards: no Secret at all, an ingress without a host or without TLS.
         Assert.Contains("secret.existingSecret", Assert.Throws<InvalidOperationException>(() => Repository.RenderChart("secret: { create: false }")).Message);
-        Assert.Contains("ingress.host", Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Storage, "ingress: { enabled: true, tls: { secretName: x } }")).Message);
-        Assert.Contains("ingress.tls.secretName", Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Storage, "ingress: { enabled: true, host: a.example.com }")).Message);
+        Assert.Contains("ingress.host",
+            Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Storage, "ingress: { enabled: true, tls: { secretName: x } }")).Message);
+        Assert.Contains("ingress.tls.secretName",
+            Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Storage, "ingress: { enabled: true, host: a.example.com }")).Message);
     }
 
     [Fact]
@@ -174,7 +178,8 @@ public sealed class ChartFeatureTests
         Assert.Equal("Never", pod.Scalar("spec", "restartPolicy"));
         var container = Assert.Single(pod.Items("spec", "containers"));
         // The CPU silo image (it has curl); restricted like the silos.
-        var silo = Assert.Single(Assert.Single(docs, d => d.Scalar("kind") == "Deployment" && d.Scalar("metadata", "name") == "genplat-generation-platform-cpu").Items("spec", "template", "spec", "containers"));
+        var silo = Assert.Single(Assert.Single(docs, d => d.Scalar("kind") == "Deployment" && d.Scalar("metadata", "name") == "genplat-generation-platform-cpu")
+            .Items("spec", "template", "spec", "containers"));
         Assert.Equal(silo.Scalar("image"), container.Scalar("image"));
         Assert.Equal("true", container.Scalar("securityContext", "readOnlyRootFilesystem"));
         Assert.Equal("RuntimeDefault", pod.Scalar("spec", "securityContext", "seccompProfile", "type"));
@@ -190,7 +195,8 @@ public sealed class ChartFeatureTests
         var limited = Render(Storage, "networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { team: edge } } } ] }");
         var testLabels = KubernetesObjects.Labels(One(limited, "Pod"), "metadata", "labels");
         var rule = Assert.Single(One(limited, "NetworkPolicy").Items("spec", "ingress"), r => r.Items("ports").Any(p => p.Scalar("port") == grpc.Scalar("port")));
-        Assert.Contains(rule.Items("from"), peer => peer.At("namespaceSelector") is null && KubernetesObjects.Selects(KubernetesObjects.Labels(peer, "podSelector", "matchLabels"), testLabels));
+        Assert.Contains(rule.Items("from"),
+            peer => peer.At("namespaceSelector") is null && KubernetesObjects.Selects(KubernetesObjects.Labels(peer, "podSelector", "matchLabels"), testLabels));
         // Another release's test pod is not admitted, and with tests off there is no pod and no peer.
         Assert.DoesNotContain(rule.Items("from"), peer => KubernetesObjects.Selects(KubernetesObjects.Labels(peer, "podSelector", "matchLabels"),
             new Dictionary<string, string>(testLabels) { ["app.kubernetes.io/instance"] = "other" }));
@@ -203,7 +209,8 @@ public sealed class ChartFeatureTests
     public void HttpJsonIsServedNextToGrpcUnderTheSamePolicyAndOnItsOwnIngressHost()
     {
         var docs = Render(Storage, "ingress: { enabled: true, host: grpc.example.com, jsonHost: api.example.com, tls: { secretName: example-tls } }");
-        YamlMappingNode Config(List<YamlMappingNode> d) => Assert.Single(d, x => x.Scalar("kind") == "ConfigMap" && x.Scalar("metadata", "name") == "genplat-generation-platform-config");
+        YamlMappingNode Config(List<YamlMappingNode> d) =>
+            Assert.Single(d, x => x.Scalar("kind") == "ConfigMap" && x.Scalar("metadata", "name") == "genplat-generation-platform-config");
         Assert.Equal("5082", Config(docs).Scalar("data", "GenerationPlatform__Host__JsonPort"));
         foreach (var deployment in docs.Where(d => d.Scalar("kind") == "Deployment"))
         {
@@ -225,7 +232,8 @@ public sealed class ChartFeatureTests
         Assert.Null(jsonIngress.Scalar("metadata", "annotations", "nginx.ingress.kubernetes.io/backend-protocol")); // HTTP/1.1, not GRPC
 
         // Off: no port anywhere, no second Ingress.
-        var off = Render(Storage, "httpJson: { enabled: false }", "ingress: { enabled: true, host: grpc.example.com, jsonHost: api.example.com, tls: { secretName: example-tls } }");
+        var off = Render(Storage, "httpJson: { enabled: false }",
+            "ingress: { enabled: true, host: grpc.example.com, jsonHost: api.example.com, tls: { secretName: example-tls } }");
         Assert.Null(Config(off).Scalar("data", "GenerationPlatform__Host__JsonPort"));
         Assert.DoesNotContain(Assert.Single(off, d => d.Scalar("kind") == "Service" && d.Scalar("metadata", "name") == "genplat-generation-platform").Items("spec", "ports"),
             p => p.Scalar("name") == "json");
@@ -272,7 +280,8 @@ public sealed class ChartFeatureTests
         Assert.Contains("outcome=\"failed\"", rules.Single(r => r.Scalar("alert") == "GenplatResultStoreFailures").Scalar("expr"));
 
         var custom = Assert.Single(One(Render(Storage, Monitoring,
-            "telemetry: { prometheusRule: { alerts: { denoiserQueueWait: { seconds: 30, fraction: 0.01, for: 20m }, quotaRejections: { perSecond: 5, for: 1h } } } }"), "PrometheusRule")
+            "telemetry: { prometheusRule: { alerts: { denoiserQueueWait: { seconds: 30, fraction: 0.01, for: 20m }, " +
+            "quotaRejections: { perSecond: 5, for: 1h } } } }"), "PrometheusRule")
             .Items("spec", "groups")).Items("rules").ToList();
         var wait = custom.Single(r => r.Scalar("alert") == "GenplatDenoiserQueueWaitHigh");
         Assert.Contains("le=\"30\"", wait.Scalar("expr"));

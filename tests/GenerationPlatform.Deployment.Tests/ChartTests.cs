@@ -5,7 +5,8 @@ namespace GenerationPlatform.Deployment.Tests;
 /// <summary>The Helm chart, rendered with the template engine helm uses, checked against what the silo host serves.</summary>
 public sealed class ChartTests
 {
-    internal const string Storage = "secret: { storageConnectionString: \"UseDevelopmentStorage=true\", tenantKeySha256: { alpha: [\"c663f32581668ec9a37bc1fd78bbeb9b03d19c9fe1765b0fb6c1f8bfd221b443\"] } }";
+    internal const string Storage = "secret: { storageConnectionString: \"UseDevelopmentStorage=true\", " +
+        "tenantKeySha256: { alpha: [\"c663f32581668ec9a37bc1fd78bbeb9b03d19c9fe1765b0fb6c1f8bfd221b443\"] } }";
 
     internal const string Everything = """
         tenants: { quotas: { alpha: { MaxConcurrentJobs: 16, Weight: 2 } } }

@@ -35,7 +35,8 @@ internal static partial class ChartValues
     {
         var errors = Schema.Validate(Merged(overrides));
         if (errors.Count > 0)
-            throw new InvalidOperationException("values don't meet the specifications of the schema(s) in the following chart(s):\ngeneration-platform:\n- " + string.Join("\n- ", errors));
+            throw new InvalidOperationException("values don't meet the specifications of the schema(s) in the following chart(s):\ngeneration-platform:\n- " +
+                string.Join("\n- ", errors));
     }
 
     public static JsonObject FromYaml(string yaml)

@@ -79,8 +79,14 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
         "key-of-another-certificate" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.SiloACert, [$"{Key}:KeyPath"] = tls.SiloBKey },
         "server-only-usage" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.ServerOnlyCert, [$"{Key}:KeyPath"] = tls.ServerOnlyKey },
         "expired" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.ExpiredCert, [$"{Key}:KeyPath"] = tls.ExpiredKey },
-        "ca-that-did-not-issue-it" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.SiloACert, [$"{Key}:KeyPath"] = tls.SiloAKey, [$"{Key}:CaPath"] = tls.ForeignCa },
-        "ca-not-a-certificate" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.SiloACert, [$"{Key}:KeyPath"] = tls.SiloAKey, [$"{Key}:CaPath"] = tls.Garbage },
+        "ca-that-did-not-issue-it" => new()
+        {
+            [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.SiloACert, [$"{Key}:KeyPath"] = tls.SiloAKey, [$"{Key}:CaPath"] = tls.ForeignCa,
+        },
+        "ca-not-a-certificate" => new()
+        {
+            [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.SiloACert, [$"{Key}:KeyPath"] = tls.SiloAKey, [$"{Key}:CaPath"] = tls.Garbage,
+        },
         "missing-ca-file" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.SiloACert, [$"{Key}:KeyPath"] = tls.SiloAKey, [$"{Key}:CaPath"] = tls.Missing },
         "paths-but-not-enabled" => new() { [$"{Key}:CertificatePath"] = tls.SiloACert, [$"{Key}:KeyPath"] = tls.SiloAKey },
         "enabled-not-a-boolean" => new() { [$"{Key}:Enabled"] = "yes please", [$"{Key}:CertificatePath"] = tls.SiloACert },
@@ -250,7 +256,8 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
                 var membership = silo.Services.GetRequiredService<IClusterMembershipService>();
                 while (membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) < 2)
                 {
-                    Assert.True(DateTime.UtcNow < deadline, $"membership: {string.Join(", ", membership.CurrentSnapshot.Members.Values.Select(m => $"{m.SiloAddress} {m.Status}"))}");
+                    Assert.True(DateTime.UtcNow < deadline,
+                        $"membership: {string.Join(", ", membership.CurrentSnapshot.Members.Values.Select(m => $"{m.SiloAddress} {m.Status}"))}");
                     await Task.Delay(200);
                 }
             }

@@ -47,7 +47,11 @@ public sealed partial class IsolationTests
     {
         // The host: no gateway unless a port is set.
         Assert.Equal(0, new PlatformClusterOptions().GatewayPort);
-        foreach (var text in new[] { Repository.RenderChart(ChartTests.Storage), Repository.RenderChart(ChartTests.Storage, ChartTests.Everything), Repository.RenderChart(ChartTests.Storage, Tls) })
+        var renderings = new[]
+        {
+            Repository.RenderChart(ChartTests.Storage), Repository.RenderChart(ChartTests.Storage, ChartTests.Everything), Repository.RenderChart(ChartTests.Storage, Tls),
+        };
+        foreach (var text in renderings)
         {
             Assert.DoesNotMatch(GatewayPortNumber(), text);
             var docs = Repository.Documents(text);
@@ -205,7 +209,8 @@ public sealed partial class IsolationTests
                     references++;
                     var name = m.Groups[1].Value;
                     // Kubernetes expands $(NAME) only from variables defined before this one; later ones stay literal text.
-                    Assert.True(env.Take(i).Any(e => e.Scalar("name") == name), $"{deployment.Scalar("metadata", "name")}: {env[i].Scalar("name")} uses $({name}) before it is defined");
+                    Assert.True(env.Take(i).Any(e => e.Scalar("name") == name),
+                        $"{deployment.Scalar("metadata", "name")}: {env[i].Scalar("name")} uses $({name}) before it is defined");
                 }
             }
         }
@@ -295,7 +300,11 @@ public sealed partial class IsolationTests
         foreach (var (section, type) in new[] { (PlatformClusterOptions.Section, typeof(PlatformClusterOptions)), (ClusterTlsOptions.Section, typeof(ClusterTlsOptions)) })
             foreach (var property in type.GetProperties().Where(p => p.CanWrite))
                 Assert.Contains($"`{section}:{property.Name}`", operations, StringComparison.Ordinal);
-        foreach (var value in new[] { "networkPolicy.enabled", "networkPolicy.grpcFrom", "networkPolicy.metricsFrom", "cluster.tls.enabled", "cluster.tls.secretName", "cluster.tls.caKey", "cluster.clusterId" })
+        foreach (var value in new[]
+                 {
+                     "networkPolicy.enabled", "networkPolicy.grpcFrom", "networkPolicy.metricsFrom", "cluster.tls.enabled", "cluster.tls.secretName", "cluster.tls.caKey",
+                     "cluster.clusterId",
+                 })
             Assert.Contains(value, operations, StringComparison.Ordinal);
     }
 }

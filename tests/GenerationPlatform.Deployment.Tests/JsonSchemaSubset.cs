@@ -97,7 +97,8 @@ internal sealed class JsonSchemaSubset
         _ => throw new NotSupportedException(node.GetType().Name),
     };
 
-    private static bool IsInteger(JsonValue v) => v.TryGetValue<long>(out _) || v.TryGetValue<int>(out _) || (v.TryGetValue<double>(out var d) && Math.Floor(d) == d && !double.IsInfinity(d));
+    private static bool IsInteger(JsonValue v) =>
+        v.TryGetValue<long>(out _) || v.TryGetValue<int>(out _) || (v.TryGetValue<double>(out var d) && Math.Floor(d) == d && !double.IsInfinity(d));
 
     private static double Number(JsonNode node) => node.AsValue().TryGetValue<long>(out var l) ? l : node.AsValue().TryGetValue<int>(out var i) ? i : node.GetValue<double>();
 

@@ -129,7 +129,8 @@ internal static partial class KubernetesObjects
     {
         if (node is not YamlScalarNode scalar) { problem($"{what} is not a string"); return null; }
         var typed = ChartValues.Convert(scalar);
-        if (typed is null || typed.GetValueKind() != System.Text.Json.JsonValueKind.String) problem($"{what}: '{scalar.Value}' is read as a {(typed is null ? "null" : typed.GetValueKind().ToString().ToLowerInvariant())}, not a string (quote it)");
+        if (typed is null || typed.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            problem($"{what}: '{scalar.Value}' is read as a {(typed is null ? "null" : typed.GetValueKind().ToString().ToLowerInvariant())}, not a string (quote it)");
         return scalar.Value;
     }
 
@@ -188,9 +189,11 @@ internal static partial class KubernetesObjects
             if (volume.Scalar("emptyDir", "sizeLimit") is { } size && !Quantity().IsMatch(size)) problem($"volume {volume.Scalar("name")}: sizeLimit '{size}'");
         foreach (var spread in pod.Items("topologySpreadConstraints"))
         {
-            if (string.IsNullOrEmpty(spread.Scalar("topologyKey")) || !IsInteger(spread.At("maxSkew")) || spread.Scalar("whenUnsatisfiable") is not ("DoNotSchedule" or "ScheduleAnyway"))
+            if (string.IsNullOrEmpty(spread.Scalar("topologyKey")) || !IsInteger(spread.At("maxSkew"))
+                || spread.Scalar("whenUnsatisfiable") is not ("DoNotSchedule" or "ScheduleAnyway"))
                 problem("a topologySpreadConstraint lacks topologyKey, an integer maxSkew or whenUnsatisfiable");
-            if (!Selects(Labels(spread, "labelSelector", "matchLabels"), podLabels)) problem($"topologySpreadConstraint on {spread.Scalar("topologyKey")} does not select the pod's own labels");
+            if (!Selects(Labels(spread, "labelSelector", "matchLabels"), podLabels))
+                problem($"topologySpreadConstraint on {spread.Scalar("topologyKey")} does not select the pod's own labels");
         }
         var configMaps = docs.Where(d => d.Scalar("kind") == "ConfigMap").ToDictionary(d => d.Scalar("metadata", "name")!, StringComparer.Ordinal);
         var secrets = docs.Where(d => d.Scalar("kind") == "Secret").ToDictionary(d => d.Scalar("metadata", "name")!, StringComparer.Ordinal);
@@ -206,8 +209,10 @@ internal static partial class KubernetesObjects
             {
                 var pname = port.Scalar("name");
                 if (pname is null) { Problem($"port {port.Scalar("containerPort")} has no name"); continue; }
-                if (pname.Length > 15 || !PortName().IsMatch(pname) || !pname.Any(char.IsLetter) || pname.Contains("--", StringComparison.Ordinal)) Problem($"port name '{pname}' is not an IANA service name");
-                if (!IsInteger(port.At("containerPort")) || int.Parse(port.Scalar("containerPort")!) is < 1 or > 65535) Problem($"port {pname}: containerPort is not a port number");
+                if (pname.Length > 15 || !PortName().IsMatch(pname) || !pname.Any(char.IsLetter) || pname.Contains("--", StringComparison.Ordinal))
+                    Problem($"port name '{pname}' is not an IANA service name");
+                if (!IsInteger(port.At("containerPort")) || int.Parse(port.Scalar("containerPort")!) is < 1 or > 65535)
+                    Problem($"port {pname}: containerPort is not a port number");
                 if (port.Scalar("protocol") is { } protocol && protocol is not ("TCP" or "UDP" or "SCTP")) Problem($"port {pname}: protocol {protocol}");
                 if (!ports.TryAdd(pname, port.Scalar("containerPort") ?? "")) Problem($"port name {pname} repeats");
             }
@@ -223,7 +228,9 @@ internal static partial class KubernetesObjects
             }
             foreach (var from in container.Items("envFrom"))
             {
-                var (source, pool) = from.Scalar("configMapRef", "name") is { } cm ? ($"ConfigMap/{cm}", configMaps.GetValueOrDefault(cm)) : from.Scalar("secretRef", "name") is { } sec ? ($"Secret/{sec}", secrets.GetValueOrDefault(sec)) : ("?", null);
+                var (source, pool) = from.Scalar("configMapRef", "name") is { } cm ? ($"ConfigMap/{cm}", configMaps.GetValueOrDefault(cm))
+                    : from.Scalar("secretRef", "name") is { } sec ? ($"Secret/{sec}", secrets.GetValueOrDefault(sec))
+                    : ("?", null);
                 if (source == "?") { Problem("envFrom without configMapRef or secretRef"); continue; }
                 // An existing Secret (secret.existingSecret) is not rendered: its keys cannot be checked here.
                 if (pool is null) { if (source.StartsWith("ConfigMap/", StringComparison.Ordinal)) Problem($"envFrom {source}, which the release does not define"); continue; }
@@ -243,7 +250,8 @@ internal static partial class KubernetesObjects
                     if (container.At(probe) is not { } p) { Problem($"no {probe}"); continue; }
                     var handlers = new[] { "httpGet", "tcpSocket", "exec", "grpc" }.Count(h => p.At(h) is not null);
                     if (handlers != 1) Problem($"{probe} needs exactly one handler");
-                    if (p.At("httpGet", "port") is YamlScalarNode port && !IsInteger(port) && !ports.ContainsKey(port.Value!)) Problem($"{probe} probes port '{port.Value}', which the container does not name");
+                    if (p.At("httpGet", "port") is YamlScalarNode port && !IsInteger(port) && !ports.ContainsKey(port.Value!))
+                        Problem($"{probe} probes port '{port.Value}', which the container does not name");
                     foreach (var field in new[] { "periodSeconds", "failureThreshold", "timeoutSeconds", "initialDelaySeconds" })
                         if (p.At(field) is { } v && !IsInteger(v)) Problem($"{probe}.{field} is not an integer");
                 }
@@ -286,7 +294,8 @@ internal static partial class KubernetesObjects
     private static void CheckAutoscaler(YamlMappingNode doc, IReadOnlyList<YamlMappingNode> docs, Action<string> problem)
     {
         var target = doc.Scalar("spec", "scaleTargetRef", "name");
-        if (!docs.Any(d => d.Scalar("kind") == doc.Scalar("spec", "scaleTargetRef", "kind") && d.Scalar("metadata", "name") == target)) problem($"scales {target}, which the release does not define");
+        if (!docs.Any(d => d.Scalar("kind") == doc.Scalar("spec", "scaleTargetRef", "kind") && d.Scalar("metadata", "name") == target))
+            problem($"scales {target}, which the release does not define");
         foreach (var f in new[] { "minReplicas", "maxReplicas" }) if (!IsInteger(doc.At("spec", f))) problem($"{f} is not an integer");
     }
 
@@ -326,7 +335,8 @@ internal static partial class KubernetesObjects
         {
             var port = endpoint.Scalar("port");
             foreach (var service in services)
-                if (!service.Items("spec", "ports").Any(p => p.Scalar("name") == port)) problem($"endpoint port '{port}' is not a port of Service {service.Scalar("metadata", "name")}");
+                if (!service.Items("spec", "ports").Any(p => p.Scalar("name") == port))
+                    problem($"endpoint port '{port}' is not a port of Service {service.Scalar("metadata", "name")}");
             if (endpoint.Scalar("interval") is { } interval && !Duration().IsMatch(interval)) problem($"interval '{interval}'");
         }
     }

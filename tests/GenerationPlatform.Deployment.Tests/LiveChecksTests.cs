@@ -128,7 +128,8 @@ public sealed class LiveChecksTests(LiveSilo silo) : IClassFixture<LiveSilo>
             Assert.Contains(lines, l => l.StartsWith("genplat_denoiser_batch_cap{", StringComparison.Ordinal) && l.Split(' ')[1] == "48");
             Assert.Contains(lines, l => l.StartsWith("genplat_denoiser_queued{", StringComparison.Ordinal) && l.Split(' ')[1] == "7");
             // The bucket the queue-wait alert and panel read is there, spelt as they spell it; a 30 s wait is above it.
-            var bucket = Assert.Single(lines, l => l.StartsWith("genplat_denoiser_queue_wait_seconds_bucket{", StringComparison.Ordinal) && l.Contains($"le=\"{seconds}\"", StringComparison.Ordinal));
+            var bucket = Assert.Single(lines,
+                l => l.StartsWith("genplat_denoiser_queue_wait_seconds_bucket{", StringComparison.Ordinal) && l.Contains($"le=\"{seconds}\"", StringComparison.Ordinal));
             Assert.Equal("0", bucket.Split(' ')[1]);
             Assert.Contains(lines, l => l.StartsWith("genplat_denoiser_queue_wait_seconds_count{", StringComparison.Ordinal));
         }

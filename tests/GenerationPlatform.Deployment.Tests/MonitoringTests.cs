@@ -80,11 +80,15 @@ public sealed partial class MonitoringTests : IDisposable
         // The chart selects its ServiceMonitor's job in its namespace; compose has one job.
         var compose = Canonical(Repository.Documents(File.ReadAllText(Repository.PathOf("infra/prometheus/alerts.yml"))).Single());
         Assert.Contains("job=\\u0022genplat-generation-platform-metrics\\u0022,namespace=\\u0022default\\u0022", chart);
-        var asCompose = JsonNode.Parse(chart.Replace("job=\\u0022genplat-generation-platform-metrics\\u0022,namespace=\\u0022default\\u0022", $"job=\\u0022{ComposeJob}\\u0022", StringComparison.Ordinal));
-        Assert.True(JsonNode.DeepEquals(compose, asCompose), "infra/prometheus/alerts.yml differs from the chart's rules (charts/generation-platform/templates/_alerts.tpl) with the default values: render the chart and copy them");
+        var asCompose = JsonNode.Parse(chart.Replace("job=\\u0022genplat-generation-platform-metrics\\u0022,namespace=\\u0022default\\u0022", $"job=\\u0022{ComposeJob}\\u0022",
+            StringComparison.Ordinal));
+        Assert.True(JsonNode.DeepEquals(compose, asCompose),
+            "infra/prometheus/alerts.yml differs from the chart's rules (charts/generation-platform/templates/_alerts.tpl) with the default values: " +
+            "render the chart and copy them");
 
         // Rendered with other thresholds, the chart's rules still load.
-        var custom = ChartRuleGroups("telemetry: { prometheusRule: { alerts: { denoiserQueueWait: { seconds: 30, fraction: 0.01, for: 20m }, jobFailures: { ratio: 0.2, for: 1h } } } }");
+        var custom = ChartRuleGroups(
+            "telemetry: { prometheusRule: { alerts: { denoiserQueueWait: { seconds: 30, fraction: 0.01, for: 20m }, jobFailures: { ratio: 0.2, for: 1h } } } }");
         var stream = new YamlStream(new YamlDocument(custom));
         var writer = new StringWriter();
         stream.Save(writer, assignAnchors: false);
@@ -178,7 +182,8 @@ public sealed partial class MonitoringTests : IDisposable
         var names = Repository.Documents(File.ReadAllText(rules)).Single().Items("groups").SelectMany(g => g.Items("rules")).Select(r => r.Scalar("alert")!);
         Assert.All(names, n => Assert.Contains($"alertname: {n}", tests));
         // promtool test can fail: the same expectation one minute before the alert can fire is refused.
-        File.WriteAllText(file, tests.Replace("{ eval_time: 10m, alertname: GenplatNoSilo, exp_alerts: [ {", "{ eval_time: 4m, alertname: GenplatNoSilo, exp_alerts: [ {", StringComparison.Ordinal));
+        File.WriteAllText(file,
+            tests.Replace("{ eval_time: 10m, alertname: GenplatNoSilo, exp_alerts: [ {", "{ eval_time: 4m, alertname: GenplatNoSilo, exp_alerts: [ {", StringComparison.Ordinal));
         Assert.NotEqual(0, Promtool("test", "rules", file).Exit);
     }
 
@@ -190,7 +195,11 @@ public sealed partial class MonitoringTests : IDisposable
                      .Items("groups").SelectMany(g => g.Items("rules")).Select(r => r.Scalar("alert")!))
             Assert.Contains($"`{alert}`", operations, StringComparison.Ordinal);
         foreach (var (file, _) in Dashboards()) Assert.Contains($"`{file}`", operations, StringComparison.Ordinal);
-        foreach (var value in new[] { "telemetry.prometheusRule.enabled", "ingress.enabled", "ingress.tls.secretName", "tests.enabled", "gpuSilos.rollingUpdate", "--profile gpu", "SILO_CPU_ACCELERATOR" })
+        foreach (var value in new[]
+                 {
+                     "telemetry.prometheusRule.enabled", "ingress.enabled", "ingress.tls.secretName", "tests.enabled", "gpuSilos.rollingUpdate", "--profile gpu",
+                     "SILO_CPU_ACCELERATOR",
+                 })
             Assert.Contains(value, operations, StringComparison.Ordinal);
     }
 
@@ -199,7 +208,8 @@ public sealed partial class MonitoringTests : IDisposable
     {
         // "Over N seconds" is read from the bucket le="N": it must be one of the histogram's boundaries.
         var boundaries = SearchTelemetry.QueueWait.Advice!.HistogramBucketBoundaries!;
-        var seconds = double.Parse(ChartValues.Defaults()["telemetry"]!["prometheusRule"]!["alerts"]!["denoiserQueueWait"]!["seconds"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+        var seconds = double.Parse(ChartValues.Defaults()["telemetry"]!["prometheusRule"]!["alerts"]!["denoiserQueueWait"]!["seconds"]!.ToJsonString(),
+            System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains(seconds, boundaries);
         Assert.Contains($"le=\"{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"", File.ReadAllText(Repository.PathOf("infra/prometheus/alerts.yml")));
     }
@@ -257,7 +267,10 @@ public sealed partial class MonitoringTests : IDisposable
     {
         var (_, dashboard) = Assert.Single(Dashboards(), d => d.File == "genplat-denoisers.json");
         var queries = Queries(dashboard).ToList();
-        foreach (var metric in new[] { "genplat_denoiser_queued", "genplat_denoiser_batch_cap", "genplat_denoiser_queue_wait_seconds_bucket", "genplat_denoiser_batch_fill_sum", "genplat_nfe_total" })
+        foreach (var metric in new[]
+                 {
+                     "genplat_denoiser_queued", "genplat_denoiser_batch_cap", "genplat_denoiser_queue_wait_seconds_bucket", "genplat_denoiser_batch_fill_sum", "genplat_nfe_total",
+                 })
             Assert.Contains(queries, q => q.Expr.Contains(metric, StringComparison.Ordinal) && Regex.IsMatch(q.Expr, @"by \([^)]*\binstance\b"));
         var variables = dashboard.GetProperty("templating").GetProperty("list").EnumerateArray().Select(v => v.GetProperty("name").GetString()).ToList();
         Assert.Contains("model", variables);

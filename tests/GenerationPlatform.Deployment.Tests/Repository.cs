@@ -83,7 +83,8 @@ internal static class Repository
             try { process = Process.Start(start)!; }
             catch (System.ComponentModel.Win32Exception e)
             {
-                throw new InvalidOperationException("chart rendering needs Go and Sprig: apt-get install golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev (.ci/run does)", e);
+                throw new InvalidOperationException(
+                    "chart rendering needs Go and Sprig: apt-get install golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev (.ci/run does)", e);
             }
             using (process)
             {

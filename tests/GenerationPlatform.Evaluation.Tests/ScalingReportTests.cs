@@ -27,7 +27,8 @@ public sealed class ScalingReportTests : IDisposable
     public void FdResNetColumnRoundTripsAndOlderFilesStillRead()
     {
         var csv = Path.Combine(dir, "scaling.csv");
-        const string legacyHeader = "series,extra_candidates,budget_nfe,mean_total_nfe,mean_search_nfe,fid,inception_score,precision,recall,conditional_accuracy,mean_verifier_score,images,wall_seconds";
+        const string legacyHeader = "series,extra_candidates,budget_nfe,mean_total_nfe,mean_search_nfe,fid,inception_score,precision,recall,conditional_accuracy," +
+            "mean_verifier_score,images,wall_seconds";
         File.WriteAllText(csv, legacyHeader + "\n\"random:ensemble(classifier,onnx:aesthetic)\",1,38,38,19,13.25,6.5,0.97,0.66,0.99,0.93,100,12.5\n");
         var old = Assert.Single(ScalingReport.Read(csv));
         Assert.True(double.IsNaN(old.FdResNet));
@@ -53,12 +54,21 @@ public sealed class ScalingReportTests : IDisposable
     public void EvaluationClassifierColumnsRoundTripAndLeadTheTable()
     {
         var csv = Path.Combine(dir, "scaling.csv");
-        var point = Point("random:classifier", 3, 13.5) with { FdResNet = 170.25, EvalFid = 4.5, EvalInceptionScore = 7.25, EvalPrecision = 0.91, EvalRecall = 0.62, EvalAccuracy = 0.97 };
+        var point = Point("random:classifier", 3, 13.5) with
+        {
+            FdResNet = 170.25,
+            EvalFid = 4.5,
+            EvalInceptionScore = 7.25,
+            EvalPrecision = 0.91,
+            EvalRecall = 0.62,
+            EvalAccuracy = 0.97,
+        };
         ScalingReport.Write(csv, [point]);
         var back = Assert.Single(ScalingReport.Read(csv));
         Assert.Equal(point, back);
         Assert.True(back.HasEvaluation);
-        Assert.Contains("| random:classifier | 3 | 76 | 4.50 | 170.25 | 7.250 | 0.910 | 0.620 | 97.0 % | 13.50 | 6.500 | 0.970 | 0.660 | 99.0 % |", ScalingReport.MarkdownTable([back]));
+        Assert.Contains("| random:classifier | 3 | 76 | 4.50 | 170.25 | 7.250 | 0.910 | 0.620 | 97.0 % | 13.50 | 6.500 | 0.970 | 0.660 | 99.0 % |",
+            ScalingReport.MarkdownTable([back]));
         var withCost = ScalingReport.MarkdownTable([back], series => series == "random:classifier" ? "0.14" : "?");
         Assert.Contains("| series | extra candidates | mean total NFE | verifier NFE-eq per scored image | FID |", withCost);
         Assert.Contains("| random:classifier | 3 | 76 | 0.14 | 4.50 | 170.25 |", withCost);

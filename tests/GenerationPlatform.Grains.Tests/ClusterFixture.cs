@@ -63,7 +63,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Waits until a job has logged at least <paramref name="count"/> events.</summary>
     public Task WaitForEventsAsync(ISearchGrain job, int count) =>
-        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.EventCount >= count, TimeSpan.FromSeconds(30), $"job {job.GetPrimaryKeyString()} logs {count} events", TimeSpan.FromMilliseconds(5));
+        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.EventCount >= count, TimeSpan.FromSeconds(30), $"job {job.GetPrimaryKeyString()} logs {count} events",
+            TimeSpan.FromMilliseconds(5));
 }
 
 /// <summary>Waiting on jobs, for every fixture.</summary>
@@ -71,7 +72,8 @@ public static class Jobs
 {
     /// <summary>The job's status once it has finished.</summary>
     public static Task<JobSnapshot> FinishedAsync(ISearchGrain job, TimeSpan? timeout = null) =>
-        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.IsFinished, timeout ?? TimeSpan.FromSeconds(30), $"job {job.GetPrimaryKeyString()} finishes", TimeSpan.FromMilliseconds(10));
+        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.IsFinished, timeout ?? TimeSpan.FromSeconds(30), $"job {job.GetPrimaryKeyString()} finishes",
+            TimeSpan.FromMilliseconds(10));
 }
 
 [CollectionDefinition(Name)]

@@ -136,7 +136,8 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
             Assert.Equal(direct.Top[i].Image, result.Top[i].Image);
             Assert.Equal(direct.Top[i].Scores.Primary, result.Top[i].Score);
         }
-        Assert.Equal((direct.Nfe.Search, direct.Nfe.Final, direct.Nfe.ModelEvaluations, direct.Rounds), (result.SearchNfe, result.FinalNfe, result.ModelEvaluations, result.Rounds));
+        Assert.Equal((direct.Nfe.Search, direct.Nfe.Final, direct.Nfe.ModelEvaluations, direct.Rounds),
+            (result.SearchNfe, result.FinalNfe, result.ModelEvaluations, result.Rounds));
         Assert.Equal(direct.Nfe.Total, status.SpentNfe);
 
         // One event log: contiguous, every round once, a note where it resumed.
@@ -176,5 +177,6 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
     private static Task<JobSnapshot> WaitAsync(ISearchGrain job, TimeSpan timeout) => Jobs.FinishedAsync(job, timeout);
 
     private static Task WaitForEventsAsync(ISearchGrain job, int count) =>
-        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.EventCount >= count, TimeSpan.FromSeconds(20), $"job {job.GetPrimaryKeyString()} logs {count} events", TimeSpan.FromMilliseconds(5));
+        Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.EventCount >= count, TimeSpan.FromSeconds(20), $"job {job.GetPrimaryKeyString()} logs {count} events",
+            TimeSpan.FromMilliseconds(5));
 }

@@ -33,7 +33,8 @@ public sealed class OnnxVerifierConfigurationTests : IDisposable
             [key + "ClassInput"] = "class", [key + "Output"] = "logits", [key + "Score"] = "log-softmax-of-class",
         });
         var spec = registry.Onnx["aesthetic"]; // names are case-insensitive
-        Assert.Equal((model, "pixels", 64, 3, "class", "logits", "log-softmax-of-class"), (spec.Path, spec.Input, spec.ImageSize, spec.Channels, spec.ClassInput, spec.Output, spec.Score));
+        Assert.Equal((model, "pixels", 64, 3, "class", "logits", "log-softmax-of-class"),
+            (spec.Path, spec.Input, spec.ImageSize, spec.Channels, spec.ClassInput, spec.Output, spec.Score));
         Assert.Equal((0f, 255f), spec.ValueRange);
         Assert.Equal([127.5f], spec.Mean!);
         Assert.Equal([64f], spec.Std!);

@@ -61,7 +61,8 @@ public sealed class RoutingTests(TwoSiloClusterFixture fixture, ITestOutputHelpe
             Assert.True(status.Status == JobStatus.Completed, status.Message);
             // The undisturbed result, and exactly its NFE: segments lost with the silo were run again elsewhere, charged once.
             var direct = await AlgorithmCatalog.Create(requests[i].Algorithm).RunAsync(requests[i].ToSearchRequest(),
-                new SearchContext(new LocalDenoiser(new GaussianField()), new VerifierPanel(new MeanTargetVerifier(AnalyticVerifiers.Target)), new NfeBudget(requests[i].BudgetNfe)),
+                new SearchContext(new LocalDenoiser(new GaussianField()), new VerifierPanel(new MeanTargetVerifier(AnalyticVerifiers.Target)),
+                    new NfeBudget(requests[i].BudgetNfe)),
                 CancellationToken.None);
             var result = (await jobs[i].GetResultAsync())!;
             Assert.Equal(direct.Top.Select(c => c.Seed.ToContract()), result.Top.Select(c => c.Seed));

@@ -65,7 +65,8 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
         Assert.All(statuses, s => Assert.Equal(JobStatus.Completed, s.Status));
 
         var stats = await fixture.Client.GetGrain<IDenoiserGrain>(SiloBoundKey.Of("gauss-shared", fixture.Cluster.Silos[0].SiloAddress)).GetStatsAsync();
-        output.WriteLine($"{jobs} jobs in {clock.ElapsedMilliseconds} ms: {stats.ModelCalls} model calls, {stats.TrajectorySteps} trajectory-steps, mean batch {stats.MeanBatch:F1}");
+        output.WriteLine($"{jobs} jobs in {clock.ElapsedMilliseconds} ms: {stats.ModelCalls} model calls, {stats.TrajectorySteps} trajectory-steps, " +
+            $"mean batch {stats.MeanBatch:F1}");
         Assert.Equal(jobs * 8 * 19, stats.TrajectorySteps);
         Assert.True(stats.MeanBatch > 1, $"mean batch {stats.MeanBatch}");
         Assert.True(stats.ModelCalls < jobs * 19, $"{stats.ModelCalls} calls: jobs did not share batches");
@@ -147,7 +148,8 @@ public sealed class SearchGrainTests(ClusterFixture fixture, ITestOutputHelper o
     }
 
     private static string Key(JobEvent e) =>
-        $"{e.Index} {e.Kind} {e.At:O} r{e.Round} {e.SearchNfe}+{e.FinalNfe}/{e.Budget} {e.BestScore:R} [{string.Join(", ", e.Best.Select(b => $"{b.Seed} {b.Score:R}"))}] {e.Message}";
+        $"{e.Index} {e.Kind} {e.At:O} r{e.Round} {e.SearchNfe}+{e.FinalNfe}/{e.Budget} {e.BestScore:R} " +
+        $"[{string.Join(", ", e.Best.Select(b => $"{b.Seed} {b.Score:R}"))}] {e.Message}";
 
     [Fact]
     public async Task ModelsAndVerifiersTheSiloDoesNotServeAreRejectedBeforeAdmission()

@@ -32,8 +32,9 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public void ReportOnlyRedrawsTheTableAndPlotsFromTheCsv()
     {
-        File.WriteAllText(Path.Combine(dir, "scaling.csv"), """
-            series,extra_candidates,budget_nfe,mean_total_nfe,mean_search_nfe,fid,inception_score,precision,recall,conditional_accuracy,mean_verifier_score,images,wall_seconds,fd_resnet,eval_fid,eval_inception_score,eval_precision,eval_recall,eval_accuracy
+        const string header = "series,extra_candidates,budget_nfe,mean_total_nfe,mean_search_nfe,fid,inception_score,precision,recall,conditional_accuracy," +
+            "mean_verifier_score,images,wall_seconds,fd_resnet,eval_fid,eval_inception_score,eval_precision,eval_recall,eval_accuracy";
+        File.WriteAllText(Path.Combine(dir, "scaling.csv"), header + "\n" + """
             steps,0,19,19,0,13.69,5.985,0.96,0.68,0.96,0,100,12.6,165.19,4.5,6.1,0.9,0.7,0.93
             steps,1,38,37,0,13.19,6.009,0.98,0.72,0.97,0,100,22.3,,4.25,6.2,0.91,0.71,0.94
             random:classifier,1,38,38,38,13.10,7.183,0.98,0.57,1,0.929,100,27.8,171.80,5.75,7.0,0.95,0.6,0.99

@@ -28,7 +28,8 @@ public sealed class EvalTextCommandTests : IDisposable
     [Fact]
     public void APerClassCountOutOfRangeIsOneLineNamingTheOption()
     {
-        var r = ResearchProcess.Run("eval-text", "--model", "fashion-text", "--benchmark", Benchmark(), "--fid-per-class", "1", "--series", "none", "--categories", "class-name", "--per-category", "1", "--out", dir);
+        var r = ResearchProcess.Run("eval-text", "--model", "fashion-text", "--benchmark", Benchmark(), "--fid-per-class", "1", "--series", "none",
+            "--categories", "class-name", "--per-category", "1", "--out", dir);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("--fid-per-class", r.StdErr);
     }

@@ -29,7 +29,8 @@ public sealed class SearchAlgorithmTests
         _ => throw new ArgumentException(name),
     };
 
-    private static (SearchResult Result, GaussianField Field, NfeBudget Budget) Run(string algorithm, long budget, ulong seed = 1, IImageVerifier? verifier = null, int topK = 2, SearchRequest? request = null)
+    private static (SearchResult Result, GaussianField Field, NfeBudget Budget) Run(string algorithm, long budget, ulong seed = 1, IImageVerifier? verifier = null, int topK = 2,
+        SearchRequest? request = null)
     {
         var field = new GaussianField();
         var nfe = new NfeBudget(budget);

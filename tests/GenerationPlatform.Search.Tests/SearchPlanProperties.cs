@@ -27,12 +27,14 @@ public sealed class SearchPlanProperties
     private static readonly Gen<string> PathSpec =
         Gen.Select(Gen.Int[0, 6], Gen.Int[1, 4], Gen.Double[0.05, 0.95], Gen.Double[0.01, 0.6], Gen.Double[0.01, 0.8], Gen.Int[1, 4])
             .Select((paths, m, tStart, forward, gap, steps) =>
-                $"paths({(paths == 0 ? "" : $"paths={paths},")}renoisings={m},t-start={F(tStart)},forward-dt={F(forward)},backward-dt={F(Math.Min(1, forward + gap))},steps-per-backward={steps})");
+                $"paths({(paths == 0 ? "" : $"paths={paths},")}renoisings={m},t-start={F(tStart)},forward-dt={F(forward)},backward-dt={F(Math.Min(1, forward + gap))}," +
+                $"steps-per-backward={steps})");
 
     private static readonly Gen<string> ParticleSpec =
         Gen.Select(Gen.Int[0, 8], Gen.Double[0, 100], Gen.Int[1, 5], Gen.Double[0, 1], Gen.Double[0.05, 0.95], Gen.Bool)
             .Select((k, lambda, every, ess, eta, level) =>
-                $"particles({(k == 0 ? "" : $"particles={k},")}lambda={F(lambda)},resample-every={every},ess-threshold={F(ess)},eta={F(eta)},potential={(level ? "level" : "difference")})");
+                $"particles({(k == 0 ? "" : $"particles={k},")}lambda={F(lambda)},resample-every={every},ess-threshold={F(ess)},eta={F(eta)}," +
+                $"potential={(level ? "level" : "difference")})");
 
     private static readonly Gen<string> PrunedSpec =
         Gen.Select(Gen.Double[0.05, 0.5], Gen.Double[0.05, 0.45], Gen.Bool, Gen.Double[0.1, 0.9], Gen.Int[0, 12])
@@ -42,7 +44,8 @@ public sealed class SearchPlanProperties
     private static readonly Gen<string> BeamSpec =
         Gen.Select(Gen.Int[1, 6], Gen.Int[1, 4], Gen.Double[0.05, 0.5], Gen.Double[0.05, 0.45], Gen.Bool, Gen.Double[0.05, 1], Gen.Int[0, 12])
             .Select((beams, branches, first, step, two, eta, n) =>
-                $"beam(beams={beams},branches={branches},expand-at=[{F(first)}{(two ? ";" + F(first + step) : "")}],eta={F(eta)}{(n == 0 ? "" : $",candidates={Math.Max(n, beams)}")})");
+                $"beam(beams={beams},branches={branches},expand-at=[{F(first)}{(two ? ";" + F(first + step) : "")}],eta={F(eta)}" +
+                $"{(n == 0 ? "" : $",candidates={Math.Max(n, beams)}")})");
 
     private static readonly Gen<SearchRequest> Request =
         Gen.Select(Gen.Int[0, 2], Gen.Int[1, 8], Gen.Int[1, 4], Gen.Long[1, 1500], Gen.ULong)

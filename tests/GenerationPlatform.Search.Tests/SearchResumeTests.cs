@@ -144,13 +144,15 @@ public sealed class SearchResumeTests
         Assert.Contains("another request", otherSeed.Message);
         var otherBudget = Assert.Throws<InvalidCheckpointException>(() => Execute("random", random, request: Request(budget: Budget + 19)));
         Assert.Contains("another request", otherBudget.Message);
-        var otherOptions = Assert.Throws<InvalidCheckpointException>(() => Execute("random", random, algorithm: new Algorithms.RandomSearch(new Algorithms.RandomSearchOptions(CandidatesPerRound: 6))));
+        var otherOptions = Assert.Throws<InvalidCheckpointException>(
+            () => Execute("random", random, algorithm: new Algorithms.RandomSearch(new Algorithms.RandomSearchOptions(CandidatesPerRound: 6))));
         Assert.Contains("per-round=5", otherOptions.Message);
         Assert.Throws<InvalidCheckpointException>(() => Execute("random+ensemble", random)); // another verifier
 
         var relabelled = random with { Round = random.Round + 1 };
         Assert.Contains("disagree", Assert.Throws<InvalidCheckpointException>(() => Execute("random", relabelled)).Message);
-        Assert.Contains("checksum", Assert.Throws<InvalidCheckpointException>(() => Execute("random", random with { Payload = [.. random.Payload[..^1], (byte)(random.Payload[^1] ^ 0xFF)] })).Message);
+        var corrupted = random with { Payload = [.. random.Payload[..^1], (byte)(random.Payload[^1] ^ 0xFF)] };
+        Assert.Contains("checksum", Assert.Throws<InvalidCheckpointException>(() => Execute("random", corrupted)).Message);
 
         var flipped = random.Payload.ToArray();
         flipped[flipped.Length / 2] ^= 0x10;

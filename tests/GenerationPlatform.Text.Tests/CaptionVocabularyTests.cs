@@ -27,7 +27,8 @@ public sealed class CaptionVocabularyTests(ITestOutputHelper output)
     {
         for (int i = 0; i < Images; i++)
             for (int k = 0; k < 3; k++)
-                yield return CaptionGenerator.Caption(AllProperties[StableHash.Mix((ulong)(i * 3 + k), 0x1EA4) % (ulong)AllProperties.Length], ColourCaptionDataset.CaptionSeed(i, k));
+                yield return CaptionGenerator.Caption(AllProperties[StableHash.Mix((ulong)(i * 3 + k), 0x1EA4) % (ulong)AllProperties.Length],
+                    ColourCaptionDataset.CaptionSeed(i, k));
     }
 
     /// <summary>Every run of 1 to <paramref name="longest"/> consecutive tokens of a caption, as keys ("flip flop", "tank top").</summary>

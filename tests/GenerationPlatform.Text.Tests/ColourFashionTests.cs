@@ -110,7 +110,8 @@ public sealed class ColourFashionTests(ITestOutputHelper output)
             measured++;
             if (m.IsConfident && m.Colour == item.Colour && m.Confidence > 0.999) measuredBack++;
         }
-        output.WriteLine($"{measured} images: colours {string.Join(", ", colourCounts.Select(kv => $"{kv.Key} {kv.Value}"))}; footwear flipped {flipped}/{footwear}; colour measured back {measuredBack}");
+        output.WriteLine($"{measured} images: colours {string.Join(", ", colourCounts.Select(kv => $"{kv.Key} {kv.Value}"))}; " +
+            $"footwear flipped {flipped}/{footwear}; colour measured back {measuredBack}");
         Assert.Equal(8, colourCounts.Count);
         Assert.All(colourCounts.Values, n => Assert.InRange(n, measured / 8 * 0.85, measured / 8 * 1.15));
         Assert.InRange(flipped, footwear * 0.45, footwear * 0.55);

@@ -144,7 +144,8 @@ public sealed class FashionMeasurementsTests(ITestOutputHelper output)
             native[c, original == Orientations.Left ? 0 : original == Orientations.Right ? 1 : 2]++;
         }
         foreach (var c in new[] { FashionClasses.Sandal, FashionClasses.Sneaker, FashionClasses.AnkleBoot })
-            output.WriteLine($"{FashionClasses.Names[c]}: agreement {agree[c]}/{total[c]} = {(double)agree[c] / total[c]:P1}; native left {native[c, 0]}, right {native[c, 1]}, unsure {native[c, 2]}");
+            output.WriteLine($"{FashionClasses.Names[c]}: agreement {agree[c]}/{total[c]} = {(double)agree[c] / total[c]:P1}; " +
+                $"native left {native[c, 0]}, right {native[c, 1]}, unsure {native[c, 2]}");
         Assert.True(agree[FashionClasses.AnkleBoot] >= 0.99 * total[FashionClasses.AnkleBoot]);
         Assert.True(agree[FashionClasses.Sneaker] >= 0.97 * total[FashionClasses.Sneaker]);
         Assert.True(agree[FashionClasses.Sandal] >= 0.85 * total[FashionClasses.Sandal]);

@@ -98,7 +98,8 @@ public sealed class GarmentVocabularyFileTests(ITestOutputHelper output)
         var terms = ClassVocabulary.TrainingTerms.SelectMany(t => t).Select(t => GarmentVocabulary.Key(t.Text)).ToList();
         foreach (var e in v.Entries)
         {
-            if (paraphrases.Any(p => Padded(e.Key).Contains(Padded(p), StringComparison.Ordinal))) Assert.True(e.Split == VocabularySplit.HeldOut, $"'{e.Lemma}' ({e.SplitReason})");
+            if (paraphrases.Any(p => Padded(e.Key).Contains(Padded(p), StringComparison.Ordinal)))
+                Assert.True(e.Split == VocabularySplit.HeldOut, $"'{e.Lemma}' ({e.SplitReason})");
             if (terms.Any(t => Padded(t).Contains(Padded(e.Key), StringComparison.Ordinal))) Assert.True(e.Split == VocabularySplit.Train, $"'{e.Lemma}' ({e.SplitReason})");
         }
     }

@@ -220,7 +220,8 @@ public sealed class OnnxVerifierTests : IDisposable
         {
             Path = Save(TestOnnxModels.Conditional(weights, new float[100]), "cond.onnx"), Input = "image", Output = "score",
         };
-        Assert.Equal("onnx:bad: the model has inputs the contract does not feed: 'label' int64 [N]; set ClassInput if one of them takes the class (int64 [N])", ContractError(spec));
+        Assert.Equal("onnx:bad: the model has inputs the contract does not feed: 'label' int64 [N]; set ClassInput if one of them takes the class (int64 [N])",
+            ContractError(spec));
         spec.ClassInput = "class";
         Assert.StartsWith("onnx:bad: ClassInput: expected an input named 'class', found inputs ", ContractError(spec));
         spec.ClassInput = "image";

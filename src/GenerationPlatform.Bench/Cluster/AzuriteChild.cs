@@ -19,7 +19,9 @@ internal sealed class AzuriteChild(ChildProcess process, string connectionString
     /// <summary>Starts Azurite with its data under <paramref name="folder"/> and returns once both services listen.</summary>
     public static async Task<AzuriteChild> StartAsync(ChildProcesses children, string executable, string folder, CancellationToken ct)
     {
-        int blob = PlatformHostOptions.FreePort(IPAddress.Loopback), queue = PlatformHostOptions.FreePort(IPAddress.Loopback), table = PlatformHostOptions.FreePort(IPAddress.Loopback);
+        int blob = PlatformHostOptions.FreePort(IPAddress.Loopback),
+            queue = PlatformHostOptions.FreePort(IPAddress.Loopback),
+            table = PlatformHostOptions.FreePort(IPAddress.Loopback);
         var data = Directory.CreateDirectory(Path.Combine(folder, "azurite")).FullName;
         var process = children.Start("azurite", [executable, "--blobHost", "127.0.0.1", "--blobPort", Text(blob), "--queueHost", "127.0.0.1", "--queuePort", Text(queue),
             "--tableHost", "127.0.0.1", "--tablePort", Text(table), "--location", data, "--silent", "--skipApiVersionCheck", "--disableTelemetry"],
@@ -46,11 +48,13 @@ internal sealed class AzuriteChild(ChildProcess process, string connectionString
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured)
             return File.Exists(configured) ? Path.GetFullPath(configured)
-                : throw new CliArgumentException($"{Variable} is '{configured}', which does not exist: point it at the azurite executable, or unset it and run: npm install --prefix .tools/azurite azurite@3.37.0");
+                : throw new CliArgumentException($"{Variable} is '{configured}', which does not exist: point it at the azurite executable, " +
+                    "or unset it and run: npm install --prefix .tools/azurite azurite@3.37.0");
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, RepoLocal))) return Path.Combine(dir.FullName, RepoLocal);
-        throw new CliArgumentException($"bench cluster needs Azurite: from the repository root run: npm install --prefix .tools/azurite azurite@3.37.0, or set {Variable} to an azurite executable");
+        throw new CliArgumentException("bench cluster needs Azurite: from the repository root run: npm install --prefix .tools/azurite azurite@3.37.0, " +
+            $"or set {Variable} to an azurite executable");
     }
 
     public void Dispose() => process.Dispose();

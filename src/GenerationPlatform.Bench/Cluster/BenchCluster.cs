@@ -58,13 +58,18 @@ internal sealed class BenchCluster : IDisposable
 
     private SiloHandle Launch(string name, bool denoiser, int maxBatch)
     {
-        int grpc = PlatformHostOptions.FreePort(IPAddress.Loopback), http = PlatformHostOptions.FreePort(IPAddress.Loopback), siloPort = PlatformHostOptions.FreePort(IPAddress.Loopback);
+        int grpc = PlatformHostOptions.FreePort(IPAddress.Loopback),
+            http = PlatformHostOptions.FreePort(IPAddress.Loopback),
+            siloPort = PlatformHostOptions.FreePort(IPAddress.Loopback);
         var env = ClusterSiloEnvironment.For(settings, clusterId, azurite!.ConnectionString, key, Path.Combine(folder, "results"), denoiser, maxBatch);
         var work = Directory.CreateDirectory(Path.Combine(folder, name.Replace(' ', '-'))).FullName;
         return new SiloHandle(name, denoiser, maxBatch, SiloProcess.Start(children, $"silo {name}", work, env, grpc, http, siloPort, gatewayPort: 0));
     }
 
-    /// <summary>Waits for <c>/healthz/ready</c> (joined the cluster, gRPC up); a silo that exits first (a port taken meanwhile) is started again on fresh ports, twice at most.</summary>
+    /// <summary>
+    /// Waits for <c>/healthz/ready</c> (joined the cluster, gRPC up); a silo that exits first (a port taken meanwhile) is
+    /// started again on fresh ports, twice at most.
+    /// </summary>
     private async Task ReadyAsync(SiloHandle silo, CancellationToken ct)
     {
         for (int attempt = 1; ; attempt++)
@@ -73,7 +78,8 @@ internal sealed class BenchCluster : IDisposable
             try
             {
                 await silo.Process.WaitReadyAsync(ReadyTimeout, ct);
-                Console.Error.WriteLine($"bench cluster: silo {silo.Name} (pid {silo.Process.ProcessId}, gRPC {silo.GrpcPort}, HTTP {silo.HttpPort}, silo port {silo.SiloPort}) ready in {wait.Elapsed.TotalSeconds:F1} s");
+                Console.Error.WriteLine($"bench cluster: silo {silo.Name} (pid {silo.Process.ProcessId}, gRPC {silo.GrpcPort}, HTTP {silo.HttpPort}, " +
+                    $"silo port {silo.SiloPort}) ready in {wait.Elapsed.TotalSeconds:F1} s");
                 return;
             }
             catch (SiloExitedException) when (attempt < 3)
@@ -105,7 +111,8 @@ internal sealed class BenchCluster : IDisposable
             waves.Add(wave with { Silos = silos.Select((_, i) => SiloDelta.Of(before[i], after[i], cpu[i])).ToArray() });
             Console.Error.WriteLine($"bench cluster: {denoisers} denoiser silo(s), wave {r + 1}/{settings.Repeat}: {wave.Nfe} NFE in {wave.Wall.TotalSeconds:F1} s");
         }
-        return new TopologyRun(denoisers, waves, silos.Select(s => (s.Name, s.Denoiser ? "denoiser" : "api", s.Process.ProcessId, s.Denoiser ? capAfterWarmup[s.Name] : 0)).ToArray());
+        return new TopologyRun(denoisers, waves,
+            silos.Select(s => (s.Name, s.Denoiser ? "denoiser" : "api", s.Process.ProcessId, s.Denoiser ? capAfterWarmup[s.Name] : 0)).ToArray());
     }
 
     /// <summary>Warm-up waves of one sample per job, until every denoiser has run model calls (its model loaded, its cap measured); then their caps.</summary>
@@ -123,14 +130,16 @@ internal sealed class BenchCluster : IDisposable
             await WaveAsync(client, warm, settings.Warmup + extra, ct);
         }
         foreach (var d in Denoisers) capAfterWarmup[d.Name] = (int)(await scraper.ScrapeAsync(d, ct)).Value(ClusterMetrics.BatchCap);
-        Console.Error.WriteLine($"bench cluster: {Denoisers.Count()} denoiser silo(s) warm; batch caps {string.Join(", ", Denoisers.Select(d => $"{d.Name}: {capAfterWarmup[d.Name]}"))}");
+        var caps = string.Join(", ", Denoisers.Select(d => $"{d.Name}: {capAfterWarmup[d.Name]}"));
+        Console.Error.WriteLine($"bench cluster: {Denoisers.Count()} denoiser silo(s) warm; batch caps {caps}");
     }
 
     /// <summary>K jobs submitted at once; the wave ends when the last terminal update reaches the client.</summary>
     private static async Task<ClusterWave> WaveAsync(GenerationPlatformClient client, BenchClusterSettings load, int wave, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, load.Jobs).Select(j => Task.Run(() => BenchJobs.RunAsync(client, wave, j, load.Budget, load.TopK, load.Steps, ct), ct)));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, load.Jobs)
+            .Select(j => Task.Run(() => BenchJobs.RunAsync(client, wave, j, load.Budget, load.TopK, load.Steps, ct), ct)));
         wall.Stop();
         return new ClusterWave(outcomes.Sum(o => o.Nfe), wall.Elapsed, outcomes.Select(o => o.Seconds).ToArray(), outcomes.Select(o => o.Top).ToArray(), []);
     }
@@ -139,7 +148,9 @@ internal sealed class BenchCluster : IDisposable
     public string Diagnostics()
     {
         var text = new StringBuilder();
-        foreach (var s in silos) text.AppendLine(CultureInfo.InvariantCulture, $"===== silo {s.Name} (pid {s.Process.ProcessId}, running {s.Process.IsRunning}) =====").AppendLine(s.Process.Output);
+        foreach (var s in silos)
+            text.AppendLine(CultureInfo.InvariantCulture, $"===== silo {s.Name} (pid {s.Process.ProcessId}, running {s.Process.IsRunning}) =====")
+                .AppendLine(s.Process.Output);
         if (azurite is not null) text.AppendLine("===== azurite =====").AppendLine(azurite.Output);
         return text.ToString();
     }

@@ -68,13 +68,16 @@ internal static class BenchClusterCommand
         int reportedThreads = await TorchThreadsProbe.RunAsync(children, settings.Threads, ct);
         WriteHeader(Console.Out, settings, reportedThreads);
         if (reportedThreads != settings.Threads)
-            throw new InvalidOperationException($"a genplat-bench process started with OMP_NUM_THREADS={settings.Threads} runs {reportedThreads} torch threads: the thread limit does not take effect");
+            throw new InvalidOperationException($"a genplat-bench process started with OMP_NUM_THREADS={settings.Threads} runs {reportedThreads} torch threads: " +
+                "the thread limit does not take effect");
         Console.WriteLine($"{settings.Repeat} timed wave(s) of K jobs per topology after {settings.Warmup} warm-up wave(s) of one sample per job");
         await cluster.StartAsync(ct);
         var one = await cluster.RunTopologyAsync(1, ct);
         // The same cap for the second denoiser: configured, or what the first one measured on this machine.
         int cap = settings.MaxBatch > 0 ? settings.MaxBatch : cluster.MeasuredCap(0);
-        string capSource = settings.MaxBatch > 0 ? "--max-batch, given to every denoiser silo" : "measured by denoiser silo 1 at the knee of rows/s against batch size, then given to denoiser silo 2";
+        string capSource = settings.MaxBatch > 0
+            ? "--max-batch, given to every denoiser silo"
+            : "measured by denoiser silo 1 at the knee of rows/s against batch size, then given to denoiser silo 2";
         Console.Error.WriteLine($"bench cluster: batch cap {cap} ({capSource})");
         await cluster.AddDenoiserAsync(cap, ct);
         var two = await cluster.RunTopologyAsync(2, ct);
@@ -83,10 +86,13 @@ internal static class BenchClusterCommand
 
     private static void WriteHeader(TextWriter output, BenchClusterSettings settings, int reportedThreads)
     {
-        output.WriteLine($"genplat-bench cluster: K = {settings.Jobs} concurrent jobs through the API silo's gRPC endpoint, each {BenchJobs.Algorithm} search ({BenchJobs.PerRound} candidates per round, each round verified) " +
-            $"with budget {settings.Budget} NFE = {settings.Samples} samples x {settings.SampleNfe} NFE (Heun, {settings.Steps} steps, cfg {BenchJobs.Guidance}), verifier {BenchJobs.Verifier}, top-k {settings.TopK}");
+        output.WriteLine($"genplat-bench cluster: K = {settings.Jobs} concurrent jobs through the API silo's gRPC endpoint, " +
+            $"each {BenchJobs.Algorithm} search ({BenchJobs.PerRound} candidates per round, each round verified) " +
+            $"with budget {settings.Budget} NFE = {settings.Samples} samples x {settings.SampleNfe} NFE (Heun, {settings.Steps} steps, cfg {BenchJobs.Guidance}), " +
+            $"verifier {BenchJobs.Verifier}, top-k {settings.TopK}");
         output.WriteLine("cluster: Azurite (tables: clustering, grain state, reminders; blobs: checkpoints) + separate silo processes (genplat-silo) on loopback: " +
             "1 API silo (accelerator none: the gRPC API, no denoiser) + 1, then 2 denoiser silos (accelerator cpu, model velocity-unet)");
-        output.WriteLine($"torch threads per silo: {settings.Threads} (OMP_NUM_THREADS = MKL_NUM_THREADS = {settings.Threads}; a genplat-bench child started with them reports {reportedThreads}); {Environment.ProcessorCount} logical cores");
+        output.WriteLine($"torch threads per silo: {settings.Threads} (OMP_NUM_THREADS = MKL_NUM_THREADS = {settings.Threads}; " +
+            $"a genplat-bench child started with them reports {reportedThreads}); {Environment.ProcessorCount} logical cores");
     }
 }

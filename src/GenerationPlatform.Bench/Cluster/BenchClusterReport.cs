@@ -34,7 +34,8 @@ internal sealed record BenchClusterReport(string Command, DateTime StartedUtc, i
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var t in Topologies)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {t.DenoiserSilos} | {t.TotalNfe} | {t.WallSeconds:F2} | {t.NfePerSecond:F1} | {t.NfePerSecond / baseline:F3} | {t.LatencyP50Seconds:F2} | {t.LatencyP95Seconds:F2} | {t.ModelCalls} | {F(t.MeanBatch, "F1")} | {F(t.MeanFill, "F3")} |"));
+                $"| {t.DenoiserSilos} | {t.TotalNfe} | {t.WallSeconds:F2} | {t.NfePerSecond:F1} | {t.NfePerSecond / baseline:F3} | "
+                + $"{t.LatencyP50Seconds:F2} | {t.LatencyP95Seconds:F2} | {t.ModelCalls} | {F(t.MeanBatch, "F1")} | {F(t.MeanFill, "F3")} |"));
         output.WriteLine();
         output.WriteLine("per silo, timed waves only (counters from each silo's /metrics, CPU from /proc; jobs ended there: where the search grains ran):");
         output.WriteLine("| denoiser silos | silo | pid | batch cap | NFE done | model calls | mean batch | mean fill | jobs ended there | verifier images | CPU s | cores used |");
@@ -42,11 +43,14 @@ internal sealed record BenchClusterReport(string Command, DateTime StartedUtc, i
         foreach (var t in Topologies)
             foreach (var s in t.Silos)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {t.DenoiserSilos} | {s.Silo} | {s.Pid} | {(s.BatchCap is { } c ? c.ToString(CultureInfo.InvariantCulture) : "-")} | {s.NfeDone} | {s.ModelCalls} | {F(s.MeanBatch, "F1")} | {F(s.MeanFill, "F3")} | {s.JobsEnded} | {s.VerifierImages} | {s.CpuSeconds:F1} | {s.CoresUsed:F2} |"));
+                    $"| {t.DenoiserSilos} | {s.Silo} | {s.Pid} | {(s.BatchCap is { } c ? c.ToString(CultureInfo.InvariantCulture) : "-")} | {s.NfeDone} | "
+                    + $"{s.ModelCalls} | {F(s.MeanBatch, "F1")} | {F(s.MeanFill, "F3")} | {s.JobsEnded} | {s.VerifierImages} | {s.CpuSeconds:F1} | {s.CoresUsed:F2} |"));
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"scaling ratio, NFE/s with 2 denoiser silos over 1: {ScalingRatio:F3} (target >= {TargetRatio:F1} at K = 16: {(TargetMet ? "met" : "NOT met")}; this run K = {Jobs})"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"same work: top-1 classifier score per job, 2 denoiser silos vs 1, max |difference| {TopScoreMaxDifference:G3}"));
+            $"scaling ratio, NFE/s with 2 denoiser silos over 1: {ScalingRatio:F3} (target >= {TargetRatio:F1} at K = 16: {(TargetMet ? "met" : "NOT met")}; "
+            + $"this run K = {Jobs})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"same work: top-1 classifier score per job, 2 denoiser silos vs 1, max |difference| {TopScoreMaxDifference:G3}"));
         if (path is null) return;
         AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
         output.WriteLine($"figures written to {path}");

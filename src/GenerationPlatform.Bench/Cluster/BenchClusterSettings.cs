@@ -11,14 +11,19 @@ internal sealed record BenchClusterSettings(int Jobs, long Budget, int Steps, in
     private static readonly Option<int> jobs = new("--jobs") { Description = "concurrent jobs K, all submitted at once", DefaultValueFactory = _ => 16 };
     private static readonly Option<long?> budget = new("--budget")
     {
-        Description = $"NFE per job (default: {DefaultSamples} samples, platform's load: {DefaultSamples} x (2 x steps - 1)); random search does budget / (one sample's NFE) full samples",
+        Description = $"NFE per job (default: {DefaultSamples} samples, platform's load: {DefaultSamples} x (2 x steps - 1)); " +
+            "random search does budget / (one sample's NFE) full samples",
     };
     private static readonly Option<int> steps = new("--steps") { Description = "Heun steps per sample (2 x steps - 1 NFE)", DefaultValueFactory = _ => 4 };
     private static readonly Option<int> maxBatch = new("--max-batch")
     {
-        Description = "batch cap of every denoiser silo (GenerationPlatform__Denoiser__MaxBatch); 0: measured by the first denoiser silo and given to the second", DefaultValueFactory = _ => 0,
+        Description = "batch cap of every denoiser silo (GenerationPlatform__Denoiser__MaxBatch); 0: measured by the first denoiser silo and given to the second",
+        DefaultValueFactory = _ => 0,
     };
-    private static readonly Option<int> threads = new("--threads") { Description = "torch threads of every silo process (OMP_NUM_THREADS, MKL_NUM_THREADS)", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int> threads = new("--threads")
+    {
+        Description = "torch threads of every silo process (OMP_NUM_THREADS, MKL_NUM_THREADS)", DefaultValueFactory = _ => 1,
+    };
     private static readonly Option<int> repeat = new("--repeat") { Description = "timed waves of K jobs per topology", DefaultValueFactory = _ => 2 };
     private static readonly Option<int> warmup = new("--warmup")
     {

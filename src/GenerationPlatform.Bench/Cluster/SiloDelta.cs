@@ -1,7 +1,8 @@
 namespace GenerationPlatform.Bench.Cluster;
 
 /// <summary>What one silo did during one timed wave (differences of its counters and of its CPU time over the wave's wall), and its batch cap.</summary>
-internal sealed record SiloDelta(double Nfe, double Calls, double BatchSum, double FillSum, double FillCount, double JobsEnded, double VerifierImages, double CpuSeconds, double Cap)
+internal sealed record SiloDelta(double Nfe, double Calls, double BatchSum, double FillSum, double FillCount, double JobsEnded, double VerifierImages, double CpuSeconds,
+    double Cap)
 {
     public static SiloDelta Of(Dictionary<string, double> before, Dictionary<string, double> after, double cpuSeconds)
     {

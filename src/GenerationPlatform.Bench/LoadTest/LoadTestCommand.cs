@@ -27,7 +27,8 @@ internal static class LoadTestCommand
         var plan = target.Tenants.Select((k, i) => new TenantPlan(k.Name, k.Key, i == 0 ? TenantPlan.FloodRole : TenantPlan.LightRole)).ToArray();
         int floodJobs = (int)Math.Round(settings.Jobs * settings.FloodShare);
         int lightJobs = Math.Max(1, (settings.Jobs - floodJobs) / (plan.Length - 1));
-        output.WriteLine($"genplat-bench loadtest: {(target.IsEmbedded ? "embedded platform" : "platform")} at {target.Address}; tenant {plan[0].Name} floods ({floodJobs} jobs, {settings.FloodConcurrency} in flight), "
+        output.WriteLine($"genplat-bench loadtest: {(target.IsEmbedded ? "embedded platform" : "platform")} at {target.Address}; "
+            + $"tenant {plan[0].Name} floods ({floodJobs} jobs, {settings.FloodConcurrency} in flight), "
             + $"{plan.Length - 1} light tenants ({lightJobs} jobs each, {settings.LightConcurrency} in flight); budget {settings.Budget} NFE, Euler {settings.Steps} steps");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.TimeLimit);

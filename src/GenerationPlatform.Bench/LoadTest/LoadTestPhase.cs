@@ -49,7 +49,8 @@ internal static class LoadTestPhase
     }
 
     /// <summary>Submits (again after each quota rejection) and follows the job to its end; a broken stream is followed up with GetJob.</summary>
-    private static async Task<JobOutcome> RunJobAsync(GenerationPlatformClient client, TenantPlan tenant, GenerateRequest request, TimeSpan retryAfter, CancellationToken cancellationToken)
+    private static async Task<JobOutcome> RunJobAsync(GenerationPlatformClient client, TenantPlan tenant, GenerateRequest request, TimeSpan retryAfter,
+        CancellationToken cancellationToken)
     {
         int rejections = 0;
         string? jobId = null;
@@ -95,7 +96,8 @@ internal static class LoadTestPhase
         }
     }
 
-    private static async Task<JobOutcome> FollowAsync(GenerationPlatformClient client, TenantPlan tenant, string jobId, int rejections, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<JobOutcome> FollowAsync(GenerationPlatformClient client, TenantPlan tenant, string jobId, int rejections, Stopwatch clock,
+        CancellationToken cancellationToken)
     {
         while (true)
         {

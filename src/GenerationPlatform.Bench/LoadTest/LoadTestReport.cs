@@ -36,7 +36,8 @@ internal sealed record LoadTestReport(TenantPlan[] Plan, JobOutcome[] WarmUp, Jo
         var during = LightLatencies(Flooded);
         double p50Ratio = Percentile.Of(during, 0.5) / Percentile.Of(before, 0.5), p95Ratio = Percentile.Of(during, 0.95) / Percentile.Of(before, 0.95);
         output.WriteLine($"light tenants p50: alone {Percentile.Of(before, 0.5):F2} s, with the flood {Percentile.Of(during, 0.5):F2} s, ratio {p50Ratio:F2}");
-        output.WriteLine($"light tenants p95: alone {Percentile.Of(before, 0.95):F2} s, with the flood {Percentile.Of(during, 0.95):F2} s, ratio {p95Ratio:F2} (target <= 1.25: {(p95Ratio <= 1.25 ? "met" : "NOT met")})");
+        output.WriteLine($"light tenants p95: alone {Percentile.Of(before, 0.95):F2} s, with the flood {Percentile.Of(during, 0.95):F2} s, ratio {p95Ratio:F2} " +
+            $"(target <= 1.25: {(p95Ratio <= 1.25 ? "met" : "NOT met")})");
         var all = All;
         output.WriteLine($"quota rejections: {string.Join(", ", Plan.Select(t => $"{t.Name} {all.Where(o => o.Tenant == t.Name).Sum(o => o.Rejections)}"))}");
         output.WriteLine($"lost jobs: {all.Count(o => o.Lost)} (accepted jobs that did not end, or completed without a readable stored result)");

@@ -20,9 +20,15 @@ internal sealed record LoadTestSettings(int Jobs, double FloodShare, int FloodCo
     private static readonly Option<int> lightConcurrency = new("--light-concurrency") { Description = "each light tenant's requests in flight", DefaultValueFactory = _ => 2 };
     private static readonly Option<long> budget = new("--budget") { Description = "NFE budget of each job", DefaultValueFactory = _ => 16 };
     private static readonly Option<int> steps = new("--steps") { Description = "Euler steps per sample", DefaultValueFactory = _ => 4 };
-    private static readonly Option<int> quota = new("--max-concurrent-jobs") { Description = "with --embedded: every tenant's concurrent-jobs quota", DefaultValueFactory = _ => 4 };
+    private static readonly Option<int> quota = new("--max-concurrent-jobs")
+    {
+        Description = "with --embedded: every tenant's concurrent-jobs quota", DefaultValueFactory = _ => 4,
+    };
     private static readonly Option<int> retryAfter = new("--retry-ms") { Description = "wait before resubmitting a job rejected by quota", DefaultValueFactory = _ => 200 };
-    private static readonly Option<double> timeLimit = new("--time-limit") { Description = "seconds for both phases together; jobs not ended by then are reported", DefaultValueFactory = _ => 600 };
+    private static readonly Option<double> timeLimit = new("--time-limit")
+    {
+        Description = "seconds for both phases together; jobs not ended by then are reported", DefaultValueFactory = _ => 600,
+    };
     private static readonly Option<string> model = new("--model") { Description = "model of every job", DefaultValueFactory = _ => "velocity-unet" };
     private static readonly Option<string> verifier = new("--verifier") { Description = "verifier of every job", DefaultValueFactory = _ => "classifier" };
 

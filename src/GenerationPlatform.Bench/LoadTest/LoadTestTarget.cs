@@ -29,7 +29,9 @@ internal sealed class LoadTestTarget : IAsyncDisposable
     public static async Task<LoadTestTarget> StartAsync(LoadTestSettings settings, CancellationToken ct)
     {
         if (settings.Address is { } address) return new LoadTestTarget(address, settings.Tenants, null, null);
-        var keys = Enumerable.Range(0, settings.EmbeddedTenants).Select(i => (i == 0 ? "flood" : $"light{i}", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))).ToList();
+        var keys = Enumerable.Range(0, settings.EmbeddedTenants)
+            .Select(i => (i == 0 ? "flood" : $"light{i}", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))))
+            .ToList();
         var results = Directory.CreateTempSubdirectory("genplat-loadtest-").FullName;
         try
         {

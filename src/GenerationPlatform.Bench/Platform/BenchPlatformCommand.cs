@@ -95,11 +95,17 @@ internal static class BenchPlatformCommand
 
     private static void WriteHeader(TextWriter output, PlatformLoad load, BenchPlatformSettings settings)
     {
-        output.WriteLine($"genplat-bench platform: K = {load.Jobs} concurrent jobs, each {BenchJobs.Algorithm} search ({BenchJobs.PerRound} candidates per round, each round verified) with budget {load.Budget} NFE = " +
-            $"{load.Samples} samples x {load.SampleNfe} NFE (Heun, {load.Steps} steps, cfg {BenchJobs.Guidance}), verifier {BenchJobs.Verifier}, top-k {load.TopK}; max batch {load.MaxBatch}");
-        output.WriteLine($"{settings.Repeat} timed wave(s) of K jobs per side after {settings.Warmup} warm-up wave(s); {get_num_threads()} torch threads, {Environment.ProcessorCount} logical cores");
-        output.WriteLine("bare loop: one process, no grains, no gRPC: per round, all jobs' candidates of that round in one TrajectorySampler (same max batch), then the classifier scores them in one call");
-        output.WriteLine("platform:  gRPC Generate per job -> SearchGrain -> DenoiserGrain (continuous batching) + VerifierGrain (classifier) -> result store (PNG + JSON) -> terminal update");
-        output.WriteLine("NFE are counted alike: platform = sum of each job's reported NFE split (search + final); bare loop = sum of TrajectorySpec.Nfe. Both sides verify every sample; wall time includes it on both.");
+        output.WriteLine($"genplat-bench platform: K = {load.Jobs} concurrent jobs, " +
+            $"each {BenchJobs.Algorithm} search ({BenchJobs.PerRound} candidates per round, each round verified) with budget {load.Budget} NFE = " +
+            $"{load.Samples} samples x {load.SampleNfe} NFE (Heun, {load.Steps} steps, cfg {BenchJobs.Guidance}), verifier {BenchJobs.Verifier}, " +
+            $"top-k {load.TopK}; max batch {load.MaxBatch}");
+        output.WriteLine($"{settings.Repeat} timed wave(s) of K jobs per side after {settings.Warmup} warm-up wave(s); " +
+            $"{get_num_threads()} torch threads, {Environment.ProcessorCount} logical cores");
+        output.WriteLine("bare loop: one process, no grains, no gRPC: per round, all jobs' candidates of that round in one TrajectorySampler (same max batch), " +
+            "then the classifier scores them in one call");
+        output.WriteLine("platform:  gRPC Generate per job -> SearchGrain -> DenoiserGrain (continuous batching) + VerifierGrain (classifier) -> " +
+            "result store (PNG + JSON) -> terminal update");
+        output.WriteLine("NFE are counted alike: platform = sum of each job's reported NFE split (search + final); bare loop = sum of TrajectorySpec.Nfe. " +
+            "Both sides verify every sample; wall time includes it on both.");
     }
 }

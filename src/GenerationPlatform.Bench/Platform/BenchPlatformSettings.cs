@@ -9,17 +9,22 @@ internal sealed record BenchPlatformSettings(int Jobs, int Samples, int Steps, i
     private static readonly Option<int> jobs = new("--jobs") { Description = "concurrent jobs K", DefaultValueFactory = _ => 16 };
     private static readonly Option<int> samples = new("--samples")
     {
-        Description = "full samples per job (the job's budget is samples x one sample's NFE) unless --budget is given; random search verifies them in rounds of 16", DefaultValueFactory = _ => 32,
+        Description = "full samples per job (the job's budget is samples x one sample's NFE) unless --budget is given; random search verifies them in rounds of 16",
+        DefaultValueFactory = _ => 32,
     };
     private static readonly Option<long?> budget = new("--budget") { Description = "NFE per job; random search does budget / (one sample's NFE) full samples" };
     private static readonly Option<int> steps = new("--steps") { Description = "Heun steps per sample (2 x steps - 1 NFE)", DefaultValueFactory = _ => 4 };
     private static readonly Option<int> maxBatch = new("--max-batch")
     {
-        Description = "most trajectory steps per model call, platform and bare loop alike; 0: measured here first, as a denoiser does at activation (the knee of rows/s by batch size)",
+        Description = "most trajectory steps per model call, platform and bare loop alike; " +
+            "0: measured here first, as a denoiser does at activation (the knee of rows/s by batch size)",
         DefaultValueFactory = _ => 0,
     };
     private static readonly Option<int> repeat = new("--repeat") { Description = "timed waves of K jobs per side", DefaultValueFactory = _ => 2 };
-    private static readonly Option<double?> arrivalMs = new("--arrival-ms") { Description = "spacing of job arrivals in the spread-arrival waves (default: a quarter of one job's latency when it runs alone)" };
+    private static readonly Option<double?> arrivalMs = new("--arrival-ms")
+    {
+        Description = "spacing of job arrivals in the spread-arrival waves (default: a quarter of one job's latency when it runs alone)",
+    };
     private static readonly Option<int> warmup = new("--warmup")
     {
         Description = "untimed waves per side first, one sample per job (model load, JIT, first model call, every platform path)", DefaultValueFactory = _ => 1,
@@ -40,6 +45,7 @@ internal sealed record BenchPlatformSettings(int Jobs, int Samples, int Steps, i
         int round = Math.Min(BenchJobs.PerRound, n);
         if (mb > 0 && round > mb) throw new CliArgumentException($"--max-batch: whole-request batching needs a round of {round} trajectories to fit in a batch (got {mb})");
         double? arrival = p.GetValue(arrivalMs) is { } a ? CliParsing.InRange(a, "--arrival-ms", 0, 600_000) : null;
-        return new BenchPlatformSettings(k, n, s, mb, CliParsing.InRange(p.GetValue(repeat), "--repeat", 1, 100), CliParsing.InRange(p.GetValue(warmup), "--warmup", 0, 100), arrival);
+        return new BenchPlatformSettings(k, n, s, mb,
+            CliParsing.InRange(p.GetValue(repeat), "--repeat", 1, 100), CliParsing.InRange(p.GetValue(warmup), "--warmup", 0, 100), arrival);
     }
 }

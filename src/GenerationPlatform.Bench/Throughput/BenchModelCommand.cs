@@ -59,7 +59,8 @@ internal static class BenchModelCommand
     private static (IVelocityNetwork Network, double Ceiling, double? OrtCeiling) TorchBackend(VelocityUNet unet, BenchModelSettings settings, TextWriter output)
     {
         var network = new TorchVelocityNetwork(unet, Conditioning(unet.Config), owns: false);
-        output.WriteLine($"backend torchsharp: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {get_num_threads()}, {Environment.ProcessorCount} logical cores");
+        output.WriteLine($"backend torchsharp: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {get_num_threads()}, " +
+            $"{Environment.ProcessorCount} logical cores");
         double ceiling = ComputeRate.MatmulGflops(1024, settings.Seconds);
         output.WriteLine($"matmul 1024x1024x1024 float32: {ceiling:F1} GFLOP/s (ceiling)");
         return (network, ceiling, null);

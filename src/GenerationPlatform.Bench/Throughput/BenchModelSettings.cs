@@ -24,7 +24,8 @@ internal sealed record BenchModelSettings(double Seconds, int[] Batches, string?
         int onnxThreads = p.GetValue(threads);
         if (onnxThreads < 0) throw new CliArgumentException($"--threads must be 0 or positive (got {onnxThreads})");
         if (cuda && !onnx)
-            throw new CliArgumentException("--device cuda: the torchsharp backend runs on the CPU package here (TorchSharp's CUDA build is the opt-in -p:GenPlatTorchCuda=true); use --backend onnx");
+            throw new CliArgumentException("--device cuda: the torchsharp backend runs on the CPU package here " +
+                "(TorchSharp's CUDA build is the opt-in -p:GenPlatTorchCuda=true); use --backend onnx");
         return new BenchModelSettings(budget, sizes, p.GetValue(model), onnx, cuda, onnxThreads);
     }
 

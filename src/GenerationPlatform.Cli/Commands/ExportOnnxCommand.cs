@@ -30,7 +30,8 @@ internal static class ExportOnnxCommand
         using var unet = VelocityModelFile.Load(settings.Weights);
         var config = unet.Config;
         var conditioning = settings.BaseManifest?.Conditioning ?? (config.IsText
-            ? Conditioning.ForText(settings.TextEncoder ?? throw new CliArgumentException("--text-encoder: the network is a text model; name its text encoder"), config.TextEmbedding)
+            ? Conditioning.ForText(
+                settings.TextEncoder ?? throw new CliArgumentException("--text-encoder: the network is a text model; name its text encoder"), config.TextEmbedding)
             : Conditioning.ForClasses(config.Classes == FashionMnist.ClassCount ? FashionMnist.ClassNames
                 : Enumerable.Range(0, config.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray()));
 

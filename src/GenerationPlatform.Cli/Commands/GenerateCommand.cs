@@ -39,7 +39,8 @@ internal static class GenerateCommand
             .ToList();
         var bar = new ConsoleProgress("generate");
         var sampleClock = Stopwatch.StartNew();
-        new TrajectorySampler(net.Field).Run(trajectories, cancellationToken, (done, all) => bar.Report(done, all, $"steps of {trajectories.Count} images ({done}/{all} NFE each)"));
+        new TrajectorySampler(net.Field).Run(trajectories, cancellationToken,
+            (done, all) => bar.Report(done, all, $"steps of {trajectories.Count} images ({done}/{all} NFE each)"));
         sampleClock.Stop();
         var encodeClock = Stopwatch.StartNew();
         int columns = (int)Math.Ceiling(Math.Sqrt(settings.Count));
@@ -48,8 +49,10 @@ internal static class GenerateCommand
         encodeClock.Stop();
         var record = new GenerateRecord(net.Name, net.Source, net.Network.Backend, new(net.ImageShape.Channels, net.ImageShape.Height, net.ImageShape.Width),
             label >= 0 ? new(label, net.Conditioning.ClassNames[label]) : null, prompt, settings.Count, sampler.ToString().ToLowerInvariant(), steps, guidance,
-            sampler == SamplerKind.Stochastic ? settings.Eta : 0, trajectories.Select(t => new GenerateRecord.SeedRecord(t.Spec.Seed.Seed, t.Spec.Seed.Round, t.Spec.Seed.Candidate)).ToArray(),
-            new(trajectories[0].Nfe, trajectories.Sum(t => (long)t.Nfe), net.Field.ModelEvaluations, net.Field.ModelEvaluations - trajectories.Sum(t => (long)t.Nfe), net.Field.Calls),
+            sampler == SamplerKind.Stochastic ? settings.Eta : 0,
+            trajectories.Select(t => new GenerateRecord.SeedRecord(t.Spec.Seed.Seed, t.Spec.Seed.Round, t.Spec.Seed.Candidate)).ToArray(),
+            new(trajectories[0].Nfe, trajectories.Sum(t => (long)t.Nfe), net.Field.ModelEvaluations,
+                net.Field.ModelEvaluations - trajectories.Sum(t => (long)t.Nfe), net.Field.Calls),
             new(loadClock.Elapsed.TotalMilliseconds, sampleClock.Elapsed.TotalMilliseconds, encodeClock.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds),
             Path.GetFileName(outPath), columns, settings.Scale);
         var sidecar = Path.ChangeExtension(outPath, ".json");

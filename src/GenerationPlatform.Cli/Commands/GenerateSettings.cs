@@ -24,7 +24,10 @@ internal sealed record GenerateSettings(string? Model, string? Class, string? Pr
         public Option<double?> Cfg { get; } = new("--cfg") { Description = "classifier-free guidance scale, 1 = no guidance (default: the model's)" };
         public Option<double> Eta { get; } = new("--eta") { Description = "noise scale of the stochastic sampler, in [0, 1)", DefaultValueFactory = _ => 0.5 };
         public Option<ulong> Seed { get; } = new("--seed") { Description = "request seed; image i uses noise (seed, round 0, candidate i)", DefaultValueFactory = _ => 1 };
-        public Option<string?> Out { get; } = new("--out") { Description = "PNG to write (a grid when count > 1) with a JSON sidecar next to it (default: genplat-out/MODEL-CONDITION-sSEED.png)" };
+        public Option<string?> Out { get; } = new("--out")
+        {
+            Description = "PNG to write (a grid when count > 1) with a JSON sidecar next to it (default: genplat-out/MODEL-CONDITION-sSEED.png)",
+        };
         public Option<int> Scale { get; } = new("--scale") { Description = "pixel magnification of the PNG (1-16)", DefaultValueFactory = _ => 2 };
         public Option<string?> Model { get; } = new("--model") { Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet)" };
 
@@ -33,7 +36,8 @@ internal sealed record GenerateSettings(string? Model, string? Class, string? Pr
 
     public static GenerateSettings Parse(ParseResult p, Options o)
     {
-        int count = p.GetValue(o.Count) is var c and >= 1 and <= MaxCount ? c : throw new CliArgumentException($"--count: must be between 1 and {MaxCount} (got {p.GetValue(o.Count)})");
+        int count = p.GetValue(o.Count) is var c and >= 1 and <= MaxCount
+            ? c : throw new CliArgumentException($"--count: must be between 1 and {MaxCount} (got {p.GetValue(o.Count)})");
         if (p.GetValue(o.Steps) is < 1 or > MaxSteps) throw new CliArgumentException($"--steps: must be between 1 and {MaxSteps} (got {p.GetValue(o.Steps)})");
         if (p.GetValue(o.Cfg) is { } cfg) CliParsing.InRange(cfg, "--cfg", 0, 20);
         double eta = p.GetValue(o.Eta) is var e and >= 0 and < 1 ? e : throw new CliArgumentException($"--eta: must be in [0, 1) (got {p.GetValue(o.Eta)})");

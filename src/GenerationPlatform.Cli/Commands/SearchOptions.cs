@@ -13,9 +13,20 @@ internal sealed class SearchOptions
     public Option<string?> Model { get; } = new("--model") { Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet)" };
     public Option<string?> Class { get; } = new("--class") { Description = "class name or index (class models)" };
     public Option<string?> Prompt { get; } = new("--prompt") { Description = "the prompt (text models; at most 256 characters)" };
-    public Option<string> Algorithm { get; } = new("--algorithm") { Description = $"{string.Join(", ", AlgorithmCatalog.Names)}; its parameters are the options below, each marked with the algorithms that take it", DefaultValueFactory = _ => "random" };
-    public Option<string?> Verifier { get; } = new("--verifier") { Description = "what the search optimizes: classifier, class-gaussian, resnet-probe, self-consistency, text-align, attributes, onnx:NAME or ensemble(a,b,...) (default: the model's: classifier for the Fashion-MNIST class models, text-align for text models)" };
-    public Option<string[]> Reported { get; } = new("--report-verifier") { Description = "more verifiers whose scores are reported, not optimized; repeatable", AllowMultipleArgumentsPerToken = true };
+    public Option<string> Algorithm { get; } = new("--algorithm")
+    {
+        Description = $"{string.Join(", ", AlgorithmCatalog.Names)}; its parameters are the options below, each marked with the algorithms that take it",
+        DefaultValueFactory = _ => "random",
+    };
+    public Option<string?> Verifier { get; } = new("--verifier")
+    {
+        Description = "what the search optimizes: classifier, class-gaussian, resnet-probe, self-consistency, text-align, attributes, onnx:NAME or ensemble(a,b,...) " +
+            "(default: the model's: classifier for the Fashion-MNIST class models, text-align for text models)",
+    };
+    public Option<string[]> Reported { get; } = new("--report-verifier")
+    {
+        Description = "more verifiers whose scores are reported, not optimized; repeatable", AllowMultipleArgumentsPerToken = true,
+    };
     public Option<string[]> Onnx { get; } = OnnxVerifierOption.Create();
     public Option<long> Budget { get; } = new("--budget-nfe") { Description = "hard cap on denoiser NFE, search and final denoising together", DefaultValueFactory = _ => 2000 };
     public Option<int> TopK { get; } = new("--top-k") { Description = "how many of the best images to keep", DefaultValueFactory = _ => 4 };

@@ -25,7 +25,8 @@ internal static class SearchReport
         var sheet = result.AllScored.OrderByDescending(c => c.Scores.Primary).Take(MaxSheet).Select(c => (ImageGrid.ToPixels(c.Image), Label(c))).ToList();
         AtomicFile.Write(Path.Combine(outDir, "candidates.png"), ContactSheet.EncodePng(sheet, net.ImageShape, columns: (int)Math.Ceiling(Math.Sqrt(sheet.Count))));
         var spec = job.ToContract("local");
-        var record = ResultWriting.Record($"local-{job.Request.Seed:x16}", spec, result.ToContract(job.AlgorithmSpec, net.Description.ForwardFlops), started, DateTimeOffset.UtcNow);
+        var record = ResultWriting.Record($"local-{job.Request.Seed:x16}", spec, result.ToContract(job.AlgorithmSpec, net.Description.ForwardFlops),
+            started, DateTimeOffset.UtcNow);
         AtomicFile.Write(Path.Combine(outDir, "result.json"), ResultWriting.Serialize(record));
         var stopped = result.StopReason == StopReason.Completed ? "" : $"stopped early ({result.StopReason}), ";
         Console.WriteLine($"{result.Algorithm} with {result.Verifier}: {stopped}best {result.Top[0].Scores.Primary:F4}; " +

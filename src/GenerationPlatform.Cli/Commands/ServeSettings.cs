@@ -14,13 +14,19 @@ internal sealed record ServeSettings(int? GrpcPort, int? HttpPort, int JsonPort,
     IReadOnlyList<(string Tenant, string Key)> DevTenants)
 {
     private static readonly Option<int?> port = new("--port") { Description = "gRPC port, HTTP/2 without TLS (default 5080; 0: a free port)" };
-    private static readonly Option<int?> httpPort = new("--http-port") { Description = "HTTP/1.1 port of /healthz/live and /healthz/ready (default: --port + 1, or 5081; 0: a free port)" };
+    private static readonly Option<int?> httpPort = new("--http-port")
+    {
+        Description = "HTTP/1.1 port of /healthz/live and /healthz/ready (default: --port + 1, or 5081; 0: a free port)",
+    };
     private static readonly Option<int?> jsonPort = new("--json-port")
     {
         Description = "HTTP/1.1 port of the HTTP/JSON API (docs/API.md) (default: --port + 2, or 5082; 0: a free port)",
     };
     private static readonly Option<string?> listen = new("--listen") { Description = "address to bind (default 127.0.0.1 embedded, 0.0.0.0 in cluster mode)" };
-    private static readonly Option<string[]> tenants = new("--dev-tenant") { Description = "tenant:key, repeatable: a tenant and its API key, for development (production configures key hashes)" };
+    private static readonly Option<string[]> tenants = new("--dev-tenant")
+    {
+        Description = "tenant:key, repeatable: a tenant and its API key, for development (production configures key hashes)",
+    };
     private static readonly Option<string?> results = new("--results") { Description = "folder of the local result store (default ./results)" };
 
     public static IReadOnlyList<Option> Options { get; } = [port, httpPort, jsonPort, listen, tenants, results];

@@ -27,7 +27,10 @@ public interface IImageVerifier
     /// </summary>
     double FlopsPerImage => 0;
 
-    /// <summary>FLOPs to score one x0-prediction (<see cref="VerifierInput.Time"/> above 0) when <see cref="RanksNoisyInputs"/>: its head may cost more than the plain score.</summary>
+    /// <summary>
+    /// FLOPs to score one x0-prediction (<see cref="VerifierInput.Time"/> above 0) when <see cref="RanksNoisyInputs"/>: its
+    /// head may cost more than the plain score.
+    /// </summary>
     double FlopsPerNoisyImage => FlopsPerImage;
 
     double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default);

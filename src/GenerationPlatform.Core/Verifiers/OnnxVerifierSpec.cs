@@ -74,7 +74,10 @@ public sealed class OnnxVerifierSpec
         return problems;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+    };
 
     /// <summary>Reads a spec from a JSON file; a relative Path is resolved against the file's folder.</summary>
     public static OnnxVerifierSpec FromJsonFile(string file)

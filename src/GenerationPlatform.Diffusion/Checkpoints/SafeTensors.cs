@@ -101,7 +101,14 @@ public static class SafeTensors
             var offs = o["data_offsets"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
             long begin = dataStart + offs[0], end = dataStart + offs[1];
             long count = shape.Aggregate(1L, (a, b) => a * b);
-            int elem = dtype switch { "F16" => 2, "F32" => 4, "F64" => 8, "I64" => 8, _ => throw new CheckpointException($"{path}: tensor '{name}' has unsupported dtype {dtype}") };
+            int elem = dtype switch
+            {
+                "F16" => 2,
+                "F32" => 4,
+                "F64" => 8,
+                "I64" => 8,
+                _ => throw new CheckpointException($"{path}: tensor '{name}' has unsupported dtype {dtype}"),
+            };
             if (offs[0] < 0 || end > bytes.Length || end - begin != count * elem)
                 throw new CheckpointException($"{path}: tensor '{name}' data range [{offs[0]}, {offs[1]}) does not match its shape or the file length");
             var span = bytes.AsSpan((int)begin, (int)(end - begin));
@@ -142,7 +149,8 @@ public static class SafeTensors
         var missing = state.Keys.Except(tensors.Keys).ToList();
         var extra = tensors.Keys.Except(state.Keys).ToList();
         if (missing.Count > 0 || extra.Count > 0)
-            throw new CheckpointException($"{source} does not fit {module.GetName()}: missing [{string.Join(", ", missing.Take(5))}], unexpected [{string.Join(", ", extra.Take(5))}]");
+            throw new CheckpointException($"{source} does not fit {module.GetName()}: " +
+                $"missing [{string.Join(", ", missing.Take(5))}], unexpected [{string.Join(", ", extra.Take(5))}]");
         using var _ = no_grad();
         foreach (var (name, target) in state)
         {

@@ -20,7 +20,8 @@ public sealed class TorchVelocityNetwork : IVelocityNetwork
             ? Conditioning.ForText("unnamed", config.TextEmbedding)
             : Conditioning.ForClasses(Enumerable.Range(0, config.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
         if (Conditioning.IsText != config.IsText || (Conditioning.IsText ? Conditioning.EmbeddingSize != config.TextEmbedding : Conditioning.Classes != config.Classes))
-            throw new ModelLoadException("conditioning", $"the manifest declares {Conditioning} but the network takes {(config.IsText ? $"{config.TextEmbedding}-d embeddings" : $"{config.Classes} classes")}");
+            throw new ModelLoadException("conditioning", $"the manifest declares {Conditioning} " +
+                $"but the network takes {(config.IsText ? $"{config.TextEmbedding}-d embeddings" : $"{config.Classes} classes")}");
         device = network.parameters().First().device;
         ForwardFlops = network.ForwardFlops();
     }

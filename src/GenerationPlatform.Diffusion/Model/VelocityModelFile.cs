@@ -55,7 +55,8 @@ public static class VelocityModelFile
         int Optional(string key, int fallback, int min) => !meta.TryGetValue(key, out var v) ? fallback
             : int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= min ? i
             : throw new CheckpointException($"{path}: metadata '{key}' must be an integer >= {min}");
-        int Int(string key) => meta.TryGetValue(key, out var v) && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i > 0
+        int Int(string key) => meta.TryGetValue(key, out var v)
+            && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i > 0
             ? i : throw new CheckpointException($"{path}: metadata '{key}' is missing or not a positive integer");
         var multipliers = meta.TryGetValue("multipliers", out var m) ? m.Split(',').Select(x => int.TryParse(x, out var k) && k > 0 ? k : 0).ToArray() : [];
         if (multipliers.Length != 3 || multipliers.Contains(0)) throw new CheckpointException($"{path}: metadata 'multipliers' must be three positive integers");

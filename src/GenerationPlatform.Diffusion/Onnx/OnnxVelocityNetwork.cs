@@ -217,7 +217,8 @@ public sealed class OnnxVelocityNetwork : IVelocityNetwork
         try { v = Forward(x, t, condition); }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelLoadException("weights", $"a test forward pass (batch 2, {(Conditioning.IsText ? "zero embeddings" : $"labels 0 and the null label {Conditioning.NullLabel}")}) failed: {e.Message.Trim()}");
+            var inputs = Conditioning.IsText ? "zero embeddings" : $"labels 0 and the null label {Conditioning.NullLabel}";
+            throw new ModelLoadException("weights", $"a test forward pass (batch 2, {inputs}) failed: {e.Message.Trim()}");
         }
         if (v.shape.Length != 4 || v.shape[0] != 2) throw new ModelLoadException("weights", $"a test forward pass on 2 rows returned [{string.Join(", ", v.shape)}]");
     }
@@ -310,7 +311,8 @@ public sealed class OnnxVelocityNetwork : IVelocityNetwork
     private static string TypeName(TensorElementType type) => type.ToString().ToLowerInvariant();
 
     private static string Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
-        nodes.Count == 0 ? "none" : string.Join(", ", nodes.Select(kv => $"'{kv.Key}' {(kv.Value.IsTensor ? TypeName(kv.Value.ElementDataType) : kv.Value.OnnxValueType.ToString())} {Describe(kv.Value)}"));
+        nodes.Count == 0 ? "none" : string.Join(", ", nodes.Select(kv =>
+            $"'{kv.Key}' {(kv.Value.IsTensor ? TypeName(kv.Value.ElementDataType) : kv.Value.OnnxValueType.ToString())} {Describe(kv.Value)}"));
 
     private static string Describe(NodeMetadata node) =>
         "[" + string.Join(", ", node.Dimensions.Select((d, i) => d > 0 ? d.ToString(CultureInfo.InvariantCulture)

@@ -49,9 +49,12 @@ public sealed class DatasetTensors : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(embeddingSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(captionsPerImage, 1);
         int n = labels.Length;
-        if ((long)n * shape.Size != images.Length) throw new ArgumentException($"{images.Length} values are not {n} images of {shape.Channels}x{shape.Height}x{shape.Width}", nameof(images));
-        if (captionEmbeddings.Length % embeddingSize != 0) throw new ArgumentException($"{captionEmbeddings.Length} values are not whole {embeddingSize}-d embeddings", nameof(captionEmbeddings));
-        if ((long)n * captionsPerImage != captionIndex.Length) throw new ArgumentException($"{captionIndex.Length} caption rows for {n} images x {captionsPerImage}", nameof(captionIndex));
+        if ((long)n * shape.Size != images.Length)
+            throw new ArgumentException($"{images.Length} values are not {n} images of {shape.Channels}x{shape.Height}x{shape.Width}", nameof(images));
+        if (captionEmbeddings.Length % embeddingSize != 0)
+            throw new ArgumentException($"{captionEmbeddings.Length} values are not whole {embeddingSize}-d embeddings", nameof(captionEmbeddings));
+        if ((long)n * captionsPerImage != captionIndex.Length)
+            throw new ArgumentException($"{captionIndex.Length} caption rows for {n} images x {captionsPerImage}", nameof(captionIndex));
         long u = captionEmbeddings.Length / embeddingSize;
         if (captionIndex.Any(r => r < 0 || r >= u)) throw new ArgumentException($"a caption row is outside 0..{u - 1}", nameof(captionIndex));
         Count = n;

@@ -25,7 +25,8 @@ public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, str
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Shape != options.Model.Shape)
-            throw new ArgumentException($"the data's images are {data.Shape.Channels}x{data.Shape.Height}x{data.Shape.Width}, the model's {options.Model.ImageChannels}x{options.Model.Height}x{options.Model.Width}", nameof(data));
+            throw new ArgumentException($"the data's images are {data.Shape.Channels}x{data.Shape.Height}x{data.Shape.Width}, " +
+                $"the model's {options.Model.ImageChannels}x{options.Model.Height}x{options.Model.Width}", nameof(data));
         if (options.Model.IsText && (data.CaptionEmbeddings is null || data.CaptionIndex is null))
             throw new ArgumentException("a text model trains on captioned data", nameof(data));
         if (options.Model.IsText && data.CaptionEmbeddings!.shape[1] != options.Model.TextEmbedding)
@@ -114,7 +115,8 @@ public sealed class FlowMatchingTrainer(FlowMatchingTrainingOptions options, str
             windowImages += options.BatchSize;
             if (step % options.ProgressEverySteps == 0 || step == totalSteps)
             {
-                progress?.Invoke(new TrainingProgress(step, totalSteps, lossSum / lossCount, windowImages / windowClock.Elapsed.TotalSeconds, TimeSpan.FromSeconds(elapsedBefore) + clock.Elapsed));
+                progress?.Invoke(new TrainingProgress(step, totalSteps, lossSum / lossCount, windowImages / windowClock.Elapsed.TotalSeconds,
+                    TimeSpan.FromSeconds(elapsedBefore) + clock.Elapsed));
                 lossSum = 0;
                 lossCount = 0;
                 windowImages = 0;

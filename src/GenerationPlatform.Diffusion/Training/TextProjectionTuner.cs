@@ -33,10 +33,13 @@ public static class TextProjectionTuner
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Steps, MaxSteps);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.BatchSize, MaxBatchSize);
-        if (!(options.LearningRate > 0 && double.IsFinite(options.LearningRate))) throw new ArgumentOutOfRangeException(nameof(options), "the learning rate must be positive and finite");
-        if (!(options.AnchorWeight >= 0 && double.IsFinite(options.AnchorWeight))) throw new ArgumentOutOfRangeException(nameof(options), "the anchor weight must be >= 0 and finite");
+        if (!(options.LearningRate > 0 && double.IsFinite(options.LearningRate)))
+            throw new ArgumentOutOfRangeException(nameof(options), "the learning rate must be positive and finite");
+        if (!(options.AnchorWeight >= 0 && double.IsFinite(options.AnchorWeight)))
+            throw new ArgumentOutOfRangeException(nameof(options), "the anchor weight must be >= 0 and finite");
         ArgumentOutOfRangeException.ThrowIfNegative(options.Rank);
-        if (options.Rank > Math.Min(first.weight!.shape[0], first.weight.shape[1])) throw new ArgumentOutOfRangeException(nameof(options), $"rank {options.Rank} exceeds the first layer's");
+        if (options.Rank > Math.Min(first.weight!.shape[0], first.weight.shape[1]))
+            throw new ArgumentOutOfRangeException(nameof(options), $"rank {options.Rank} exceeds the first layer's");
         torch.random.manual_seed(options.Seed);
         using var pairTargets = Project(projection, teachers);
         using var anchorTargets = Project(projection, anchors);

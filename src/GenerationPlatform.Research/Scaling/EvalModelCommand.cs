@@ -44,7 +44,8 @@ internal static class EvalModelCommand
         foreach (var w in settings.Guidance)
         {
             var bar = new ConsoleProgress($"eval w={w}");
-            var m = eval.Evaluate(new GenerationSettings(w, settings.Sampler, settings.Steps, settings.PerClass, settings.Seed), references, (done, all) => bar.Report(done, all, "images"), ct);
+            var m = eval.Evaluate(new GenerationSettings(w, settings.Sampler, settings.Steps, settings.PerClass, settings.Seed), references,
+                (done, all) => bar.Report(done, all, "images"), ct);
             results.Add(m);
             EvalModelReport.WriteScale(progress, m, floors, settings.Images);
         }

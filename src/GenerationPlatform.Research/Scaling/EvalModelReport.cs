@@ -12,7 +12,8 @@ internal sealed record EvalModelReport(EvalModelSettings Settings, IReadOnlyList
     {
         float w = m.Settings.Guidance;
         foreach (var c in m.ByClassifier)
-            output.WriteLine($"guidance {w}, {c.Classifier} classifier: FID {c.Fid:F3} ({c.Fid / floors[c.Classifier].Fid:F2}x the floor, {c.Fid / floors[c.Classifier].FidEqualN:F2}x at equal n), conditional accuracy {c.ConditionalAccuracy:P2}");
+            output.WriteLine($"guidance {w}, {c.Classifier} classifier: FID {c.Fid:F3} ({c.Fid / floors[c.Classifier].Fid:F2}x the floor, "
+                + $"{c.Fid / floors[c.Classifier].FidEqualN:F2}x at equal n), conditional accuracy {c.ConditionalAccuracy:P2}");
         output.WriteLine($"guidance {w}: {m.Nfe / images} NFE per image, {m.SamplingTime.TotalSeconds:F0} s");
     }
 
@@ -24,7 +25,8 @@ internal sealed record EvalModelReport(EvalModelSettings Settings, IReadOnlyList
         output.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var m in Results)
             foreach (var c in m.ByClassifier)
-                output.WriteLine($"| {m.Settings.Guidance} | {Settings.Sampler.ToString().ToLowerInvariant()} | {Settings.Steps} ({m.Nfe / images}) | {images} | {c.Classifier} | {c.Fid:F3} | "
+                output.WriteLine($"| {m.Settings.Guidance} | {Settings.Sampler.ToString().ToLowerInvariant()} | {Settings.Steps} ({m.Nfe / images}) | {images} | "
+                    + $"{c.Classifier} | {c.Fid:F3} | "
                     + $"{c.Fid / Floors[c.Classifier].Fid:F2} | {c.Fid / Floors[c.Classifier].FidEqualN:F2} | {c.ConditionalAccuracy:P2} |");
         foreach (var (name, f) in Floors)
         {

@@ -7,7 +7,8 @@ using GenerationPlatform.Tools;
 namespace GenerationPlatform.Research.Scaling;
 
 /// <summary>eval-model's options, read and checked: images per class, guidance scales, sampler and steps, the model, classifiers and data, the report file.</summary>
-internal sealed record EvalModelSettings(int PerClass, float[] Guidance, SamplerKind Sampler, int Steps, ulong Seed, string? ReportPath, string? Model, string? Data, string? EvalClassifier)
+internal sealed record EvalModelSettings(int PerClass, float[] Guidance, SamplerKind Sampler, int Steps, ulong Seed, string? ReportPath, string? Model, string? Data,
+    string? EvalClassifier)
 {
     private static readonly Option<int> perClass = new("--per-class") { Description = "images generated per class", DefaultValueFactory = _ => 1000 };
     private static readonly Option<string> guidance = new("--guidance")
@@ -33,7 +34,8 @@ internal sealed record EvalModelSettings(int PerClass, float[] Guidance, Sampler
         int s = CliParsing.Positive(p.GetValue(steps), "--steps");
         var kind = CliParsing.Sampler(p.GetValue(sampler)!);
         var scales = p.GetValue(guidance)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(x => float.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f >= 0 ? f : throw new CliArgumentException($"--guidance: '{x}' is not a scale >= 0"))
+            .Select(x => float.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f >= 0
+                ? f : throw new CliArgumentException($"--guidance: '{x}' is not a scale >= 0"))
             .ToArray();
         var reportPath = p.GetValue(report);
         if (reportPath is not null) CliParsing.EnsureWritable(reportPath, "--report");

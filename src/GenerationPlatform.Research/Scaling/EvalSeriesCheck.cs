@@ -14,7 +14,8 @@ internal static class EvalSeriesCheck
         foreach (var c in curves.Where(c => c.Verifier is not null))
         {
             if ((c.TargetScore is not null || c.Patience is not null) && !SearchRequest.StoppableAlgorithms.Contains(AlgorithmCatalog.NameOf(c.Algorithm)))
-                throw new CliArgumentException($"--series: an adaptive budget (@target, @patience) applies to {string.Join(" and ", SearchRequest.StoppableAlgorithms)}, not '{c.Algorithm}'");
+                throw new CliArgumentException("--series: an adaptive budget (@target, @patience) applies to "
+                    + $"{string.Join(" and ", SearchRequest.StoppableAlgorithms)}, not '{c.Algorithm}'");
             try { catalog.Get(c.Verifier!); }
             catch (UnknownVerifierException e) { throw new CliArgumentException($"--series: {e.Message}"); }
             catch (OnnxContractException e) { throw new CliArgumentException($"{OnnxVerifierOption.Name}: {e.Message}"); }

@@ -21,11 +21,18 @@ internal sealed record EvalSettings(string Out, string? Model, IReadOnlyDictiona
     private static readonly Option<string> budgets = new("--budgets") { Description = "extra candidates' worth of search NFE per point", DefaultValueFactory = _ => "0,1,3,7,15" };
     private static readonly Option<int> perClass = new("--per-class") { Description = "images per class per point", DefaultValueFactory = _ => 20 };
     private static readonly Option<int> steps = new("--steps") { Description = "sampler steps of one candidate", DefaultValueFactory = _ => 10 };
-    private static readonly Option<double> cfg = new("--cfg") { Description = "classifier-free guidance scale of every sample", DefaultValueFactory = _ => CliModel.DefaultGuidance };
-    private static readonly Option<ulong> seed = new("--seed") { Description = "base seed of the images (each point and series shares the same noises)", DefaultValueFactory = _ => 1 };
+    private static readonly Option<double> cfg = new("--cfg")
+    {
+        Description = "classifier-free guidance scale of every sample", DefaultValueFactory = _ => CliModel.DefaultGuidance,
+    };
+    private static readonly Option<ulong> seed = new("--seed")
+    {
+        Description = "base seed of the images (each point and series shares the same noises)", DefaultValueFactory = _ => 1,
+    };
     private static readonly Option<string> outDir = new("--out")
     {
-        Description = "folder for scaling.csv and scaling-images.csv (merged with earlier runs), scaling.md, scaling-comparisons.md and the plots", DefaultValueFactory = _ => "docs/results",
+        Description = "folder for scaling.csv and scaling-images.csv (merged with earlier runs), scaling.md, scaling-comparisons.md and the plots",
+        DefaultValueFactory = _ => "docs/results",
     };
     private static readonly Option<string?> evalClassifier = new("--eval-classifier")
     {
@@ -36,8 +43,14 @@ internal sealed record EvalSettings(string Out, string? Model, IReadOnlyDictiona
     {
         Description = "also compute FD with ResNet-18 features (about 50 images/s on a CPU; the test set's reference statistics are computed once and cached)",
     };
-    private static readonly Option<int> fdImages = new("--fd-resnet-images") { Description = "test images in the ResNet-18 reference statistics (the first N)", DefaultValueFactory = _ => 10_000 };
-    private static readonly Option<string> fdCache = new("--fd-resnet-cache") { Description = "folder for cached reference statistics", DefaultValueFactory = _ => DefaultReferenceCache };
+    private static readonly Option<int> fdImages = new("--fd-resnet-images")
+    {
+        Description = "test images in the ResNet-18 reference statistics (the first N)", DefaultValueFactory = _ => 10_000,
+    };
+    private static readonly Option<string> fdCache = new("--fd-resnet-cache")
+    {
+        Description = "folder for cached reference statistics", DefaultValueFactory = _ => DefaultReferenceCache,
+    };
     private static readonly Option<string[]> onnx = OnnxVerifierOption.Create();
     private static readonly Option<string?> model = new("--model")
     {

@@ -30,7 +30,8 @@ internal static class FidFloors
             using var testPredicted = testProbabilities.argmax(1);
             double testAccuracy = ModelEvaluation.ConditionalAccuracy(testPredicted.data<long>().ToArray(), test.Labels.data<long>().ToArray()).Overall;
             floors[r.Classifier.Name] = new FidFloor(floor, floorEqualN, testAccuracy);
-            progress.WriteLine($"{r.Classifier.Name} classifier: test accuracy {testAccuracy:P2}; FID floor (60 000 train vs test) {floor:F3}; at n = {images} train images {floorEqualN:F3}");
+            progress.WriteLine($"{r.Classifier.Name} classifier: test accuracy {testAccuracy:P2}; FID floor (60 000 train vs test) {floor:F3}; "
+                + $"at n = {images} train images {floorEqualN:F3}");
         }
         return floors;
     }

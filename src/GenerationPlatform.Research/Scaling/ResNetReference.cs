@@ -19,7 +19,9 @@ internal static class ResNetReference
         var bar = new ConsoleProgress("ResNet-18 reference statistics");
         var reference = FrechetReference.ForResNet18(resnet, Path.Combine(ResNet18Features.DefaultModelDirectory, ResNet18Features.ModelFile), images, cache,
             (done, all) => bar.Report(done, all, "test images"), ct);
-        Console.Error.WriteLine(reference.LoadedFromCache ? $"ResNet-18 reference statistics read from {reference.CacheFile}" : $"ResNet-18 reference statistics cached in {reference.CacheFile}");
+        Console.Error.WriteLine(reference.LoadedFromCache
+            ? $"ResNet-18 reference statistics read from {reference.CacheFile}"
+            : $"ResNet-18 reference statistics cached in {reference.CacheFile}");
         return reference;
     }
 }

@@ -34,7 +34,8 @@ internal static class EncodingTiming
             encode.Stop();
             long budget = 4L * run.SampleNfe;
             var context = new SearchContext(new LocalDenoiser(run.Net.Field, renderer: run.Net.Renderer), new VerifierPanel(verifier), new NfeBudget(budget));
-            var request = new SearchRequest(-1, run.Settings.Guidance, 77 + (ulong)j, budget, TopK: 1, SamplerKind.Heun, run.Settings.Steps, Prompt: b.Prompt, Embedding: embedding);
+            var request = new SearchRequest(-1, run.Settings.Guidance, 77 + (ulong)j, budget, TopK: 1, SamplerKind.Heun, run.Settings.Steps,
+                Prompt: b.Prompt, Embedding: embedding);
             await AlgorithmCatalog.Create("random").RunAsync(request, context, ct);
             job.Stop();
             encodeTotal += encode.Elapsed.TotalSeconds;
@@ -42,7 +43,8 @@ internal static class EncodingTiming
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{b.Id}\t{encode.Elapsed.TotalMilliseconds:F1}\t{job.Elapsed.TotalMilliseconds:F1}"));
         }
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"text encoding: {encodeTotal / jobs * 1000:F1} ms per prompt (uncached) of {jobTotal / jobs * 1000:F0} ms per +3 random:text-align job = {100 * encodeTotal / jobTotal:F2}% ({encoderName}, {jobs} jobs one at a time)");
+            $"text encoding: {encodeTotal / jobs * 1000:F1} ms per prompt (uncached) of {jobTotal / jobs * 1000:F0} ms per +3 random:text-align job = "
+            + $"{100 * encodeTotal / jobTotal:F2}% ({encoderName}, {jobs} jobs one at a time)");
         Console.Error.WriteLine(summary);
         File.WriteAllText(Path.Combine(run.Settings.Out, FileName), "prompt\tencode_ms\tjob_ms\n" + string.Join('\n', lines) + "\n# " + summary + "\n");
     }

@@ -19,8 +19,14 @@ internal sealed record EvalTextSettings(EvalTextMode Mode, string Out, string Pl
     {
         Description = "comma-separated benchmark categories (default: all)", DefaultValueFactory = _ => string.Join(',', PromptBenchmark.Categories),
     };
-    private static readonly Option<int> perCategory = new("--per-category") { Description = "prompts per category, the first N in file order (0: all)", DefaultValueFactory = _ => 0 };
-    private static readonly Option<int> seeds = new("--seeds") { Description = "seeds per prompt (the units of the paired bootstrap are (prompt, seed))", DefaultValueFactory = _ => 2 };
+    private static readonly Option<int> perCategory = new("--per-category")
+    {
+        Description = "prompts per category, the first N in file order (0: all)", DefaultValueFactory = _ => 0,
+    };
+    private static readonly Option<int> seeds = new("--seeds")
+    {
+        Description = "seeds per prompt (the units of the paired bootstrap are (prompt, seed))", DefaultValueFactory = _ => 2,
+    };
     private static readonly Option<ulong> seed = new("--seed") { Description = "base seed", DefaultValueFactory = _ => 1 };
     private static readonly Option<string> series = new("--series")
     {
@@ -28,7 +34,10 @@ internal sealed record EvalTextSettings(EvalTextMode Mode, string Out, string Pl
             + "VERIFIER text-align, attributes, ensemble (= " + Ensemble + ") or any catalog spec",
         DefaultValueFactory = _ => "none;steps;random:text-align",
     };
-    private static readonly Option<string> budgets = new("--budgets") { Description = "extra candidates' worth of NFE beyond one sample (0 is no search)", DefaultValueFactory = _ => "3,15" };
+    private static readonly Option<string> budgets = new("--budgets")
+    {
+        Description = "extra candidates' worth of NFE beyond one sample (0 is no search)", DefaultValueFactory = _ => "3,15",
+    };
     private static readonly Option<int> steps = new("--steps") { Description = "Heun steps of one sample", DefaultValueFactory = _ => 10 };
     private static readonly Option<float> guidance = new("--guidance") { Description = "classifier-free guidance scale", DefaultValueFactory = _ => 2.0f };
     private static readonly Option<string?> textAlign = new("--text-align") { Description = "the text-align encoder (default: the shipped Weights/text-align.safetensors)" };
@@ -55,7 +64,8 @@ internal sealed record EvalTextSettings(EvalTextMode Mode, string Out, string Pl
     private static readonly Option<string?> data = new("--data") { Description = "Fashion-MNIST folder (default: the Debian package's)" };
 
     public static IReadOnlyList<Option> Options { get; } =
-        [model, bench, categories, perCategory, seeds, seed, series, budgets, steps, guidance, textAlign, outDir, maxBatch, encoding, reportOnly, regrade, plots, fidPerClass, data];
+        [model, bench, categories, perCategory, seeds, seed, series, budgets, steps, guidance, textAlign, outDir, maxBatch, encoding, reportOnly, regrade, plots,
+            fidPerClass, data];
 
     /// <summary>Unit seeds are base x 1 000 003 + prompt x 64 + seed: more than 64 seeds per prompt would reuse another prompt's.</summary>
     public const int SeedsPerPrompt = 64;
@@ -67,12 +77,15 @@ internal sealed record EvalTextSettings(EvalTextMode Mode, string Out, string Pl
         CheckFolders(mode, dir, p.GetValue(bench)!);
         var wanted = p.GetValue(categories)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var c in wanted)
-            if (!PromptBenchmark.Categories.Contains(c)) throw new CliArgumentException($"--categories: unknown category '{c}'; known: {string.Join(", ", PromptBenchmark.Categories)}");
+            if (!PromptBenchmark.Categories.Contains(c))
+                throw new CliArgumentException($"--categories: unknown category '{c}'; known: {string.Join(", ", PromptBenchmark.Categories)}");
         int n = p.GetValue(perCategory);
         if (n < 0) throw new CliArgumentException($"--per-category must be 0 or positive (got {n})");
         int seedCount = CliParsing.InRange(CliParsing.Positive(p.GetValue(seeds), "--seeds"), "--seeds", 1, SeedsPerPrompt);
         var extras = p.GetValue(budgets)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : throw new CliArgumentException($"--budgets: '{x}' is not a whole number")).ToArray();
+            .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var e)
+                ? e : throw new CliArgumentException($"--budgets: '{x}' is not a whole number"))
+            .ToArray();
         var seriesList = p.GetValue(series)!.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Expand).ToArray();
         int stepCount = CliParsing.Positive(p.GetValue(steps), "--steps");
         int perClass = p.GetValue(fidPerClass);
@@ -102,7 +115,8 @@ internal sealed record EvalTextSettings(EvalTextMode Mode, string Out, string Pl
         var i = s.IndexOf(':', StringComparison.Ordinal);
         if (i <= 0) throw new CliArgumentException($"--series: '{s}' is not none, steps or ALGORITHM:VERIFIER");
         var algorithm = s[..i];
-        if (!AlgorithmCatalog.Names.Contains(algorithm)) throw new CliArgumentException($"--series: unknown algorithm '{algorithm}'; known: {string.Join(", ", AlgorithmCatalog.Names)}");
+        if (!AlgorithmCatalog.Names.Contains(algorithm))
+            throw new CliArgumentException($"--series: unknown algorithm '{algorithm}'; known: {string.Join(", ", AlgorithmCatalog.Names)}");
         var verifier = s[(i + 1)..];
         return $"{algorithm}:{(verifier == "ensemble" ? Ensemble : verifier)}";
     }

@@ -29,7 +29,9 @@ internal static class PerClassFid
         var testLabels = test.Labels.data<long>().ToArray();
         var trainLabels = train.Labels.data<long>().ToArray();
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Per-class FID of the brightest channel, {n} samples per class (Heun {steps} steps, guidance {guidance}), features of the evaluation classifier (docs/MODEL.md); floor: {n} training images of the class against the same test images.");
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"Per-class FID of the brightest channel, {n} samples per class (Heun {steps} steps, guidance {guidance}), "
+            + $"features of the evaluation classifier (docs/MODEL.md); floor: {n} training images of the class against the same test images.");
         sb.AppendLine();
         sb.AppendLine("| class | prompt | FID | floor (train vs test, equal n) | ratio |");
         sb.AppendLine("|---|---|---|---|---|");

@@ -18,8 +18,10 @@ internal static class TextEvalSummary
     {
         var all = TextSeriesFiles.In(dir).ToDictionary(f => Path.GetFileNameWithoutExtension(f), TextSeriesFiles.Read);
         var sb = new StringBuilder("# eval-text summary\n\n");
-        sb.Append("Units are (prompt, seed). all-met: every asked property met (class by the evaluation classifier (docs/MODEL.md; no verifier uses it) on luminance, colour, orientation and surface by the measurement functions); "
-            + "fraction: mean fraction of asked properties met; class: class correct; align: mean text-align cosine; diversity: mean pixel RMS distance between a prompt's seeds (0-2 scale of [-1, 1] images; – where the TSVs carry no images); NFE: mean per unit.\n\n");
+        sb.Append("Units are (prompt, seed). all-met: every asked property met (class by the evaluation classifier (docs/MODEL.md; no verifier uses it) "
+            + "on luminance, colour, orientation and surface by the measurement functions); "
+            + "fraction: mean fraction of asked properties met; class: class correct; align: mean text-align cosine; "
+            + "diversity: mean pixel RMS distance between a prompt's seeds (0-2 scale of [-1, 1] images; – where the TSVs carry no images); NFE: mean per unit.\n\n");
         sb.Append("| series | category | units | all-met | fraction | class | align | diversity | NFE | s/unit |\n|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var (name, units) in all.OrderBy(kv => SortKey(kv.Key)))
         {
@@ -28,11 +30,14 @@ internal static class TextEvalSummary
                 var us = group?.ToList() ?? units;
                 var diversity = Diversity(us) is var dv && double.IsNaN(dv) ? "–" : dv.ToString("F3", CultureInfo.InvariantCulture);
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"| {name} | {group?.Key ?? "**all**"} | {us.Count} | {us.Average(u => u.AllMet ? 1.0 : 0):P1} | {us.Average(u => u.Fraction):F3} | {us.Average(u => u.ClassCorrect ? 1.0 : 0):P1} | {us.Average(u => u.TextAlign):F3} | {diversity} | {us.Average(u => u.Nfe):F0} | {us.Average(u => u.Seconds):F2} |\n");
+                    $"| {name} | {group?.Key ?? "**all**"} | {us.Count} | {us.Average(u => u.AllMet ? 1.0 : 0):P1} | {us.Average(u => u.Fraction):F3} | "
+                    + $"{us.Average(u => u.ClassCorrect ? 1.0 : 0):P1} | {us.Average(u => u.TextAlign):F3} | {diversity} | {us.Average(u => u.Nfe):F0} | "
+                    + $"{us.Average(u => u.Seconds):F2} |\n");
             }
         }
         sb.Append(TextCategoryIntervals.Markdown(all.OrderBy(kv => SortKey(kv.Key)).Select(kv => (kv.Key,
-            (IReadOnlyList<TextUnit>)kv.Value.Select(u => new TextUnit(u.PromptId, u.Category, u.Seed, u.AllMet, u.Fraction, u.ClassCorrect, u.TextAlign, u.Nfe)).ToList())), prompts));
+            (IReadOnlyList<TextUnit>)kv.Value
+                .Select(u => new TextUnit(u.PromptId, u.Category, u.Seed, u.AllMet, u.Fraction, u.ClassCorrect, u.TextAlign, u.Nfe)).ToList())), prompts));
         if (all.TryGetValue(Baseline, out var baseline)) AppendPairedDifferences(sb, all, baseline);
         var enc = Path.Combine(dir, EncodingTiming.FileName);
         if (File.Exists(enc)) sb.Append("\n## Text encoding\n\n").Append(File.ReadAllLines(enc).Last().TrimStart('#', ' ')).Append('\n');
@@ -43,7 +48,8 @@ internal static class TextEvalSummary
     {
         var byKey = baseline.ToDictionary(u => (u.PromptId, u.Seed));
         sb.Append("\n## Paired differences against no search (same prompts and seeds; 95% paired bootstrap, 2000 resamples)\n\n");
-        sb.Append("| series | prompts | units | all-met (search) | all-met (none) | difference [95% interval] | fraction difference [95% interval] |\n|---|---|---|---|---|---|---|\n");
+        sb.Append("| series | prompts | units | all-met (search) | all-met (none) | difference [95% interval] | fraction difference [95% interval] |\n"
+            + "|---|---|---|---|---|---|---|\n");
         foreach (var (name, units) in all.Where(kv => kv.Key != Baseline).OrderBy(kv => SortKey(kv.Key)))
         {
             foreach (var (label, filter) in new (string, Func<TextUnitResult, bool>)[]
@@ -59,7 +65,9 @@ internal static class TextEvalSummary
                 var (lo, hi) = Bootstrap(d);
                 var (flo, fhi) = Bootstrap(df);
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"| {name} | {label} | {pairs.Length} | {pairs.Average(x => x.u.AllMet ? 1.0 : 0):P1} | {pairs.Average(x => x.b.AllMet ? 1.0 : 0):P1} | {d.Average() * 100:+0.0;-0.0} pts [{lo * 100:+0.0;-0.0}, {hi * 100:+0.0;-0.0}] | {df.Average():+0.000;-0.000} [{flo:+0.000;-0.000}, {fhi:+0.000;-0.000}] |\n");
+                    $"| {name} | {label} | {pairs.Length} | {pairs.Average(x => x.u.AllMet ? 1.0 : 0):P1} | {pairs.Average(x => x.b.AllMet ? 1.0 : 0):P1} | "
+                    + $"{d.Average() * 100:+0.0;-0.0} pts [{lo * 100:+0.0;-0.0}, {hi * 100:+0.0;-0.0}] | "
+                    + $"{df.Average():+0.000;-0.000} [{flo:+0.000;-0.000}, {fhi:+0.000;-0.000}] |\n");
             }
         }
     }

@@ -42,7 +42,8 @@ internal static class TextSeriesFiles
     {
         var sb = new StringBuilder(Header + "\timage\n");
         foreach (var r in results)
-            sb.Append(CultureInfo.InvariantCulture, $"{r.PromptId}\t{r.Category}\t{r.Seed}\t{(r.AllMet ? 1 : 0)}\t{r.Fraction:R}\t{(r.ClassCorrect ? 1 : 0)}\t{r.TextAlign:R}\t{r.Nfe}\t{r.Seconds:F3}\t{r.Predicted}\t{r.Image}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{r.PromptId}\t{r.Category}\t{r.Seed}\t{(r.AllMet ? 1 : 0)}\t{r.Fraction:R}\t{(r.ClassCorrect ? 1 : 0)}\t"
+                + $"{r.TextAlign:R}\t{r.Nfe}\t{r.Seconds:F3}\t{r.Predicted}\t{r.Image}\n");
         File.WriteAllText(file + ".tmp", sb.ToString());
         File.Move(file + ".tmp", file, overwrite: true);
     }
@@ -56,7 +57,8 @@ internal static class TextSeriesFiles
         var lines = File.ReadAllLines(file);
         bool images = lines.Length > 0 && lines[0] == Header + "\timage";
         if (!images && (lines.Length == 0 || lines[0] != Header))
-            throw new CliArgumentException($"--out: {file} is not an eval-text series TSV (expected the header '{Header.Replace("\t", " ", StringComparison.Ordinal)}' with or without 'image')");
+            throw new CliArgumentException($"--out: {file} is not an eval-text series TSV "
+                + $"(expected the header '{Header.Replace("\t", " ", StringComparison.Ordinal)}' with or without 'image')");
         int width = images ? 11 : 10;
         return lines.Skip(1).Select((l, i) => (Line: l, Number: i + 2)).Where(x => x.Line.Length > 0).Select(x => Unit(file, x.Line, x.Number, width)).ToList();
     }

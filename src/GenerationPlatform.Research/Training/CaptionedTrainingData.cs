@@ -19,7 +19,8 @@ internal static class CaptionedTrainingData
         Console.Error.WriteLine($"{cached} of {set.Captions.Length} captions already in {cache.FilePath}");
         var bar = new ConsoleProgress("encode captions");
         clock.Restart();
-        var vectors = cache.GetOrEncode(set.Captions, () => new MiniLmTextEncoder(), threads, 64, (done, total) => bar.Report(done, total, $"{clock.Elapsed.TotalSeconds:F0} s"), ct);
+        var vectors = cache.GetOrEncode(set.Captions, () => new MiniLmTextEncoder(), threads, 64,
+            (done, total) => bar.Report(done, total, $"{clock.Elapsed.TotalSeconds:F0} s"), ct);
         var flat = new float[(long)vectors.Length * MiniLmTextEncoder.EmbeddingDimension];
         for (int i = 0; i < vectors.Length; i++) vectors[i].CopyTo(flat, (long)i * MiniLmTextEncoder.EmbeddingDimension);
         return (set, flat);

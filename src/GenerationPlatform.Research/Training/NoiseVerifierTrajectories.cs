@@ -19,7 +19,8 @@ internal sealed record NoiseVerifierTrajectories(TrajectorySpec[] Specs, Denoise
         int classes = ModelEvaluation.ClassCount, total = classes * settings.PerClass;
         var times = settings.Times;
         // Seeds of their own: request seeds derived from (seed, class) never coincide with eval's (seed * 1 000 003 + i).
-        var specs = Enumerable.Range(0, total).Select(j => new TrajectorySpec(new NoiseSeed(settings.Seed ^ (0x9E37_79B9_7F4A_7C15UL * (ulong)(j % classes + 1)), 0, (uint)(j / classes)),
+        var specs = Enumerable.Range(0, total).Select(j => new TrajectorySpec(
+            new NoiseSeed(settings.Seed ^ (0x9E37_79B9_7F4A_7C15UL * (ulong)(j % classes + 1)), 0, (uint)(j / classes)),
             j % classes, settings.Guidance, SamplerKind.Heun, settings.Steps, X0Times: times)).ToArray();
         var denoiser = new LocalDenoiser(net.Field, maxBatch: 128);
         var outcomes = new DenoiseOutcome[total];

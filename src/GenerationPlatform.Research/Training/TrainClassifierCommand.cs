@@ -35,7 +35,8 @@ internal static class TrainClassifierCommand
         using var reloaded = ClassifierFiles.Load(settings.WeightsPath); // statistics of the weights as shipped (float16)
         using var features = ClassifierTrainer.Features(reloaded, train.Images);
         using var stats = FeatureStatistics.Compute(features, train.Labels, FashionMnist.ClassCount);
-        stats.Save(settings.StatisticsPath, new Dictionary<string, string> { ["source"] = "Fashion-MNIST training set, penultimate features of " + ClassifierFiles.WeightsFileName });
+        stats.Save(settings.StatisticsPath,
+            new Dictionary<string, string> { ["source"] = "Fashion-MNIST training set, penultimate features of " + ClassifierFiles.WeightsFileName });
         return new ClassifierReport(accuracy, ClassifierTrainer.Accuracy(reloaded, test), settings.WeightsPath, settings.StatisticsPath);
     }
 }

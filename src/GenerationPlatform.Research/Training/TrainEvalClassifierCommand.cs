@@ -44,7 +44,8 @@ internal static class TrainEvalClassifierCommand
         double shipped = EvaluationClassifierTrainer.Accuracy(reloaded, test);
         using var features = EvaluationClassifierTrainer.Features(reloaded, train.Images);
         using var stats = FeatureStatistics.Compute(features, train.Labels, FashionMnist.ClassCount);
-        stats.Save(settings.StatisticsPath, new Dictionary<string, string> { ["source"] = "Fashion-MNIST training set, penultimate features of " + EvaluationClassifierFiles.WeightsFileName });
+        stats.Save(settings.StatisticsPath,
+            new Dictionary<string, string> { ["source"] = "Fashion-MNIST training set, penultimate features of " + EvaluationClassifierFiles.WeightsFileName });
         return new ClassifierReport(accuracy, shipped, settings.WeightsPath, settings.StatisticsPath);
     }
 }

@@ -19,16 +19,34 @@ internal sealed record TrainModelSettings(FlowMatchingTrainingOptions Training, 
     {
         Description = "channel multipliers at 28, 14 and 7 pixels", DefaultValueFactory = _ => string.Join(',', UNetConfig.Default.ChannelMultipliers),
     };
-    private static readonly Option<string> checkpoints = new("--checkpoint-dir") { Description = "folder for resumable checkpoints", DefaultValueFactory = _ => "checkpoints/velocity-unet" };
-    private static readonly Option<string> output = new("--out") { Description = "where to write the EMA weights (safetensors, float16)", DefaultValueFactory = _ => "velocity-unet.safetensors" };
+    private static readonly Option<string> checkpoints = new("--checkpoint-dir")
+    {
+        Description = "folder for resumable checkpoints", DefaultValueFactory = _ => "checkpoints/velocity-unet",
+    };
+    private static readonly Option<string> output = new("--out")
+    {
+        Description = "where to write the EMA weights (safetensors, float16)", DefaultValueFactory = _ => "velocity-unet.safetensors",
+    };
     private static readonly Option<string?> data = new("--data") { Description = $"Fashion-MNIST folder (default {FashionMnist.DefaultDirectory})" };
-    private static readonly Option<double?> minutes = new("--minutes") { Description = "stop (with a checkpoint) after this many minutes of training in all, resumed runs included" };
+    private static readonly Option<double?> minutes = new("--minutes")
+    {
+        Description = "stop (with a checkpoint) after this many minutes of training in all, resumed runs included",
+    };
     private static readonly Option<bool> text = new("--text") { Description = "train the prompt-conditioned RGB model on coloured Fashion-MNIST with captions (docs/TEXT.md)" };
     private static readonly Option<int> captions = new("--captions-per-image") { Description = "--text: captions drawn per training image", DefaultValueFactory = _ => 3 };
-    private static readonly Option<string> cacheDir = new("--cache-dir") { Description = "--text: folder of the on-disk caption embedding cache", DefaultValueFactory = _ => CaptionSettings.DefaultCacheDir };
-    private static readonly Option<int> encodeThreads = new("--encode-threads") { Description = "--text: sentence-encoder threads for captions not yet cached", DefaultValueFactory = _ => 2 };
+    private static readonly Option<string> cacheDir = new("--cache-dir")
+    {
+        Description = "--text: folder of the on-disk caption embedding cache", DefaultValueFactory = _ => CaptionSettings.DefaultCacheDir,
+    };
+    private static readonly Option<int> encodeThreads = new("--encode-threads")
+    {
+        Description = "--text: sentence-encoder threads for captions not yet cached", DefaultValueFactory = _ => 2,
+    };
     private static readonly Option<int?> limit = new("--limit") { Description = "--text: use only the first N training images (for smoke tests)" };
-    private static readonly Option<double> dropout = new("--condition-dropout") { Description = "probability of the null condition per example (label or caption dropout)", DefaultValueFactory = _ => 0.1 };
+    private static readonly Option<double> dropout = new("--condition-dropout")
+    {
+        Description = "probability of the null condition per example (label or caption dropout)", DefaultValueFactory = _ => 0.1,
+    };
     private static readonly Option<int> checkpointEvery = new("--checkpoint-every") { Description = "optimizer steps between checkpoints", DefaultValueFactory = _ => 1000 };
 
     public static IReadOnlyList<Option> Options { get; } =

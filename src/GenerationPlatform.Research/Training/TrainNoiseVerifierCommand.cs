@@ -39,7 +39,9 @@ internal static class TrainNoiseVerifierCommand
             var options = new NoiseAwareTrainingOptions(Epochs: settings.Epochs, Seed: (long)(settings.Seed % int.MaxValue));
             var bar = new ConsoleProgress("train-noise-verifier");
             using var ranker = NoiseAwareTrainer.Train(train, holdout, options,
-                e => bar.Report(e.Epoch, e.Epochs, $"loss {e.Loss:F4}  held-out within-request Spearman {e.HoldoutWithinGroupSpearman:F3}  {e.ImagesPerSecond:F0} img/s  {e.Elapsed:hh\\:mm\\:ss}", force: true),
+                e => bar.Report(e.Epoch, e.Epochs,
+                    $"loss {e.Loss:F4}  held-out within-request Spearman {e.HoldoutWithinGroupSpearman:F3}  {e.ImagesPerSecond:F0} img/s  {e.Elapsed:hh\\:mm\\:ss}",
+                    force: true),
                 ct);
             var provenance = Provenance(net.Name, settings, sampled.Specs.Length, times);
             NoiseAwareFiles.Save(settings.Out, ranker, "classifier", provenance);
@@ -49,7 +51,9 @@ internal static class TrainNoiseVerifierCommand
     }
 
     private static string Provenance(string model, TrainNoiseVerifierSettings s, int trajectories, float[] times) =>
-        $"trained with genplat-research train-noise-verifier --model {model} --per-class {s.PerClass} --steps {s.Steps} --guidance {s.Guidance.ToString(CultureInfo.InvariantCulture)} --epochs {s.Epochs} --seed {s.Seed}: "
-        + $"{trajectories} Heun trajectories, x0-predictions at t = {string.Join(", ", times.Select(x => x.ToString("0.##", CultureInfo.InvariantCulture)))} and the finished images, "
+        $"trained with genplat-research train-noise-verifier --model {model} --per-class {s.PerClass} --steps {s.Steps} "
+        + $"--guidance {s.Guidance.ToString(CultureInfo.InvariantCulture)} --epochs {s.Epochs} --seed {s.Seed}: "
+        + $"{trajectories} Heun trajectories, x0-predictions at t = {string.Join(", ", times.Select(x => x.ToString("0.##", CultureInfo.InvariantCulture)))} "
+        + "and the finished images, "
         + "labelled with the classifier verifier's score of the finished image; a ranking loss within one class at one time, on top of the classifier's log-odds";
 }

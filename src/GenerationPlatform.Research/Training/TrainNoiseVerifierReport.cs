@@ -9,7 +9,8 @@ internal sealed record TrainNoiseVerifierReport(string Provenance, RankAgreement
     public void Write(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine("| t | held-out trajectories | Spearman within a class: head | within a class: classifier on x0 | across classes: head | across classes: classifier on x0 |");
+        output.WriteLine("| t | held-out trajectories | Spearman within a class: head | within a class: classifier on x0 | across classes: head | "
+            + "across classes: classifier on x0 |");
         output.WriteLine("|---|---|---|---|---|---|");
         foreach (var r in PerTime)
             output.WriteLine($"| {r.Time:0.##} | {r.Trajectories} | {r.WithinClassNoiseAware:F3} | {r.WithinClassClassifierOnX0:F3} | {r.NoiseAware:F3} | {r.ClassifierOnX0:F3} |");

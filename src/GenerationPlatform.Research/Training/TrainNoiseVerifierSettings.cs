@@ -24,10 +24,19 @@ internal sealed record TrainNoiseVerifierSettings(string? Model, int PerClass, i
     };
     private static readonly Option<int> perClass = new("--per-class") { Description = "trajectories per class", DefaultValueFactory = _ => 400 };
     private static readonly Option<int> steps = new("--steps") { Description = "Heun steps of a trajectory (captures at every grid time)", DefaultValueFactory = _ => 10 };
-    private static readonly Option<double> guidance = new("--guidance") { Description = "classifier-free guidance of the trajectories (that of the searches the head will rank)", DefaultValueFactory = _ => CliModel.DefaultGuidance };
+    private static readonly Option<double> guidance = new("--guidance")
+    {
+        Description = "classifier-free guidance of the trajectories (that of the searches the head will rank)", DefaultValueFactory = _ => CliModel.DefaultGuidance,
+    };
     private static readonly Option<int> epochs = new("--epochs") { Description = "passes over the captured trajectories", DefaultValueFactory = _ => 8 };
-    private static readonly Option<ulong> seed = new("--seed") { Description = "trajectory seeds (kept apart from evaluation seeds) and training seed", DefaultValueFactory = _ => 20_261_130 };
-    private static readonly Option<string> output = new("--out") { Description = "weights file", DefaultValueFactory = _ => "src/GenerationPlatform.Verifiers/Weights/" + NoiseAwareFiles.FileName };
+    private static readonly Option<ulong> seed = new("--seed")
+    {
+        Description = "trajectory seeds (kept apart from evaluation seeds) and training seed", DefaultValueFactory = _ => 20_261_130,
+    };
+    private static readonly Option<string> output = new("--out")
+    {
+        Description = "weights file", DefaultValueFactory = _ => "src/GenerationPlatform.Verifiers/Weights/" + NoiseAwareFiles.FileName,
+    };
     private static readonly Option<string?> report = new("--report") { Description = "also write the held-out agreement per time as JSON" };
 
     public static IReadOnlyList<Option> Options { get; } = [model, perClass, steps, guidance, epochs, seed, output, report];
@@ -46,7 +55,8 @@ internal sealed record TrainNoiseVerifierSettings(string? Model, int PerClass, i
         var reportPath = p.GetValue(report);
         if (reportPath is not null) CliParsing.EnsureWritable(reportPath, "--report");
         if ((long)ModelEvaluation.ClassCount * n * s > MaxExamples)
-            throw new CliArgumentException($"--per-class x --steps: {ModelEvaluation.ClassCount * (long)n * s:N0} examples (10 classes x per-class x steps) are more than the {MaxExamples:N0} one run holds in memory; lower either");
+            throw new CliArgumentException($"--per-class x --steps: {ModelEvaluation.ClassCount * (long)n * s:N0} examples (10 classes x per-class x steps) "
+                + $"are more than the {MaxExamples:N0} one run holds in memory; lower either");
         return new TrainNoiseVerifierSettings(p.GetValue(model), n, s, w, epochCount, p.GetValue(seed), outPath, reportPath);
     }
 

@@ -28,6 +28,7 @@ internal static class TrainProbeCommand
         }, ct);
         using var head = result.Head;
         SafeTensors.SaveModule(settings.HeadPath, head, result.Metadata(settings.Training));
-        return new TrainProbeReport(result.TestAccuracy, result.TestImages, result.TrainAccuracy, result.TrainImages, result.FeatureImagesPerSecond, result.Elapsed, settings.HeadPath);
+        return new TrainProbeReport(result.TestAccuracy, result.TestImages, result.TrainAccuracy, result.TrainImages, result.FeatureImagesPerSecond, result.Elapsed,
+            settings.HeadPath);
     }
 }

@@ -15,10 +15,16 @@ internal sealed record TrainTextAlignSettings(TextAlignTrainingOptions Training,
     private static readonly Option<long> seed = new("--seed") { Description = "seed for initialization, batches and noise", DefaultValueFactory = _ => 1 };
     private static readonly Option<double?> minutes = new("--minutes") { Description = "stop after this many minutes of training" };
     private static readonly Option<int> captions = new("--captions-per-image") { Description = "captions drawn per training image", DefaultValueFactory = _ => 3 };
-    private static readonly Option<string> cacheDir = new("--cache-dir") { Description = "folder of the on-disk caption embedding cache", DefaultValueFactory = _ => CaptionSettings.DefaultCacheDir };
+    private static readonly Option<string> cacheDir = new("--cache-dir")
+    {
+        Description = "folder of the on-disk caption embedding cache", DefaultValueFactory = _ => CaptionSettings.DefaultCacheDir,
+    };
     private static readonly Option<int?> limit = new("--limit") { Description = "use only the first N training images (smoke tests)" };
     private static readonly Option<string?> data = new("--data") { Description = $"Fashion-MNIST folder (default {FashionMnistFiles.DefaultDirectory})" };
-    private static readonly Option<string> output = new("--out") { Description = "where to write the encoder (safetensors)", DefaultValueFactory = _ => TextAlignFiles.WeightsFileName };
+    private static readonly Option<string> output = new("--out")
+    {
+        Description = "where to write the encoder (safetensors)", DefaultValueFactory = _ => TextAlignFiles.WeightsFileName,
+    };
 
     public static IReadOnlyList<Option> Options { get; } = [epochs, batch, lr, width, seed, minutes, captions, cacheDir, limit, data, output];
 

@@ -41,7 +41,8 @@ internal static class TuneTextProjectionCommand
 
         var tuning = settings.Tuning;
         var provenance = string.Create(CultureInfo.InvariantCulture,
-            $"genplat-research tune-text-projection --per-synonym {settings.PerSynonym} --steps {tuning.Steps} --rank {tuning.Rank} --anchor-weight {tuning.AnchorWeight} --seed {tuning.Seed}: "
+            $"genplat-research tune-text-projection --per-synonym {settings.PerSynonym} --steps {tuning.Steps} --rank {tuning.Rank} "
+            + $"--anchor-weight {tuning.AnchorWeight} --seed {tuning.Seed}: "
             + $"{pairs.TuneCount} synonym caption pairs, {distinct} training captions as anchors");
         var outMeta = new Dictionary<string, string>(meta)
         {

@@ -16,10 +16,22 @@ internal sealed record TuneTextProjectionSettings(string Weights, string Out, in
     private static readonly Option<string> output = new("--out") { Description = "where to write the tuned weights (may be --weights itself)", Required = true };
     private static readonly Option<int> perSynonym = new("--per-synonym") { Description = "caption pairs per synonym", DefaultValueFactory = _ => 60 };
     private static readonly Option<int> steps = new("--steps") { Description = "optimisation steps", DefaultValueFactory = _ => 2_000 };
-    private static readonly Option<int> rank = new("--rank") { Description = "0: tune the whole projection; above 0: a low-rank update of its first layer only", DefaultValueFactory = _ => 0 };
-    private static readonly Option<double> anchorWeight = new("--anchor-weight") { Description = "weight of keeping the training captions' projections", DefaultValueFactory = _ => 1.0 };
-    private static readonly Option<int> captions = new("--captions-per-image") { Description = "training captions per image (as the model was trained with)", DefaultValueFactory = _ => 3 };
-    private static readonly Option<string> cacheDir = new("--cache-dir") { Description = "folder of the on-disk caption embedding cache", DefaultValueFactory = _ => CaptionSettings.DefaultCacheDir };
+    private static readonly Option<int> rank = new("--rank")
+    {
+        Description = "0: tune the whole projection; above 0: a low-rank update of its first layer only", DefaultValueFactory = _ => 0,
+    };
+    private static readonly Option<double> anchorWeight = new("--anchor-weight")
+    {
+        Description = "weight of keeping the training captions' projections", DefaultValueFactory = _ => 1.0,
+    };
+    private static readonly Option<int> captions = new("--captions-per-image")
+    {
+        Description = "training captions per image (as the model was trained with)", DefaultValueFactory = _ => 3,
+    };
+    private static readonly Option<string> cacheDir = new("--cache-dir")
+    {
+        Description = "folder of the on-disk caption embedding cache", DefaultValueFactory = _ => CaptionSettings.DefaultCacheDir,
+    };
     private static readonly Option<string?> data = new("--data") { Description = $"Fashion-MNIST folder (default {FashionMnistFiles.DefaultDirectory})" };
     private static readonly Option<int?> limit = new("--limit") { Description = "use only the first N training images' captions as anchors (smoke tests)" };
     private static readonly Option<long> seed = new("--seed") { Description = "seed of the caption pairs and of the tuning", DefaultValueFactory = _ => 1 };

@@ -68,13 +68,16 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
         options.Validate();
         int n = CandidateCount(request);
         if (n < 1)
-            throw new SearchPlanException(options.Candidates is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter, options.Candidates is null ? null : "candidates",
-                $"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the beam schedule ({Cost(request, options.Candidates ?? 1).Nfe} NFE)");
+            throw new SearchPlanException(options.Candidates is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter,
+                options.Candidates is null ? null : "candidates",
+                $"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the beam schedule " +
+                $"({Cost(request, options.Candidates ?? 1).Nfe} NFE)");
         var (nfe, scored, largest) = Cost(request, n);
         // The beams kept are max(beams, top-k): a large top-k grows every expansion beyond what beams x branches alone allows.
         if (largest > SearchLimits.MaxTrajectoriesPerCall)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "branches",
-                $"algorithm 'beam': parameter 'branches' {options.Branches} grows max(beams, top-k) = {Math.Max(options.Beams, request.TopK)} beams into {largest} branches at once; at most {SearchLimits.MaxTrajectoriesPerCall}");
+                $"algorithm 'beam': parameter 'branches' {options.Branches} grows max(beams, top-k) = {Math.Max(options.Beams, request.TopK)} beams " +
+                $"into {largest} branches at once; at most {SearchLimits.MaxTrajectoriesPerCall}");
         if (scored > SearchLimits.MaxScoredImages)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates", $"{n} candidates score {scored} images; at most {SearchLimits.MaxScoredImages}");
         return new SearchPlan(nfe, ExpandSteps(request).Length + 1, largest, scored);
@@ -83,8 +86,9 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)
     {
         options.Validate();
+        var stages = string.Join(",", options.Stages.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
         var saved = context.Resume(Name,
-            $"beams={options.Beams};branches={options.Branches};expand-at={string.Join(",", options.Stages.Select(f => f.ToString("R", CultureInfo.InvariantCulture)))};eta={options.Eta:R};ranking={options.Ranking};candidates={options.Candidates}",
+            $"beams={options.Beams};branches={options.Branches};expand-at={stages};eta={options.Eta:R};ranking={options.Ranking};candidates={options.Candidates}",
             request, (r, round) =>
             {
                 var beams = new List<(NoiseSeed Seed, float[] State)>();
@@ -105,16 +109,20 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
             int cut = cuts[round];
             // Round 0 starts the candidates from noise with the request's sampler; later rounds grow M branches per beam.
             var grown = round == 0
-                ? Enumerable.Range(0, n).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), Spec: request.Segment(new NoiseSeed(request.Seed, 0, (uint)i), null, 0, cut))).ToArray()
+                ? Enumerable.Range(0, n)
+                    .Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), Spec: request.Segment(new NoiseSeed(request.Seed, 0, (uint)i), null, 0, cut)))
+                    .ToArray()
                 : beams.SelectMany((b, i) => Enumerable.Range(0, options.Branches).Select(m =>
                 {
                     var seed = new NoiseSeed(request.Seed, (uint)round, (uint)(i * options.Branches + m));
                     return (Seed: seed, Spec: Branch(request, seed, b.State, cuts[round - 1], cut));
                 })).ToArray();
             var outcomes = await context.DenoiseAsync(grown.Select(g => g.Spec).ToArray(), false, cancellationToken).ConfigureAwait(false);
-            var scores = await context.ScoreAsync(outcomes.Select(o => StageSchedule.RankingInput(context, request, o, options.Ranking)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(outcomes.Select(o => StageSchedule.RankingInput(context, request, o, options.Ranking)).ToArray(), cancellationToken)
+                .ConfigureAwait(false);
             var ranked = Enumerable.Range(0, grown.Length)
-                .Select(i => (Index: i, Candidate: new Candidate(grown[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round, $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
+                .Select(i => (Index: i, Candidate: new Candidate(grown[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round,
+                    $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
                 .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Candidate.Seed.Candidate).ToList();
             int keep = Kept(grown.Length, request);
             dropped.AddRange(ranked.Skip(keep).Select(x => x.Candidate));

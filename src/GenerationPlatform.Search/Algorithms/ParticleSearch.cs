@@ -59,7 +59,8 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
         var sde = Stochastic(request);
         int k = ParticleCount(request);
         var saved = context.Resume(Name,
-            $"particles={options.Particles};lambda={options.Lambda:R};potential={options.Potential};every={options.ResampleEvery};ess={options.EssThreshold:R};eta={options.Eta:R}", request,
+            $"particles={options.Particles};lambda={options.Lambda:R};potential={options.Potential};every={options.ResampleEvery};ess={options.EssThreshold:R};eta={options.Eta:R}",
+            request,
             (r, round) =>
             {
                 var kept = new List<(NoiseSeed Seed, float[]? State, double Reward)>();

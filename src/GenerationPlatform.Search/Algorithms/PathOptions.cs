@@ -26,6 +26,7 @@ public sealed record PathOptions(
         SearchLimits.Finite(BackwardDt, nameof(BackwardDt), ForwardDt + SearchLimits.MinPathProgress, 1);
         SearchLimits.Count(StepsPerBackward, nameof(StepsPerBackward), SearchLimits.MaxSteps);
         if (Paths is int n && (long)n * Renoisings > SearchLimits.MaxTrajectoriesPerCall)
-            throw new ArgumentOutOfRangeException(nameof(Renoisings), Renoisings, $"paths x re-noisings ({(long)n * Renoisings}) must be at most {SearchLimits.MaxTrajectoriesPerCall}");
+            throw new ArgumentOutOfRangeException(nameof(Renoisings), Renoisings,
+                $"paths x re-noisings ({(long)n * Renoisings}) must be at most {SearchLimits.MaxTrajectoriesPerCall}");
     }
 }

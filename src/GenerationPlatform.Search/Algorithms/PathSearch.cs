@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GenerationPlatform.Core.Sampling;
 
 namespace GenerationPlatform.Search.Algorithms;
@@ -94,8 +95,11 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
     {
         options.Validate();
         int n = PathCount(request);
+        // The options' fingerprint is a FormattableString, which interpolated strings joined by + are not: it is made as $"..." would be.
         var saved = context.Resume(Name,
-            $"paths={options.Paths};renoisings={options.Renoisings};t-start={options.TStart:R};dt-f={options.ForwardDt:R};dt-b={options.BackwardDt:R};steps-back={options.StepsPerBackward}", request,
+            FormattableStringFactory.Create("paths={0};renoisings={1};t-start={2:R};dt-f={3:R};dt-b={4:R};steps-back={5}",
+                options.Paths, options.Renoisings, options.TStart, options.ForwardDt, options.BackwardDt, options.StepsPerBackward),
+            request,
             (r, round) =>
             {
                 var kept = new List<(NoiseSeed Seed, float[] State)>();
@@ -113,7 +117,8 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
             if (!context.Budget.CanAfford((long)n * start.Nfe + FinishCost(request, n, options.TStart)))
                 throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot denoise {n} paths to t = 0");
             var seeds = Enumerable.Range(0, n).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray();
-            outcomes = await context.DenoiseAsync(seeds.Select(s => Spec(request, s, null, 1, options.TStart, start.Steps)).ToArray(), false, cancellationToken).ConfigureAwait(false);
+            outcomes = await context.DenoiseAsync(seeds.Select(s => Spec(request, s, null, 1, options.TStart, start.Steps)).ToArray(), false, cancellationToken)
+                .ConfigureAwait(false);
             paths = seeds.Select((s, i) => (Seed: s, State: outcomes[i].State)).ToList();
             history = [];
             t = options.TStart;
@@ -158,7 +163,8 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
         List<Candidate> finals;
         if (t > 0)
         {
-            var finish = await context.DenoiseAsync(paths.Select(p => Spec(request, p.Seed, p.State, t, 0, StepsFor(request, t))).ToArray(), true, cancellationToken).ConfigureAwait(false);
+            var finish = await context.DenoiseAsync(paths.Select(p => Spec(request, p.Seed, p.State, t, 0, StepsFor(request, t))).ToArray(), true, cancellationToken)
+                .ConfigureAwait(false);
             var scores = await context.ScoreAsync(finish.Select(o => context.Input(request, o.State)).ToArray(), cancellationToken).ConfigureAwait(false);
             finals = paths.Select((p, i) => new Candidate(p.Seed, finish[i].State, scores[i], round, "finished path")).ToList();
         }

@@ -67,10 +67,13 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
         options.Validate();
         int n = CandidateCount(request);
         if (n < 1)
-            throw new SearchPlanException(options.Candidates is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter, options.Candidates is null ? null : "candidates",
-                $"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule ({Cost(request, options.Candidates ?? 1)} NFE)");
+            throw new SearchPlanException(options.Candidates is null ? SearchPlanField.Budget : SearchPlanField.AlgorithmParameter,
+                options.Candidates is null ? null : "candidates",
+                $"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule " +
+                $"({Cost(request, options.Candidates ?? 1)} NFE)");
         if (Scored(request, n) > SearchLimits.MaxScoredImages)
-            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates", $"{n} candidates score {Scored(request, n)} images; at most {SearchLimits.MaxScoredImages}");
+            throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates",
+                $"{n} candidates score {Scored(request, n)} images; at most {SearchLimits.MaxScoredImages}");
         return new SearchPlan(Cost(request, n), PruneSteps(request).Length + 1, n, Scored(request, n));
     }
 
@@ -78,7 +81,9 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
     {
         options.Validate();
         int n = CandidateCount(request);
-        var saved = context.Resume(Name, $"prune-at={string.Join(",", options.Stages.Select(f => f.ToString("R", CultureInfo.InvariantCulture)))};keep={options.Keep:R};candidates={options.Candidates}{(RanksNoisyInputs ? ";ranking=noise-aware" : "")}", request,
+        var stages = string.Join(",", options.Stages.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
+        var saved = context.Resume(Name,
+            $"prune-at={stages};keep={options.Keep:R};candidates={options.Candidates}{(RanksNoisyInputs ? ";ranking=noise-aware" : "")}", request,
             (r, round) =>
             {
                 var kept = new List<(NoiseSeed Seed, float[]? State)>();
@@ -86,7 +91,8 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
                 return new Saved(round, kept, r.ReadCandidates());
             });
         StageSchedule.RequireHead(Name, options.Ranking, context);
-        if (saved is null && n < 1) throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule");
+        if (saved is null && n < 1)
+            throw new BudgetExceededException($"a budget of {request.BudgetNfe} NFE cannot run {options.Candidates ?? 1} candidate(s) through the pruning schedule");
         var alive = saved?.Alive ?? Enumerable.Range(0, n).Select(i => (Seed: new NoiseSeed(request.Seed, 0, (uint)i), State: (float[]?)null)).ToList();
         var cuts = PruneSteps(request);
         var pruned = saved?.Pruned ?? [];
@@ -98,9 +104,11 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
             cancellationToken.ThrowIfCancellationRequested();
             int cut = cuts[round];
             var outcomes = await context.DenoiseAsync(alive.Select(a => request.Segment(a.Seed, a.State, from, cut)).ToArray(), false, cancellationToken).ConfigureAwait(false);
-            var scores = await context.ScoreAsync(outcomes.Select(o => StageSchedule.RankingInput(context, request, o, options.Ranking)).ToArray(), cancellationToken).ConfigureAwait(false);
+            var scores = await context.ScoreAsync(outcomes.Select(o => StageSchedule.RankingInput(context, request, o, options.Ranking)).ToArray(), cancellationToken)
+                .ConfigureAwait(false);
             var ranked = Enumerable.Range(0, alive.Count)
-                .Select(i => (Index: i, Candidate: new Candidate(alive[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round, $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
+                .Select(i => (Index: i, Candidate: new Candidate(alive[i].Seed, outcomes[i].X0Predictions[^1].Image, scores[i], round,
+                    $"x0-prediction at t={outcomes[i].X0Predictions[^1].Time:F2}")))
                 .OrderByDescending(x => x.Candidate.Scores.Primary).ThenBy(x => x.Candidate.Seed.Candidate).ToList();
             int keep = Survivors(alive.Count, request.TopK);
             pruned.AddRange(ranked.Skip(keep).Select(x => x.Candidate));

@@ -39,7 +39,8 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
         int rounds = (n + options.CandidatesPerRound - 1) / options.CandidatesPerRound;
         if (rounds > SearchLimits.MaxRounds)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates-per-round",
-                $"algorithm 'random': parameter 'candidates-per-round' {options.CandidatesPerRound} makes {rounds} rounds of this budget's {n} candidates; at most {SearchLimits.MaxRounds} (use at least {(n + SearchLimits.MaxRounds - 1) / SearchLimits.MaxRounds})");
+                $"algorithm 'random': parameter 'candidates-per-round' {options.CandidatesPerRound} makes {rounds} rounds of this budget's {n} candidates; " +
+                $"at most {SearchLimits.MaxRounds} (use at least {(n + SearchLimits.MaxRounds - 1) / SearchLimits.MaxRounds})");
         return new SearchPlan(nfe, rounds, Math.Max(Math.Min(n, options.CandidatesPerRound), finals), n + finals);
     }
 

@@ -122,7 +122,9 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
             var proposals = seeds.Select((s, i) => (Seed: s, Noise: noises[i], Image: outcomes[i].State)).ToList();
             if (!pendingRestart) proposals.Insert(0, (pivotSeed, pivotNoise, pivot.Image)); // re-scored, not re-denoised
             var scores = await context.ScoreAsync(proposals.Select(p => context.Input(request, p.Image)).ToArray(), cancellationToken).ConfigureAwait(false);
-            var scored = proposals.Select((p, i) => new Candidate(p.Seed, p.Image, scores[i], round, i == 0 ? "pivot" : $"neighbour of r{pivot.Seed.Round}c{pivot.Seed.Candidate}")).ToList();
+            var scored = proposals
+                .Select((p, i) => new Candidate(p.Seed, p.Image, scores[i], round, i == 0 ? "pivot" : $"neighbour of r{pivot.Seed.Round}c{pivot.Seed.Candidate}"))
+                .ToList();
             pivot = scored[0];
             var challengers = scored.Skip(1).ToList();
             all.AddRange(pendingRestart ? scored : challengers);

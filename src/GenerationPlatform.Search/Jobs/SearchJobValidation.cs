@@ -70,7 +70,8 @@ public static class SearchJobValidation
         var classes = model.Conditioning.ClassNames;
         if (!hasClass) throw Invalid(F.Class, $"required: a class index 0-{classes.Count - 1} or a name such as {Quote(classes[^1])}");
         return model.Conditioning.ParseClass(classText!)
-            ?? throw Invalid(F.Class, $"unknown class {Quote(classText)}: use 0-{classes.Count - 1} or one of {string.Join(", ", classes.Take(20))}{(classes.Count > 20 ? ", ..." : "")}");
+            ?? throw Invalid(F.Class,
+                $"unknown class {Quote(classText)}: use 0-{classes.Count - 1} or one of {string.Join(", ", classes.Take(20))}{(classes.Count > 20 ? ", ..." : "")}");
     }
 
     /// <summary>The optimized verifier (the model's default when none is named) and the reported ones, canonical and distinct.</summary>
@@ -172,7 +173,8 @@ public static class SearchJobValidation
         {
             var field = i == 0 ? F.Verifier : F.Item(F.ReportedVerifiers, i - 1);
             scopes[i] = ScopeOf(verifiers[i], catalog)
-                ?? throw NotFound(field, $"no verifier {Quote(Unserved(verifiers[i], catalog))}; served: {string.Join(", ", catalog.Verifiers.Select(v => v.Name))}, ensemble(a,b,...)");
+                ?? throw NotFound(field,
+                    $"no verifier {Quote(Unserved(verifiers[i], catalog))}; served: {string.Join(", ", catalog.Verifiers.Select(v => v.Name))}, ensemble(a,b,...)");
             if (scopes[i].Problem(model) is { } problem)
                 throw Invalid(field, $"{Quote(verifiers[i])} cannot score model {Quote(model.Name)}'s images: {problem}; ones that can: {Suitable(model, catalog)}");
         }
@@ -228,7 +230,8 @@ public static class SearchJobValidation
     {
         if (value.Length > limits.MaxNameLength) throw Invalid(field, $"at most {limits.MaxNameLength} characters (got {value.Length})");
         return VerifierNames.Canonical(value, out var problem)
-            ?? throw Invalid(field, $"{Quote(value)} is not a verifier name or ensemble(a, b, ...) of them: {problem}; served: {string.Join(", ", catalog.Verifiers.Select(v => v.Name))}");
+            ?? throw Invalid(field, $"{Quote(value)} is not a verifier name or ensemble(a, b, ...) of them: {problem}; " +
+                $"served: {string.Join(", ", catalog.Verifiers.Select(v => v.Name))}");
     }
 
     private static SearchJobException Invalid(string field, string message) => new(field, message);

@@ -13,7 +13,9 @@ internal static class ColourVocabularyCandidates
             if (!ColourFashion.Palette.Any(p => p.Name == head.Colour)) throw new InvalidOperationException($"colour head '{head.Colour}' is not a palette colour");
             var synset = GarmentVocabularyGenerator.CheckHead(db, head.Offset, head.Lemma, head.Gloss, head.Colour);
             // A blend (a synset naming another hue) is reached but not passed through.
-            foreach (var (offset, steps) in GarmentVocabularyGenerator.Hyponyms(db, synset, GarmentVocabularyGenerator.MaxColourSteps, s => headOffsets.Contains(s.Offset) || BlendWord(s, head.Colour) is null))
+            var reached = GarmentVocabularyGenerator.Hyponyms(db, synset, GarmentVocabularyGenerator.MaxColourSteps,
+                s => headOffsets.Contains(s.Offset) || BlendWord(s, head.Colour) is null);
+            foreach (var (offset, steps) in reached)
             {
                 var byColour = reach.TryGetValue(offset, out var r) ? r : reach[offset] = [];
                 if (!byColour.TryGetValue(head.Colour, out var best) || steps < best.Steps) byColour[head.Colour] = (steps, head.Offset);
@@ -67,7 +69,8 @@ internal static class ColourVocabularyCandidates
             if (!GarmentVocabularyGenerator.IsPlainWord(word.Lemma)) reason = "not a plain word (letters, hyphens and spaces)";
             else if (word.Lemma.EndsWith("ness", StringComparison.Ordinal) || word.Lemma.EndsWith("ity", StringComparison.Ordinal)) reason = "names the quality, not a colour";
             else if (NamesOtherHue(word.Lemma, colour) is { } hue) reason = $"names another hue ('{hue}')";
-            else if (PromptParser.ReservedMeaning(word.Lemma) is { } meaning && meaning != $"Colour {colour}" && !meaning.StartsWith("Unsupported colour '", StringComparison.Ordinal))
+            else if (PromptParser.ReservedMeaning(word.Lemma) is { } meaning && meaning != $"Colour {colour}"
+                && !meaning.StartsWith("Unsupported colour '", StringComparison.Ordinal))
                 reason = $"the prompt parser reads it as {meaning}";
             if (reason is not null) Drop(word.Lemma, colour, reason);
             else found.Add((new VocabularyCandidate(VocabularyKind.Colour, colour, word.Lemma, false, synset, source), order));

@@ -96,7 +96,8 @@ public static class GarmentVocabularyGenerator
         new(FashionClasses.Shirt, 2854926, "blouse", "a top worn by women",
             "WordNet files blouses under top; the hand-written vocabulary and Fashion-MNIST's Shirt (button fronts and collars) hold them"),
         new(FashionClasses.Sneaker, 3472535, "sneaker", "a canvas shoe with a pliable rubber sole", "gym shoe, sneaker, tennis shoe, and plimsoll below"),
-        new(FashionClasses.Sneaker, 4120489, "running shoe", "a light comfortable shoe designed for running", "the other athletic shoe WordNet has (a sibling of sneaker under shoe)"),
+        new(FashionClasses.Sneaker, 4120489, "running shoe", "a light comfortable shoe designed for running",
+            "the other athletic shoe WordNet has (a sibling of sneaker under shoe)"),
         new(FashionClasses.Bag, 2774152, "handbag", "a container used for carrying money and small personal items",
             "bag, handbag, pocketbook, purse: clutch, evening bag, shoulder bag are its hyponyms"),
         new(FashionClasses.Bag, 2769748, "backpack", "a bag carried by a strap on your back or shoulder", "backpack, knapsack, rucksack: a carried bag"),
@@ -351,7 +352,8 @@ public static class GarmentVocabularyGenerator
     private static string Pluralise(string lemma)
     {
         var last = lemma.Split(' ', '-')[^1].ToLowerInvariant();
-        return IsPluralForm(lemma) || last.EndsWith('s') || last.EndsWith("hose", StringComparison.Ordinal) || last.EndsWith("hosen", StringComparison.Ordinal) ? lemma : lemma + "s";
+        return IsPluralForm(lemma) || last.EndsWith('s') || last.EndsWith("hose", StringComparison.Ordinal) || last.EndsWith("hosen", StringComparison.Ordinal)
+            ? lemma : lemma + "s";
     }
 
     /// <summary>A colour word inside a class word's key: a palette name, a colour the parser knows or a colour word of the vocabulary.</summary>
@@ -388,7 +390,8 @@ public static class GarmentVocabularyGenerator
         foreach (var p in ColourFashion.Palette)
         {
             var of = entries.Where(e => e.Kind == VocabularyKind.Colour && e.Target == p.Name).ToList();
-            lines.Add(string.Format(inv, "# colour {0}: {1} train, {2} held-out", p.Name, of.Count(e => e.Split == VocabularySplit.Train), of.Count(e => e.Split == VocabularySplit.HeldOut)));
+            lines.Add(string.Format(inv, "# colour {0}: {1} train, {2} held-out", p.Name,
+                of.Count(e => e.Split == VocabularySplit.Train), of.Count(e => e.Split == VocabularySplit.HeldOut)));
         }
         lines.Add("# WordNet's license asks that the following go with every copy:");
         lines.AddRange(db.License.Select(l => l.Length == 0 ? "#" : "#   " + l));

@@ -53,7 +53,8 @@ internal static class GarmentVocabularySplit
             .OrderBy(r => r.Candidate.Kind)
             .ThenBy(r => r.Candidate.Kind == VocabularyKind.Class ? FashionClasses.IndexOf(r.Candidate.Target) : palette.IndexOf(r.Candidate.Target))
             .ThenBy(r => r.Key, StringComparer.Ordinal)
-            .Select(r => new VocabularyEntry(r.Candidate.Kind, r.Candidate.Target, r.Candidate.Lemma, r.Candidate.Plural, r.Split, r.Candidate.Synset, r.Candidate.Source, r.Reason))
+            .Select(r => new VocabularyEntry(r.Candidate.Kind, r.Candidate.Target, r.Candidate.Lemma, r.Candidate.Plural, r.Split, r.Candidate.Synset, r.Candidate.Source,
+                r.Reason))
             .ToList();
     }
 }

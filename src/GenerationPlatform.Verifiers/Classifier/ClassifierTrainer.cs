@@ -8,7 +8,8 @@ namespace GenerationPlatform.Verifiers.Classifier;
 /// <summary>Trains <see cref="FashionClassifier"/> with AdamW, a cosine schedule, flips and small shifts.</summary>
 public static class ClassifierTrainer
 {
-    public static FashionClassifier Train(DatasetTensors train, DatasetTensors test, ClassifierTrainingOptions options, Action<ClassifierEpoch>? progress = null, CancellationToken cancellationToken = default)
+    public static FashionClassifier Train(DatasetTensors train, DatasetTensors test, ClassifierTrainingOptions options, Action<ClassifierEpoch>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         torch.random.manual_seed(options.Seed);
         var model = new FashionClassifier();
@@ -39,7 +40,8 @@ public static class ClassifierTrainer
                 lossSum += loss.item<float>();
             }
             double accuracy = Accuracy(model, test);
-            progress?.Invoke(new ClassifierEpoch(epoch + 1, options.Epochs, lossSum / stepsPerEpoch, accuracy, stepsPerEpoch * options.BatchSize / epochClock.Elapsed.TotalSeconds, clock.Elapsed));
+            progress?.Invoke(new ClassifierEpoch(epoch + 1, options.Epochs, lossSum / stepsPerEpoch, accuracy, stepsPerEpoch * options.BatchSize / epochClock.Elapsed.TotalSeconds,
+                clock.Elapsed));
         }
         model.eval();
         return model;

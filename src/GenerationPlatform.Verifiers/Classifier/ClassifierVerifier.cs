@@ -32,7 +32,8 @@ public sealed class ClassifierVerifier(FashionClassifier model, NoiseAwareRanker
         if (batch.Count == 0) return [];
         for (int i = 0; i < batch.Count; i++)
             if (!(batch[i].Time >= 0f && batch[i].Time <= 1f) || (batch[i].Time > 0f && noiseAware is null))
-                throw new ArgumentException($"input {i} is taken at t = {batch[i].Time}; the classifier scores finished images (t = 0){(noiseAware is null ? "" : " and x0-predictions for t in (0, 1]")}");
+                throw new ArgumentException($"input {i} is taken at t = {batch[i].Time}; " +
+                    $"the classifier scores finished images (t = 0){(noiseAware is null ? "" : " and x0-predictions for t in (0, 1]")}");
         return meter.Measure(batch.Count, () =>
         {
             using var scope = NewDisposeScope();

@@ -61,7 +61,8 @@ public sealed class FeatureStatistics : IDisposable
         {
             var key = name[..^".mean".Length];
             int k = key == "all" ? AllClasses : int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
-            stats.ByClass[k] = (tensors[name].to(ScalarType.Float64), tensors[key + ".covariance"].to(ScalarType.Float64), long.Parse(meta["count." + key], System.Globalization.CultureInfo.InvariantCulture));
+            stats.ByClass[k] = (tensors[name].to(ScalarType.Float64), tensors[key + ".covariance"].to(ScalarType.Float64),
+                long.Parse(meta["count." + key], System.Globalization.CultureInfo.InvariantCulture));
         }
         if (!stats.ByClass.ContainsKey(AllClasses)) throw new CheckpointException($"{path}: feature statistics lack the overall ('all') entry");
         return stats;

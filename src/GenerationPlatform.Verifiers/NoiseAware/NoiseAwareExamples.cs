@@ -8,7 +8,8 @@ namespace GenerationPlatform.Verifiers.NoiseAware;
 /// target), the targets [N] (the verifier's score of that trajectory's finished image), and the classifier's log-odds of
 /// the requested class [N] and penultimate features [N, 256] on each x0-prediction (<see cref="NoiseAwareRanker.ClassifierInputs"/>).
 /// </summary>
-public sealed record NoiseAwareExamples(Tensor X0, Tensor Times, Tensor Labels, Tensor Trajectories, Tensor Targets, Tensor ClassifierLogOdds, Tensor ClassifierFeatures) : IDisposable
+public sealed record NoiseAwareExamples(Tensor X0, Tensor Times, Tensor Labels, Tensor Trajectories, Tensor Targets, Tensor ClassifierLogOdds, Tensor ClassifierFeatures)
+    : IDisposable
 {
     public long Count => X0.shape[0];
 

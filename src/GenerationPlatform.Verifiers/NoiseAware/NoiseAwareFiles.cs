@@ -28,7 +28,8 @@ public static class NoiseAwareFiles
         try
         {
             if (!meta.TryGetValue("architecture", out var arch) || arch != Architecture)
-                throw new CheckpointException($"{path} is not a noise-aware ranker of this version (metadata 'architecture' is '{arch}', expected '{Architecture}'; retrain it with genplat-research train-noise-verifier)");
+                throw new CheckpointException($"{path} is not a noise-aware ranker of this version (metadata 'architecture' is '{arch}', expected '{Architecture}'; " +
+                    "retrain it with genplat-research train-noise-verifier)");
             var model = new NoiseAwareRanker();
             SafeTensors.CopyInto(model, tensors, path);
             model.eval();

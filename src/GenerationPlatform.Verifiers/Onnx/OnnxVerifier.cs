@@ -91,7 +91,9 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
     {
         // Images of any model reach the operator's network as 28x28 brightness (the brightest channel), resized below to its input (a
         // colour-aware ONNX verifier for RGB models is not expressible in OnnxVerifierSpec yet).
-        batch = batch.Select((b, i) => b.Shape is null ? b : b with { Image = VerifierInputs.Grayscale28(b.Image, VerifierInputs.ShapeOf(b, b.Image.Length, i)), Shape = null }).ToArray();
+        batch = batch
+            .Select((b, i) => b.Shape is null ? b : b with { Image = VerifierInputs.Grayscale28(b.Image, VerifierInputs.ShapeOf(b, b.Image.Length, i)), Shape = null })
+            .ToArray();
         for (int i = 0; i < batch.Count; i++)
         {
             if (batch[i].Image.Length != Side * Side)
@@ -153,7 +155,9 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
             for (int k = 0; k < n; k++)
             {
                 int label = batch[start + k].Label;
-                if (label >= width) throw new ArgumentOutOfRangeException(nameof(batch), $"input {start + k} has label {label}, outside 0..{width - 1} (Output '{spec.Output}' has {width} classes)");
+                if (label >= width)
+                    throw new ArgumentOutOfRangeException(nameof(batch),
+                        $"input {start + k} has label {label}, outside 0..{width - 1} (Output '{spec.Output}' has {width} classes)");
                 scores[start + k] = ClassScore(data.Slice(k * width, width), label, spec.Score);
             }
         }
@@ -210,7 +214,8 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
         [System.Diagnostics.CodeAnalysis.DoesNotReturn]
         void Fail(string message) => throw new OnnxContractException($"{verifier}: {message}");
         static string Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
-            string.Join(", ", nodes.Select(kv => $"'{kv.Key}' {(kv.Value.IsTensor ? kv.Value.ElementDataType.ToString().ToLowerInvariant() : kv.Value.OnnxValueType.ToString())} {Shape(kv.Value)}"));
+            string.Join(", ", nodes.Select(kv =>
+                $"'{kv.Key}' {(kv.Value.IsTensor ? kv.Value.ElementDataType.ToString().ToLowerInvariant() : kv.Value.OnnxValueType.ToString())} {Shape(kv.Value)}"));
 
         if (!inputs.TryGetValue(spec.Input, out var image))
             Fail($"Input: expected an input named '{spec.Input}', found inputs {Describe(inputs)}");
@@ -218,7 +223,8 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
             Fail($"Input: '{spec.Input}' must be a float tensor, found {(image.IsTensor ? image.ElementDataType.ToString().ToLowerInvariant() : image.OnnxValueType.ToString())}");
         var dims = image.Dimensions;
         if (dims.Length != 4)
-            Fail($"Input: '{spec.Input}' must have rank 4 [N, Channels, ImageSize, ImageSize] = [N, {spec.Channels}, {spec.ImageSize}, {spec.ImageSize}], found rank {dims.Length} {Shape(image)}");
+            Fail($"Input: '{spec.Input}' must have rank 4 [N, Channels, ImageSize, ImageSize] = [N, {spec.Channels}, {spec.ImageSize}, {spec.ImageSize}], " +
+                $"found rank {dims.Length} {Shape(image)}");
         if (dims[1] > 0 && dims[1] != spec.Channels)
             Fail($"Channels: configured {spec.Channels}, but input '{spec.Input}' {Shape(image)} has {dims[1]} channels");
         if ((dims[2] > 0 && dims[2] != spec.ImageSize) || (dims[3] > 0 && dims[3] != spec.ImageSize))
@@ -232,7 +238,8 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
             if (!inputs.TryGetValue(spec.ClassInput, out var label))
                 Fail($"ClassInput: expected an input named '{spec.ClassInput}', found inputs {Describe(inputs)}");
             if (!label.IsTensor || label.ElementDataType != TensorElementType.Int64)
-                Fail($"ClassInput: '{spec.ClassInput}' must be an int64 tensor, found {(label.IsTensor ? label.ElementDataType.ToString().ToLowerInvariant() : label.OnnxValueType.ToString())}");
+                Fail($"ClassInput: '{spec.ClassInput}' must be an int64 tensor, " +
+                    $"found {(label.IsTensor ? label.ElementDataType.ToString().ToLowerInvariant() : label.OnnxValueType.ToString())}");
             var ld = label.Dimensions;
             if (ld.Length is not (1 or 2) || (ld.Length == 2 && ld[1] > 1))
                 Fail($"ClassInput: '{spec.ClassInput}' must be [N] or [N, 1], found {Shape(label)}");
@@ -242,13 +249,15 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
         }
         var unfed = inputs.Keys.Where(k => k != spec.Input && k != spec.ClassInput).ToList();
         if (unfed.Count > 0)
-            Fail($"the model has inputs the contract does not feed: {string.Join(", ", unfed.Select(k => $"'{k}' {inputs[k].ElementDataType.ToString().ToLowerInvariant()} {Shape(inputs[k])}"))}" +
+            Fail("the model has inputs the contract does not feed: " +
+                $"{string.Join(", ", unfed.Select(k => $"'{k}' {inputs[k].ElementDataType.ToString().ToLowerInvariant()} {Shape(inputs[k])}"))}" +
                 (spec.ClassInput is null ? "; set ClassInput if one of them takes the class (int64 [N])" : ""));
 
         if (!outputs.TryGetValue(spec.Output, out var output))
             Fail($"Output: expected an output named '{spec.Output}', found outputs {Describe(outputs)}");
         if (!output.IsTensor || output.ElementDataType != TensorElementType.Float)
-            Fail($"Output: '{spec.Output}' must be a float tensor, found {(output.IsTensor ? output.ElementDataType.ToString().ToLowerInvariant() : output.OnnxValueType.ToString())}");
+            Fail($"Output: '{spec.Output}' must be a float tensor, " +
+                $"found {(output.IsTensor ? output.ElementDataType.ToString().ToLowerInvariant() : output.OnnxValueType.ToString())}");
         var od = output.Dimensions;
         if (od.Length == 0 || od[0] > 1 || (od[0] == 1 && batched))
             Fail($"Output: '{spec.Output}' {Shape(output)} must lead with the batch dimension of input '{spec.Input}' ({Dim(dims[0])})");

@@ -56,7 +56,8 @@ public sealed class ResNet18Features : IDisposable
         var prepPath = Path.Combine(dir, PreprocessFile);
         foreach (var path in new[] { modelPath, prepPath })
             if (!File.Exists(path))
-                throw new CheckpointException($"ResNet-18 model file not found: {path} (it ships in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18, which copies it to DnnImageModels/ in the build output)");
+                throw new CheckpointException($"ResNet-18 model file not found: {path} " +
+                    "(it ships in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18, which copies it to DnnImageModels/ in the build output)");
         meanImage = LoadMeanImage(prepPath);
 
         var bytes = File.ReadAllBytes(modelPath);

@@ -16,7 +16,8 @@ public static class ResNetProbeFiles
     {
         path ??= DefaultPath;
         if (!File.Exists(path))
-            throw new CheckpointException($"ResNet probe head not found: {path}. Train it with `genplat-research train-probe --out-dir <folder>` and copy {WeightsFileName} to src/GenerationPlatform.Verifiers/Weights/ (or pass its path)");
+            throw new CheckpointException($"ResNet probe head not found: {path}. Train it with `genplat-research train-probe --out-dir <folder>` " +
+                $"and copy {WeightsFileName} to src/GenerationPlatform.Verifiers/Weights/ (or pass its path)");
         var head = new ResNetProbeHead();
         try
         {

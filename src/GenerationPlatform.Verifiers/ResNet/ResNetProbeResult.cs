@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace GenerationPlatform.Verifiers.ResNet;
 
-public sealed record ResNetProbeResult(ResNetProbeHead Head, double TestAccuracy, double TrainAccuracy, int TrainImages, int TestImages, double FeatureImagesPerSecond, TimeSpan Elapsed)
+public sealed record ResNetProbeResult(ResNetProbeHead Head, double TestAccuracy, double TrainAccuracy, int TrainImages, int TestImages, double FeatureImagesPerSecond,
+    TimeSpan Elapsed)
 {
     public Dictionary<string, string> Metadata(ResNetProbeOptions options) => new()
     {
@@ -13,6 +14,7 @@ public sealed record ResNetProbeResult(ResNetProbeHead Head, double TestAccuracy
         ["train_accuracy"] = TrainAccuracy.ToString("F4", CultureInfo.InvariantCulture),
         ["train_images"] = TrainImages.ToString(CultureInfo.InvariantCulture),
         ["test_images"] = TestImages.ToString(CultureInfo.InvariantCulture),
-        ["description"] = $"trained with genplat-research train-probe --train-images {options.TrainImages} --test-images {options.TestImages} --epochs {options.Epochs} --seed {options.Seed}; class-balanced subsets of Fashion-MNIST train and test",
+        ["description"] = $"trained with genplat-research train-probe --train-images {options.TrainImages} --test-images {options.TestImages} " +
+            $"--epochs {options.Epochs} --seed {options.Seed}; class-balanced subsets of Fashion-MNIST train and test",
     };
 }

@@ -24,7 +24,8 @@ public sealed class TextAlignTrainer(TextAlignTrainingOptions options)
         const int imageSize = 3 * 28 * 28, d = TextAlignEncoder.EmbeddingSize;
         if (images.Length % imageSize != 0) throw new ArgumentException("images are not whole 3x28x28 images", nameof(images));
         int n = images.Length / imageSize;
-        if (captionIndex.Length != n * captionsPerImage) throw new ArgumentException($"{captionIndex.Length} caption rows for {n} images x {captionsPerImage}", nameof(captionIndex));
+        if (captionIndex.Length != n * captionsPerImage)
+            throw new ArgumentException($"{captionIndex.Length} caption rows for {n} images x {captionsPerImage}", nameof(captionIndex));
         if (captionEmbeddings.Length % d != 0) throw new ArgumentException($"caption embeddings are not whole {d}-d vectors", nameof(captionEmbeddings));
         int batch = Math.Min(options.BatchSize, n);
         torch.random.manual_seed(options.Seed);

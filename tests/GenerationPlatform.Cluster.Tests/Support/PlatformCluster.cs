@@ -134,7 +134,8 @@ public sealed class PlatformCluster : IAsyncDisposable
         var text = new StringBuilder();
         foreach (var silo in silos)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"===== {silo.Name} (pid {silo.ProcessId}, grpc {silo.GrpcPort}, silo port {silo.SiloPort}, running {silo.IsRunning}) =====");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"===== {silo.Name} (pid {silo.ProcessId}, grpc {silo.GrpcPort}, silo port {silo.SiloPort}, running {silo.IsRunning}) =====");
             text.AppendLine(Tail(silo.Output, 20_000));
         }
         text.AppendLine("===== azurite (tables) =====").AppendLine(Tail(Tables.Output, 4_000));

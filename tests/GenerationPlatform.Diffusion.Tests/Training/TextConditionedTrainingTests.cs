@@ -59,7 +59,8 @@ public sealed class TextConditionedTrainingTests : IDisposable
         Assert.True(ema.Config.IsText);
         Assert.Equal(36, losses.Count);
         Assert.All(losses, l => Assert.True(double.IsFinite(l)));
-        Assert.True(losses.TakeLast(6).Average() < losses.Take(6).Average(), $"loss did not fall: {string.Join(", ", losses.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.True(losses.TakeLast(6).Average() < losses.Take(6).Average(),
+            $"loss did not fall: {string.Join(", ", losses.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 
     [Fact]

@@ -72,7 +72,9 @@ public sealed class TextAlignVerifierTests : IDisposable
     {
         using var model = Tiny(2);
         var verifier = new TextAlignVerifier(model, new CachingTextEncoder(new FakeTextEncoder()));
-        var inputs = Enumerable.Range(0, 24).Select(i => new VerifierInput(Square(i % 2 == 0 ? "red" : "cyan", i % 3 == 0, 0.2, i), -1, Shape: Rgb, Prompt: $"prompt {i % 5}")).ToArray();
+        var inputs = Enumerable.Range(0, 24)
+            .Select(i => new VerifierInput(Square(i % 2 == 0 ? "red" : "cyan", i % 3 == 0, 0.2, i), -1, Shape: Rgb, Prompt: $"prompt {i % 5}"))
+            .ToArray();
         var expected = inputs.Select(x => verifier.Score([x])[0]).ToArray();
         var got = new double[inputs.Length];
         Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => got[i] = verifier.Score([inputs[i]])[0]);
