@@ -27,6 +27,10 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.Section, o => o.Problems());
         services.AddValidatedOptions<RequestLimits>(RequestLimits.Section, o => o.Problems());
+        services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section, o => o.Problems());
+        services.TryAddSingleton<EdgeRateLimiter>();
+        services.AddValidatedOptions<JobIdOptions>(JobIdOptions.Section, o => o.Problems());
+        services.TryAddSingleton<JobIds>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyAuthenticator>();
         // GenerationPlatform:Models is bound once, by the silo (binding a list twice would list every folder twice).

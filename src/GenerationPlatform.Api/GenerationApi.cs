@@ -22,6 +22,8 @@ public sealed class GenerationApi(
     IGrainFactory grains,
     IResultStore results,
     IServedCatalog catalog,
+    JobIds jobIds,
+    IOptionsMonitor<TenantQuotaOptions> quotas,
     CompletedResultCache completed,
     WatchStreamSlots watches,
     IOptions<RequestLimits> limits,
@@ -48,8 +50,8 @@ public sealed class GenerationApi(
     public override async Task Watch(WatchRequest request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
         var tenant = context.Tenant();
-        var jobId = RequestValidation.JobId(request.JobId);
         int from = RequestValidation.FromIndex(request.FromIndex);
+        var jobId = Issued(request.JobId, tenant);
         using var slot = watches.TryEnter(tenant) ?? throw new RpcException(new Status(StatusCode.ResourceExhausted,
             $"watch: this tenant already holds {watches.PerTenant} Watch streams open on this server, the most it may; close one, or poll GetJob"));
         await OwnedAsync(tenant, jobId, context.CancellationToken);
@@ -60,7 +62,7 @@ public sealed class GenerationApi(
     public override async Task<Job> GetJob(GetJobRequest request, ServerCallContext context)
     {
         var tenant = context.Tenant();
-        var jobId = RequestValidation.JobId(request.JobId);
+        var jobId = Issued(request.JobId, tenant);
         var status = await OwnedAsync(tenant, jobId, context.CancellationToken);
         var job = new Job
         {
@@ -82,7 +84,7 @@ public sealed class GenerationApi(
     public override async Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context)
     {
         var tenant = context.Tenant();
-        var jobId = RequestValidation.JobId(request.JobId);
+        var jobId = Issued(request.JobId, tenant);
         await OwnedAsync(tenant, jobId, context.CancellationToken);
         var grain = grains.GetGrain<ISearchGrain>(jobId);
         bool cancelling = await Call(() => grain.CancelAsync(context.CancellationToken));
@@ -151,7 +153,11 @@ public sealed class GenerationApi(
     private async Task<(string JobId, JobSpec Job)> StartAsync(string tenant, GenerateRequest request, CancellationToken cancellationToken)
     {
         var job = RequestValidation.ToJobSpec(request, tenant, limits.Value, catalog);
-        var jobId = RequestValidation.NewJobId();
+        // The tenant's largest budget is known here: refusing it costs no grain call and no storage write.
+        if (quotas.CurrentValue.For(tenant).MaxBudgetPerRequest is var most && job.BudgetNfe > most)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"budget_nfe: a budget of {job.BudgetNfe} NFE exceeds the per-request maximum of {most}, this tenant's quota; a retry cannot pass, a smaller budget can"));
+        var jobId = jobIds.Issue(tenant);
         var admission = await Call(() => grains.GetGrain<ISearchGrain>(jobId).StartAsync(job, cancellationToken));
         if (!admission.Admitted)
         {
@@ -180,6 +186,18 @@ public sealed class GenerationApi(
         }
         ApiLog.Accepted(logger, jobId, tenant, job.Algorithm, job.BudgetNfe);
         return (jobId, job);
+    }
+
+    /// <summary>
+    /// A job id of the caller's: well formed (else INVALID_ARGUMENT), and issued to this tenant (else NOT_FOUND, the answer
+    /// for no job at all), told by its MAC (<see cref="JobIds"/>) without a grain call.
+    /// </summary>
+    private string Issued(string? raw, string tenant)
+    {
+        var jobId = RequestValidation.JobId(raw);
+        if (jobIds.WasIssuedTo(jobId, tenant)) return jobId;
+        ApiMetrics.UnknownJobIds.Add(1);
+        throw JobNotFound(jobId);
     }
 
     /// <summary>The job's status when it belongs to the tenant; NOT_FOUND otherwise, the same answer as for no job at all.</summary>

@@ -3,7 +3,6 @@ using GenerationPlatform.Contracts;
 using GenerationPlatform.Core.Sampling;
 using GenerationPlatform.Search.Jobs;
 using Grpc.Core;
-using System.Security.Cryptography;
 
 namespace GenerationPlatform.Api;
 
@@ -15,21 +14,20 @@ namespace GenerationPlatform.Api;
 /// </summary>
 public static class RequestValidation
 {
-    public const int JobIdLength = 36; // "job-" + 32 hex digits: 128 random bits
     public const int MaxFromIndex = 1_000_000;
 
     public static RpcException Invalid(string field, string problem) => new(new Status(StatusCode.InvalidArgument, $"{field}: {problem}"));
 
     public static RpcException NotFound(string field, string problem) => new(new Status(StatusCode.NotFound, $"{field}: {problem}"));
 
-    /// <summary>A fresh job id: unguessable, so one tenant cannot probe for another's jobs.</summary>
-    public static string NewJobId() => "job-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-
     public static string JobId(string? jobId)
     {
         if (string.IsNullOrEmpty(jobId)) throw Invalid("job_id", "required");
-        if (jobId.Length != JobIdLength || !jobId.StartsWith("job-", StringComparison.Ordinal) || !jobId.Skip(4).All(char.IsAsciiHexDigitLower))
-            throw Invalid("job_id", $"not a job id (expected 'job-' and 32 lowercase hex digits, got {SearchJobValidation.Quote(jobId)})");
+        if (!JobIds.IsWellFormed(jobId))
+        {
+            int digits = JobIds.Length - JobIds.Prefix.Length;
+            throw Invalid("job_id", $"not a job id (expected '{JobIds.Prefix}' and {digits} lowercase hex digits, got {SearchJobValidation.Quote(jobId)})");
+        }
         return jobId;
     }
 

@@ -68,6 +68,9 @@ public sealed class SearchGrain(
     {
         if (State.Status is not (JobStatus.None or JobStatus.Rejected))
             return JobAdmission.Reject(QuotaRejection.InvalidRequest, $"job '{JobId}' already exists");
+        var tenant = GrainFactory.GetGrain<ITenantGrain>(spec.TenantId);
+        // The quota first: a tenant over it costs no model or verifier resolution and no write anywhere.
+        if (await tenant.CheckAsync(spec.BudgetNfe, cancellationToken) is { Admitted: false } refused) return refused;
         ResolvedJob resolved;
         try { resolved = await resolution.ResolveAsync(spec, cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -78,7 +81,6 @@ public sealed class SearchGrain(
                 ? $"model '{spec.ModelName}' or its verifiers cannot be reached right now; retry later" : e.Message);
         }
         // From here on the reservation must not leak: admission runs to its end whatever the caller does.
-        var tenant = GrainFactory.GetGrain<ITenantGrain>(spec.TenantId);
         var admission = await tenant.AdmitAsync(JobId, spec.BudgetNfe, CancellationToken.None);
         if (!admission.Admitted) return admission; // a rejected job keeps no state: nothing for a random id to grow
         job.State = new SearchJobState { Status = JobStatus.Running, Spec = spec, AcceptedAt = time.GetUtcNow(), ImageShape = spec.Model.Image };

@@ -26,16 +26,31 @@ public sealed class TenantGrain(
     public async Task<JobAdmission> AdmitAsync(string jobId, long budgetNfe, CancellationToken cancellationToken)
     {
         var quota = Quota;
-        if (!usage.State.Active.ContainsKey(jobId) && usage.State.Active.Count >= quota.MaxConcurrentJobs) await ReconcileAsync();
+        bool reconciled = false;
+        if (!usage.State.Active.ContainsKey(jobId) && usage.State.Active.Count >= quota.MaxConcurrentJobs) reconciled = await ReconcileAsync();
+        bool known = usage.State.Active.ContainsKey(jobId);
         var verdict = Ledger.Admit(jobId, budgetNfe, quota);
-        if (!verdict.Admitted)
-        {
-            PlatformMetrics.QuotaRejections.Add(1, new KeyValuePair<string, object?>("tenant", TenantId),
-                new KeyValuePair<string, object?>("quota", PlatformMetrics.Tag(verdict.Rejection)));
-            GrainLog.JobRejected(logger, TenantId, jobId, verdict.Rejection);
-        }
-        await WriteAsync();
+        if (!verdict.Admitted) Rejected(jobId, verdict);
+        // A refusal writes nothing (a tenant resubmitting refused jobs costs no storage); a reconciliation that freed a slot is written.
+        if ((verdict.Admitted && !known) || reconciled) await WriteAsync();
         return verdict;
+    }
+
+    public async Task<JobAdmission> CheckAsync(long budgetNfe, CancellationToken cancellationToken)
+    {
+        var quota = Quota;
+        if (usage.State.Active.Count >= quota.MaxConcurrentJobs && await ReconcileAsync()) await WriteAsync();
+        var verdict = Ledger.Check(budgetNfe, quota);
+        if (!verdict.Admitted) Rejected(jobId: null, verdict);
+        return verdict;
+    }
+
+    private void Rejected(string? jobId, JobAdmission verdict)
+    {
+        if (jobId is null) usage.State.JobsRejected++; // counted like an admission's refusal: the job is refused before it is resolved
+        PlatformMetrics.QuotaRejections.Add(1, new KeyValuePair<string, object?>("tenant", TenantId),
+            new KeyValuePair<string, object?>("quota", PlatformMetrics.Tag(verdict.Rejection)));
+        GrainLog.JobRejected(logger, TenantId, jobId ?? "(checked before resolution)", verdict.Rejection);
     }
 
     public Task SettleAsync(string jobId, long spentNfe, CancellationToken cancellationToken) => EndAsync(jobId, spentNfe, settled: true);
@@ -66,10 +81,12 @@ public sealed class TenantGrain(
     /// failed after admission). Only reservations older than <c>ReconcileAfter</c> are checked, so a
     /// job between its admission and its first state write is never mistaken for a leak.
     /// </summary>
-    private async Task ReconcileAsync()
+    /// <returns>Whether it freed any.</returns>
+    private async Task<bool> ReconcileAsync()
     {
         var suspects = Ledger.ReservationsOlderThan(quotas.CurrentValue.ReconcileAfter);
-        if (suspects.Length == 0) return;
+        if (suspects.Length == 0) return false;
+        bool freed = false;
         var answers = await Task.WhenAll(suspects.Select(async id =>
         {
             try { return (Id: id, Status: (JobSnapshot?)await GrainFactory.GetGrain<ISearchGrain>(id).GetStatusAsync().WaitAsync(ReconcileCallTimeout)); }
@@ -82,8 +99,10 @@ public sealed class TenantGrain(
         foreach (var (id, status) in answers)
         {
             if (status is null || status.Status == JobStatus.Running) continue;
-            if (Ledger.End(id, status.SpentNfe, settled: status.Status == JobStatus.Completed))
-                GrainLog.ReservationReconciled(logger, TenantId, id, status.Status);
+            if (!Ledger.End(id, status.SpentNfe, settled: status.Status == JobStatus.Completed)) continue;
+            GrainLog.ReservationReconciled(logger, TenantId, id, status.Status);
+            freed = true;
         }
+        return freed;
     }
 }

@@ -14,14 +14,34 @@ public sealed class TenantLedger(TenantState state, TimeProvider time)
 
     public TenantState State => state;
 
-    /// <summary>Admits the job (reserving its budget) or says which quota it would break. A job already admitted is admitted again.</summary>
+    /// <summary>
+    /// Admits the job (reserving its budget) or says which quota it would break. A job already admitted is admitted again.
+    /// A refusal changes nothing that is persisted: it is counted in <see cref="TenantState.JobsRejected"/>, which the
+    /// next write carries.
+    /// </summary>
     public JobAdmission Admit(string jobId, long budgetNfe, TenantQuota quota)
     {
         if (state.Active.ContainsKey(jobId)) return JobAdmission.Accept; // a retried admission of the same job
+        var verdict = Check(budgetNfe, quota);
+        if (!verdict.Admitted)
+        {
+            state.JobsRejected++;
+            return verdict;
+        }
         var now = time.GetUtcNow();
-        Roll(now);
+        state.Active[jobId] = new NfeReservation(budgetNfe, now, state.Day);
+        state.RecentCharges.Add(new NfeCharge(now, jobId, budgetNfe));
+        state.NfeToday += budgetNfe;
+        state.JobsAdmitted++;
+        return verdict;
+    }
+
+    /// <summary>Whether a new job of this budget would be admitted now, and if not which quota it would break; reserves nothing.</summary>
+    public JobAdmission Check(long budgetNfe, TenantQuota quota)
+    {
+        Roll(time.GetUtcNow());
         long minute = state.RecentCharges.Sum(c => c.Nfe);
-        var verdict =
+        return
             budgetNfe > quota.MaxBudgetPerRequest
                 ? JobAdmission.Reject(QuotaRejection.BudgetPerRequest, $"a budget of {budgetNfe} NFE exceeds the per-request maximum of {quota.MaxBudgetPerRequest}")
             : state.Active.Count >= quota.MaxConcurrentJobs
@@ -31,15 +51,6 @@ public sealed class TenantLedger(TenantState state, TimeProvider time)
             : state.NfeToday + budgetNfe > quota.NfePerDay
                 ? JobAdmission.Reject(QuotaRejection.NfePerDay, $"{state.NfeToday} NFE used today; {budgetNfe} more would exceed {quota.NfePerDay}")
             : JobAdmission.Accept;
-        if (verdict.Admitted)
-        {
-            state.Active[jobId] = new NfeReservation(budgetNfe, now, state.Day);
-            state.RecentCharges.Add(new NfeCharge(now, jobId, budgetNfe));
-            state.NfeToday += budgetNfe;
-            state.JobsAdmitted++;
-        }
-        else state.JobsRejected++;
-        return verdict;
     }
 
     /// <summary>Replaces a job's reservation by what it spent, in whichever windows it still counts; false when it had none.</summary>

@@ -26,6 +26,8 @@ public static class HostConfiguration
         (ResultStoreOptions.SectionName, typeof(ResultStoreOptions)),
         (ApiKeyOptions.Section, typeof(ApiKeyOptions)),
         (RequestLimits.Section, typeof(RequestLimits)),
+        (RateLimitOptions.Section, typeof(RateLimitOptions)),
+        (JobIdOptions.Section, typeof(JobIdOptions)),
         (TenantQuotaOptions.Section, typeof(TenantQuotaOptions)),
         (DenoiserOptions.Section, typeof(DenoiserOptions)),
         (VerifierBatchingOptions.Section, typeof(VerifierBatchingOptions)),

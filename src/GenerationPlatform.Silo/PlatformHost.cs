@@ -16,6 +16,8 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace GenerationPlatform.Silo;
 
@@ -49,6 +51,9 @@ public static class PlatformHost
         int? jsonPort = host.JsonPort == 0 ? PlatformHostOptions.FreePort(address) : host.JsonPort;
         builder.Services.AddSingleton(new ResolvedPorts(grpcPort, httpPort, jsonPort));
 
+        // Job ids are signed with one key on every silo (JobIds): configured, or derived from the secret all silos share.
+        string jobIdKey = host.IsCluster ? DerivedJobIdKey(cluster.ConnectionString!) : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        builder.Services.PostConfigure<JobIdOptions>(o => o.Key = o.Key.Length > 0 ? o.Key : jobIdKey);
         var dashboard = config.BindValidated<PlatformDashboardOptions>(PlatformDashboardOptions.Section, _ => []);
         builder.Services.AddSingleton(dashboard);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
@@ -143,6 +148,10 @@ public static class PlatformHost
             app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireLocalPort(ports.Http);
         return app;
     }
+
+    /// <summary>The job-id key a cluster derives from its storage connection string (every silo has it, and no tenant does).</summary>
+    private static string DerivedJobIdKey(string connectionString) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(connectionString), "genplat.job-ids"u8));
 
     /// <summary>Builds the application from <paramref name="builder"/> and starts it; an application that fails to start is disposed.</summary>
     public static async Task<WebApplication> StartAsync(WebApplicationBuilder builder, CancellationToken cancellationToken)

@@ -183,28 +183,4 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
         Assert.Null(VerifierNames.Canonical(spec, out var problem));
         Assert.Contains(why, problem);
     }
-
-    /// <summary>A host of the test's own on free ports, with the fixture's tenants and analytic providers.</summary>
-    private sealed class OwnHost : IAsyncDisposable
-    {
-        private readonly string results = Path.Combine(Path.GetTempPath(), $"genplat-api-own-{Guid.NewGuid():N}");
-        private WebApplication app = null!;
-
-        public Uri GrpcAddress => new(PlatformHost.Endpoints(app).Grpc);
-
-        public static async Task<OwnHost> StartAsync(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
-        {
-            var host = new OwnHost();
-            settings["GenerationPlatform:Results:Path"] = host.results;
-            host.app = await PlatformFixture.StartHostAsync(settings, configure);
-            return host;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            try { Directory.Delete(results, recursive: true); } catch (DirectoryNotFoundException) { }
-        }
-    }
 }

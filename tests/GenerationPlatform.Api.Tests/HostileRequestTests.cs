@@ -480,7 +480,7 @@ public sealed class HostileRequestTests(PlatformFixture fixture)
 
     private static string Bearer(string key) => $"Bearer {key}";
 
-    private static string NewJobId() => GenerationPlatform.Api.RequestValidation.NewJobId();
+    private static string NewJobId() => GenerationPlatform.Api.JobIds.Unissued();
 
     /// <summary>Ensembles nested <paramref name="depth"/> deep, of distinct mean-target verifiers.</summary>
     private static string Nest(int depth) => depth == 0 ? "mean-target-leaf" : $"ensemble(mean-target-{depth},{Nest(depth - 1)})";

@@ -54,7 +54,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
         using var http = Client(PlatformFixture.AlphaKey);
         var submitted = await OkAsync(await http.PostAsync("/v1/jobs", Body(Job(PlatformFixture.SlowModel, budget: 19 * 2000))));
         var jobId = submitted.GetProperty("jobId").GetString()!;
-        Assert.Matches("^job-[0-9a-f]{32}$", jobId);
+        Assert.Matches("^job-[0-9a-f]{40}$", jobId);
         Assert.Equal(7ul, submitted.GetProperty("seed").GetUInt64());
 
         var job = await OkAsync(await http.GetAsync($"/v1/jobs/{jobId}"));
@@ -167,7 +167,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
         await AssertStatusAsync(await alpha.GetAsync("/v1/jobs/nope"), HttpStatusCode.BadRequest, StatusCode.InvalidArgument, "job_id: not a job id");
         // NOT_FOUND: 404.
         await AssertStatusAsync(await alpha.PostAsync("/v1/jobs", Body(Job(model: "no-such-model"))), HttpStatusCode.NotFound, StatusCode.NotFound, "model:");
-        var missing = RequestValidation.NewJobId();
+        var missing = JobIds.Unissued();
         foreach (var response in new[]
                  {
                      await alpha.GetAsync($"/v1/jobs/{missing}"), await alpha.PostAsync($"/v1/jobs/{missing}:cancel", null),
@@ -287,7 +287,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
     public async Task QueryParametersAreCheckedLikeFields()
     {
         using var http = Client(PlatformFixture.AlphaKey);
-        var job = RequestValidation.NewJobId();
+        var job = JobIds.Unissued();
         await AssertStatusAsync(await http.GetAsync($"/v1/jobs/{job}:watch?from_index=abc"), HttpStatusCode.BadRequest, StatusCode.InvalidArgument,
             "from_index: expected an integer from -2147483648 to 2147483647, got \"abc\"");
         await AssertStatusAsync(await http.GetAsync($"/v1/jobs/{job}:watch?from_index=99999999999"), HttpStatusCode.BadRequest, StatusCode.InvalidArgument,
@@ -299,7 +299,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
         foreach (var twice in new[] { "from_index=1&from_index=2", "from_index=1&fromIndex=2" })
             await AssertStatusAsync(await http.GetAsync($"/v1/jobs/{job}:watch?{twice}"), HttpStatusCode.BadRequest, StatusCode.InvalidArgument,
                 "from_index: given twice");
-        await AssertStatusAsync(await http.GetAsync($"/v1/jobs/{job}?job_id={RequestValidation.NewJobId()}"), HttpStatusCode.BadRequest, StatusCode.InvalidArgument,
+        await AssertStatusAsync(await http.GetAsync($"/v1/jobs/{job}?job_id={JobIds.Unissued()}"), HttpStatusCode.BadRequest, StatusCode.InvalidArgument,
             "job_id: given in the path already");
         await AssertStatusAsync(await http.GetAsync("/v1/models?verbose=true"), HttpStatusCode.BadRequest, StatusCode.InvalidArgument,
             "verbose: ListModelsRequest has no such field");

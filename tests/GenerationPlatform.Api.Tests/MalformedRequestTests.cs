@@ -84,7 +84,7 @@ public sealed class MalformedRequestTests(PlatformFixture fixture)
     [Theory]
     [InlineData("", "job_id")]
     [InlineData("job-123", "job_id")]
-    [InlineData("job-0123456789ABCDEF0123456789ABCDEF", "job_id")]
+    [InlineData("job-0123456789ABCDEF0123456789ABCDEF01234567", "job_id")]
     [InlineData("../alpha/job-0123456789abcdef0123456789abcde", "job_id")]
     public async Task AMalformedJobIdIsInvalid(string jobId, string field)
     {
@@ -106,7 +106,7 @@ public sealed class MalformedRequestTests(PlatformFixture fixture)
     public async Task ANegativeWatchIndexIsInvalid()
     {
         using var client = fixture.Client(PlatformFixture.AlphaKey);
-        var e = await Assert.ThrowsAsync<RpcException>(async () => { await foreach (var _ in client.WatchAsync(GenerationPlatform.Api.RequestValidation.NewJobId(), -1)) { } });
+        var e = await Assert.ThrowsAsync<RpcException>(async () => { await foreach (var _ in client.WatchAsync(GenerationPlatform.Api.JobIds.Unissued(), -1)) { } });
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.StartsWith("from_index:", e.Status.Detail);
     }

@@ -14,7 +14,7 @@ public sealed class SecurityTests(PlatformFixture fixture)
         using var alpha = fixture.Client(PlatformFixture.AlphaKey);
         using var beta = fixture.Client(PlatformFixture.BetaKey);
         var job = await alpha.SubmitAsync(PlatformFixture.Request(seed: 5));
-        var missing = GenerationPlatform.Api.RequestValidation.NewJobId();
+        var missing = GenerationPlatform.Api.JobIds.Unissued();
 
         foreach (var id in new[] { job.JobId, missing })
         {

@@ -30,6 +30,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["GenerationPlatform:Tenants:Quotas:solo:MaxBudgetPerRequest"] = "1000000",
         ["GenerationPlatform:Tenants:Quotas:minute:NfePerMinute"] = "500",
         ["GenerationPlatform:Tenants:Quotas:small:MaxBudgetPerRequest"] = "100",
+        ["GenerationPlatform:Tenants:Quotas:small-refusal:MaxBudgetPerRequest"] = "100",
+        ["GenerationPlatform:Tenants:Quotas:solo-refusal:MaxConcurrentJobs"] = "1",
+        ["GenerationPlatform:Tenants:Quotas:solo-refusal:MaxBudgetPerRequest"] = "1000000",
     };
 
     public async Task InitializeAsync()

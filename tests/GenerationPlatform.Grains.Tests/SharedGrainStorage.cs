@@ -25,6 +25,11 @@ public sealed class SharedGrainStorage(Serializer serializer) : IGrainStorage
     /// <summary>Fault injection: while it answers true for a state name and grain, writes of that grain fail as a storage outage would.</summary>
     public static Func<string, GrainId, bool>? FailWrites { get; set; }
 
+    private static readonly ConcurrentDictionary<string, int> WriteCounts = new(StringComparer.Ordinal);
+
+    /// <summary>How many writes of a grain's state reached the table (successful or not).</summary>
+    public static int Writes(string stateName, GrainId grainId) => WriteCounts.GetValueOrDefault(Key(stateName, grainId));
+
     private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -46,6 +51,7 @@ public sealed class SharedGrainStorage(Serializer serializer) : IGrainStorage
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        WriteCounts.AddOrUpdate(Key(stateName, grainId), 1, (_, n) => n + 1);
         if (FailWrites?.Invoke(stateName, grainId) == true) throw new IOException($"storage unavailable writing {stateName} of {grainId}");
         var key = Key(stateName, grainId);
         var row = (ETag: Guid.NewGuid().ToString("N"), State: serializer.SerializeToArray(grainState.State));

@@ -1,6 +1,5 @@
-using GenerationPlatform.Contracts;
 
-namespace GenerationPlatform.Grains;
+namespace GenerationPlatform.Contracts;
 
 /// <summary>Tenant quotas (section GenerationPlatform:Tenants): a default and per-tenant overrides.</summary>
 public sealed class TenantQuotaOptions
