@@ -71,6 +71,7 @@ public sealed class GenerationApi(
             UpdateCount = status.EventCount,
             LastRound = status.LastRound,
             SpentNfe = status.SpentNfe,
+            SpentVerifierNfe = status.SpentVerifierNfe,
             BudgetNfe = status.Budget,
             BestScore = status.BestScore,
             Message = status.Status == JobStatus.Failed ? ProtoMapping.FailureMessage(jobId) : status.Message ?? "",

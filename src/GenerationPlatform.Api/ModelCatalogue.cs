@@ -28,6 +28,9 @@ public sealed class ModelCatalogue
             {
                 if (unservable.Contains(Path.GetFullPath(folder))) continue; // the registry logged why
                 var manifest = ModelManifest.Load(folder);
+                if (!(manifest.ForwardFlops > 0))
+                    throw new ModelLoadException("forward_flops", "required to serve a model: the FLOPs of one forward pass (one NFE, unguided), " +
+                        "against which a job's verifier compute is charged (docs/MODELS.md)");
                 if (!byName.TryAdd(manifest.Name, manifest))
                     throw new ModelLoadException("name", $"a model named '{manifest.Name}' is already served from {byName[manifest.Name].Folder}");
             }

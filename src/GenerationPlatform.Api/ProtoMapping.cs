@@ -33,7 +33,10 @@ internal static class ProtoMapping
         switch (e.Kind)
         {
             case JobEventKind.Accepted:
-                update.Accepted = new Accepted { JobId = jobId, Seed = request?.Seed ?? 0, BudgetNfe = e.Budget, AcceptedAt = update.At };
+                update.Accepted = new Accepted
+                {
+                    JobId = jobId, Seed = request?.Seed ?? 0, BudgetNfe = e.Budget, AcceptedAt = update.At, VerifierNfePlanned = request?.VerifierNfe ?? 0,
+                };
                 break;
             case JobEventKind.Progress:
                 update.Progress = new Progress { Round = e.Round, Nfe = Nfe(e.SearchNfe, e.FinalNfe, e.ModelEvaluations, e.Budget), BestScore = e.BestScore };
@@ -117,6 +120,12 @@ internal static class ProtoMapping
         SettledNfeTotal = u.SettledNfeTotal,
         JobsAdmitted = u.JobsAdmitted,
         JobsRejected = u.JobsRejected,
+        ReservedVerifierNfe = u.ReservedVerifierNfe,
+        VerifierNfeLastMinute = u.VerifierNfeLastMinute,
+        VerifierNfeToday = u.VerifierNfeToday,
+        SettledVerifierNfeTotal = u.SettledVerifierNfeTotal,
+        ChargedLastMinute = u.ChargedLastMinute,
+        ChargedToday = u.ChargedToday,
         Quota = new Quota
         {
             MaxConcurrentJobs = u.Quota.MaxConcurrentJobs,

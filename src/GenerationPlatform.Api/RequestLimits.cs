@@ -23,9 +23,11 @@ public sealed class RequestLimits
     public TimeSpan MaxWatchDuration { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>Memory for completed jobs' results (PNGs included) kept to answer GetJob and Watch without the store; 0: none.</summary>
     public long ResultCacheBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>The most a job's verifiers may cost, as a multiple of its budget_nfe in NFE-equivalents of its model; more is refused at planning.</summary>
+    public double MaxVerifierCostRatio { get; set; } = 4;
 
     /// <summary>The bounds a job request is validated against (<see cref="Search.Jobs.SearchJobValidation"/>), as configured here.</summary>
-    public Search.Jobs.SearchJobLimits Job => new(MaxTopK, MaxSteps, MaxBudgetNfe, MaxReportedVerifiers, MaxNameLength, MaxGuidance, MaxDeadline);
+    public Search.Jobs.SearchJobLimits Job => new(MaxTopK, MaxSteps, MaxBudgetNfe, MaxReportedVerifiers, MaxNameLength, MaxGuidance, MaxDeadline, MaxVerifierCostRatio);
 
     /// <summary>What is wrong with these limits, naming the key; empty when nothing is.</summary>
     public IEnumerable<string> Problems() => Problem() is { } problem ? [problem] : [];
@@ -43,6 +45,7 @@ public sealed class RequestLimits
         : MaxWatchStreamsPerTenant is < 1 or > 10_000 ? $"{Section}:MaxWatchStreamsPerTenant must be 1-10000"
         : MaxWatchDuration < TimeSpan.FromSeconds(1) || MaxWatchDuration > TimeSpan.FromDays(1) ? $"{Section}:MaxWatchDuration must be between 1 second and 1 day"
         : ResultCacheBytes is < 0 or > 16L * 1024 * 1024 * 1024 ? $"{Section}:ResultCacheBytes must be 0-16 GiB"
+        : !(MaxVerifierCostRatio > 0 && MaxVerifierCostRatio <= 10_000) ? $"{Section}:MaxVerifierCostRatio must be in (0, 10000] (got {MaxVerifierCostRatio})"
         : null;
 
     /// <summary>A plain identifier: letters, digits, '-', '_' or '.', 1 to <paramref name="maxLength"/> characters.</summary>

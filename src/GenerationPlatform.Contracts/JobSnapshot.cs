@@ -15,7 +15,9 @@ public sealed record JobSnapshot(
     [property: Id(9)] DateTimeOffset? FinishedAt,
     [property: Id(10)] string? Message,
     /// <summary>Where the stored result's result.json is (set once it is stored).</summary>
-    [property: Id(11)] string? ResultLocation = null)
+    [property: Id(11)] string? ResultLocation = null,
+    /// <summary>The verifiers' compute spent so far, in NFE-equivalents of the job's model.</summary>
+    [property: Id(12)] long SpentVerifierNfe = 0)
 {
     public bool IsFinished => Status.IsFinished();
 }

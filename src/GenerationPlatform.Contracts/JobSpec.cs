@@ -32,10 +32,15 @@ public sealed record JobSpec(
     /// <summary>Adaptive budget: stop once the best score reaches this.</summary>
     [property: Id(16)] double? TargetScore = null,
     /// <summary>Adaptive budget: stop after this many rounds without a better best score.</summary>
-    [property: Id(17)] int? Patience = null)
+    [property: Id(17)] int? Patience = null,
+    /// <summary>The most its verifiers can cost, in NFE-equivalents of its model (planned at the edge): reserved at admission.</summary>
+    [property: Id(18)] long VerifierNfe = 0)
 {
     /// <summary>The model's name: what its denoisers are found by.</summary>
     public string ModelName => Model.Name;
+
+    /// <summary>What the job reserves when admitted: its whole budget and its planned verification.</summary>
+    public JobCost Planned => new(BudgetNfe, VerifierNfe);
 
     /// <summary>The optimized verifier, then the reported ones.</summary>
     public string[] Verifiers => [Verifier, .. ReportedVerifiers];

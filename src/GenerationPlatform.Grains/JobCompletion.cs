@@ -22,13 +22,13 @@ public sealed class JobCompletion(IGrainFactory grains, ILogger<JobCompletion> l
     }
 
     /// <summary>Replaces the tenant's reservation by what the job spent; false when that failed (the job's reminder retries).</summary>
-    internal async Task<bool> SettleAsync(string jobId, string tenantId, JobStatus status, long spentNfe)
+    internal async Task<bool> SettleAsync(string jobId, string tenantId, JobStatus status, JobCost spent)
     {
         try
         {
             var tenant = grains.GetGrain<ITenantGrain>(tenantId);
-            if (status == JobStatus.Completed) await tenant.SettleAsync(jobId, spentNfe, CancellationToken.None);
-            else await tenant.ReleaseAsync(jobId, spentNfe, CancellationToken.None);
+            if (status == JobStatus.Completed) await tenant.SettleAsync(jobId, spent, CancellationToken.None);
+            else await tenant.ReleaseAsync(jobId, spent, CancellationToken.None);
             return true;
         }
         catch (Exception e)

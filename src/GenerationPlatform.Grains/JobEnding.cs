@@ -42,6 +42,7 @@ internal sealed class JobEnding(
         }
         if (outcome.Status == JobStatus.Failed) GrainLog.JobFailed(logger, outcome.Failure!, JobId);
         (State.SearchNfe, State.FinalNfe, State.ModelEvaluations) = (outcome.SearchNfe, outcome.FinalNfe, outcome.ModelEvaluations);
+        State.VerifierFlops = outcome.VerifierFlops;
         try
         {
             if (await FinishAsync(outcome, ended, CancellationToken.None)) await ended();
@@ -74,7 +75,7 @@ internal sealed class JobEnding(
             State.ResultLocation = location;
             outcome = outcome with { Result = result.WithoutImages() }; // the store is the one source of the result's images
         }
-        State.UsageSettled = State.UsageSettled || await completion.SettleAsync(JobId, State.Spec!.TenantId, outcome.Status, State.SearchNfe + State.FinalNfe);
+        State.UsageSettled = State.UsageSettled || await completion.SettleAsync(JobId, State.Spec!.TenantId, outcome.Status, State.Spent);
         State.End(outcome.Status, outcome.Message, outcome.Result, time.GetUtcNow());
         log.AddAtBest(outcome.Kind, outcome.Message);
         await job.WriteStateAsync(cancellationToken);

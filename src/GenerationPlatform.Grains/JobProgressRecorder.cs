@@ -15,6 +15,9 @@ internal sealed class JobProgressRecorder(IPersistentState<SearchJobState> job, 
     // The round of the last checkpoint this activation persisted.
     private int checkpointWritten = -1;
 
+    /// <summary>The verifiers' FLOPs of the job's runs before this one: this run's are added to them.</summary>
+    public double FlopsBefore { get; } = job.State.VerifierFlops;
+
     public async Task RecordAsync(ChannelReader<SearchProgress> reader)
     {
         var state = job.State;
@@ -29,6 +32,7 @@ internal sealed class JobProgressRecorder(IPersistentState<SearchJobState> job, 
                 state.SearchNfe = p.Nfe.Search;
                 state.FinalNfe = p.Nfe.Final;
                 state.ModelEvaluations = p.Nfe.ModelEvaluations;
+                state.VerifierFlops = FlopsBefore + (p.VerifierFlops ?? 0);
                 var best = p.Best.Select(c => c.ToSummary()).ToArray();
                 // The report that comes with the result repeats the last round's when the end changed nothing: not an event of its own.
                 bool repeats = p.Checkpoint is null && log.Last is { Kind: Contracts.JobEventKind.Progress } last

@@ -67,13 +67,15 @@ internal sealed class JobRun : IDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, deadline.Token, deactivation.Token);
         SearchResult? result = null;
         Exception? failure = null;
+        SearchContext? context = null;
         try
         {
             var algorithm = AlgorithmCatalog.Create(spec.Algorithm);
-            var context = resolved.Context(spec.TenantId, priority, budget, new ChannelProgress(progress.Writer), checkpoint);
+            var searching = resolved.Context(spec.TenantId, priority, budget, new ChannelProgress(progress.Writer), checkpoint);
+            context = searching;
             var token = stop.Token;
             var request = spec.ToSearchRequest(await PromptEmbeddingAsync(prompts, token));
-            result = await Task.Run(() => algorithm.RunAsync(request, context, token), CancellationToken.None);
+            result = await Task.Run(() => algorithm.RunAsync(request, searching, token), CancellationToken.None);
         }
         catch (Exception e) { failure = e; }
         finally { progress.Writer.TryComplete(); }
@@ -86,7 +88,7 @@ internal sealed class JobRun : IDisposable
             : deadline.IsCancellationRequested ? (JobStatus.DeadlineExceeded, JobEventKind.DeadlineExceeded, $"deadline of {spec.Deadline} exceeded")
             : (JobStatus.Failed, JobEventKind.Failed, failure.Message);
         return new JobRunOutcome(status, kind, message, failure, result?.ToContract(spec.Algorithm, resolved.Model.ForwardFlops), budget.SearchNfe, budget.FinalNfe,
-            budget.ModelEvaluations);
+            budget.ModelEvaluations, recorder.FlopsBefore + (context?.Verifiers.Flops ?? 0));
     }
 
     /// <summary>

@@ -58,7 +58,7 @@ public sealed class SearchGrain(
         }
         if (State.Spec is { } spec && !State.UsageSettled && State.Status != JobStatus.Rejected)
         {
-            State.UsageSettled = await completion.SettleAsync(JobId, spec.TenantId, State.Status, State.SearchNfe + State.FinalNfe);
+            State.UsageSettled = await completion.SettleAsync(JobId, spec.TenantId, State.Status, State.Spent);
             await job.WriteStateAsync(CancellationToken.None);
         }
         if (State.UsageSettled || State.Status == JobStatus.Rejected || State.Spec is null) await UnregisterResumeReminderAsync();
@@ -70,7 +70,7 @@ public sealed class SearchGrain(
             return JobAdmission.Reject(QuotaRejection.InvalidRequest, $"job '{JobId}' already exists");
         var tenant = GrainFactory.GetGrain<ITenantGrain>(spec.TenantId);
         // The quota first: a tenant over it costs no model or verifier resolution and no write anywhere.
-        if (await tenant.CheckAsync(spec.BudgetNfe, cancellationToken) is { Admitted: false } refused) return refused;
+        if (await tenant.CheckAsync(spec.Planned, cancellationToken) is { Admitted: false } refused) return refused;
         ResolvedJob resolved;
         try { resolved = await resolution.ResolveAsync(spec, cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -81,7 +81,7 @@ public sealed class SearchGrain(
                 ? $"model '{spec.ModelName}' or its verifiers cannot be reached right now; retry later" : e.Message);
         }
         // From here on the reservation must not leak: admission runs to its end whatever the caller does.
-        var admission = await tenant.AdmitAsync(JobId, spec.BudgetNfe, CancellationToken.None);
+        var admission = await tenant.AdmitAsync(JobId, spec.Planned, CancellationToken.None);
         if (!admission.Admitted) return admission; // a rejected job keeps no state: nothing for a random id to grow
         job.State = new SearchJobState { Status = JobStatus.Running, Spec = spec, AcceptedAt = time.GetUtcNow(), ImageShape = spec.Model.Image };
         log.Add(JobEventKind.Accepted, round: -1, best: [], bestScore: double.NaN, message: admission.Message);
@@ -90,7 +90,7 @@ public sealed class SearchGrain(
         {
             GrainLog.StateWriteFailed(logger, e, JobId);
             job.State = new SearchJobState();
-            _ = await completion.SettleAsync(JobId, spec.TenantId, JobStatus.Rejected, 0); // if this fails, the tenant's reconciliation frees it
+            _ = await completion.SettleAsync(JobId, spec.TenantId, JobStatus.Rejected, JobCost.Zero); // if this fails, the tenant's reconciliation frees it
             return JobAdmission.Reject(QuotaRejection.Unavailable, "the job could not be recorded; retry later");
         }
         GrainLog.JobStarted(logger, JobId, spec.TenantId, spec.Algorithm, spec.BudgetNfe);

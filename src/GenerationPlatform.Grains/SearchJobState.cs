@@ -38,10 +38,15 @@ public sealed record SearchJobState
     [Id(17)] public JobSpec? Spec { get; set; }
     /// <summary>Rows through the network so far (guidance doubles them).</summary>
     [Id(18)] public long ModelEvaluations { get; set; }
+    /// <summary>FLOPs its verifiers spent, across every run of the job (a resumed run adds what it spends to what ran before).</summary>
+    [Id(19)] public double VerifierFlops { get; set; }
+
+    /// <summary>What the job spent: its NFE and its verifiers' compute in NFE-equivalents of its model.</summary>
+    public JobCost Spent => new(SearchNfe + FinalNfe, Search.NfeEquivalents.Of(VerifierFlops, Spec?.Model.ForwardFlops ?? 0));
 
     /// <summary>Where the job stands, as callers see it.</summary>
     public JobSnapshot Snapshot(string jobId) => new(jobId, Spec?.TenantId, Status, EventCount, LastRound, SearchNfe + FinalNfe, Spec?.BudgetNfe ?? 0,
-        Best.Length > 0 ? Best[0].Score : double.NaN, AcceptedAt, FinishedAt, Message, ResultLocation);
+        Best.Length > 0 ? Best[0].Score : double.NaN, AcceptedAt, FinishedAt, Message, ResultLocation, Spent.VerifierNfe);
 
     /// <summary>Records the job's end: its result (whose top-k become its best) or, without one, its best so far without images.</summary>
     public void End(JobStatus status, string? message, JobResult? result, DateTimeOffset finishedAt)

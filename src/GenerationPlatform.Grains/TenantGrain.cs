@@ -23,24 +23,24 @@ public sealed class TenantGrain(
     private TenantQuota Quota => quotas.CurrentValue.For(TenantId);
     private TenantLedger Ledger => new(usage.State, time);
 
-    public async Task<JobAdmission> AdmitAsync(string jobId, long budgetNfe, CancellationToken cancellationToken)
+    public async Task<JobAdmission> AdmitAsync(string jobId, JobCost planned, CancellationToken cancellationToken)
     {
         var quota = Quota;
         bool reconciled = false;
         if (!usage.State.Active.ContainsKey(jobId) && usage.State.Active.Count >= quota.MaxConcurrentJobs) reconciled = await ReconcileAsync();
         bool known = usage.State.Active.ContainsKey(jobId);
-        var verdict = Ledger.Admit(jobId, budgetNfe, quota);
+        var verdict = Ledger.Admit(jobId, planned, quota);
         if (!verdict.Admitted) Rejected(jobId, verdict);
         // A refusal writes nothing (a tenant resubmitting refused jobs costs no storage); a reconciliation that freed a slot is written.
         if ((verdict.Admitted && !known) || reconciled) await WriteAsync();
         return verdict;
     }
 
-    public async Task<JobAdmission> CheckAsync(long budgetNfe, CancellationToken cancellationToken)
+    public async Task<JobAdmission> CheckAsync(JobCost planned, CancellationToken cancellationToken)
     {
         var quota = Quota;
         if (usage.State.Active.Count >= quota.MaxConcurrentJobs && await ReconcileAsync()) await WriteAsync();
-        var verdict = Ledger.Check(budgetNfe, quota);
+        var verdict = Ledger.Check(planned, quota);
         if (!verdict.Admitted) Rejected(jobId: null, verdict);
         return verdict;
     }
@@ -53,15 +53,15 @@ public sealed class TenantGrain(
         GrainLog.JobRejected(logger, TenantId, jobId ?? "(checked before resolution)", verdict.Rejection);
     }
 
-    public Task SettleAsync(string jobId, long spentNfe, CancellationToken cancellationToken) => EndAsync(jobId, spentNfe, settled: true);
+    public Task SettleAsync(string jobId, JobCost spent, CancellationToken cancellationToken) => EndAsync(jobId, spent, settled: true);
 
-    public Task ReleaseAsync(string jobId, long spentNfe, CancellationToken cancellationToken) => EndAsync(jobId, spentNfe, settled: false);
+    public Task ReleaseAsync(string jobId, JobCost spent, CancellationToken cancellationToken) => EndAsync(jobId, spent, settled: false);
 
     public Task<TenantUsage> GetUsageAsync(CancellationToken cancellationToken) => Task.FromResult(Ledger.Usage(TenantId, Quota));
 
-    private async Task EndAsync(string jobId, long spentNfe, bool settled)
+    private async Task EndAsync(string jobId, JobCost spent, bool settled)
     {
-        if (Ledger.End(jobId, spentNfe, settled)) await WriteAsync(); // else: already ended
+        if (Ledger.End(jobId, spent, settled)) await WriteAsync(); // else: already ended
     }
 
     /// <summary>Persists the ledger; on failure the activation goes away so that nothing unpersisted is believed.</summary>
@@ -99,7 +99,7 @@ public sealed class TenantGrain(
         foreach (var (id, status) in answers)
         {
             if (status is null || status.Status == JobStatus.Running) continue;
-            if (!Ledger.End(id, status.SpentNfe, settled: status.Status == JobStatus.Completed)) continue;
+            if (!Ledger.End(id, new JobCost(status.SpentNfe, status.SpentVerifierNfe), settled: status.Status == JobStatus.Completed)) continue;
             GrainLog.ReservationReconciled(logger, TenantId, id, status.Status);
             freed = true;
         }

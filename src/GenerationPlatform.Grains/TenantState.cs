@@ -1,6 +1,6 @@
 namespace GenerationPlatform.Grains;
 
-/// <summary>A tenant's usage: running jobs, recent charges, today's total and lifetime counters.</summary>
+/// <summary>A tenant's usage: running jobs, recent charges, today's totals and lifetime counters (denoiser NFE and verifier NFE-equivalents apart).</summary>
 [GenerateSerializer]
 public sealed record TenantState
 {
@@ -13,4 +13,6 @@ public sealed record TenantState
     [Id(6)] public long JobsRejected { get; set; }
     [Id(7)] public long JobsSettled { get; set; }
     [Id(8)] public long JobsReleased { get; set; }
+    [Id(9)] public long VerifierNfeToday { get; set; }
+    [Id(10)] public long SettledVerifierNfeTotal { get; set; }
 }

@@ -151,7 +151,7 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
             checkpoint(writer);
             taken = SearchCheckpoint.Create(algorithm, fingerprint, round, nfe, writer.ToArray());
         }
-        progress.Report(new SearchProgress(round, nfe, budget.Limit, best.Count > 0 ? best[0].Scores.Primary : double.NaN, best, taken));
+        progress.Report(new SearchProgress(round, nfe, budget.Limit, best.Count > 0 ? best[0].Scores.Primary : double.NaN, best, taken, verifiers.Flops));
     }
 
     /// <summary>

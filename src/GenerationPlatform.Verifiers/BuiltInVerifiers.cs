@@ -3,6 +3,7 @@ using GenerationPlatform.Text;
 using GenerationPlatform.Verifiers.Classifier;
 using GenerationPlatform.Verifiers.NoiseAware;
 using GenerationPlatform.Verifiers.ResNet;
+using GenerationPlatform.Verifiers.Text;
 
 namespace GenerationPlatform.Verifiers;
 
@@ -32,18 +33,19 @@ public static class BuiltInVerifiers
             VerifierScope.Unconditional with { Channels = GrayOrRgb, FlopsPerImage = SelfConsistencyVerifier.Flops }),
         new("text-align", "cosine of the image's embedding (a contrastive encoder trained here) with the prompt's all-MiniLM-L6-v2 embedding " +
             "(text models; a class model's image against \"a {class name}\")",
-            new VerifierScope(FashionClasses.Names, ReadsPrompts: true, Channels: GrayOrRgb, Side: TextSide)),
+            new VerifierScope(FashionClasses.Names, ReadsPrompts: true, Channels: GrayOrRgb, Side: TextSide,
+                FlopsPerImage: TextAlignEncoder.ScoreFlopsAt(TextAlignFiles.ShippedWidth))),
         new("attributes", "the fraction of what the prompt asks (class, colour, orientation, surface) that the image meets, by the classifier and measurement functions " +
             "(text models; a class model's image for its class)",
-            new VerifierScope(FashionClasses.Names, ReadsPrompts: true, Channels: GrayOrRgb, Side: TextSide)),
+            new VerifierScope(FashionClasses.Names, ReadsPrompts: true, Channels: GrayOrRgb, Side: TextSide, FlopsPerImage: AttributesVerifier.Flops)),
     ];
 
     /// <summary>An operator's <c>onnx:NAME</c> verifier: it reads a class label when its contract takes one (the labels of any class model).</summary>
     public static VerifierDescription Describe(string canonicalName, OnnxVerifierSpec spec) =>
         new(canonicalName, "an operator's ONNX model, registered on the silos",
             spec.ClassInput is not null || OnnxScoreKinds.IndexesClass(spec.Score)
-                ? new VerifierScope([], ReadsPrompts: false, Channels: GrayOrRgb)
-                : VerifierScope.Unconditional with { Channels = GrayOrRgb });
+                ? new VerifierScope([], ReadsPrompts: false, Channels: GrayOrRgb, FlopsPerImage: spec.FlopsPerImage)
+                : VerifierScope.Unconditional with { Channels = GrayOrRgb, FlopsPerImage = spec.FlopsPerImage });
 
     /// <summary>Whether the shipped classifier's noise-aware head is installed (<see cref="VerifierCatalog"/> uses it when it is).</summary>
     public static bool ShippedNoiseAwareHead => File.Exists(NoiseAwareFiles.DefaultPath);

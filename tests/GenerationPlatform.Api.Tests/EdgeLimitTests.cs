@@ -141,7 +141,7 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
     [Fact]
     public void TheCatalogueServesRegisteredOnnxVerifiersByTheirOneSpelling()
     {
-        var spec = new OnnxVerifierSpec { Path = "m.onnx", Input = "x", Output = "y" };
+        var spec = new OnnxVerifierSpec { Path = "m.onnx", Input = "x", Output = "y", FlopsPerImage = 1e6 };
         var catalog = new GenerationPlatform.Api.ConfiguredCatalog(new ModelCatalogue(Options.Create(new ModelOptions())),
             new GenerationPlatform.Verifiers.ServedVerifiers(new OnnxVerifierRegistry { Onnx = { ["Aesthetic"] = spec, ["with+plus"] = spec } }));
         var names = catalog.Verifiers.Select(v => v.Name).ToArray();

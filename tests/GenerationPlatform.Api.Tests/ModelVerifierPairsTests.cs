@@ -57,16 +57,19 @@ public sealed class ModelVerifierPairsTests(ShippedPlatformFixture fixture) : IC
         return data;
     }
 
-    /// <summary>The smallest job: one candidate of two Euler steps, the result its only image.</summary>
+    /// <summary>
+    /// The smallest job every suitable verifier may score: one candidate of eight Euler steps, the result its only image (the dearest
+    /// verifier, self-consistency, costs 27 NFE-equivalents of the smallest model an image, within 4 x 8).
+    /// </summary>
     private static GenerateRequest Request(string model, string verifier) => new()
     {
         Model = model,
         Class = model == ShippedPlatformFixture.ClassModel ? "Sneaker" : "",
         Prompt = model == ShippedPlatformFixture.TextModel ? "a red sneaker" : "",
         Verifier = verifier,
-        BudgetNfe = 2,
+        BudgetNfe = 8,
         TopK = 1,
-        Steps = 2,
+        Steps = 8,
         Sampler = Sampler.Euler,
         Seed = 5,
     };
@@ -87,7 +90,7 @@ public sealed class ModelVerifierPairsTests(ShippedPlatformFixture fixture) : IC
             var end = await client.GenerateToEndAsync(Request(model, verifier), timeout.Token);
             Assert.True(end.Result is not null, $"{model} with {verifier}: {end}");
             Assert.Single(end.Result.Images);
-            Assert.Equal(2, end.Result.Nfe.Search + end.Result.Nfe.Final);
+            Assert.Equal(8, end.Result.Nfe.Search + end.Result.Nfe.Final);
             Assert.True(end.Result.Images[0].ScoresByVerifier.ContainsKey(verifier));
         }
         else
@@ -141,5 +144,45 @@ public sealed class ModelVerifierPairsTests(ShippedPlatformFixture fixture) : IC
         var end = await client.GenerateToEndAsync(Request(ShippedPlatformFixture.TextModel, ""), timeout.Token);
         Assert.Equal("text-align", end.Result.Verifier);
         Assert.All(models, m => Assert.True(m.ForwardFlops > 0, m.Name));
+    }
+
+    [Fact]
+    public async Task VerifierComputeIsChargedToTheTenantApartFromNfeAndInTotal()
+    {
+        using var client = new GenerationPlatformClient(new Uri(fixture.Endpoints.Grpc), ShippedPlatformFixture.Key);
+        var before = await client.GetUsageAsync();
+        var request = Request(ShippedPlatformFixture.ClassModel, "classifier");
+        (request.BudgetNfe, request.Steps) = (32, 4); // eight candidates of four Euler steps
+        request.ReportedVerifiers.Add("resnet-probe"); // ImageNet ResNet-18 at 224x224: about 13 NFE-equivalents of this model an image
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var updates = new List<JobUpdate>();
+        await foreach (var update in client.GenerateAsync(request, timeout.Token)) updates.Add(update);
+        long planned = updates[0].Accepted.VerifierNfePlanned;
+        Assert.InRange(planned, 8 * 13, 4 * 32);
+        var job = await client.GetJobAsync(updates[0].Accepted.JobId);
+        Assert.InRange(job.SpentVerifierNfe, 8 * 13, planned);
+        Assert.Equal(job.SpentVerifierNfe, (long)Math.Ceiling(updates[^1].Result.VerifierNfeEquivalents - 1e-9));
+
+        var after = await client.GetUsageAsync();
+        Assert.Equal(before.SettledNfeTotal + 32, after.SettledNfeTotal);
+        Assert.Equal(before.SettledVerifierNfeTotal + job.SpentVerifierNfe, after.SettledVerifierNfeTotal);
+        Assert.Equal(after.NfeToday + after.VerifierNfeToday, after.ChargedToday);
+        Assert.True(after.ChargedToday - before.ChargedToday >= 32 + job.SpentVerifierNfe, "the day's quota is charged both");
+    }
+
+    [Fact]
+    public async Task AOneStepJobWithFourResNetEnsemblesIsRefusedAtPlanningNamingTheVerifier()
+    {
+        using var client = new GenerationPlatformClient(new Uri(fixture.Endpoints.Grpc), ShippedPlatformFixture.Key);
+        var request = Request(ShippedPlatformFixture.ClassModel, "ensemble(resnet-probe,self-consistency)");
+        (request.BudgetNfe, request.Steps) = (16, 1);
+        request.ReportedVerifiers.Add(["ensemble(resnet-probe,classifier)", "ensemble(self-consistency,classifier)", "ensemble(resnet-probe,class-gaussian)"]);
+        var before = await client.GetUsageAsync();
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.SubmitAsync(request));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith("verifier: scoring ", e.Status.Detail);
+        Assert.Contains(" images with 'ensemble(resnet-probe,self-consistency)' costs ", e.Status.Detail);
+        Assert.Contains("over the limit of 4 x budget_nfe = 64", e.Status.Detail);
+        Assert.Equal(before.JobsAdmitted, (await client.GetUsageAsync()).JobsAdmitted);
     }
 }

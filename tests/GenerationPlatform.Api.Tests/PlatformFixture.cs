@@ -77,6 +77,7 @@ public class PlatformFixture : IAsyncLifetime
             [$"GenerationPlatform:Verifiers:Onnx:{OnnxName}:Path"] = OnnxModelFile.Value,
             [$"GenerationPlatform:Verifiers:Onnx:{OnnxName}:Input"] = "image",
             [$"GenerationPlatform:Verifiers:Onnx:{OnnxName}:Output"] = "score",
+            [$"GenerationPlatform:Verifiers:Onnx:{OnnxName}:FlopsPerImage"] = "1568",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         // The tests' own pace is not what they test: rate limits far above it (RateLimitTests sets its own).
@@ -129,8 +130,11 @@ public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<Genera
         GenerationPlatform.Diffusion.Data.FashionMnist.Conditioning;
 
     public IReadOnlyList<GenerationPlatform.Core.Model.ModelDescription> Models { get; } =
-        [new(PlatformFixture.Model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes),
-         new(PlatformFixture.SlowModel, "the analytic field, 5 ms per call", "analytic", Shape, Shape, Classes)];
+        [new(PlatformFixture.Model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes, ForwardFlops: FieldFlops),
+         new(PlatformFixture.SlowModel, "the analytic field, 5 ms per call", "analytic", Shape, Shape, Classes, ForwardFlops: FieldFlops)];
+
+    /// <summary>What the analytic field's velocity costs per pixel, about: what its verifiers' NFE-equivalents are stated against.</summary>
+    public const double FieldFlops = 10 * 784;
 
     public IReadOnlyList<GenerationPlatform.Core.Verifiers.VerifierDescription> Verifiers { get; } =
         [
@@ -140,14 +144,14 @@ public sealed class AnalyticCatalog(Microsoft.Extensions.Options.IOptions<Genera
 
     public GenerationPlatform.Core.Model.ModelDescription? Model(string model) =>
         model.StartsWith("gauss", StringComparison.Ordinal) || model.StartsWith("slow", StringComparison.Ordinal)
-            ? new(model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes) : null;
+            ? new(model, "the analytic Gaussian field", "analytic", Shape, Shape, Classes, ForwardFlops: FieldFlops) : null;
 
     /// <summary>Every "mean-target*" name is an analytic verifier of its own (tests use them to tell batches apart).</summary>
     public GenerationPlatform.Core.Verifiers.VerifierDescription? Verifier(string canonicalName) =>
         canonicalName.StartsWith("mean-target", StringComparison.Ordinal) ? MeanTarget(canonicalName) : Verifiers.FirstOrDefault(v => v.Name == canonicalName);
 
     private static GenerationPlatform.Core.Verifiers.VerifierDescription MeanTarget(string name) =>
-        new(name, "prefers a mean pixel near the target", GenerationPlatform.Core.Verifiers.VerifierScope.Unconditional);
+        new(name, "prefers a mean pixel near the target", GenerationPlatform.Core.Verifiers.VerifierScope.Unconditional with { FlopsPerImage = MeanTargetVerifier.Flops });
 }
 
 /// <summary>

@@ -33,18 +33,18 @@ public sealed class ServedModelsFixture : IAsyncLifetime
     {
         using (var rgb = TinyModels.Rgb(side: 16, classes: 3, seed: 5))
         {
-            var onnx = Folder(RgbOnnx, Manifest(RgbOnnx, "onnx", "velocity.onnx", RgbShape, ClassConditioning()));
+            var onnx = Folder(RgbOnnx, Manifest(RgbOnnx, "onnx", "velocity.onnx", RgbShape, ClassConditioning(), rgb.ForwardFlops()));
             File.WriteAllBytes(Path.Combine(onnx, "velocity.onnx"), OnnxExporter.Export(rgb, "tiny RGB test model"));
-            var torch = Folder(RgbTorch, Manifest(RgbTorch, "torchsharp", "velocity.safetensors", RgbShape, ClassConditioning()));
+            var torch = Folder(RgbTorch, Manifest(RgbTorch, "torchsharp", "velocity.safetensors", RgbShape, ClassConditioning(), rgb.ForwardFlops()));
             SafeTensors.SaveModule(Path.Combine(torch, "velocity.safetensors"), rgb, VelocityModelFile.Metadata(rgb.Config, "tiny RGB test model"));
             // The same weights declared grayscale: refused at load, naming the field.
-            var broken = Folder(Broken, Manifest(Broken, "onnx", "velocity.onnx", new ImageShape(1, 16, 16), ClassConditioning()));
+            var broken = Folder(Broken, Manifest(Broken, "onnx", "velocity.onnx", new ImageShape(1, 16, 16), ClassConditioning(), rgb.ForwardFlops()));
             File.Copy(Path.Combine(onnx, "velocity.onnx"), Path.Combine(broken, "velocity.onnx"));
         }
         using (var text = TinyModels.Build(TinyModels.TextConfig(embedding: 384, channels: 3, height: 12, width: 16), seed: 6))
         {
             var folder = Folder(Text, Manifest(Text, "onnx", "velocity.onnx", TextShape,
-                """{ "kind": "text", "encoder": "all-MiniLM-L6-v2", "embedding_size": 384, "null_condition": "zeros" }"""));
+                """{ "kind": "text", "encoder": "all-MiniLM-L6-v2", "embedding_size": 384, "null_condition": "zeros" }""", text.ForwardFlops()));
             File.WriteAllBytes(Path.Combine(folder, "velocity.onnx"), OnnxExporter.Export(text, "tiny RGB text test model"));
         }
         var settings = new Dictionary<string, string?>
@@ -86,7 +86,7 @@ public sealed class ServedModelsFixture : IAsyncLifetime
     private static string ClassConditioning() =>
         """{ "kind": "class", "classes": ["red coat", "green coat", "blue coat"], "null_condition": "label:3" }""";
 
-    private static string Manifest(string name, string backend, string weights, ImageShape shape, string conditioning) => $$"""
+    private static string Manifest(string name, string backend, string weights, ImageShape shape, string conditioning, double flops) => $$"""
         {
           "name": "{{name}}",
           "description": "a tiny random-weight test network",
@@ -95,7 +95,8 @@ public sealed class ServedModelsFixture : IAsyncLifetime
           "image": { "channels": {{shape.Channels}}, "height": {{shape.Height}}, "width": {{shape.Width}}, "range": [-1, 1] },
           "conditioning": {{conditioning}},
           "prediction": { "kind": "velocity", "time": "flow" },
-          "defaults": { "sampler": "heun", "steps": 4, "guidance": 1.5 }
+          "defaults": { "sampler": "heun", "steps": 4, "guidance": 1.5 },
+          "forward_flops": {{flops.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}
         }
         """;
 

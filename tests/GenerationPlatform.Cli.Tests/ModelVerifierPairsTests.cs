@@ -33,8 +33,8 @@ public sealed class ModelVerifierPairsTests : IDisposable
         bool suits = BuiltInVerifiers.Describe(BuiltInVerifiers.ShippedNoiseAwareHead).Single(v => v.Name == verifier).Scope.Problem(description) is null;
         var outDir = Path.Combine(dir, $"{model}-{verifier}");
         string[] condition = description.Conditioning.IsText ? ["--prompt", "a red sneaker"] : ["--class", "Sneaker"];
-        var r = GenplatProcess.Run(["search", "--model", model, .. condition, "--verifier", verifier, "--steps", "2", "--sampler", "euler",
-            "--budget-nfe", "2", "--top-k", "1", "--out", outDir]);
+        var r = GenplatProcess.Run(["search", "--model", model, .. condition, "--verifier", verifier, "--steps", "8", "--sampler", "euler",
+            "--budget-nfe", "8", "--top-k", "1", "--out", outDir]);
         if (suits)
         {
             Assert.True(r.ExitCode == 0, $"{model} with {verifier}: {r.StdErr}");

@@ -49,7 +49,7 @@ public sealed class SearchCommandTests : IDisposable
         // A linear scorer that prefers bright images: logit of every class = 0.01 * sum of pixels.
         File.WriteAllBytes(Path.Combine(dir, "bright.onnx"), TestOnnxModels.Linear(Enumerable.Repeat(0.01f, 28 * 28 * 10).ToArray(), new float[10]));
         var spec = Path.Combine(dir, "bright.json");
-        File.WriteAllText(spec, """{ "Path": "bright.onnx", "Input": "image", "Output": "logits", "Score": "logit-of-class" }""");
+        File.WriteAllText(spec, """{ "Path": "bright.onnx", "Input": "image", "Output": "logits", "Score": "logit-of-class", "FlopsPerImage": 15680 }""");
         var outDir = Path.Combine(dir, "onnx");
         var r = GenplatProcess.Run("search", "--class", "Bag", "--verifier", "ensemble(classifier,onnx:bright)", "--report-verifier", "onnx:bright",
             "--onnx-verifier", $"bright={spec}", "--budget-nfe", "28", "--steps", "4", "--top-k", "2", "--out", outDir);
@@ -61,7 +61,7 @@ public sealed class SearchCommandTests : IDisposable
         var image = scores.GetProperty("onnx:bright").GetDouble();
         Assert.NotEqual(0, image);
 
-        File.WriteAllText(spec, """{ "Path": "bright.onnx", "Input": "pixels", "Output": "logits", "Score": "logit-of-class" }""");
+        File.WriteAllText(spec, """{ "Path": "bright.onnx", "Input": "pixels", "Output": "logits", "Score": "logit-of-class", "FlopsPerImage": 15680 }""");
         var bad = GenplatProcess.Run("search", "--class", "Bag", "--verifier", "onnx:bright", "--onnx-verifier", $"bright={spec}", "--out", outDir);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--onnx-verifier: onnx:bright: Input: expected an input named 'pixels'", bad.StdErr);

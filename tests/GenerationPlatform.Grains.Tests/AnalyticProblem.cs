@@ -43,6 +43,7 @@ public sealed class AnalyticVerifiers : IVerifierProvider
     {
         public string Name => inner.Name;
         public VerifierCost Cost => inner.Cost;
+        public double FlopsPerImage => inner.FlopsPerImage;
 
         public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
         {
@@ -56,6 +57,7 @@ public sealed class AnalyticVerifiers : IVerifierProvider
     {
         public string Name => inner.Name;
         public VerifierCost Cost => inner.Cost;
+        public double FlopsPerImage => inner.FlopsPerImage;
 
         public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
         {

@@ -11,6 +11,7 @@ namespace GenerationPlatform.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class CancellationTests(ClusterFixture fixture, ITestOutputHelper output)
 {
+
     private static JobSpec Request(string tenant, string model, string algorithm, long budget, int steps = 60) =>
         TestJobs.Spec(tenant, model, algorithm, "mean-target", Label: 2, Guidance: 1f, Seed: 3, budget, TopK: 2, Sampler: Sampler.Heun, Steps: steps);
 
@@ -92,7 +93,7 @@ public sealed class FaultTests(TwoSiloClusterFixture fixture)
         const string tenant = "poisoner";
         var job = fixture.Client.GetGrain<ISearchGrain>($"poison-{Guid.NewGuid():N}");
         var request = Request(tenant, 19 * 32);
-        Assert.True((await fixture.Client.GetGrain<ITenantGrain>(tenant).AdmitAsync(job.GetPrimaryKeyString(), request.BudgetNfe)).Admitted);
+        Assert.True((await fixture.Client.GetGrain<ITenantGrain>(tenant).AdmitAsync(job.GetPrimaryKeyString(), new JobCost(request.BudgetNfe, 0))).Admitted);
         // As a silo leaves it: running, with as many resumptions as allowed already behind it (each time its silo died).
         SharedGrainStorage.Write(Serializer, "job", job.GetGrainId(), new SearchJobState
         {
@@ -160,12 +161,12 @@ public sealed class FaultTests(TwoSiloClusterFixture fixture)
         const string tenant = "leaky";
         var tenantGrain = fixture.Client.GetGrain<ITenantGrain>(tenant);
         // A reservation whose job never started (as if its state write had been lost with its silo).
-        Assert.True((await tenantGrain.AdmitAsync($"ghost-{Guid.NewGuid():N}", 100)).Admitted);
+        Assert.True((await tenantGrain.AdmitAsync($"ghost-{Guid.NewGuid():N}", new JobCost(100, 0))).Admitted);
         await Task.Delay(TimeSpan.FromSeconds(1.2)); // older than the fixture's ReconcileAfter (1 s)
         var quota = (await tenantGrain.GetUsageAsync()).Quota.MaxConcurrentJobs;
         // Fill every remaining slot with live reservations; the next admission finds the tenant full and reconciles.
-        for (int i = 1; i < quota; i++) Assert.True((await tenantGrain.AdmitAsync($"live-{i}-{Guid.NewGuid():N}", 100)).Admitted);
-        var admission = await tenantGrain.AdmitAsync($"next-{Guid.NewGuid():N}", 100);
+        for (int i = 1; i < quota; i++) Assert.True((await tenantGrain.AdmitAsync($"live-{i}-{Guid.NewGuid():N}", new JobCost(100, 0))).Admitted);
+        var admission = await tenantGrain.AdmitAsync($"next-{Guid.NewGuid():N}", new JobCost(100, 0));
         Assert.True(admission.Admitted, admission.Message);
         Assert.Equal(1L, (await tenantGrain.GetUsageAsync()).JobsReleased);
     }

@@ -30,7 +30,7 @@ public sealed class OnnxVerifierConfigurationTests : IDisposable
         {
             [key + "Path"] = model, [key + "Input"] = "pixels", [key + "ImageSize"] = "64", [key + "Channels"] = "3",
             [key + "Range:0"] = "0", [key + "Range:1"] = "255", [key + "Mean:0"] = "127.5", [key + "Std:0"] = "64",
-            [key + "ClassInput"] = "class", [key + "Output"] = "logits", [key + "Score"] = "log-softmax-of-class",
+            [key + "ClassInput"] = "class", [key + "Output"] = "logits", [key + "Score"] = "log-softmax-of-class", [key + "FlopsPerImage"] = "15680",
         });
         var spec = registry.Onnx["aesthetic"]; // names are case-insensitive
         Assert.Equal((model, "pixels", 64, 3, "class", "logits", "log-softmax-of-class"),

@@ -6,6 +6,8 @@ namespace GenerationPlatform.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class TenantQuotaTests(ClusterFixture fixture)
 {
+    private static JobCost Nfe(long nfe) => new(nfe, 0);
+
     private static JobSpec Request(string tenant, string model, long budget) =>
         TestJobs.Spec(tenant, model, "random", "mean-target", 2, 1f, 3, budget, TopK: 2, Sampler: Sampler.Heun, Steps: 10);
 
@@ -60,15 +62,15 @@ public sealed class TenantQuotaTests(ClusterFixture fixture)
     public async Task SettlingReplacesTheReservationWithWhatWasSpent()
     {
         var tenant = fixture.Client.GetGrain<ITenantGrain>("ledger");
-        Assert.True((await tenant.AdmitAsync("j1", 1000)).Admitted);
-        Assert.True((await tenant.AdmitAsync("j1", 1000)).Admitted); // a retried admission reserves once
-        Assert.True((await tenant.AdmitAsync("j2", 500)).Admitted);
+        Assert.True((await tenant.AdmitAsync("j1", Nfe(1000))).Admitted);
+        Assert.True((await tenant.AdmitAsync("j1", Nfe(1000))).Admitted); // a retried admission reserves once
+        Assert.True((await tenant.AdmitAsync("j2", Nfe(500))).Admitted);
         var during = await tenant.GetUsageAsync();
         Assert.Equal((2, 1500L, 1500L), (during.ActiveJobs, during.ReservedNfe, during.NfeToday));
 
-        await tenant.SettleAsync("j1", 600);
-        await tenant.ReleaseAsync("j2", 100);
-        await tenant.ReleaseAsync("j2", 100); // ending twice changes nothing
+        await tenant.SettleAsync("j1", Nfe(600));
+        await tenant.ReleaseAsync("j2", Nfe(100));
+        await tenant.ReleaseAsync("j2", Nfe(100)); // ending twice changes nothing
         var after = await tenant.GetUsageAsync();
         Assert.Equal((0, 0L, 700L, 700L, 700L), (after.ActiveJobs, after.ReservedNfe, after.NfeToday, after.NfeLastMinute, after.SettledNfeTotal));
     }

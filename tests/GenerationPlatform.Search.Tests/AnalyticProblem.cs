@@ -43,6 +43,11 @@ public sealed class MeanTargetVerifier(double target, string name = "mean-target
     public string Name => name;
     public VerifierCost Cost => meter.Snapshot;
 
+    /// <summary>A 28x28 image's mean and its distance from the target, about one operation per pixel, twice.</summary>
+    public const double Flops = 2 * 784;
+
+    public double FlopsPerImage => Flops;
+
     public static double ScoreOf(float[] image, double target) => -Math.Abs(image.Average() - target);
 
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default) =>

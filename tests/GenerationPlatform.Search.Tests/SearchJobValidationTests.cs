@@ -17,10 +17,11 @@ public sealed class SearchJobValidationTests
     private static readonly ImageShape Gray = new(1, 28, 28), Rgb = new(3, 28, 28);
 
     private static readonly ModelDescription ClassModel = new("fashion", "class model", "torchsharp", Gray, Gray, Conditioning.ForClasses(Fashion),
-        DefaultSteps: 10, DefaultGuidance: 1.5f);
+        DefaultSteps: 10, DefaultGuidance: 1.5f, ForwardFlops: 276_760_832);
     private static readonly ModelDescription TextModel = new("words", "text model", "torchsharp", Rgb, Rgb, Conditioning.ForText("all-MiniLM-L6-v2", 384),
-        DefaultSampler: "euler", DefaultSteps: 12, DefaultGuidance: 2f);
-    private static readonly ModelDescription OtherClasses = new("coats", "three coats", "onnx", Rgb, Rgb, Conditioning.ForClasses(["red coat", "green coat", "blue coat"]));
+        DefaultSampler: "euler", DefaultSteps: 12, DefaultGuidance: 2f, ForwardFlops: 278_698_240);
+    private static readonly ModelDescription OtherClasses = new("coats", "three coats", "onnx", Rgb, Rgb, Conditioning.ForClasses(["red coat", "green coat", "blue coat"]),
+        ForwardFlops: 1e9);
 
     private sealed class Catalog : ISearchJobCatalog
     {
@@ -28,7 +29,7 @@ public sealed class SearchJobValidationTests
         public ModelDescription? Model(string name) => new[] { ClassModel, TextModel, OtherClasses }.FirstOrDefault(m => m.Name == name);
         public IReadOnlyList<VerifierDescription> Verifiers { get; } = new ServedVerifiers(new OnnxVerifierRegistry
         {
-            Onnx = { ["scorer"] = new OnnxVerifierSpec { Path = "s.onnx", Input = "x", Output = "y" } },
+            Onnx = { ["scorer"] = new OnnxVerifierSpec { Path = "s.onnx", Input = "x", Output = "y", FlopsPerImage = 5e6 } },
         }, noiseAwareHead: true).Verifiers;
     }
 
@@ -156,5 +157,59 @@ public sealed class SearchJobValidationTests
                 if (suits) Assert.Equal(verifier.Name, Valid(input).Verifier);
                 else Assert.Equal("verifier", Refused(input).Field);
             }
+    }
+
+    [Fact]
+    public void AJobPlansItsVerifiersCostInNfeEquivalentsOfItsModel()
+    {
+        var job = Valid(Class("classifier") with { ReportedVerifiers = ["resnet-probe"] });
+        double flops = job.Plan.VerifiedImages * (job.Scopes[0].FlopsPerImage + job.Scopes[1].FlopsPerImage);
+        Assert.Equal((long)Math.Ceiling(flops / ClassModel.ForwardFlops), job.VerifierNfe);
+        Assert.InRange(job.VerifierNfe, 1, 4 * 400);
+        // The noise-aware head's dearer score counts for a search that ranks x0-predictions with it.
+        var pruned = Valid(Class("classifier") with { Algorithm = "pruned(candidates=8,ranking=noise-aware)" });
+        Assert.Equal((long)Math.Ceiling(pruned.Plan.VerifiedImages * pruned.Scopes[0].NoisyFlops / ClassModel.ForwardFlops), pruned.VerifierNfe);
+        // An ensemble may score the candidates once more, to rank them in one call.
+        var ensemble = Valid(Class("ensemble(classifier,class-gaussian)"));
+        Assert.Equal((long)Math.Ceiling((ensemble.Plan.VerifiedImages + ensemble.Plan.ScoredImages) * ensemble.Scopes[0].FlopsPerImage / ClassModel.ForwardFlops),
+            ensemble.VerifierNfe);
+    }
+
+    [Fact]
+    public void VerificationDearerThanTheLimitIsRefusedNamingTheVerifierThatCrossesIt()
+    {
+        // One step a sample: each 1-NFE image scored by ResNet-18 ensembles costs tens of NFE-equivalents.
+        string[] ensembles =
+        [
+            "ensemble(resnet-probe,self-consistency)", "ensemble(resnet-probe,classifier)", "ensemble(self-consistency,classifier)",
+            "ensemble(resnet-probe,class-gaussian)",
+        ];
+        var oneStep = Class(ensembles[0]) with { Steps = 1, Sampler = SamplerKind.Euler, ReportedVerifiers = ensembles[1..] };
+        var refused = Refused(oneStep);
+        Assert.Equal("verifier", refused.Field);
+        Assert.Contains("over the limit of 4 x budget_nfe = 1600", refused.Message);
+
+        // The optimized verifier alone fits; the reported ones take the sum past the limit, and the first that does is named.
+        var cheapFirst = Class("classifier") with { Steps = 1, Sampler = SamplerKind.Euler, ReportedVerifiers = ["class-gaussian", "resnet-probe"] };
+        Assert.Equal("reported_verifiers[1]", Refused(cheapFirst).Field);
+        // A server may allow more.
+        var generous = SearchJobLimits.Default with { MaxVerifierCostRatio = 100 };
+        Assert.True(SearchJobValidation.Validate(cheapFirst, generous, new Catalog()).VerifierNfe > 4 * 400);
+    }
+
+    [Fact]
+    public void ACostThatIsNotKnownCannotBeChargedAndIsRefused()
+    {
+        var unknownModel = ClassModel with { Name = "uncounted", ForwardFlops = 0 };
+        var catalog = new UncountedCatalog(unknownModel);
+        var e = Assert.Throws<SearchJobException>(() => SearchJobValidation.Validate(Class() with { Model = "uncounted" }, SearchJobLimits.Default, catalog));
+        Assert.Equal(("model", true), (e.Field, e.Message.Contains("forward_flops", StringComparison.Ordinal)));
+    }
+
+    private sealed class UncountedCatalog(ModelDescription model) : ISearchJobCatalog
+    {
+        public IReadOnlyList<string> ModelNames => [model.Name];
+        public ModelDescription? Model(string name) => name == model.Name ? model : null;
+        public IReadOnlyList<VerifierDescription> Verifiers { get; } = new Catalog().Verifiers;
     }
 }

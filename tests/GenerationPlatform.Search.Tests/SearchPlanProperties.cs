@@ -4,6 +4,7 @@ using CsCheck;
 
 using GenerationPlatform.Serving;
 using GenerationPlatform.Core.Sampling;
+using GenerationPlatform.Core.Verifiers;
 
 namespace GenerationPlatform.Search.Tests;
 
@@ -67,11 +68,18 @@ public sealed class SearchPlanProperties
             Assert.InRange(plan.Nfe, 1, request.BudgetNfe);
             var field = new GaussianField();
             var budget = new NfeBudget(request.BudgetNfe);
-            var context = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new MeanTargetVerifier(0.55)), budget);
+            // Half the runs with an ensemble, whose scores are ranks within a call: searches may score their pool again to rank it.
+            bool ensemble = (request.Seed & 1) == 1;
+            var verifier = ensemble ? new EnsembleVerifier([new MeanTargetVerifier(0.55), new MeanTargetVerifier(0.3, "low")]) : (IImageVerifier)new MeanTargetVerifier(0.55);
+            var context = new SearchContext(new LocalDenoiser(field), new VerifierPanel(verifier), budget);
             var result = algorithm.RunAsync(request, context, CancellationToken.None).GetAwaiter().GetResult();
             Assert.True(plan.Nfe == result.Nfe.Total, $"{spec} on {request}: planned {plan.Nfe}, charged {result.Nfe.Total}");
             Assert.Equal(field.ModelEvaluations, result.Nfe.Total);
             Assert.True(result.AllScored.Count <= plan.ScoredImages, $"{spec}: scored {result.AllScored.Count}, planned {plan.ScoredImages}");
+            // What the verifiers are charged is planned from ScoredImages: every image they see is counted there.
+            double perImage = verifier.FlopsPerImage;
+            Assert.True(context.Verifiers.Flops <= plan.VerifiedImagesWith(ensemble) * perImage,
+                $"{spec}: verifiers scored {context.Verifiers.Flops / perImage} images, planned {plan.VerifiedImagesWith(ensemble)}");
             ran++;
         }, iter: 150, threads: 1);
         Assert.True(ran > 50, $"only {ran} of 150 generated searches were accepted");

@@ -62,6 +62,7 @@ public sealed class BuiltInVerifiersTests
         {
             var verifier = catalog.Get(described.Name);
             Assert.Equal(verifier.FlopsPerImage, described.Scope.FlopsPerImage);
+            Assert.True(described.Scope.FlopsPerImage > 0, $"{described.Name} states no cost: its compute could not be charged");
             Assert.Equal(verifier.RanksNoisyInputs, described.Scope.RanksNoisyInputs);
             if (verifier.RanksNoisyInputs) Assert.Equal(verifier.FlopsPerNoisyImage, described.Scope.NoisyFlops);
         }

@@ -35,7 +35,7 @@ public sealed class OnnxVerifierTests : IDisposable
     private OnnxVerifierSpec LinearSpec(string score, int batch = 0) => new()
     {
         Path = Save(TestOnnxModels.Linear(weights, bias, batch: batch), $"linear-{batch}.onnx"),
-        Input = "image", Output = "logits", Score = score,
+        Input = "image", Output = "logits", Score = score, FlopsPerImage = 2.0 * 784 * 10,
     };
 
     /// <summary>z = x W + b in double, for an input already laid out as the model sees it.</summary>
@@ -78,6 +78,7 @@ public sealed class OnnxVerifierTests : IDisposable
         var table = RandomValues(100, seed: 4, scale: 1);
         var spec = new OnnxVerifierSpec
         {
+            FlopsPerImage = 1e6,
             Path = Save(TestOnnxModels.Conditional(weights, table)), Input = "image", ClassInput = "label", Output = "score", Score = OnnxScoreKinds.Scalar,
         };
         using var verifier = new OnnxVerifier("cond", spec);
@@ -138,6 +139,7 @@ public sealed class OnnxVerifierTests : IDisposable
         float[] mean = [120f, 100f, 80f], std = [60f, 50f, 40f];
         var spec = new OnnxVerifierSpec
         {
+            FlopsPerImage = 1e6,
             Path = Save(TestOnnxModels.Linear(w, b, channels, side), "rgb14.onnx"), Input = "image", Output = "logits",
             ImageSize = side, Channels = channels, Range = [0, 255], Mean = mean, Std = std, Score = OnnxScoreKinds.LogitOfClass,
         };
@@ -205,6 +207,7 @@ public sealed class OnnxVerifierTests : IDisposable
         Assert.Equal("onnx:bad: Score: 'scalar' expects output 'logits' of rank 1 [N] or [N, 1], found rank 2 [N, 10]", ContractError(spec));
         var conditional = new OnnxVerifierSpec
         {
+            FlopsPerImage = 1e6,
             Path = Save(TestOnnxModels.Conditional(weights, new float[100]), "cond.onnx"), Input = "image", ClassInput = "label", Output = "score",
             Score = OnnxScoreKinds.LogitOfClass,
         };
@@ -218,6 +221,7 @@ public sealed class OnnxVerifierTests : IDisposable
     {
         var spec = new OnnxVerifierSpec
         {
+            FlopsPerImage = 1e6,
             Path = Save(TestOnnxModels.Conditional(weights, new float[100]), "cond.onnx"), Input = "image", Output = "score",
         };
         Assert.Equal("onnx:bad: the model has inputs the contract does not feed: 'label' int64 [N]; set ClassInput if one of them takes the class (int64 [N])",
@@ -231,7 +235,10 @@ public sealed class OnnxVerifierTests : IDisposable
     [Fact]
     public void ConfigurationProblemsNameTheirKeysBeforeLoading()
     {
-        var spec = new OnnxVerifierSpec { Path = Path.Combine(dir, "absent.onnx"), Input = "image", Output = "", Channels = 2, Range = [1, 0], Score = "probability" };
+        var spec = new OnnxVerifierSpec
+        {
+            FlopsPerImage = 1e6, Path = Path.Combine(dir, "absent.onnx"), Input = "image", Output = "", Channels = 2, Range = [1, 0], Score = "probability",
+        };
         var message = ContractError(spec);
         Assert.Contains("Output: required", message);
         Assert.Contains("Channels: 2 is not 1 or 3", message);
@@ -261,7 +268,7 @@ public sealed class OnnxVerifierTests : IDisposable
         var file = Path.Combine(dir, "linear.json");
         File.WriteAllText(file, """
             // an operator's verifier
-            { "path": "linear.onnx", "input": "image", "output": "logits", "score": "log-softmax-of-class", "range": [-1, 1], }
+            { "path": "linear.onnx", "input": "image", "output": "logits", "score": "log-softmax-of-class", "range": [-1, 1], "flopsPerImage": 15680, }
             """);
         var spec = OnnxVerifierSpec.FromJsonFile(file);
         Assert.Equal(Path.Combine(dir, "linear.onnx"), spec.ResolvedPath);
@@ -277,7 +284,7 @@ public sealed class OnnxVerifierTests : IDisposable
     {
         var registry = new OnnxVerifierRegistry();
         registry.Onnx["ok"] = LinearSpec(OnnxScoreKinds.LogitOfClass);
-        registry.Onnx["a,b"] = new OnnxVerifierSpec { Path = "x.onnx", Input = "image", Output = "y", Channels = 4 };
+        registry.Onnx["a,b"] = new OnnxVerifierSpec { FlopsPerImage = 1e6, Path = "x.onnx", Input = "image", Output = "y", Channels = 4 };
         var problems = registry.Problems();
         Assert.Equal(2, problems.Count);
         Assert.Contains("GenerationPlatform:Verifiers:Onnx:a,b: the name 'a,b' must be non-empty, without spaces, parentheses, commas or colons", problems);

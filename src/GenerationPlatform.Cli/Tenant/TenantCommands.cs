@@ -50,9 +50,10 @@ internal static class TenantCommands
         {
             using var client = c.Open();
             var u = await client.GetUsageAsync(ct);
-            Console.WriteLine($"{u.Tenant}: {u.ActiveJobs} jobs running (at most {u.Quota.MaxConcurrentJobs}), {u.NfeLastMinute} NFE in the last minute " +
-                $"(at most {u.Quota.NfePerMinute}), {u.NfeToday} today (at most {u.Quota.NfePerDay}), {u.ReservedNfe} reserved; " +
-                $"{u.JobsAdmitted} jobs admitted, {u.JobsRejected} refused");
+            Console.WriteLine($"{u.Tenant}: {u.ActiveJobs} jobs running (at most {u.Quota.MaxConcurrentJobs}); charged {u.ChargedLastMinute} in the last minute " +
+                $"(at most {u.Quota.NfePerMinute}), {u.ChargedToday} today (at most {u.Quota.NfePerDay}): NFE {u.NfeLastMinute} and {u.NfeToday}, " +
+                $"verifier NFE-equivalents {u.VerifierNfeLastMinute} and {u.VerifierNfeToday}; {u.ReservedNfe} NFE and {u.ReservedVerifierNfe} verifier " +
+                $"NFE-equivalents reserved; {u.JobsAdmitted} jobs admitted, {u.JobsRejected} refused");
             return 0;
         });
     }
@@ -112,7 +113,8 @@ internal static class TenantCommands
         using var client = connection.Open();
         var job = await client.GetJobAsync(jobId, ct);
         var message = job.Message.Length > 0 ? $" ({job.Message})" : "";
-        Console.WriteLine($"{job.JobId}: {job.State}, {job.SpentNfe}/{job.BudgetNfe} NFE, round {job.LastRound}, best {job.BestScore:F4}{message}");
+        Console.WriteLine($"{job.JobId}: {job.State}, {job.SpentNfe}/{job.BudgetNfe} NFE (+{job.SpentVerifierNfe} verifier NFE-equivalents), " +
+            $"round {job.LastRound}, best {job.BestScore:F4}{message}");
         if (output is null) return 0;
         if (job.Result is null) throw new CliArgumentException($"--out: job {job.JobId} is {job.State}: it has no result to write");
         ResultFiles.Write(output, job.Result);

@@ -40,6 +40,12 @@ public sealed class OnnxVerifierSpec
     /// <summary>One of <see cref="OnnxScoreKinds.All"/>.</summary>
     public string Score { get; set; } = OnnxScoreKinds.Scalar;
 
+    /// <summary>
+    /// FLOPs (2 per multiply-add) to score one image: required, since the platform charges a job's verifier compute in
+    /// NFE-equivalents of its model and refuses jobs whose verification would cost more than it allows.
+    /// </summary>
+    public double FlopsPerImage { get; set; }
+
     /// <summary>Most images per ONNX Runtime call when the batch dimension is symbolic.</summary>
     public int MaxBatch { get; set; } = 64;
 
@@ -70,6 +76,10 @@ public sealed class OnnxVerifierSpec
             problems.Add($"Std: every value must be positive, found [{Join(Std)}]");
         if (!OnnxScoreKinds.All.Contains(Score)) problems.Add($"Score: '{Score}' is not one of {string.Join(", ", OnnxScoreKinds.All)}");
         if (MaxBatch < 1) problems.Add($"MaxBatch: {MaxBatch} is not positive");
+        if (!(FlopsPerImage > 0 && FlopsPerImage <= 1e15))
+            problems.Add(FlopsPerImage == 0
+                ? "FlopsPerImage: required: the FLOPs (2 per multiply-add) to score one image, so that its compute can be charged"
+                : $"FlopsPerImage: {FlopsPerImage} is not between 0 and 1e15");
         if (ClassInput is not null && ClassInput == Input) problems.Add($"ClassInput: '{ClassInput}' is also the image Input");
         return problems;
     }

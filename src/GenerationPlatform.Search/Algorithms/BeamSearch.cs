@@ -80,7 +80,7 @@ public sealed class BeamSearch(BeamOptions? options = null) : ISearchAlgorithm
                 $"into {largest} branches at once; at most {SearchLimits.MaxTrajectoriesPerCall}");
         if (scored > SearchLimits.MaxScoredImages)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates", $"{n} candidates score {scored} images; at most {SearchLimits.MaxScoredImages}");
-        return new SearchPlan(nfe, ExpandSteps(request).Length + 1, largest, scored);
+        return new SearchPlan(nfe, ExpandSteps(request).Length + 1, largest, scored, scored);
     }
 
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)

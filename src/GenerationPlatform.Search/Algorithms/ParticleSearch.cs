@@ -48,7 +48,7 @@ public sealed class ParticleSearch(ParticleOptions? options = null) : ISearchAlg
         if ((long)k * segments > SearchLimits.MaxScoredImages)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "particles",
                 $"{k} particles scored at {segments} weightings make {(long)k * segments} images; at most {SearchLimits.MaxScoredImages}");
-        return new SearchPlan(Cost(request), segments, k, k * segments);
+        return new SearchPlan(Cost(request), segments, k, k * segments, k * segments);
     }
 
     private SearchRequest Stochastic(SearchRequest request) => request with { Sampler = SamplerKind.Stochastic, Eta = (float)options.Eta };

@@ -66,7 +66,7 @@ public sealed class PathSearch(PathOptions? options = null) : ISearchAlgorithm
             t = tb;
         }
         if (t > 0) { spent = checked(spent + FinishCost(request, n, t)); scored += n; }
-        return new SearchPlan(spent, rounds + 1, n * options.Renoisings, scored);
+        return new SearchPlan(spent, rounds + 1, n * options.Renoisings, scored, scored);
     }
 
     /// <summary>N: as set, or the most whose full run the budget pays for, within one call and the image cap.</summary>

@@ -74,7 +74,7 @@ public sealed class PrunedSearch(PrunedOptions? options = null) : ISearchAlgorit
         if (Scored(request, n) > SearchLimits.MaxScoredImages)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates",
                 $"{n} candidates score {Scored(request, n)} images; at most {SearchLimits.MaxScoredImages}");
-        return new SearchPlan(Cost(request, n), PruneSteps(request).Length + 1, n, Scored(request, n));
+        return new SearchPlan(Cost(request, n), PruneSteps(request).Length + 1, n, Scored(request, n), Scored(request, n));
     }
 
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)

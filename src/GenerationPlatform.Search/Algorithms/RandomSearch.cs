@@ -41,7 +41,7 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates-per-round",
                 $"algorithm 'random': parameter 'candidates-per-round' {options.CandidatesPerRound} makes {rounds} rounds of this budget's {n} candidates; " +
                 $"at most {SearchLimits.MaxRounds} (use at least {(n + SearchLimits.MaxRounds - 1) / SearchLimits.MaxRounds})");
-        return new SearchPlan(nfe, rounds, Math.Max(Math.Min(n, options.CandidatesPerRound), finals), n + finals);
+        return new SearchPlan(nfe, rounds, Math.Max(Math.Min(n, options.CandidatesPerRound), finals), n + finals, n + finals);
     }
 
     private string NoCandidate(SearchRequest request) =>

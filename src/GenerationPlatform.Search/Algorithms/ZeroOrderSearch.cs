@@ -45,7 +45,8 @@ public sealed class ZeroOrderSearch(ZeroOrderOptions? options = null) : ISearchA
             rounds++;
             largest = Math.Max(largest, size);
         }
-        return new SearchPlan(request.BudgetNfe - remaining, rounds, largest, scored);
+        // Each round after the first may score its pivot again with the neighbours.
+        return new SearchPlan(request.BudgetNfe - remaining, rounds, largest, scored, scored + rounds - 1);
     }
 
     public async Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken)

@@ -11,12 +11,16 @@ public sealed record SearchJobLimits(
     int MaxReportedVerifiers = 4,
     int MaxNameLength = 128,
     float MaxGuidance = 20,
-    TimeSpan? MaxDeadline = null)
+    TimeSpan? MaxDeadline = null,
+    double MaxVerifierCostRatio = 4)
 {
     public static SearchJobLimits Default { get; } = new();
 
     /// <summary>The longest a job may run from its acceptance.</summary>
     public TimeSpan DeadlineLimit => MaxDeadline ?? TimeSpan.FromHours(1);
+
+    /// <summary>The most a job's verifiers may cost, in NFE-equivalents of its model: <see cref="MaxVerifierCostRatio"/> x its budget.</summary>
+    public double VerifierCostLimit(long budgetNfe) => MaxVerifierCostRatio * budgetNfe;
 
     /// <summary>The longest class text (a name or an index).</summary>
     public const int MaxClassLength = 64;

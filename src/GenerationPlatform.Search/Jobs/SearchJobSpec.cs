@@ -11,6 +11,8 @@ namespace GenerationPlatform.Search.Jobs;
 /// <param name="AlgorithmSpec">The algorithm with every parameter that has a value (<see cref="AlgorithmCatalog.SpecOf"/>): what ran, as results show it.</param>
 /// <param name="Verifiers">The optimized verifier first, then the reported ones; canonical names.</param>
 /// <param name="Scopes">What each of <paramref name="Verifiers"/> can score and costs, index for index.</param>
+/// <param name="VerifierNfe">The most its verifiers can cost, in NFE-equivalents of the model: every image the plan sends them, by
+/// every verifier (at its noisy cost where dearer, when the search ranks x0-predictions), over the model's FLOPs per NFE, rounded up.</param>
 public sealed record SearchJobSpec(
     ModelDescription Model,
     string AlgorithmSpec,
@@ -19,7 +21,8 @@ public sealed record SearchJobSpec(
     IReadOnlyList<string> Verifiers,
     IReadOnlyList<VerifierScope> Scopes,
     SearchRequest Request,
-    TimeSpan? Deadline)
+    TimeSpan? Deadline,
+    long VerifierNfe)
 {
     public string Verifier => Verifiers[0];
 

@@ -41,7 +41,8 @@ public static class SearchJobValidation
         var scopes = Scopes(verifiers, model, catalog);
         if (search.RanksNoisyInputs && !scopes[0].RanksNoisyInputs)
             throw new SearchJobException(F.Algorithm, Algorithms.StageSchedule.NoHeadMessage(search.Name, verifiers[0]), parameter: "ranking");
-        return new SearchJobSpec(model, AlgorithmCatalog.SpecOf(search), search, plan, verifiers, scopes, request, deadline);
+        long verifierNfe = VerifierNfe(plan, search.RanksNoisyInputs, verifiers, scopes, model, limits, request.BudgetNfe);
+        return new SearchJobSpec(model, AlgorithmCatalog.SpecOf(search), search, plan, verifiers, scopes, request, deadline, verifierNfe);
     }
 
     /// <summary>The verifier a model gets when a request names none; null when no served default suits it.</summary>
@@ -163,6 +164,35 @@ public static class SearchJobValidation
     {
         try { return AlgorithmCatalog.NameOf(algorithm); }
         catch (SearchPlanException) { return null; }
+    }
+
+    /// <summary>
+    /// The most the job's verifiers can cost, in NFE-equivalents of its model (every image the plan sends them, by every
+    /// verifier, at the dearer of its plain and noisy cost when the search ranks x0-predictions), within the limit
+    /// (<see cref="SearchJobLimits.MaxVerifierCostRatio"/> x the budget): over it, the first verifier that takes the sum past
+    /// it is named. A cost that is not known cannot be charged: refused.
+    /// </summary>
+    private static long VerifierNfe(SearchPlan plan, bool ranksNoisy, string[] verifiers, VerifierScope[] scopes, ModelDescription model, SearchJobLimits limits,
+        long budget)
+    {
+        if (!(model.ForwardFlops > 0))
+            throw Invalid(F.Model, $"model {Quote(model.Name)} states no FLOPs per NFE (forward_flops), so its verifiers' compute cannot be charged");
+        double limit = limits.VerifierCostLimit(budget), flops = 0;
+        // An ensemble's scores are ranks within one call: a search may score its candidates once more to rank them together.
+        long images = plan.VerifiedImagesWith(batchRelative: VerifierNames.Members(verifiers[0]).Count > 0);
+        for (int i = 0; i < verifiers.Length; i++)
+        {
+            var field = i == 0 ? F.Verifier : F.Item(F.ReportedVerifiers, i - 1);
+            double perImage = ranksNoisy ? Math.Max(scopes[i].FlopsPerImage, scopes[i].NoisyFlops) : scopes[i].FlopsPerImage;
+            if (!(perImage > 0)) throw Invalid(field, $"{Quote(verifiers[i])} states no FLOPs per image, so its compute cannot be charged");
+            flops += images * perImage;
+            double nfe = flops / model.ForwardFlops;
+            if (nfe > limit)
+                throw Invalid(field, $"scoring {images} images with {string.Join(", ", verifiers.Take(i + 1).Select(Quote))} costs " +
+                    $"{Math.Ceiling(nfe):F0} NFE-equivalents of model {Quote(model.Name)}, over the limit of {limits.MaxVerifierCostRatio:0.##} x budget_nfe = " +
+                    $"{limit:F0}: use cheaper or fewer verifiers, more NFE per sample (steps) or fewer candidates");
+        }
+        return NfeEquivalents.Of(flops, model.ForwardFlops);
     }
 
     /// <summary>What each verifier can score, checked against the model: served, and able to score its images.</summary>

@@ -67,6 +67,9 @@ public sealed class OnnxVerifier : IImageVerifier, IDisposable
     public string Name { get; }
     public VerifierCost Cost => meter.Snapshot;
 
+    /// <summary>What the operator stated (<see cref="OnnxVerifierSpec.FlopsPerImage"/>).</summary>
+    public double FlopsPerImage => spec.FlopsPerImage;
+
     /// <summary>"CUDA" when the accelerator build found a usable CUDA provider, else "CPU".</summary>
     public string ExecutionProvider { get; private set; } = "CPU";
 

@@ -25,6 +25,13 @@ public sealed class AttributesVerifier(FashionClassifier classifier, Action<stri
 
     public string Name => "attributes";
     public VerifierCost Cost => meter.Snapshot;
+    public double FlopsPerImage => Flops;
+
+    /// <summary>
+    /// FLOPs of one image's check: the classifier's forward pass on its luminance, and the measurement functions (colour,
+    /// orientation, surface) bounded by 64 operations per value of the RGB image.
+    /// </summary>
+    public static double Flops { get; } = FashionClassifier.ForwardFlops + 64.0 * 3 * 784;
 
     /// <summary>Inputs scored 0 so far because their prompt was not understood.</summary>
     public long UnparsedInputs => Interlocked.Read(ref unparsedInputs);

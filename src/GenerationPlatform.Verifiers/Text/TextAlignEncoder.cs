@@ -48,6 +48,18 @@ public sealed class TextAlignEncoder : Module<Tensor, Tensor>
     /// <summary>The CNN's base channel count.</summary>
     public int Width { get; }
 
+    /// <summary>FLOPs (2 per multiply-add) of one image's score at this width: the CNN, the prompt's projection and the cosine.</summary>
+    public double ScoreFlops => ScoreFlopsAt(Width);
+
+    /// <summary>
+    /// FLOPs of one image's score by an encoder of <paramref name="width"/>, counted from the layer shapes: four 3x3
+    /// convolutions (28x28 then 14x14), the two linear layers of the image tower, the prompt's 384x384 projection (done per
+    /// image) and the cosine. The prompt's sentence embedding is computed once per prompt (cached), not per image.
+    /// </summary>
+    public static double ScoreFlopsAt(int width) =>
+        2.0 * 9 * (3 * width * 784 + width * width * 784 + width * 2 * width * 196 + 2 * width * 2 * width * 196)
+        + 2.0 * (2 * width * 7 * 7 * 256 + 256 * EmbeddingSize) + 2.0 * EmbeddingSize * EmbeddingSize + 2.0 * EmbeddingSize;
+
     /// <summary>Unit image embeddings [B, 384] of images [B, 3, 28, 28].</summary>
     public override Tensor forward(Tensor images) => functional.normalize(image.forward(images), p: 2, dim: 1);
 

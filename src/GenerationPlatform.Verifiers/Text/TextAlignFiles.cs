@@ -8,6 +8,9 @@ public static class TextAlignFiles
 {
     public const string WeightsFileName = "text-align.safetensors";
 
+    /// <summary>The width of the shipped encoder (its metadata says so too; a test holds the two together), for its cost before it is loaded.</summary>
+    public const int ShippedWidth = 32;
+
     public static string DefaultWeightsPath => Path.Combine(AppContext.BaseDirectory, "Weights", WeightsFileName);
 
     public static TextAlignEncoder Load(string? path = null)

@@ -17,6 +17,7 @@ public sealed class TextAlignVerifier(TextAlignEncoder model, ITextEncoder textE
 
     public string Name => "text-align";
     public VerifierCost Cost => meter.Snapshot;
+    public double FlopsPerImage => model.ScoreFlops;
 
     public double[] Score(IReadOnlyList<VerifierInput> batch, CancellationToken cancellationToken = default)
     {
