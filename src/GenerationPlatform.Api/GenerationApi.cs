@@ -159,7 +159,10 @@ public sealed class GenerationApi(
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"budget_nfe: a budget of {job.BudgetNfe} NFE exceeds the per-request maximum of {most}, this tenant's quota; a retry cannot pass, a smaller budget can"));
         var jobId = jobIds.Issue(tenant);
-        var admission = await Call(() => grains.GetGrain<ISearchGrain>(jobId).StartAsync(job, cancellationToken));
+        // The tenant's quota first, on its grain (active while the tenant works): a refused job activates no job grain and
+        // reads nothing from storage. The job grain checks again as it admits, so a race between two submits stays safe.
+        var admission = await Call(() => grains.GetGrain<ITenantGrain>(tenant).CheckAsync(job.Planned, cancellationToken));
+        if (admission.Admitted) admission = await Call(() => grains.GetGrain<ISearchGrain>(jobId).StartAsync(job, cancellationToken));
         if (!admission.Admitted)
         {
             var rejected = admission.Rejection switch

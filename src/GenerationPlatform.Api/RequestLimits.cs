@@ -26,8 +26,15 @@ public sealed class RequestLimits
     /// <summary>The most a job's verifiers may cost, as a multiple of its budget_nfe in NFE-equivalents of its model; more is refused at planning.</summary>
     public double MaxVerifierCostRatio { get; set; } = 4;
 
+    /// <summary>The states of one denoise call, in MiB (trajectories x the model's state size).</summary>
+    public int MaxCallMiB { get; set; } = (int)(Search.Jobs.SearchJobLimits.DefaultMaxCallBytes >> 20);
+
+    /// <summary>The images one job keeps as candidates until its result is chosen, in MiB.</summary>
+    public int MaxKeptImageMiB { get; set; } = (int)(Search.Jobs.SearchJobLimits.DefaultMaxKeptImageBytes >> 20);
+
     /// <summary>The bounds a job request is validated against (<see cref="Search.Jobs.SearchJobValidation"/>), as configured here.</summary>
-    public Search.Jobs.SearchJobLimits Job => new(MaxTopK, MaxSteps, MaxBudgetNfe, MaxReportedVerifiers, MaxNameLength, MaxGuidance, MaxDeadline, MaxVerifierCostRatio);
+    public Search.Jobs.SearchJobLimits Job => new(MaxTopK, MaxSteps, MaxBudgetNfe, MaxReportedVerifiers, MaxNameLength, MaxGuidance, MaxDeadline, MaxVerifierCostRatio,
+        (long)MaxCallMiB << 20, (long)MaxKeptImageMiB << 20);
 
     /// <summary>What is wrong with these limits, naming the key; empty when nothing is.</summary>
     public IEnumerable<string> Problems() => Problem() is { } problem ? [problem] : [];
@@ -46,6 +53,8 @@ public sealed class RequestLimits
         : MaxWatchDuration < TimeSpan.FromSeconds(1) || MaxWatchDuration > TimeSpan.FromDays(1) ? $"{Section}:MaxWatchDuration must be between 1 second and 1 day"
         : ResultCacheBytes is < 0 or > 16L * 1024 * 1024 * 1024 ? $"{Section}:ResultCacheBytes must be 0-16 GiB"
         : !(MaxVerifierCostRatio > 0 && MaxVerifierCostRatio <= 10_000) ? $"{Section}:MaxVerifierCostRatio must be in (0, 10000] (got {MaxVerifierCostRatio})"
+        : MaxCallMiB is < 1 or > 16_384 ? $"{Section}:MaxCallMiB must be between 1 and 16384 (got {MaxCallMiB})"
+        : MaxKeptImageMiB is < 1 or > 65_536 ? $"{Section}:MaxKeptImageMiB must be between 1 and 65536 (got {MaxKeptImageMiB})"
         : null;
 
     /// <summary>A plain identifier: letters, digits, '-', '_' or '.', 1 to <paramref name="maxLength"/> characters.</summary>

@@ -12,7 +12,7 @@ namespace GenerationPlatform.Grains;
 internal sealed class JobEnding(
     IGrainBase grain,
     IPersistentState<SearchJobState> job,
-    IPersistentState<JobCheckpointState> saved,
+    JobCheckpoints checkpoints,
     JobEventLog log,
     JobCompletion completion,
     TimeProvider time,
@@ -82,11 +82,7 @@ internal sealed class JobEnding(
         JobCompletion.Count(State.Spec!, outcome.Status, State.AcceptedAt, State.FinishedAt!.Value);
         storeRetry?.Dispose();
         storeRetry = null;
-        if (saved.RecordExists)
-        {
-            try { await saved.ClearStateAsync(CancellationToken.None); } // only a running job resumes
-            catch (Exception e) { GrainLog.StateWriteFailed(logger, e, JobId); }
-        }
+        await checkpoints.ClearAsync(); // only a running job resumes
         GrainLog.JobEnded(logger, JobId, outcome.Status, State.SearchNfe + State.FinalNfe);
         return true;
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
 
@@ -17,9 +16,12 @@ internal sealed class JobRun : IDisposable
     private readonly JobSpec spec;
     private readonly ResolvedJob resolved;
 
-    public JobRun(JobSpec spec, ResolvedJob resolved, TimeSpan? deadlineLeft, TimeProvider time)
+    private readonly CheckpointCadence cadence;
+
+    public JobRun(JobSpec spec, ResolvedJob resolved, TimeSpan? deadlineLeft, TimeProvider time, TimeSpan checkpointInterval)
     {
         (this.spec, this.resolved) = (spec, resolved);
+        cadence = new CheckpointCadence(checkpointInterval, time);
         deadline = deadlineLeft is { } l ? new CancellationTokenSource(l > TimeSpan.Zero ? l : TimeSpan.Zero, time) : new CancellationTokenSource();
     }
 
@@ -29,7 +31,7 @@ internal sealed class JobRun : IDisposable
     public Activity? Span { get; private set; }
 
     /// <summary>Starts the run; <paramref name="priority"/> orders the job within its tenant's share of the denoisers.</summary>
-    public Task<JobRunOutcome> Start(string jobId, long priority, SearchCheckpoint? checkpoint, IPromptEncoderProvider prompts, JobProgressRecorder recorder)
+    public Task<JobRunOutcome> Start(string jobId, long priority, IReadOnlyList<SearchCheckpoint>? checkpoint, IPromptEncoderProvider prompts, JobProgressRecorder recorder)
     {
         Span = SearchTelemetry.Source.StartActivity("search.job", ActivityKind.Internal);
         Span?.SetTag("genplat.job", jobId);
@@ -37,7 +39,7 @@ internal sealed class JobRun : IDisposable
         Span?.SetTag("genplat.algorithm", spec.Algorithm);
         Span?.SetTag("genplat.verifier", spec.Verifier);
         Span?.SetTag("genplat.budget_nfe", spec.BudgetNfe);
-        if (checkpoint is not null) Span?.SetTag("genplat.resumed_after_round", checkpoint.Round);
+        if (checkpoint is { Count: > 0 }) Span?.SetTag("genplat.resumed_after_round", checkpoint[^1].Round);
         return Running = RunAsync(priority, checkpoint, prompts, recorder);
     }
 
@@ -46,7 +48,7 @@ internal sealed class JobRun : IDisposable
     /// <summary>Stops the search without ending the job: the next activation resumes it from its checkpoint.</summary>
     public void Suspend() => deactivation.Cancel();
 
-    private async Task<JobRunOutcome> RunAsync(long priority, SearchCheckpoint? checkpoint, IPromptEncoderProvider prompts, JobProgressRecorder recorder)
+    private async Task<JobRunOutcome> RunAsync(long priority, IReadOnlyList<SearchCheckpoint>? checkpoint, IPromptEncoderProvider prompts, JobProgressRecorder recorder)
     {
         var tenantTag = new KeyValuePair<string, object?>("tenant", spec.TenantId);
         PlatformMetrics.ActiveJobs.Add(1, tenantTag);
@@ -59,11 +61,13 @@ internal sealed class JobRun : IDisposable
         finally { PlatformMetrics.ActiveJobs.Add(-1, tenantTag); }
     }
 
-    private async Task<JobRunOutcome> SearchAsync(long priority, SearchCheckpoint? checkpoint, IPromptEncoderProvider prompts, JobProgressRecorder recorder)
+    private async Task<JobRunOutcome> SearchAsync(long priority, IReadOnlyList<SearchCheckpoint>? checkpoint, IPromptEncoderProvider prompts, JobProgressRecorder recorder)
     {
         var budget = new NfeBudget(spec.BudgetNfe);
-        var progress = Channel.CreateUnbounded<SearchProgress>(new UnboundedChannelOptions { SingleReader = true });
-        var recording = recorder.RecordAsync(progress.Reader);
+        var progress = new LatestProgress();
+        // A resumed run starts a new chain: links a stopped activation wrote past the stored index may exist.
+        if (checkpoint is not null) cadence.Lost();
+        var recording = recorder.RecordAsync(progress, cadence);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, deadline.Token, deactivation.Token);
         SearchResult? result = null;
         Exception? failure = null;
@@ -71,14 +75,14 @@ internal sealed class JobRun : IDisposable
         try
         {
             var algorithm = AlgorithmCatalog.Create(spec.Algorithm);
-            var searching = resolved.Context(spec.TenantId, priority, budget, new ChannelProgress(progress.Writer), checkpoint);
+            var searching = resolved.Context(spec.TenantId, priority, budget, progress, checkpoint, cadence);
             context = searching;
             var token = stop.Token;
             var request = spec.ToSearchRequest(await PromptEmbeddingAsync(prompts, token));
             result = await Task.Run(() => algorithm.RunAsync(request, searching, token), CancellationToken.None);
         }
         catch (Exception e) { failure = e; }
-        finally { progress.Writer.TryComplete(); }
+        finally { progress.Complete(); }
         await recording;
         if (failure is not null && deactivation.IsCancellationRequested && !cancellation.IsCancellationRequested && !deadline.IsCancellationRequested)
             return JobRunOutcome.Suspended;
@@ -109,11 +113,5 @@ internal sealed class JobRun : IDisposable
         deadline.Dispose(); // its timer; the tokens stay readable
         cancellation.Dispose();
         deactivation.Dispose();
-    }
-
-    /// <summary>Hands progress reports from the search's threads to the activation.</summary>
-    private sealed class ChannelProgress(ChannelWriter<SearchProgress> writer) : IProgress<SearchProgress>
-    {
-        public void Report(SearchProgress value) => writer.TryWrite(value);
     }
 }

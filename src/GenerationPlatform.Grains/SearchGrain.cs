@@ -1,5 +1,6 @@
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,9 +30,13 @@ public sealed class SearchGrain(
     private JobRun? run;
     private IGrainTimer? keepAlive;
     private JobEnding? ending;
+    private JobCheckpoints? checkpoints;
 
     private string JobId => this.GetPrimaryKeyString();
     private SearchJobState State => job.State;
+
+    private JobCheckpoints Checkpoints => checkpoints ??= new JobCheckpoints(saved,
+        ServiceProvider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(GrainStorage.Checkpoints), this.GetGrainId(), JobId, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -107,11 +112,11 @@ public sealed class SearchGrain(
             await FinishAsync(Ended(JobStatus.Failed, $"the job's silo stopped {State.Resumptions + 1} times while it ran; it is not resumed again"), cancellationToken);
             return;
         }
-        SearchCheckpoint? checkpoint;
+        IReadOnlyList<SearchCheckpoint>? checkpoint;
         ResolvedJob resolved;
         try
         {
-            checkpoint = saved.State.Payload is { Length: > 0 } bytes ? SearchCheckpoint.Read(bytes) : null;
+            checkpoint = await Checkpoints.LoadAsync();
             resolved = await resolution.ResolveAsync(spec, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException && JobResolution.Classify(e) == QuotaRejection.Unavailable)
@@ -128,26 +133,26 @@ public sealed class SearchGrain(
         State.Resumptions++;
         log.AddAtBest(JobEventKind.Progress, checkpoint is null
             ? "resumed from the start: the job's silo stopped before its first round ended"
-            : $"resumed after round {checkpoint.Round}: the job's silo stopped");
+            : $"resumed after round {checkpoint[^1].Round}: the job's silo stopped");
         await job.WriteStateAsync(cancellationToken);
-        GrainLog.JobResumed(logger, JobId, checkpoint?.Round ?? -1, State.Resumptions);
+        GrainLog.JobResumed(logger, JobId, checkpoint?[^1].Round ?? -1, State.Resumptions);
         await BeginAsync(spec, resolved, checkpoint);
     }
 
     /// <summary>Starts (or resumes) the search on this activation, kept alive and covered by the job's reminder while it runs.</summary>
-    private async Task BeginAsync(JobSpec spec, ResolvedJob resolved, SearchCheckpoint? checkpoint)
+    private async Task BeginAsync(JobSpec spec, ResolvedJob resolved, IReadOnlyList<SearchCheckpoint>? checkpoint)
     {
         TimeSpan? left = spec.Deadline is { } d ? State.AcceptedAt!.Value + d - time.GetUtcNow() : null;
-        run = new JobRun(spec, resolved, left, time);
+        run = new JobRun(spec, resolved, left, time, jobOptions.Value.CheckpointInterval);
         keepAlive = this.RegisterGrainTimer(static _ => Task.CompletedTask,
             new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { KeepAlive = true, Interleave = true });
         try { await this.RegisterOrUpdateReminder(ResumeReminder, jobOptions.Value.ResumeCheckPeriod, jobOptions.Value.ResumeCheckPeriod); }
         catch (Exception e) { GrainLog.ReminderFailed(logger, e, JobId); }
-        _ = run.Start(JobId, State.AcceptedAt?.UtcTicks ?? time.GetUtcNow().UtcTicks, checkpoint, prompts, new JobProgressRecorder(job, saved, log, JobId, logger));
+        _ = run.Start(JobId, State.AcceptedAt?.UtcTicks ?? time.GetUtcNow().UtcTicks, checkpoint, prompts, new JobProgressRecorder(job, Checkpoints, log, JobId, logger));
         _ = Ending.AfterRunAsync(run, EndedAsync, Stop);
     }
 
-    private JobEnding Ending => ending ??= new JobEnding(this, job, saved, log, completion, time, jobOptions.Value.StoreRetryPeriod, JobId, logger);
+    private JobEnding Ending => ending ??= new JobEnding(this, job, Checkpoints, log, completion, time, jobOptions.Value.StoreRetryPeriod, JobId, logger);
 
     /// <summary>Records the outcome (<see cref="JobEnding"/>); once recorded this activation stops running the job.</summary>
     private async Task FinishAsync(JobRunOutcome outcome, CancellationToken cancellationToken)

@@ -22,6 +22,13 @@ public sealed class SearchJobOptions
 
     /// <summary>How often a finished job retries storing its result while the result store is down.</summary>
     public TimeSpan StoreRetryPeriod { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The least time between a running job's checkpoints (0: every round): what a resumed job may redo, against what its
+    /// checkpoints cost the checkpoint store. A checkpoint is also never taken while the last one is being written.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
     public IEnumerable<string> Problems()
     {
@@ -29,5 +36,7 @@ public sealed class SearchJobOptions
         if (MaxResumptions < 0) yield return $"{Section}:MaxResumptions must not be negative (got {MaxResumptions})";
         if (MaxEvents < 2) yield return $"{Section}:MaxEvents must be at least 2 (got {MaxEvents})";
         if (StoreRetryPeriod <= TimeSpan.Zero) yield return $"{Section}:StoreRetryPeriod must be positive (got {StoreRetryPeriod})";
+        if (CheckpointInterval < TimeSpan.Zero || CheckpointInterval > TimeSpan.FromHours(1))
+            yield return $"{Section}:CheckpointInterval must be between 0 and 1 hour (got {CheckpointInterval})";
     }
 }

@@ -8,11 +8,19 @@ namespace GenerationPlatform.Search;
 /// <summary>
 /// What an algorithm runs against: the denoiser, the verifiers and the budget. Every denoise call
 /// is charged to the budget before it runs; every call is timed by kind. With a progress sink,
-/// every round's report carries a <see cref="SearchCheckpoint"/>; with <paramref name="resumeFrom"/>,
-/// the run continues after that checkpoint's round, its budget already charged with what was spent.
+/// round reports carry checkpoints, as <paramref name="cadence"/> says (every round without one): links of a chain
+/// (<see cref="SearchCheckpoint"/>). With <paramref name="resumeFrom"/> (a chain, its base first), the run continues after
+/// its last link's round, its budget already charged with what was spent, and its next links continue that chain.
 /// </summary>
-public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, NfeBudget budget, IProgress<SearchProgress>? progress = null, SearchCheckpoint? resumeFrom = null)
+public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, NfeBudget budget, IProgress<SearchProgress>? progress = null,
+    IReadOnlyList<SearchCheckpoint>? resumeFrom = null, CheckpointCadence? cadence = null)
 {
+    private readonly CheckpointCadence cadence = cadence ?? CheckpointCadence.EveryRound;
+    private readonly CandidateJournal journal = new();
+    // The chain the next link joins: its next sequence number, the bytes of its base and of the links after it.
+    private int nextLink;
+    private long baseBytes, linkBytes;
+
     private readonly Stopwatch searchClock = new(), finalClock = new(), verifyClock = new();
     private string? algorithm, fingerprint;
     // Tracing: the run's span (whoever created this context) and a span per round, from its first call to its report.
@@ -89,8 +97,8 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         finally { verifyClock.Stop(); }
     }
 
-    /// <summary>The checkpoint this run resumes from, if any.</summary>
-    public SearchCheckpoint? ResumeFrom => resumeFrom;
+    /// <summary>The checkpoint this run resumes from (the last link of its chain), if any.</summary>
+    public SearchCheckpoint? ResumeFrom => resumeFrom is { Count: > 0 } chain ? chain[^1] : null;
 
     /// <summary>
     /// Called once as a run starts: binds this run's checkpoints to the algorithm and its fingerprint
@@ -108,27 +116,38 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         algorithm = algorithmName;
         fingerprint = SearchCheckpoint.FingerprintOf(request, verifiers.Primary.Name, options);
         (targetScore, patience) = (request.TargetScore, request.Patience);
-        if (resumeFrom is null) return null;
-        // The payload is the checkpoint: verify it, and that the record's fields say the same.
-        var from = SearchCheckpoint.Read(resumeFrom.Payload);
-        if ((from.Algorithm, from.Round, from.Nfe) != (resumeFrom.Algorithm, resumeFrom.Round, resumeFrom.Nfe))
-            throw new InvalidCheckpointException($"the checkpoint's fields ({resumeFrom.Algorithm}, round {resumeFrom.Round}, {resumeFrom.Nfe}) " +
-                $"disagree with its payload ({from.Algorithm}, round {from.Round}, {from.Nfe})");
-        if (from.Algorithm != algorithmName)
-            throw new InvalidCheckpointException($"the checkpoint was taken by the '{from.Algorithm}' search, not '{algorithmName}'");
-        if (from.Fingerprint != fingerprint)
-            throw new InvalidCheckpointException($"the checkpoint belongs to another request or options ({from.Fingerprint}), not this one ({fingerprint})");
+        if (resumeFrom is not { Count: > 0 } chain) return null;
+        var links = new SearchCheckpoint[chain.Count];
+        for (int i = 0; i < chain.Count; i++)
+        {
+            // The payload is the checkpoint: verify it, and that the record's fields say the same.
+            var given = chain[i];
+            var link = SearchCheckpoint.Read(given.Payload);
+            if ((link.Algorithm, link.Round, link.Nfe, link.Sequence) != (given.Algorithm, given.Round, given.Nfe, given.Sequence))
+                throw new InvalidCheckpointException($"the checkpoint's fields ({given.Algorithm}, round {given.Round}, {given.Nfe}) " +
+                    $"disagree with its payload ({link.Algorithm}, round {link.Round}, {link.Nfe})");
+            if (link.Algorithm != algorithmName)
+                throw new InvalidCheckpointException($"the checkpoint was taken by the '{link.Algorithm}' search, not '{algorithmName}'");
+            if (link.Fingerprint != fingerprint)
+                throw new InvalidCheckpointException($"the checkpoint belongs to another request or options ({link.Fingerprint}), not this one ({fingerprint})");
+            if (link.Sequence != i || (i > 0 && link.Round <= links[i - 1].Round))
+                throw new InvalidCheckpointException($"the checkpoint chain is broken: link {i} is the chain's link {link.Sequence}, of round {link.Round}");
+            links[i] = link;
+        }
+        var from = links[^1];
         T state;
         try
         {
-            var reader = new CheckpointReader(from.State);
+            var reader = CheckpointReader.Of(links.Select(l => l.State).ToArray());
             state = read(reader, from.Round);
             reader.End();
+            journal.Restore(reader.ListsRead);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException)
         {
             throw new InvalidCheckpointException($"corrupt '{algorithmName}' checkpoint state: {e.Message}", e);
         }
+        (nextLink, baseBytes, linkBytes) = (links.Length, links[0].Payload.Length, links.Skip(1).Sum(l => (long)l.Payload.Length));
         budget.Restore(from.Nfe.Search, from.Nfe.Final, from.Nfe.ModelEvaluations);
         return state;
     }
@@ -144,12 +163,19 @@ public sealed class SearchContext(IDenoiser denoiser, VerifierPanel verifiers, N
         if (progress is null) return;
         var nfe = Nfe;
         SearchCheckpoint? taken = null;
-        if (checkpoint is not null)
+        if (checkpoint is not null && cadence.Due)
         {
             if (algorithm is null || fingerprint is null) throw new InvalidOperationException("an algorithm must call Resume before it checkpoints");
-            var writer = new CheckpointWriter();
+            bool lost = cadence.TakeLost();
+            bool asBase = lost || nextLink == 0 || nextLink >= cadence.MaxLinks || linkBytes >= baseBytes;
+            if (asBase) journal.Clear();
+            var writer = new CheckpointWriter(asBase ? null : journal);
             checkpoint(writer);
-            taken = SearchCheckpoint.Create(algorithm, fingerprint, round, nfe, writer.ToArray());
+            taken = SearchCheckpoint.Create(algorithm, fingerprint, round, asBase ? 0 : nextLink, nfe, writer.ToArray());
+            journal.Commit(writer);
+            if (asBase) (nextLink, baseBytes, linkBytes) = (1, taken.Payload.Length, 0);
+            else (nextLink, linkBytes) = (nextLink + 1, linkBytes + taken.Payload.Length);
+            cadence.Taken();
         }
         progress.Report(new SearchProgress(round, nfe, budget.Limit, best.Count > 0 ? best[0].Scores.Primary : double.NaN, best, taken, verifiers.Flops));
     }

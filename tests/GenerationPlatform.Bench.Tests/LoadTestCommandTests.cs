@@ -15,9 +15,9 @@ public sealed class LoadTestCommandTests
         var rows = Regex.Matches(run.StdOut, @"^\| (\w+) \| (flood|light) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", RegexOptions.Multiline);
         var flood = rows.Where(r => r.Groups[2].Value == "flood").ToArray();
         var light = rows.Where(r => r.Groups[2].Value == "light").ToArray();
-        Assert.Single(flood); // the flood phase only
+        Assert.Equal(2, flood.Length); // the flood phase, then the jobs the hostile tenant got accepted
         Assert.Equal("6", flood[0].Groups[3].Value); // 60% of 10 jobs
-        Assert.Equal(2 * 2, light.Length); // two light tenants, alone and with the flood
+        Assert.Equal(2 * 3, light.Length); // two light tenants: alone, with the flood, with the hostile tenant
         foreach (var row in rows.Where(r => r.Groups[2].Value is "flood" or "light"))
         {
             Assert.Equal(row.Groups[3].Value, row.Groups[4].Value); // every job accepted in the end (rejected ones resubmitted)
@@ -27,6 +27,16 @@ public sealed class LoadTestCommandTests
         Assert.Contains("lost jobs: 0", run.StdOut);
         Assert.Matches(@"light tenants p95: alone \d+\.\d\d s, with the flood \d+\.\d\d s, ratio \d+\.\d\d", run.StdOut);
         Assert.Matches(@"quota rejections: flood \d+, light1 \d+, light2 \d+", run.StdOut);
+
+        // The hostile phase: its random ids are NOT_FOUND (never found), its jobs end like the others, storage operations counted.
+        var calls = Regex.Match(run.StdOut,
+            @"hostile calls: (\d+) \((\d+) random ids NOT_FOUND, (\d+) rate-limited, (\d+) refused by quota, (\d+) jobs accepted, (\d+) other answers\)");
+        Assert.True(calls.Success, run.StdOut);
+        Assert.True(long.Parse(calls.Groups[2].Value) > 0, calls.Value);
+        Assert.Equal("0", calls.Groups[6].Value);
+        Assert.Contains("hostile phase lost jobs: 0", run.StdOut);
+        Assert.Matches(@"hostile: light tenants p95 alone \d+\.\d\d s, with the hostile tenant \d+\.\d\d s, ratio \d+\.\d\d", run.StdOut);
+        Assert.Matches(@"storage operations: light alone [1-9]\d* \(\d+/s, \d+\.\d a job\); with the hostile tenant \d+", run.StdOut);
     }
 
     [Fact]

@@ -71,25 +71,43 @@ public sealed class CheckpointStorageTests(BlobCheckpointFixture fixture, ITestO
 
         // Wait for the first checkpoint to be persisted, then read it back through the provider, as a resuming silo would.
         var storage = fixture.Cluster.GetSiloServiceProvider(fixture.Cluster.Silos[0].SiloAddress).GetRequiredKeyedService<IGrainStorage>(GrainStorage.Checkpoints);
-        var state = new GrainState<JobCheckpointState>(new JobCheckpointState());
+        var index = new GrainState<JobCheckpointState>(new JobCheckpointState());
+        var link = new GrainState<JobCheckpointLink>(new JobCheckpointLink());
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        byte[]? payload;
         while (true)
         {
-            await storage.ReadStateAsync("checkpoint", job.GetGrainId(), state);
-            if (state.State?.Payload is { Length: > 0 }) break;
+            // The chain's base: its links are states of their own, named by the index's generation (a new base may replace it meanwhile).
+            await storage.ReadStateAsync("checkpoint", job.GetGrainId(), index);
+            if (index.State is { Links: > 0 })
+            {
+                await storage.ReadStateAsync($"checkpoint-{index.State.Generation:x16}-0", job.GetGrainId(), link);
+                if ((payload = link.State?.Payload) is { Length: > 0 }) break;
+            }
             Assert.True(DateTime.UtcNow < until, "no checkpoint was persisted");
             await Task.Delay(50);
         }
         await job.CancelAsync();
 
-        var payload = state.State.Payload!;
         var checkpoint = SearchCheckpoint.Read(payload);
         output.WriteLine($"{algorithm}: round {checkpoint.Round}, {payload.Length / 1e6:F1} MB");
-        Assert.Equal(state.State.Round, checkpoint.Round);
+        Assert.True(checkpoint.IsBase);
+        if (index.State.Links == 1) Assert.Equal(index.State.Round, checkpoint.Round);
         // Every kept trajectory's state is in it (784 floats each), far past an Azure Table entity's 1 MB.
         Assert.True(payload.Length > keptStates * 784 * 4, $"{payload.Length} bytes for {keptStates} states");
         var status = await Jobs.FinishedAsync(job);
         Assert.Equal(JobStatus.Cancelled, status.Status);
+
+        // An ended job resumes nothing: its chain's links and index are deleted from the store.
+        var generation = index.State.Generation;
+        for (until = DateTime.UtcNow + TimeSpan.FromSeconds(20); ; await Task.Delay(50))
+        {
+            await storage.ReadStateAsync("checkpoint", job.GetGrainId(), index);
+            if (index.RecordExists) generation = index.State.Generation; // the last chain the index named
+            await storage.ReadStateAsync($"checkpoint-{generation:x16}-0", job.GetGrainId(), link);
+            if (!index.RecordExists && !link.RecordExists) break;
+            Assert.True(DateTime.UtcNow < until, "the ended job's checkpoint is still stored");
+        }
     }
 
 }

@@ -151,7 +151,7 @@ public sealed class JobResumeTests(TwoSiloClusterFixture fixture, ITestOutputHel
         var resumed = Assert.Single(events, e => e.Message?.StartsWith("resumed", StringComparison.Ordinal) == true);
         output.WriteLine(resumed.Message);
         Assert.Equal(JobEventKind.Completed, events[^1].Kind);
-        Assert.Null(fixture.PersistedCheckpoint(job)?.Payload);
+        Assert.True(fixture.PersistedCheckpoint(job) is null or { Links: 0 }, "an ended job keeps no checkpoint");
 
         // The reservation made at admission was settled once, with what the whole search spent.
         var usage = await fixture.Client.GetGrain<ITenantGrain>(request.TenantId).GetUsageAsync();

@@ -70,7 +70,7 @@ public sealed class NoiseAwareRankingTests
         var first = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new TimeRecordingVerifier(0.5)), new NfeBudget(2_000), sync);
         await new PrunedSearch(new PrunedOptions(Candidates: 8, Ranking: PruneRanking.NoiseAware)).RunAsync(request, first, CancellationToken.None);
         Assert.NotNull(taken);
-        var second = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new TimeRecordingVerifier(0.5)), new NfeBudget(2_000), resumeFrom: taken);
+        var second = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new TimeRecordingVerifier(0.5)), new NfeBudget(2_000), resumeFrom: [taken!]);
         await Assert.ThrowsAsync<InvalidCheckpointException>(() =>
             new PrunedSearch(new PrunedOptions(Candidates: 8)).RunAsync(request, second, CancellationToken.None));
     }

@@ -206,6 +206,29 @@ public sealed class SearchJobValidationTests
         Assert.Equal(("model", true), (e.Field, e.Message.Contains("forward_flops", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void AJobIsBoundedByBytesSoALargeModelIsAsSafeAsASmallOne()
+    {
+        // A 3x512x512 model: each state is 3 MiB, so counts that are harmless at 28x28 are gigabytes.
+        var large = OtherClasses with { Name = "large", Shape = new ImageShape(3, 512, 512), ImageShape = new ImageShape(3, 512, 512) };
+        var catalog = new UncountedCatalog(large);
+        SearchJobInput Job(string algorithm, long budget) =>
+            new SearchJobInput("large", "red coat", null, algorithm, "onnx:scorer", [], budget, Seed: 1) with { Steps = 1, Sampler = SamplerKind.Euler };
+
+        // 512 candidates a round: one call of 1.5 GiB, over 256 MiB. The field at fault is the algorithm, with the most that fits.
+        var call = Assert.Throws<SearchJobException>(() => SearchJobValidation.Validate(Job("random(candidates-per-round=512)", 5_120), SearchJobLimits.Default, catalog));
+        Assert.Equal("algorithm", call.Field);
+        Assert.Contains("1536 MiB, over the limit of 256 MiB", call.Message);
+        Assert.Contains("at most 85", call.Message);
+        // 1 000 kept candidates: 2.9 GiB of images, over 2 GiB; the same counts at 28x28 pass.
+        var kept = Assert.Throws<SearchJobException>(() => SearchJobValidation.Validate(Job("random(candidates-per-round=16)", 1_000), SearchJobLimits.Default, catalog));
+        Assert.Equal("budget_nfe", kept.Field);
+        Assert.Contains("at most 682 images", kept.Message);
+        Assert.NotNull(SearchJobValidation.Validate(Job("random(candidates-per-round=16)", 600), SearchJobLimits.Default, catalog));
+        var small = new UncountedCatalog(OtherClasses with { Name = "large" });
+        Assert.NotNull(SearchJobValidation.Validate(Job("random(candidates-per-round=512)", 10_000), SearchJobLimits.Default with { MaxBudgetNfe = 10_000 }, small));
+    }
+
     private sealed class UncountedCatalog(ModelDescription model) : ISearchJobCatalog
     {
         public IReadOnlyList<string> ModelNames => [model.Name];

@@ -32,7 +32,8 @@ public sealed class SearchResumeTests
     private sealed record Run(SearchResult? Result, List<SearchProgress> Reports, GaussianField Field, NfeBudget Budget);
 
     /// <summary>Runs a case to the end (or until <paramref name="stopAfterRound"/>'s report cancels it), recording every report.</summary>
-    private static Run Execute(string @case, SearchCheckpoint? resumeFrom = null, int? stopAfterRound = null, SearchRequest? request = null, ISearchAlgorithm? algorithm = null)
+    private static Run Execute(string @case, IReadOnlyList<SearchCheckpoint>? resumeFrom = null, int? stopAfterRound = null, SearchRequest? request = null,
+        ISearchAlgorithm? algorithm = null)
     {
         var field = new GaussianField();
         var budget = new NfeBudget((request ?? Request()).BudgetNfe);
@@ -68,9 +69,9 @@ public sealed class SearchResumeTests
         foreach (var checkpoint in checkpoints)
         {
             var persisted = SearchCheckpoint.Read(checkpoint.Payload.ToArray());
-            Assert.Equal((checkpoint.Algorithm, checkpoint.Round, checkpoint.Nfe), (persisted.Algorithm, persisted.Round, persisted.Nfe));
+            Assert.Equal((checkpoint.Algorithm, checkpoint.Round, checkpoint.Nfe, checkpoint.Sequence), (persisted.Algorithm, persisted.Round, persisted.Nfe, persisted.Sequence));
 
-            var resumed = Execute(@case, persisted);
+            var resumed = Execute(@case, ChainTo(checkpoints, checkpoint));
 
             AssertSameResult(whole.Result!, resumed.Result!, $"{@case} resumed after round {checkpoint.Round}");
             // Only the rest was redone: the fresh field evaluated exactly what was not spent before.
@@ -96,7 +97,7 @@ public sealed class SearchResumeTests
         Assert.Equal(middle, last.Round);
         Assert.True(interrupted.Budget.Spent == last.Nfe.Total, "cancelled before spending past the checkpoint");
 
-        var resumed = Execute(@case, SearchCheckpoint.Read(last.Payload));
+        var resumed = Execute(@case, ChainTo(interrupted.Reports.Select(r => r.Checkpoint).OfType<SearchCheckpoint>().ToList(), last));
         AssertSameResult(whole.Result!, resumed.Result!, $"{@case} cancelled after round {middle}");
         Assert.Equal(whole.Result!.Nfe.Total, interrupted.Field.ModelEvaluations + resumed.Field.ModelEvaluations);
     }
@@ -114,7 +115,7 @@ public sealed class SearchResumeTests
             var request = Request(budget: budget);
             var whole = Execute(@case, request: request);
             var checkpoint = whole.Reports.Select(r => r.Checkpoint).OfType<SearchCheckpoint>().First();
-            var resumed = Execute(@case, SearchCheckpoint.Read(checkpoint.Payload), request: request);
+            var resumed = Execute(@case, [SearchCheckpoint.Read(checkpoint.Payload)], request: request);
             Assert.True(resumed.Result!.Nfe.Total <= budget, $"{@case} spent {resumed.Result.Nfe.Total} of {budget} across a resume");
             Assert.Equal(resumed.Budget.Spent, resumed.Result.Nfe.Total);
             Assert.Equal(checkpoint.Nfe.Total + resumed.Field.ModelEvaluations, resumed.Result.Nfe.Total);
@@ -137,22 +138,23 @@ public sealed class SearchResumeTests
     public void CorruptOrMismatchedCheckpointsAreRejectedWithAClearError()
     {
         var random = Execute("random").Reports.First(r => r.Checkpoint is not null).Checkpoint!;
+        Assert.True(random.IsBase);
 
-        var otherAlgorithm = Assert.Throws<InvalidCheckpointException>(() => Execute("zero-order", random));
+        var otherAlgorithm = Assert.Throws<InvalidCheckpointException>(() => Execute("zero-order", [random]));
         Assert.Contains("'random'", otherAlgorithm.Message);
-        var otherSeed = Assert.Throws<InvalidCheckpointException>(() => Execute("random", random, request: Request(seed: 4)));
+        var otherSeed = Assert.Throws<InvalidCheckpointException>(() => Execute("random", [random], request: Request(seed: 4)));
         Assert.Contains("another request", otherSeed.Message);
-        var otherBudget = Assert.Throws<InvalidCheckpointException>(() => Execute("random", random, request: Request(budget: Budget + 19)));
+        var otherBudget = Assert.Throws<InvalidCheckpointException>(() => Execute("random", [random], request: Request(budget: Budget + 19)));
         Assert.Contains("another request", otherBudget.Message);
         var otherOptions = Assert.Throws<InvalidCheckpointException>(
-            () => Execute("random", random, algorithm: new Algorithms.RandomSearch(new Algorithms.RandomSearchOptions(CandidatesPerRound: 6))));
+            () => Execute("random", [random], algorithm: new Algorithms.RandomSearch(new Algorithms.RandomSearchOptions(CandidatesPerRound: 6))));
         Assert.Contains("per-round=5", otherOptions.Message);
-        Assert.Throws<InvalidCheckpointException>(() => Execute("random+ensemble", random)); // another verifier
+        Assert.Throws<InvalidCheckpointException>(() => Execute("random+ensemble", [random])); // another verifier
 
         var relabelled = random with { Round = random.Round + 1 };
-        Assert.Contains("disagree", Assert.Throws<InvalidCheckpointException>(() => Execute("random", relabelled)).Message);
+        Assert.Contains("disagree", Assert.Throws<InvalidCheckpointException>(() => Execute("random", [relabelled])).Message);
         var corrupted = random with { Payload = [.. random.Payload[..^1], (byte)(random.Payload[^1] ^ 0xFF)] };
-        Assert.Contains("checksum", Assert.Throws<InvalidCheckpointException>(() => Execute("random", corrupted)).Message);
+        Assert.Contains("checksum", Assert.Throws<InvalidCheckpointException>(() => Execute("random", [corrupted])).Message);
 
         var flipped = random.Payload.ToArray();
         flipped[flipped.Length / 2] ^= 0x10;
@@ -160,6 +162,14 @@ public sealed class SearchResumeTests
         Assert.Contains("checksum", Assert.Throws<InvalidCheckpointException>(() => SearchCheckpoint.Read(random.Payload[..^20])).Message);
         Assert.Contains("not a search checkpoint", Assert.Throws<InvalidCheckpointException>(() => SearchCheckpoint.Read([1, 2, 3])).Message);
         Assert.Contains("not a search checkpoint", Assert.Throws<InvalidCheckpointException>(() => SearchCheckpoint.Read(new byte[64])).Message);
+    }
+
+    /// <summary>The chain <paramref name="link"/> ends, read back from its bytes: the links of a run from its last base up to it.</summary>
+    private static List<SearchCheckpoint> ChainTo(List<SearchCheckpoint> links, SearchCheckpoint link)
+    {
+        int end = links.IndexOf(link);
+        int start = links.FindLastIndex(end, l => l.IsBase);
+        return links.GetRange(start, end - start + 1).Select(l => SearchCheckpoint.Read(l.Payload.ToArray())).ToList();
     }
 
     private static void AssertSameResult(SearchResult expected, SearchResult actual, string what)

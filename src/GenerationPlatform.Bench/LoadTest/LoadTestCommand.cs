@@ -7,7 +7,9 @@ namespace GenerationPlatform.Bench.LoadTest;
 /// <c>genplat-bench loadtest</c>: many tenants' jobs through the gRPC API, one tenant flooding. Two phases: the light
 /// tenants alone, then the same light work while the flooding tenant submits far more, concurrently. Prints per tenant
 /// what was accepted, rejected by quota (RESOURCE_EXHAUSTED, then resubmitted), completed and lost, and the light tenants'
-/// latency with the flood against without it. Bounded in jobs and in time.
+/// latency with the flood against without it. A third phase runs the light work again while the flooding tenant turns
+/// hostile (<see cref="HostileFlood"/>: random-id calls and refused submits, as fast as it can), counting what its calls
+/// got back and, embedded, the grain storage operations of each phase. Bounded in jobs and in time.
 /// </summary>
 internal static class LoadTestCommand
 {
@@ -45,6 +47,28 @@ internal static class LoadTestCommand
         var flooded = await LoadTestPhase.RunAsync(target.Address, [(plan[0], floodJobs), .. plan.Skip(1).Select(t => (t, lightJobs))], settings, timeout.Token);
         output.WriteLine($"phase 2, with the flood: {flooded.Length} jobs in {clock.Elapsed.TotalSeconds:F1} s");
         LoadTestReport.WritePhase(output, flooded);
-        return new LoadTestReport(plan, warmUp, alone, flooded);
+
+        // The light work again, with the flooding tenant hostile; storage operations counted in phases 1 and 3 alike.
+        var hostile = new HostileFlood();
+        using var storage = new StorageOperations();
+        clock.Restart();
+        var quiet = await LoadTestPhase.RunAsync(target.Address, plan.Skip(1).Select(t => (t, lightJobs)).ToArray(), settings, timeout.Token);
+        var quietPhase = new PhaseStorage(clock.Elapsed, storage.Count);
+        long before = storage.Count;
+        clock.Restart();
+        using var stopHostile = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var flooding = hostile.RunAsync(target.Address, plan[0], settings.HostileConcurrency, settings, stopHostile.Token);
+        var attacked = await LoadTestPhase.RunAsync(target.Address, plan.Skip(1).Select(t => (t, lightJobs)).ToArray(), settings, timeout.Token);
+        await stopHostile.CancelAsync();
+        await flooding;
+        var hostilePhase = new PhaseStorage(clock.Elapsed, storage.Count - before);
+        output.WriteLine($"phase 3, light tenants alone again: {quiet.Length} jobs in {quietPhase.Duration.TotalSeconds:F1} s; " +
+            $"with tenant {plan[0].Name} hostile: {attacked.Length} jobs in {hostilePhase.Duration.TotalSeconds:F1} s, {hostile.Calls} hostile calls");
+        var hostileJobs = await LoadTestPhase.FollowAllAsync(target.Address, plan[0], hostile.Accepted, timeout.Token);
+        LoadTestReport.WritePhase(output, [.. attacked, .. hostileJobs]);
+        return new LoadTestReport(plan, warmUp, alone, flooded)
+        {
+            Hostile = new HostileReport(quiet, attacked, hostileJobs, hostile, target.IsEmbedded ? quietPhase : null, target.IsEmbedded ? hostilePhase : null),
+        };
     }
 }

@@ -96,6 +96,36 @@ internal static class LoadTestPhase
         }
     }
 
+    /// <summary>Follows jobs submitted elsewhere (the hostile tenant's) to their end and checks their stored results.</summary>
+    public static async Task<JobOutcome[]> FollowAllAsync(Uri target, TenantPlan tenant, IReadOnlyList<string> jobIds, CancellationToken cancellationToken)
+    {
+        using var client = new GenerationPlatformClient(target, tenant.Key);
+        var outcomes = new List<JobOutcome>(jobIds.Count);
+        foreach (var id in jobIds)
+        {
+            while (true)
+            {
+                try
+                {
+                    outcomes.Add(await FollowAsync(client, tenant, id, 0, Stopwatch.StartNew(), cancellationToken));
+                    break;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && !cancellationToken.IsCancellationRequested)
+                {
+                    // The tenant's own calls used up its rate: wait as the limiter says, then follow the job again.
+                    var pushback = e.Trailers.GetValue("grpc-retry-pushback-ms") is { } ms && int.TryParse(ms, CultureInfo.InvariantCulture, out var wait) ? wait : 1000;
+                    await Task.Delay(Math.Clamp(pushback, 10, 5000), cancellationToken);
+                }
+                catch (Exception e) when (e is OperationCanceledException or RpcException)
+                {
+                    outcomes.Add(new JobOutcome(tenant.Name, tenant.Role, id, 0, JobState.Running, false, TimeSpan.Zero, e.Message));
+                    break;
+                }
+            }
+        }
+        return [.. outcomes];
+    }
+
     private static async Task<JobOutcome> FollowAsync(GenerationPlatformClient client, TenantPlan tenant, string jobId, int rejections, Stopwatch clock,
         CancellationToken cancellationToken)
     {

@@ -9,7 +9,10 @@ namespace GenerationPlatform.Bench.LoadTest;
 /// </summary>
 internal sealed record LoadTestReport(TenantPlan[] Plan, JobOutcome[] WarmUp, JobOutcome[] Alone, JobOutcome[] Flooded)
 {
-    private JobOutcome[] All => [.. WarmUp, .. Alone, .. Flooded];
+    /// <summary>The hostile phase, when it ran.</summary>
+    public HostileReport? Hostile { get; init; }
+
+    private JobOutcome[] All => [.. WarmUp, .. Alone, .. Flooded, .. Hostile?.All ?? []];
 
     public int ExitCode => All.Count(o => o.Lost) == 0 && Unfinished == 0 ? 0 : 1;
 
@@ -41,6 +44,7 @@ internal sealed record LoadTestReport(TenantPlan[] Plan, JobOutcome[] WarmUp, Jo
         var all = All;
         output.WriteLine($"quota rejections: {string.Join(", ", Plan.Select(t => $"{t.Name} {all.Where(o => o.Tenant == t.Name).Sum(o => o.Rejections)}"))}");
         output.WriteLine($"lost jobs: {all.Count(o => o.Lost)} (accepted jobs that did not end, or completed without a readable stored result)");
+        Hostile?.Write(output);
         if (Unfinished > 0) output.WriteLine($"never accepted before the time limit or an error: {Unfinished}");
         foreach (var o in all.Where(o => o.Lost || o.Error is not null).Take(5)) output.WriteLine($"  {o.Tenant} {o.JobId ?? "(no job)"}: {o.Error}");
     }

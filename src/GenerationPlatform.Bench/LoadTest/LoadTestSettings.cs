@@ -8,7 +8,8 @@ namespace GenerationPlatform.Bench.LoadTest;
 /// the time limit, and the platform: embedded (its own tenants and quota) or at an address (with the tenants' keys).
 /// </summary>
 internal sealed record LoadTestSettings(int Jobs, double FloodShare, int FloodConcurrency, int LightConcurrency, long Budget, int Steps, TimeSpan RetryAfter, string Model,
-    string Verifier, TimeSpan TimeLimit, int EmbeddedTenants, int MaxConcurrentJobs, Uri? Address, IReadOnlyList<(string Name, string Key)> Tenants)
+    string Verifier, TimeSpan TimeLimit, int EmbeddedTenants, int MaxConcurrentJobs, Uri? Address, IReadOnlyList<(string Name, string Key)> Tenants,
+    int HostileConcurrency = 16)
 {
     private static readonly Option<string?> address = new("--address") { Description = "gRPC address of a running platform, e.g. http://127.0.0.1:5080 (with --tenant)" };
     private static readonly Option<bool> embedded = new("--embedded") { Description = "start an embedded platform in this process, with dev tenants of its own" };
@@ -29,11 +30,16 @@ internal sealed record LoadTestSettings(int Jobs, double FloodShare, int FloodCo
     {
         Description = "seconds for both phases together; jobs not ended by then are reported", DefaultValueFactory = _ => 600,
     };
+    private static readonly Option<int> hostileConcurrency = new("--hostile-concurrency")
+    {
+        Description = "the hostile tenant's loops in the third phase (random-id calls and refused submits, no pause)", DefaultValueFactory = _ => 16,
+    };
     private static readonly Option<string> model = new("--model") { Description = "model of every job", DefaultValueFactory = _ => "velocity-unet" };
     private static readonly Option<string> verifier = new("--verifier") { Description = "verifier of every job", DefaultValueFactory = _ => "classifier" };
 
     public static IReadOnlyList<Option> Options { get; } =
-        [address, embedded, tenantKeys, jobs, tenants, floodShare, floodConcurrency, lightConcurrency, budget, steps, quota, retryAfter, timeLimit, model, verifier];
+        [address, embedded, tenantKeys, jobs, tenants, floodShare, floodConcurrency, lightConcurrency, budget, steps, quota, retryAfter, timeLimit, model, verifier,
+            hostileConcurrency];
 
     public bool Embedded => Address is null;
 
@@ -51,7 +57,9 @@ internal sealed record LoadTestSettings(int Jobs, double FloodShare, int FloodCo
         var given = p.GetValue(tenantKeys) ?? [];
         if (isEmbedded == (p.GetValue(address) is not null)) throw new CliArgumentException("loadtest: give either --embedded or --address");
         if (isEmbedded && given.Length > 0) throw new CliArgumentException("--tenant is for --address; --embedded creates its own tenants");
-        var settings = new LoadTestSettings(jobCount, share, flood, light, nfe, stepCount, retry, p.GetValue(model)!, p.GetValue(verifier)!, limit, 0, 0, null, []);
+        int hostile = p.GetValue(hostileConcurrency) is var h and >= 1 and <= 256 ? h : throw new CliArgumentException("--hostile-concurrency must be between 1 and 256");
+        var settings = new LoadTestSettings(jobCount, share, flood, light, nfe, stepCount, retry, p.GetValue(model)!, p.GetValue(verifier)!, limit, 0, 0, null, [],
+            hostile);
         if (isEmbedded)
         {
             int count = p.GetValue(tenants) is var n and >= 2 and <= 64 ? n : throw new CliArgumentException("--tenants must be between 2 and 64");

@@ -12,8 +12,16 @@ public sealed record SearchJobLimits(
     int MaxNameLength = 128,
     float MaxGuidance = 20,
     TimeSpan? MaxDeadline = null,
-    double MaxVerifierCostRatio = 4)
+    double MaxVerifierCostRatio = 4,
+    long MaxCallBytes = SearchJobLimits.DefaultMaxCallBytes,
+    long MaxKeptImageBytes = SearchJobLimits.DefaultMaxKeptImageBytes)
 {
+    /// <summary>The states of one denoise call, in bytes (its trajectories x the model's state size): 256 MiB.</summary>
+    public const long DefaultMaxCallBytes = 256L << 20;
+
+    /// <summary>The images one job keeps as candidates until its result is chosen, in bytes: 2 GiB.</summary>
+    public const long DefaultMaxKeptImageBytes = 2L << 30;
+
     public static SearchJobLimits Default { get; } = new();
 
     /// <summary>The longest a job may run from its acceptance.</summary>

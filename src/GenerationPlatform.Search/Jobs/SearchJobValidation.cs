@@ -38,6 +38,7 @@ public static class SearchJobValidation
         var request = Request(input, limits, model, label, prompt, verifiers[0]);
         var deadline = Deadline(input.Deadline, limits);
         var (search, plan) = Plan(algorithm, request);
+        Bytes(plan, model, limits);
         var scopes = Scopes(verifiers, model, catalog);
         if (search.RanksNoisyInputs && !scopes[0].RanksNoisyInputs)
             throw new SearchJobException(F.Algorithm, Algorithms.StageSchedule.NoHeadMessage(search.Name, verifiers[0]), parameter: "ranking");
@@ -194,6 +195,27 @@ public static class SearchJobValidation
         }
         return NfeEquivalents.Of(flops, model.ForwardFlops);
     }
+
+    /// <summary>
+    /// The plan's memory, by bytes rather than counts (a 3x512x512 model's state is 4 000 times a 28x28 one's): its largest
+    /// denoise call within <see cref="SearchJobLimits.MaxCallBytes"/>, the images it keeps within
+    /// <see cref="SearchJobLimits.MaxKeptImageBytes"/>.
+    /// </summary>
+    private static void Bytes(SearchPlan plan, ModelDescription model, SearchJobLimits limits)
+    {
+        long state = 4L * model.Shape.Size, image = 4L * model.ImageShape.Size;
+        long call = plan.LargestCall * state, kept = plan.ScoredImages * image;
+        if (call > limits.MaxCallBytes)
+            throw Invalid(F.Algorithm, $"its largest denoise call carries {plan.LargestCall} states of model {Quote(model.Name)} ({model.Shape} floats): " +
+                $"{Mib(call)} MiB, over the limit of {Mib(limits.MaxCallBytes)} MiB: use fewer candidates, particles or paths per round " +
+                $"(at most {limits.MaxCallBytes / state})");
+        if (kept > limits.MaxKeptImageBytes)
+            throw Invalid(F.BudgetNfe, $"the search keeps {plan.ScoredImages} images of model {Quote(model.Name)} ({model.ImageShape} floats): " +
+                $"{Mib(kept)} MiB, over the limit of {Mib(limits.MaxKeptImageBytes)} MiB: use a smaller budget_nfe or more steps per sample " +
+                $"(at most {limits.MaxKeptImageBytes / image} images)");
+    }
+
+    private static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>What each verifier can score, checked against the model: served, and able to score its images.</summary>
     private static VerifierScope[] Scopes(string[] verifiers, ModelDescription model, ISearchJobCatalog catalog)
