@@ -37,6 +37,8 @@ public static class PlatformHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         var config = builder.Configuration;
+        // A mounted Secret, last: it is where operators keep what they rotate.
+        if (config[$"{PlatformHostOptions.Section}:{nameof(PlatformHostOptions.SecretsFolder)}"] is { Length: > 0 } secrets) AddSecretsFolder(config, secrets);
 
         // What the host is built from is checked now (the same way as every other options, ValidatedOptions), naming the key.
         var host = config.BindValidated<PlatformHostOptions>(PlatformHostOptions.Section, o => o.Problems());
@@ -147,6 +149,26 @@ public static class PlatformHost
         if (app.Services.GetRequiredService<PlatformDashboardOptions>().Enabled)
             app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireLocalPort(ports.Http);
         return app;
+    }
+
+    /// <summary>
+    /// Key-per-file configuration from <paramref name="folder"/>, reloaded on change. Polled, not watched: a Secret volume
+    /// changes by swapping a hidden symbolic link (<c>..data</c>), which a file watcher of the folder's own files never reports.
+    /// </summary>
+    private static void AddSecretsFolder(ConfigurationManager config, string folder)
+    {
+        var key = $"{PlatformHostOptions.Section}:{nameof(PlatformHostOptions.SecretsFolder)}";
+        if (!Directory.Exists(folder)) throw new HostConfigurationException($"{key} ('{folder}'): no such folder");
+        config.AddKeyPerFile(source =>
+        {
+            source.FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(folder))
+            {
+                UsePollingFileWatcher = true,
+                UseActivePolling = true,
+            };
+            source.Optional = false;
+            source.ReloadOnChange = true;
+        });
     }
 
     /// <summary>The job-id key a cluster derives from its storage connection string (every silo has it, and no tenant does).</summary>
