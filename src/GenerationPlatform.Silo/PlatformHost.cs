@@ -56,7 +56,7 @@ public static class PlatformHost
         // Job ids are signed with one key on every silo (JobIds): configured, or derived from the secret all silos share.
         string jobIdKey = host.IsCluster ? DerivedJobIdKey(cluster.ConnectionString!) : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         builder.Services.PostConfigure<JobIdOptions>(o => o.Key = o.Key.Length > 0 ? o.Key : jobIdKey);
-        var dashboard = config.BindValidated<PlatformDashboardOptions>(PlatformDashboardOptions.Section, _ => []);
+        var dashboard = config.BindValidated<PlatformDashboardOptions>(PlatformDashboardOptions.Section, o => o.Problems());
         builder.Services.AddSingleton(dashboard);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -142,12 +142,13 @@ public static class PlatformHost
         var ports = app.Services.GetRequiredService<ResolvedPorts>();
         app.UseGrpcRequestFrameCheck();
         app.UseHttpJsonRequestCheck();
+        app.UseMiddleware<DashboardAuthentication>();
         app.MapGenerationApi(ports.Grpc, ports.Json);
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireLocalPort(ports.Http);
         app.MapHealthChecks(ReadyPath).RequireLocalPort(ports.Http);
         app.MapPlatformMetrics(ports.Http);
         if (app.Services.GetRequiredService<PlatformDashboardOptions>().Enabled)
-            app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireLocalPort(ports.Http);
+            app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireLocalPort(ports.Http).WithMetadata(DashboardEndpoint.Instance);
         return app;
     }
 
