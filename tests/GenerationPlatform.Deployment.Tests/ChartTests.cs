@@ -5,8 +5,11 @@ namespace GenerationPlatform.Deployment.Tests;
 /// <summary>The Helm chart, rendered with the template engine helm uses, checked against what the silo host serves.</summary>
 public sealed class ChartTests
 {
-    internal const string Storage = "secret: { storageConnectionString: \"UseDevelopmentStorage=true\", " +
-        "tenantKeySha256: { alpha: [\"c663f32581668ec9a37bc1fd78bbeb9b03d19c9fe1765b0fb6c1f8bfd221b443\"] } }";
+    /// <summary>What every install must set: the storage connection (and a tenant), and the silo TLS Secret (silo mTLS is on by default).</summary>
+    internal const string Required = """
+        secret: { storageConnectionString: "UseDevelopmentStorage=true", tenantKeySha256: { alpha: ["c663f32581668ec9a37bc1fd78bbeb9b03d19c9fe1765b0fb6c1f8bfd221b443"] } }
+        cluster: { tls: { secretName: genplat-cluster-tls } }
+        """;
 
     internal const string Everything = """
         tenants: { quotas: { alpha: { MaxConcurrentJobs: 16, Weight: 2 } } }
@@ -18,8 +21,8 @@ public sealed class ChartTests
         networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ingress } } } ] }
         """;
 
-    private static readonly Lazy<List<YamlMappingNode>> Default = new(() => Repository.Documents(Repository.RenderChart(Storage)));
-    private static readonly Lazy<List<YamlMappingNode>> Full = new(() => Repository.Documents(Repository.RenderChart(Storage, Everything)));
+    private static readonly Lazy<List<YamlMappingNode>> Default = new(() => Repository.Documents(Repository.RenderChart(Required)));
+    private static readonly Lazy<List<YamlMappingNode>> Full = new(() => Repository.Documents(Repository.RenderChart(Required, Everything)));
 
     internal static List<YamlMappingNode> Rendered(bool everything) => everything ? Full.Value : Default.Value;
 
@@ -51,12 +54,12 @@ public sealed class ChartTests
     [Fact]
     public void AMissingStorageConnectionIsARenderError()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart());
+        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart("cluster: { tls: { secretName: genplat-cluster-tls } }"));
         Assert.Contains("secret.storageConnectionString is required", e.Message);
-        var docs = Repository.Documents(Repository.RenderChart("secret: { existingSecret: ops-genplat }"));
+        var docs = Repository.Documents(Repository.RenderChart("secret: { existingSecret: ops-genplat }", "cluster: { tls: { secretName: genplat-cluster-tls } }"));
         Assert.DoesNotContain(docs, d => d.Scalar("kind") == "Secret");
         foreach (var deployment in OfKind(docs, "Deployment"))
-            Assert.Contains(Container(deployment).Items("envFrom"), f => f.Scalar("secretRef", "name") == "ops-genplat");
+            Assert.Contains(deployment.Items("spec", "template", "spec", "volumes"), v => v.Scalar("secret", "secretName") == "ops-genplat");
     }
 
     private static YamlNode Container(YamlMappingNode deployment) => Assert.Single(deployment.Items("spec", "template", "spec", "containers"));
@@ -118,7 +121,7 @@ public sealed class ChartTests
         Assert.Equal("none", Env(cpu, "GenerationPlatform__Silo__Accelerator"));
         Assert.Equal("cpu", Env(cpu, "GenerationPlatform__Models__Device"));
         // A cluster without GPUs: the CPU pool serves the models, and nothing of the GPU pool renders.
-        var cpuOnly = Repository.Documents(Repository.RenderChart(Storage, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }"));
+        var cpuOnly = Repository.Documents(Repository.RenderChart(Required, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }"));
         Assert.DoesNotContain(cpuOnly, d => d.Scalar("metadata", "name")!.EndsWith("-gpu"));
         Assert.Equal("cpu", Env(Container(Single(cpuOnly, "Deployment", "-cpu")), "GenerationPlatform__Silo__Accelerator"));
         // The Dockerfile of the GPU image says the same.
@@ -152,7 +155,7 @@ public sealed class ChartTests
                 Assert.False(KubernetesObjects.Selects(KubernetesObjects.Labels(c, "labelSelector", "matchLabels"), other));
             });
         }
-        var custom = Repository.Documents(Repository.RenderChart(Storage,
+        var custom = Repository.Documents(Repository.RenderChart(Required,
             "gpuSilos: { podDisruptionBudget: { enabled: false }, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }",
             "cpuSilos: { podDisruptionBudget: { maxUnavailable: 25% }, topologySpreadConstraints: [] }"));
         Assert.Equal("25%", Single(custom, "PodDisruptionBudget", "-cpu").Scalar("spec", "maxUnavailable"));
@@ -160,7 +163,7 @@ public sealed class ChartTests
         Assert.Equal("1", Single(custom, "Deployment", "-gpu").Scalar("spec", "strategy", "rollingUpdate", "maxSurge"));
         Assert.Null(Single(custom, "Deployment", "-cpu").At("spec", "template", "spec", "topologySpreadConstraints"));
         // No GPU pool, no GPU budget.
-        Assert.DoesNotContain(Repository.Documents(Repository.RenderChart(Storage, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }")),
+        Assert.DoesNotContain(Repository.Documents(Repository.RenderChart(Required, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }")),
             d => d.Scalar("kind") == "PodDisruptionBudget" && d.Scalar("metadata", "name")!.EndsWith("-gpu", StringComparison.Ordinal));
     }
 
