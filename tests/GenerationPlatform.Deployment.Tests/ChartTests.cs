@@ -16,7 +16,7 @@ public sealed class ChartTests
         telemetry: { otlpEndpoint: "http://otel-collector:4317", serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } }
         ingress: { enabled: true, host: genplat.example.com, tls: { secretName: genplat-example-tls } }
         autoscaling: { enabled: true }
-        orleansDashboard: { enabled: true }
+        orleansDashboard: { enabled: true, passwordSha256: 3a12012f8f999f79f940f6197fbb9741cf1fdd67cb29b37714883ef26c23f560 }
         cluster: { tls: { enabled: true, secretName: genplat-cluster-tls, caKey: ca.crt } }
         networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ingress } } } ] }
         """;
@@ -60,6 +60,26 @@ public sealed class ChartTests
         Assert.DoesNotContain(docs, d => d.Scalar("kind") == "Secret");
         foreach (var deployment in OfKind(docs, "Deployment"))
             Assert.Contains(deployment.Items("spec", "template", "spec", "volumes"), v => v.Scalar("secret", "secretName") == "ops-genplat");
+    }
+
+    [Fact]
+    public void TheOrleansDashboardIsEnabledOnlyWithItsPassword()
+    {
+        // A silo with the dashboard on and no password does not start (M2): the render refuses it first, naming the value.
+        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Required, "orleansDashboard: { enabled: true }"));
+        Assert.Contains("orleansDashboard.passwordSha256 is required", e.Message);
+        var full = Rendered(true);
+        var hash = ChartValues.Merged(Required, Everything)["orleansDashboard"]!["passwordSha256"]!.GetValue<string>();
+        Assert.Equal(hash, Single(full, "Secret", "-secrets").Scalar("stringData", "GenerationPlatform__Dashboard__PasswordSha256"));
+        Assert.Equal("admin", Config(full)["GenerationPlatform__Dashboard__User"]);
+        Assert.DoesNotContain(Config(full).Keys, k => k.Contains("PasswordSha256", StringComparison.Ordinal));
+        // The password is read at start: a new one rolls the pods.
+        static string Checksum(List<YamlMappingNode> docs) => Single(docs, "Deployment", "-cpu").Scalar("spec", "template", "metadata", "annotations", "checksum/secret")!;
+        var other = Repository.Documents(Repository.RenderChart(Required, Everything, $"orleansDashboard: {{ passwordSha256: \"{new string('0', 63)}1\" }}"));
+        Assert.NotEqual(Checksum(full), Checksum(other));
+        // With an existing Secret the hash is kept there (the chart cannot see it).
+        Assert.NotEmpty(Repository.RenderChart(Required, "secret: { existingSecret: ops-genplat }", "orleansDashboard: { enabled: true }"));
+        Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Required, "orleansDashboard: { passwordSha256: not-hex }"));
     }
 
     private static YamlNode Container(YamlMappingNode deployment) => Assert.Single(deployment.Items("spec", "template", "spec", "containers"));

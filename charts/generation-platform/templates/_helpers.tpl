@@ -76,7 +76,7 @@ existingSecret, what helm finds in the cluster at install or upgrade (lookup; no
 {{- if .Values.secret.existingSecret -}}
 {{- $data = (lookup "v1" "Secret" .Release.Namespace .Values.secret.existingSecret).data | default dict -}}
 {{- else -}}
-{{- $data = dict "GenerationPlatform__Cluster__ConnectionString" .Values.secret.storageConnectionString -}}
+{{- $data = (include (print .Template.BasePath "/secret.yaml") . | fromYaml).stringData | default dict -}}
 {{- end -}}
 {{- $atStart := dict -}}
 {{- range $key, $value := $data -}}
@@ -213,7 +213,8 @@ Refuses values that cannot work, before anything is applied:
 - an ingress without a host or a TLS Secret;
 - silo TLS (on by default) without its Secret;
 - a NetworkPolicy whose grpcFrom is empty (it would admit every source) without networkPolicy.grpcFromAnywhere;
-- a LoadBalancer or NodePort Service, which publishes plaintext ports that carry bearer keys, without service.allowPlaintextKeys.
+- a LoadBalancer or NodePort Service, which publishes plaintext ports that carry bearer keys, without service.allowPlaintextKeys;
+- the Orleans dashboard without its password's hash in the generated Secret (the silos would not start).
 */}}
 {{- define "genplat.validate" -}}
 {{- $gpu := .Values.gpuSilos -}}
@@ -240,6 +241,9 @@ Refuses values that cannot work, before anything is applied:
 {{- end -}}
 {{- if and .Values.networkPolicy.enabled (empty .Values.networkPolicy.grpcFrom) (not .Values.networkPolicy.grpcFromAnywhere) -}}
 {{- fail "networkPolicy.grpcFrom is empty, which would admit every source on the API ports: list the peers that call the API (e.g. your ingress controller's namespace), or set networkPolicy.grpcFromAnywhere=true to admit every source on purpose" -}}
+{{- end -}}
+{{- if and .Values.orleansDashboard.enabled (not .Values.secret.existingSecret) (not .Values.orleansDashboard.passwordSha256) -}}
+{{- fail "orleansDashboard.passwordSha256 is required when orleansDashboard.enabled is true: the dashboard is served only behind a password, and a silo without one does not start (printf %s \"$PASSWORD\" | sha256sum; with secret.existingSecret, keep GenerationPlatform__Dashboard__PasswordSha256 in that Secret instead)" -}}
 {{- end -}}
 {{- if and (has .Values.service.type (list "LoadBalancer" "NodePort")) (not .Values.service.allowPlaintextKeys) -}}
 {{- fail (printf "service.type %s publishes the API ports beyond the cluster in plaintext (h2c, HTTP/1.1), and every call carries a bearer API key: reach the API through the ingress (ingress.enabled, TLS) with service.type ClusterIP, or set service.allowPlaintextKeys=true if the load balancer terminates TLS or the network is trusted with the keys" .Values.service.type) -}}
