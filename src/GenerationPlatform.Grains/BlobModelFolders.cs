@@ -25,7 +25,21 @@ public sealed class BlobModelFolders(ILogger<BlobModelFolders>? logger = null) :
     {
         var log = logger ?? (ILogger)NullLogger.Instance;
         if (!options.Folders.Any(f => f.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))) return;
-        using var cacheLock = BlobFolderDownload.LockCache(options.CacheDirectory, CacheWait);
+        IDisposable cacheLock;
+        try
+        {
+            cacheLock = BlobFolderDownload.LockCache(options.CacheDirectory, CacheWait);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No usable cache: every blob folder is refused, as one whose download failed; the local ones are served.
+            var unusable = new IOException($"{ModelOptions.Section}:CacheDirectory ('{options.CacheDirectory}') cannot be used: {e.Message}", e);
+            for (int i = 0; i < options.Folders.Count; i++)
+                if (options.Folders[i].StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+                    BlobModelFoldersLog.Failed(log, unusable, $"{ModelOptions.Section}:Folders:{i}", options.Folders[i]);
+            return;
+        }
+        using var held = cacheLock;
         if (BlobFolderDownload.RemoveLeftovers(options.CacheDirectory) is > 0 and var removed) BlobModelFoldersLog.LeftoversRemoved(log, removed, options.CacheDirectory);
         long left = options.MaxDownloadBytes;
         for (int i = 0; i < options.Folders.Count; i++)

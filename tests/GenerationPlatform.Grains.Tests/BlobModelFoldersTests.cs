@@ -128,6 +128,25 @@ public sealed class BlobModelFoldersTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public void ACacheThatCannotBeUsedRefusesTheBlobFoldersAloneAndTheSiloStillStarts()
+    {
+        var notAFolder = Path.Combine(cache, "file");
+        File.WriteAllText(notAFolder, "");
+        var options = new ModelOptions
+        {
+            Folders = ["blob:models/m", RepoModel("velocity-unet")],
+            BlobConnectionString = azurite.ConnectionString,
+            CacheDirectory = notAFolder,
+        };
+        var logged = new ListLogger();
+        new BlobModelFolders(logged).PostConfigure(Options.DefaultName, options);
+        Assert.Equal(["blob:models/m", RepoModel("velocity-unet")], options.Folders);
+        var (key, exception) = Assert.Single(logged.Errors);
+        Assert.Equal("GenerationPlatform:Models:Folders:0", key);
+        Assert.Contains("GenerationPlatform:Models:CacheDirectory", exception.Message);
+    }
+
     /// <summary>The Error entries logged, with the configuration key each names.</summary>
     private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<BlobModelFolders>
     {
