@@ -1,30 +1,42 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
-using Microsoft.Extensions.Options;
+using GenerationPlatform.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace GenerationPlatform.Api;
 
 /// <summary>
 /// Resolves the tenant of a call from <c>authorization: Bearer &lt;key&gt;</c>. The key's SHA-256 is
-/// compared with every configured hash in constant time, so timing says nothing about which matched.
+/// compared with every configured hash in constant time, so timing says nothing about which matched. The keys follow
+/// their configuration (<see cref="ReloadedOptions{T}"/>): a rotated Secret or a reloaded file takes effect without a
+/// restart, and a reload whose keys fail their check keeps the last good set (logged at Error, naming the key).
 /// </summary>
 public sealed class ApiKeyAuthenticator
 {
     private const int MaxKeyLength = 512;
-    private readonly (string Tenant, byte[] Hash)[] keys;
+    private (string Tenant, byte[] Hash)[] keys;
 
-    public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options) =>
-        keys = options.Value.Tenants
-            .SelectMany(t => t.Value.KeySha256.Select(h => (t.Key, Convert.FromHexString(h))))
-            .ToArray();
+    public ApiKeyAuthenticator(ReloadedOptions<ApiKeyOptions> options, ILogger<ApiKeyAuthenticator> logger)
+    {
+        keys = Index(options.Current);
+        options.Changed += changed =>
+        {
+            var next = Index(changed);
+            Volatile.Write(ref keys, next);
+            ApiLog.KeysReloaded(logger, changed.Tenants.Count, next.Length);
+        };
+    }
+
+    private static (string Tenant, byte[] Hash)[] Index(ApiKeyOptions options) =>
+        options.Tenants.SelectMany(t => t.Value.KeySha256.Select(h => (t.Key, Convert.FromHexString(h)))).ToArray();
 
     /// <summary>The tenant of a key, or null for an unknown key.</summary>
     public string? TenantOf(string key)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         string? tenant = null;
-        foreach (var (t, h) in keys)
+        foreach (var (t, h) in Volatile.Read(ref keys))
             if (CryptographicOperations.FixedTimeEquals(hash, h)) tenant ??= t; // no early exit
         return tenant;
     }

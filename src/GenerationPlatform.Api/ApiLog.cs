@@ -23,6 +23,9 @@ internal static partial class ApiLog
     [LoggerMessage(105, LogLevel.Warning, "The stored result of job {JobId} could not be read")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception, string jobId);
 
+    [LoggerMessage(106, LogLevel.Information, "API keys reloaded: {Tenants} tenants, {Keys} keys")]
+    public static partial void KeysReloaded(ILogger logger, int tenants, int keys);
+
     [LoggerMessage(110, LogLevel.Warning,
         "Refused request messages before authentication in the last {Period}: {Undecodable} undecodable, {Oversized} over the size limit once decompressed")]
     public static partial void RefusedMessages(ILogger logger, long undecodable, long oversized, TimeSpan period);

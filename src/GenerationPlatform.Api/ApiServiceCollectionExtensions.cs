@@ -25,7 +25,8 @@ public static class ApiServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGenerationApi(this IServiceCollection services)
     {
-        services.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.Section, o => o.Problems());
+        // Keys follow their configuration: rotated without a restart, a bad reload refused.
+        services.AddReloadedOptions<ApiKeyOptions>(ApiKeyOptions.Section, o => o.Problems());
         services.AddValidatedOptions<RequestLimits>(RequestLimits.Section, o => o.Problems());
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section, o => o.Problems());
         services.TryAddSingleton<EdgeRateLimiter>();

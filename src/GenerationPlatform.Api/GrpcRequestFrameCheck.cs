@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace GenerationPlatform.Api;
 
 /// <summary>
-/// Checks the message a unary or server-streaming call sends before the framework reads it. Its 5-byte header
+/// Checks a gRPC call's binary headers (<see cref="BinaryHeaders"/>: INVALID_ARGUMENT naming one that is not base64), then
+/// the message a unary or server-streaming call sends before the framework reads it. Its 5-byte header
 /// always: a compression flag other than 0 or 1, or a length past the limit, is INVALID_ARGUMENT or
 /// RESOURCE_EXHAUSTED (the framework answers UNKNOWN, with an Error log and a stack trace, for a flag of 2 or a
 /// length over 2 GiB, before authentication). And, for services bound without <see cref="StrictRequestBinder"/>
@@ -24,20 +25,33 @@ public sealed class GrpcRequestFrameCheck(RequestDelegate next, IOptions<Request
 
     public async Task InvokeAsync(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null
+            && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+            && BinaryHeaders.Problem(context.Request.Headers) is { } header)
+        {
+            RefusedRequestMessages.CountUndecodable();
+            Refuse(context, new Status(StatusCode.InvalidArgument, header));
+            return;
+        }
         if (context.GetEndpoint() is { } endpoint
             && endpoint.Metadata.GetMetadata<GrpcMethodMetadata>() is { Method.Type: MethodType.Unary or MethodType.ServerStreaming } method
             && !HttpJson.IsTranscoded(endpoint.Metadata) // an HTTP/JSON route reads JSON (HttpJsonRequestCheck), whatever its Content-Type says
             && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
             && await Problem(context, checkWireFormat: method.ServiceType != typeof(GenerationApi)) is { } refusal)
         {
-            // A trailers-only answer, as the framework gives for its own refusals.
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = ((int)refusal.StatusCode).ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(refusal.Detail);
+            Refuse(context, refusal);
             return;
         }
         await next(context);
+    }
+
+    /// <summary>A trailers-only answer, as the framework gives for its own refusals.</summary>
+    private static void Refuse(HttpContext context, Status refusal)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = ((int)refusal.StatusCode).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(refusal.Detail);
     }
 
     private async Task<Status?> Problem(HttpContext context, bool checkWireFormat)

@@ -19,7 +19,8 @@ namespace GenerationPlatform.Api;
 /// is JSON, and its shape against the request message: a field the message does not have (the transcoding drops
 /// unknown fields silently, and has no setting to refuse them), a field given twice (also as <c>top_k</c> and
 /// <c>topK</c>), a value of the wrong JSON type, an integer out of its field's range, an enum name the proto does not
-/// define; the same for query parameters. Each is INVALID_ARGUMENT (400) naming the field, as the proto spells it.
+/// define; the same for query parameters; and a binary header that is not base64 (<see cref="BinaryHeaders"/>). Each is
+/// INVALID_ARGUMENT (400) naming the field (or the header), as the proto spells it.
 /// Every HTTP/JSON answer of 401 also says <c>WWW-Authenticate: Bearer</c>.
 /// </summary>
 public sealed class HttpJsonRequestCheck(RequestDelegate next, IOptions<RequestLimits> limits)
@@ -86,6 +87,7 @@ public sealed class HttpJsonRequestCheck(RequestDelegate next, IOptions<RequestL
     {
         var message = route.MethodDescriptor.InputType;
         var request = context.Request;
+        if (BinaryHeaders.Problem(request.Headers) is { } header) return Undecodable(header);
         bool hasBody = route.HttpRule.Body.Length > 0;
         var queried = new HashSet<int>();
         foreach (var (key, values) in request.Query)

@@ -22,6 +22,20 @@ public static class ValidatedOptions
         return (configuration is null ? options.BindConfiguration(section) : options.Bind(configuration.GetSection(section))).ValidateOnStart();
     }
 
+    /// <summary>
+    /// Options that follow their section while the host runs: <see cref="ReloadedOptions{T}"/>, checked at start as
+    /// <see cref="AddValidatedOptions"/> does (<c>IOptions&lt;T&gt;</c> keeps the first value; only the reloaded ones follow).
+    /// </summary>
+    public static IServiceCollection AddReloadedOptions<T>(this IServiceCollection services, string section, Func<T, IEnumerable<string>> problems) where T : class, new()
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new ProblemsValidator<T>(problems)));
+        // Bound without a change token, so that IOptionsMonitor<T> (behind the start check) never rebinds: ReloadedOptions does.
+        services.AddOptions<T>().Configure<IConfiguration>((o, configuration) => configuration.GetSection(section).Bind(o)).ValidateOnStart();
+        services.TryAddSingleton(sp => new ReloadedOptions<T>(sp.GetRequiredService<IConfiguration>(), section, problems,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReloadedOptions<T>>>()));
+        return services;
+    }
+
     /// <summary>The options of <paramref name="section"/>, bound and checked now; throws <see cref="OptionsValidationException"/> listing every problem.</summary>
     public static T BindValidated<T>(this IConfiguration configuration, string section, Func<T, IEnumerable<string>> problems) where T : class, new()
     {

@@ -24,8 +24,14 @@ public sealed class ModelOptions
     /// <summary>Azure Storage connection string for <c>blob:{container}/{prefix}</c> entries of <see cref="Folders"/>.</summary>
     public string? BlobConnectionString { get; set; }
 
-    /// <summary>Where model folders from Blob Storage are downloaded to at start.</summary>
+    /// <summary>
+    /// Where model folders from Blob Storage are downloaded to at start. A download replaces the folder only once it is whole, so
+    /// the disk under it needs room for twice <see cref="MaxDownloadBytes"/> (the chart sizes its volume so).
+    /// </summary>
     public string CacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "genplat-models");
+
+    /// <summary>The most bytes all of a silo's model folders from Blob Storage may hold together, counted as they download.</summary>
+    public long MaxDownloadBytes { get; set; } = 16L << 30;
 
     /// <summary>
     /// The models this silo loads, by name (set from GenerationPlatform:Silo:Models by the host): null, every configured
@@ -51,5 +57,6 @@ public sealed class ModelOptions
     public IEnumerable<string> Problems()
     {
         if (Threads is < 0 or > 1024) yield return $"{Section}:Threads must be between 0 (libtorch's default) and 1024 (got {Threads})";
+        if (MaxDownloadBytes <= 0) yield return $"{Section}:MaxDownloadBytes must be positive (got {MaxDownloadBytes})";
     }
 }

@@ -8,7 +8,11 @@ public sealed class TenantQuotaOptions
 
     public TenantQuota Default { get; set; } = new();
 
-    public Dictionary<string, TenantQuota> Quotas { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Per-tenant overrides by tenant id, ignoring case as configuration does (and as the tenants of
+    /// GenerationPlatform:Auth are named): a quota under <c>Alpha</c> is tenant <c>alpha</c>'s.
+    /// </summary>
+    public Dictionary<string, TenantQuota> Quotas { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// How old a reservation must be before a tenant at its concurrency limit asks the job whether it
@@ -16,10 +20,16 @@ public sealed class TenantQuotaOptions
     /// </summary>
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(1);
 
-    public TenantQuota For(string tenantId) => Quotas.TryGetValue(tenantId, out var quota) ? quota : Default;
+    /// <summary>The tenant's quota (its override, whatever the case of either spelling), else the default.</summary>
+    public TenantQuota For(string tenantId) =>
+        Quotas.TryGetValue(tenantId, out var quota) ? quota
+        : Quotas.FirstOrDefault(q => string.Equals(q.Key, tenantId, StringComparison.OrdinalIgnoreCase)).Value ?? Default;
+
     /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
     public IEnumerable<string> Problems() =>
         Quotas.Select(kv => ($"{Section}:Quotas:{kv.Key}", kv.Value)).Prepend(($"{Section}:Default", Default))
             .Where(q => !(q.Item2.MaxConcurrentJobs > 0 && q.Item2.Weight > 0 && q.Item2.NfePerMinute > 0 && q.Item2.NfePerDay > 0 && q.Item2.MaxBudgetPerRequest > 0))
-            .Select(q => $"{q.Item1}: every quota (MaxConcurrentJobs, Weight, NfePerMinute, NfePerDay, MaxBudgetPerRequest) must be positive");
+            .Select(q => $"{q.Item1}: every quota (MaxConcurrentJobs, Weight, NfePerMinute, NfePerDay, MaxBudgetPerRequest) must be positive")
+            .Concat(Quotas.Keys.GroupBy(t => t, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1)
+                .Select(g => $"{Section}:Quotas: tenants {string.Join(" and ", g.Select(t => $"'{t}'"))} differ only in case; tenant ids ignore case"));
 }

@@ -9,7 +9,10 @@ namespace GenerationPlatform.Silo;
 /// (PEM, with its private key at <see cref="KeyPath"/> or in the same file) and requires one from every peer, in
 /// both directions: with <see cref="CaPath"/>, any certificate issued by those CAs; without it, exactly its own
 /// certificate (one certificate shared by the cluster, e.g. one Kubernetes TLS Secret mounted in every pod).
-/// Silos reach each other by IP address, so host names are not checked: the trust anchor is the identity.
+/// Silos reach each other by IP address, so a peer's name is never checked against the address dialled. A peer must present
+/// a certificate whose extended key usage lists both server and client authentication, and the cluster's identity is the
+/// trust anchor (a CA of the cluster's own, or the one shared certificate) and, with <see cref="PeerName"/>, a DNS name every
+/// silo's certificate carries (which makes a CA that issues for others safe to use).
 /// The files are read once, at start (a rotated certificate takes effect when the silo restarts).
 /// </summary>
 public sealed class ClusterTlsOptions
@@ -29,6 +32,13 @@ public sealed class ClusterTlsOptions
     public string? CaPath { get; set; }
 
     /// <summary>
+    /// A DNS name every silo's certificate carries among its subject alternative names, and every peer's must (a leading
+    /// <c>*.</c> matches one label): the cluster's identity when <see cref="CaPath"/> names a CA that also issues certificates
+    /// for anything else. Without it, the CA itself must be the cluster's own (issuing silo certificates only). Empty: not checked.
+    /// </summary>
+    public string? PeerName { get; set; }
+
+    /// <summary>
     /// The certificate and trust anchors, read and checked, or null when TLS is off. A setting that cannot work
     /// (a missing file, no certificate or key in it, a key of another certificate, a certificate that is not valid
     /// at <paramref name="now"/> or not usable for both client and server authentication, a CA that did not issue
@@ -38,8 +48,8 @@ public sealed class ClusterTlsOptions
     {
         if (!Enabled)
         {
-            if (Set(CertificatePath) || Set(KeyPath) || Set(CaPath))
-                throw new HostConfigurationException($"{Section}:Enabled is false but {Section}:CertificatePath, KeyPath or CaPath is set: " +
+            if (Set(CertificatePath) || Set(KeyPath) || Set(CaPath) || Set(PeerName))
+                throw new HostConfigurationException($"{Section}:Enabled is false but {Section}:CertificatePath, KeyPath, CaPath or PeerName is set: " +
                     $"set {Section}:Enabled to true, or remove the paths");
             return null;
         }
@@ -61,9 +71,14 @@ public sealed class ClusterTlsOptions
 
         if (now < certificate.NotBefore || now > certificate.NotAfter)
             throw Bad("CertificatePath", CertificatePath!, $"the certificate is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}, not now ({now:u})");
-        if (!AllowsBothAuthentications(certificate))
-            throw Bad("CertificatePath", CertificatePath!,
-                $"the certificate's extended key usage must allow both server ({ServerAuthentication}) and client ({ClientAuthentication}) authentication: every silo is both");
+        if (!ClusterTls.AllowsBothAuthentications(certificate))
+            throw Bad("CertificatePath", CertificatePath!, "the certificate's extended key usage must list both server " +
+                $"({ClusterTls.ServerAuthentication}) and client ({ClusterTls.ClientAuthentication}) authentication: every silo is both, and peers require it");
+        var peerName = Set(PeerName) ? PeerName!.Trim() : null;
+        if (peerName is not null && !IsDnsPattern(peerName))
+            throw new HostConfigurationException($"{Section}:PeerName must be a DNS name, or '*.' and one (got '{PeerName}')");
+        if (peerName is not null && !ClusterTls.Carries(certificate, peerName))
+            throw Bad("CertificatePath", CertificatePath!, $"the certificate does not carry {Section}:PeerName '{peerName}' among its DNS names, so peers would refuse this silo");
 
         X509Certificate2Collection? authorities = null;
         if (Set(CaPath))
@@ -73,21 +88,17 @@ public sealed class ClusterTlsOptions
             catch (CryptographicException e) { throw Bad("CaPath", CaPath!, $"it holds no readable PEM certificate ({e.Message})"); }
             if (authorities.Count == 0) throw Bad("CaPath", CaPath!, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
         }
-        var tls = new ClusterTls(certificate, authorities, [.. chain.Skip(1)]);
+        var tls = new ClusterTls(certificate, authorities, [.. chain.Skip(1)], peerName);
         if (authorities is not null && !tls.Accepts(certificate, now.UtcDateTime, out var why))
             throw Bad("CaPath", CaPath!, $"these CAs did not issue the certificate at {Section}:CertificatePath ({why}), so peers would refuse this silo");
         return tls;
     }
 
-    internal const string ServerAuthentication = "1.3.6.1.5.5.7.3.1", ClientAuthentication = "1.3.6.1.5.5.7.3.2";
-
-    /// <summary>No extended key usage extension means any usage; one that is there must list both.</summary>
-    private static bool AllowsBothAuthentications(X509Certificate2 certificate)
+    /// <summary>A DNS name (letters, digits, hyphens, dots between labels), optionally after a leading <c>*.</c>.</summary>
+    private static bool IsDnsPattern(string name)
     {
-        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().ToList();
-        if (usages.Count == 0) return true;
-        var oids = usages.SelectMany(u => u.EnhancedKeyUsages.Cast<Oid>()).Select(o => o.Value).ToHashSet(StringComparer.Ordinal);
-        return oids.Contains(ServerAuthentication) && oids.Contains(ClientAuthentication);
+        var labels = (name.StartsWith("*.", StringComparison.Ordinal) ? name[2..] : name).Split('.');
+        return name.Length <= 253 && labels.All(l => l.Length is > 0 and <= 63 && l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && l[0] != '-' && l[^1] != '-');
     }
 
     private static bool Set(string? path) => !string.IsNullOrWhiteSpace(path);

@@ -37,6 +37,8 @@ public static class PlatformHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         var config = builder.Configuration;
+        // A mounted Secret, last: it is where operators keep what they rotate.
+        if (config[$"{PlatformHostOptions.Section}:{nameof(PlatformHostOptions.SecretsFolder)}"] is { Length: > 0 } secrets) AddSecretsFolder(config, secrets);
 
         // What the host is built from is checked now (the same way as every other options, ValidatedOptions), naming the key.
         var host = config.BindValidated<PlatformHostOptions>(PlatformHostOptions.Section, o => o.Problems());
@@ -54,7 +56,7 @@ public static class PlatformHost
         // Job ids are signed with one key on every silo (JobIds): configured, or derived from the secret all silos share.
         string jobIdKey = host.IsCluster ? DerivedJobIdKey(cluster.ConnectionString!) : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         builder.Services.PostConfigure<JobIdOptions>(o => o.Key = o.Key.Length > 0 ? o.Key : jobIdKey);
-        var dashboard = config.BindValidated<PlatformDashboardOptions>(PlatformDashboardOptions.Section, _ => []);
+        var dashboard = config.BindValidated<PlatformDashboardOptions>(PlatformDashboardOptions.Section, o => o.Problems());
         builder.Services.AddSingleton(dashboard);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -140,13 +142,34 @@ public static class PlatformHost
         var ports = app.Services.GetRequiredService<ResolvedPorts>();
         app.UseGrpcRequestFrameCheck();
         app.UseHttpJsonRequestCheck();
+        app.UseMiddleware<DashboardAuthentication>();
         app.MapGenerationApi(ports.Grpc, ports.Json);
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireLocalPort(ports.Http);
         app.MapHealthChecks(ReadyPath).RequireLocalPort(ports.Http);
         app.MapPlatformMetrics(ports.Http);
         if (app.Services.GetRequiredService<PlatformDashboardOptions>().Enabled)
-            app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireLocalPort(ports.Http);
+            app.MapOrleansDashboard(PlatformDashboardOptions.Path).RequireLocalPort(ports.Http).WithMetadata(DashboardEndpoint.Instance);
         return app;
+    }
+
+    /// <summary>
+    /// Key-per-file configuration from <paramref name="folder"/>, reloaded on change. Polled, not watched: a Secret volume
+    /// changes by swapping a hidden symbolic link (<c>..data</c>), which a file watcher of the folder's own files never reports.
+    /// </summary>
+    private static void AddSecretsFolder(ConfigurationManager config, string folder)
+    {
+        var key = $"{PlatformHostOptions.Section}:{nameof(PlatformHostOptions.SecretsFolder)}";
+        if (!Directory.Exists(folder)) throw new HostConfigurationException($"{key} ('{folder}'): no such folder");
+        config.AddKeyPerFile(source =>
+        {
+            source.FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(folder))
+            {
+                UsePollingFileWatcher = true,
+                UseActivePolling = true,
+            };
+            source.Optional = false;
+            source.ReloadOnChange = true;
+        });
     }
 
     /// <summary>The job-id key a cluster derives from its storage connection string (every silo has it, and no tenant does).</summary>

@@ -29,6 +29,14 @@ public sealed class PlatformHostOptions
     /// </summary>
     public int? JsonPort { get; set; }
 
+    /// <summary>
+    /// A folder of key-per-file configuration: each file a key (<c>__</c> for <c>:</c>, as environment names write it),
+    /// its content the value, as a Kubernetes Secret mounted as a volume lays it out. Read after every other source, and
+    /// followed while the host runs (polled every few seconds): what reads its options again (the API keys) sees a
+    /// rotated Secret without a restart. Unset: none.
+    /// </summary>
+    public string? SecretsFolder { get; set; }
+
     /// <summary>How long a stopping host waits for Orleans to hand over grains and for calls to finish (Kubernetes' grace period must be longer).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(90);
 

@@ -210,6 +210,8 @@ public sealed class ServedModelsTests(ServedModelsFixture fixture) : IClassFixtu
     [InlineData(ServedModelsFixture.RgbOnnx, null, null, "class")]
     [InlineData(ServedModelsFixture.RgbOnnx, "Sneaker", null, "class")]
     [InlineData(ServedModelsFixture.Text, null, "a red dress\u0007", "prompt")]
+    [InlineData(ServedModelsFixture.Text, null, "a red \u202Edress", "prompt")]
+    [InlineData(ServedModelsFixture.Text, null, "a red\u200Bdress", "prompt")]
     public async Task TheWrongConditionForTheModelIsInvalidAndNamesTheField(string model, string? cls, string? prompt, string field)
     {
         using var client = fixture.Client();

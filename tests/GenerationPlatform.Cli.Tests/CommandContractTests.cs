@@ -27,6 +27,8 @@ public sealed class CommandContractTests : IDisposable
         { ["export-onnx", "--out", "OUT", "--model", "no-such-model"], "--model" },
         { ["serve", "--port", "70000"], "--port" },
         { ["serve", "--dev-tenant", "no-key"], "--dev-tenant" },
+        // A key in the clear to another machine, without --insecure (the client library refuses it too).
+        { ["models", "--address", "http://genplat.example.com:5080", "--key", "gp-live-2f8c1e9a"], "--address" },
     };
 
     [Theory]

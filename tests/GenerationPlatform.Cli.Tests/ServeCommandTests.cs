@@ -98,6 +98,30 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.StartsWith($"genplat: {named}", result.StdErr);
     }
 
+    [Fact]
+    public void OneKeyForTwoDevTenantsStopsTheStartWithoutEchoingIt()
+    {
+        var result = GenplatProcess.Run("serve", "--port", "0", "--dev-tenant", "alpha:s3cr3t-shared", "--dev-tenant", "beta:s3cr3t-shared");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("GenerationPlatform:Auth:Tenants:alpha:KeySha256:0 and GenerationPlatform:Auth:Tenants:beta:KeySha256:0", result.StdErr);
+        Assert.DoesNotContain("s3cr3t", result.StdErr + result.StdOut);
+    }
+
+    [Theory]
+    [InlineData("s3cr3t-key-with-no-colon")] // a key alone, its tenant forgotten
+    [InlineData("s3cr3t-key-with-no-colon:")]
+    [InlineData(":s3cr3t-key-with-no-colon")]
+    [InlineData("al/pha:s3cr3t-key-with-no-colon")]
+    [InlineData("s3cr3t key with no colon:alpha")]
+    public void ARefusedDevTenantNeverEchoesTheKey(string value)
+    {
+        var result = GenplatProcess.Run("serve", "--dev-tenant", "alpha:GOOD-KEY-1", "--dev-tenant", value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("genplat: --dev-tenant (#2):", result.StdErr);
+        Assert.DoesNotContain("s3cr3t", result.StdErr + result.StdOut);
+        Assert.DoesNotContain("GOOD-KEY-1", result.StdErr + result.StdOut);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -11,7 +11,7 @@ namespace GenerationPlatform.Deployment.Tests;
 /// </summary>
 public sealed class ChartFeatureTests
 {
-    private const string Storage = ChartTests.Storage;
+    private const string Required = ChartTests.Required;
     private const string CpuOnly = "{ gpuSilos: { enabled: false }, cpuSilos: { accelerator: cpu } }";
     private const string Monitoring = "telemetry: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } }";
     private const string Ingress = "ingress: { enabled: true, host: genplat.example.com, tls: { secretName: genplat-example-tls } }";
@@ -37,7 +37,7 @@ public sealed class ChartFeatureTests
     public void TheCiValuesSetsCoverTheChartsShapes()
     {
         Assert.Equal(["cpu-only", "default", "everything", "existing-secret", "gpu", "ingress", "monitoring"], ScenarioNames());
-        Assert.Equal(ChartValues.Merged(ChartTests.Storage, ChartTests.Everything).ToJsonString(), ChartValues.Merged(ValuesOf("everything")).ToJsonString());
+        Assert.Equal(ChartValues.Merged(ChartTests.Required, ChartTests.Everything).ToJsonString(), ChartValues.Merged(ValuesOf("everything")).ToJsonString());
     }
 
     private static List<YamlMappingNode> Render(params string[] values) => Repository.Documents(Repository.RenderChart(values));
@@ -56,7 +56,7 @@ public sealed class ChartFeatureTests
     [Fact]
     public void TheSchemaChecksFindWhatTheyCheck()
     {
-        var text = Repository.RenderChart(Storage, ChartTests.Everything);
+        var text = Repository.RenderChart(Required, ChartTests.Everything);
         Assert.Empty(KubernetesObjects.Problems(Repository.Documents(text)));
         foreach (var (from, to, expected) in new[]
                  {
@@ -96,7 +96,7 @@ public sealed class ChartFeatureTests
     [InlineData("{ gpuSilos: { enabled: false }, cpuSilos: { accelerator: cpu, models: \"\" } }")]
     public void AValuesSetThatServesNoModelIsRefused(string values)
     {
-        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Storage, values));
+        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Required, values));
         Assert.Contains("these values serve no model", e.Message);
         Assert.Contains("cpuSilos.accelerator=cpu", e.Message);
     }
@@ -104,15 +104,15 @@ public sealed class ChartFeatureTests
     [Fact]
     public void EveryPoolThatServesAModelIsEnough()
     {
-        Assert.NotEmpty(Render(Storage, CpuOnly));
-        Assert.NotEmpty(Render(Storage, "{ gpuSilos: { enabled: false }, cpuSilos: { accelerator: cpu, replicas: 0 }, autoscaling: { enabled: true } }"));
-        Assert.NotEmpty(Render(Storage, "cpuSilos: { replicas: 0 }"));
+        Assert.NotEmpty(Render(Required, CpuOnly));
+        Assert.NotEmpty(Render(Required, "{ gpuSilos: { enabled: false }, cpuSilos: { accelerator: cpu, replicas: 0 }, autoscaling: { enabled: true } }"));
+        Assert.NotEmpty(Render(Required, "cpuSilos: { replicas: 0 }"));
         // The other guards: no Secret at all, an ingress without a host or without TLS.
         Assert.Contains("secret.existingSecret", Assert.Throws<InvalidOperationException>(() => Repository.RenderChart("secret: { create: false }")).Message);
         Assert.Contains("ingress.host",
-            Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Storage, "ingress: { enabled: true, tls: { secretName: x } }")).Message);
+            Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Required, "ingress: { enabled: true, tls: { secretName: x } }")).Message);
         Assert.Contains("ingress.tls.secretName",
-            Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Storage, "ingress: { enabled: true, host: a.example.com }")).Message);
+            Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Required, "ingress: { enabled: true, host: a.example.com }")).Message);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class ChartFeatureTests
     [InlineData("ingress: { host: \"Not A Host\" }", "ingress.host: Does not match pattern")]
     public void TheSchemaRefusesValuesTheChartCannotUse(string values, string expected)
     {
-        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Storage, values));
+        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Required, values));
         Assert.Contains("values don't meet the specifications of the schema", e.Message);
         Assert.Contains(expected, e.Message);
     }
@@ -172,7 +172,7 @@ public sealed class ChartFeatureTests
     [Fact]
     public void HelmTestCallsTheHealthServiceThroughTheTenantsService()
     {
-        var docs = Render(Storage);
+        var docs = Render(Required);
         var pod = One(docs, "Pod");
         Assert.Equal("test", pod.Scalar("metadata", "annotations", "helm.sh/hook"));
         Assert.Equal("Never", pod.Scalar("spec", "restartPolicy"));
@@ -192,7 +192,7 @@ public sealed class ChartFeatureTests
         Assert.Equal($"{service.Scalar("metadata", "name")}:{grpc.Scalar("port")}", command[^1]);
 
         // A NetworkPolicy that limits gRPC callers still admits the test pod.
-        var limited = Render(Storage, "networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { team: edge } } } ] }");
+        var limited = Render(Required, "networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { team: edge } } } ] }");
         var testLabels = KubernetesObjects.Labels(One(limited, "Pod"), "metadata", "labels");
         var rule = Assert.Single(One(limited, "NetworkPolicy").Items("spec", "ingress"), r => r.Items("ports").Any(p => p.Scalar("port") == grpc.Scalar("port")));
         Assert.Contains(rule.Items("from"),
@@ -200,7 +200,7 @@ public sealed class ChartFeatureTests
         // Another release's test pod is not admitted, and with tests off there is no pod and no peer.
         Assert.DoesNotContain(rule.Items("from"), peer => KubernetesObjects.Selects(KubernetesObjects.Labels(peer, "podSelector", "matchLabels"),
             new Dictionary<string, string>(testLabels) { ["app.kubernetes.io/instance"] = "other" }));
-        var off = Render(Storage, "tests: { enabled: false }", "networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { team: edge } } } ] }");
+        var off = Render(Required, "tests: { enabled: false }", "networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { team: edge } } } ] }");
         Assert.DoesNotContain(off, d => d.Scalar("kind") == "Pod");
         Assert.Single(Assert.Single(One(off, "NetworkPolicy").Items("spec", "ingress"), r => r.Items("ports").Any(p => p.Scalar("port") == grpc.Scalar("port"))).Items("from"));
     }
@@ -208,7 +208,7 @@ public sealed class ChartFeatureTests
     [Fact]
     public void HttpJsonIsServedNextToGrpcUnderTheSamePolicyAndOnItsOwnIngressHost()
     {
-        var docs = Render(Storage, "ingress: { enabled: true, host: grpc.example.com, jsonHost: api.example.com, tls: { secretName: example-tls } }");
+        var docs = Render(Required, "ingress: { enabled: true, host: grpc.example.com, jsonHost: api.example.com, tls: { secretName: example-tls } }");
         YamlMappingNode Config(List<YamlMappingNode> d) =>
             Assert.Single(d, x => x.Scalar("kind") == "ConfigMap" && x.Scalar("metadata", "name") == "genplat-generation-platform-config");
         Assert.Equal("5082", Config(docs).Scalar("data", "GenerationPlatform__Host__JsonPort"));
@@ -232,7 +232,7 @@ public sealed class ChartFeatureTests
         Assert.Null(jsonIngress.Scalar("metadata", "annotations", "nginx.ingress.kubernetes.io/backend-protocol")); // HTTP/1.1, not GRPC
 
         // Off: no port anywhere, no second Ingress.
-        var off = Render(Storage, "httpJson: { enabled: false }",
+        var off = Render(Required, "httpJson: { enabled: false }",
             "ingress: { enabled: true, host: grpc.example.com, jsonHost: api.example.com, tls: { secretName: example-tls } }");
         Assert.Null(Config(off).Scalar("data", "GenerationPlatform__Host__JsonPort"));
         Assert.DoesNotContain(Assert.Single(off, d => d.Scalar("kind") == "Service" && d.Scalar("metadata", "name") == "genplat-generation-platform").Items("spec", "ports"),
@@ -243,24 +243,24 @@ public sealed class ChartFeatureTests
     [Fact]
     public void NotesTellHowToReachTheReleaseAndTestIt()
     {
-        var notes = Repository.RenderNotes(Storage);
+        var notes = Repository.RenderNotes(Required);
         Assert.Contains("helm test genplat -n default", notes);
         Assert.Contains("kubectl -n default port-forward svc/genplat-generation-platform 5080:5080", notes);
         Assert.Contains("rollout status deployment/genplat-generation-platform-gpu", notes);
         Assert.Contains("authorization: Bearer", notes);
         Assert.DoesNotContain("<no value>", notes);
-        var cpuOnly = Repository.RenderNotes(Storage, CpuOnly, Ingress, Monitoring);
+        var cpuOnly = Repository.RenderNotes(Required, CpuOnly, Ingress, Monitoring);
         Assert.DoesNotContain("deployment/genplat-generation-platform-gpu", cpuOnly);
         Assert.Contains("genplat.example.com:443", cpuOnly);
         Assert.Contains("PrometheusRule genplat-generation-platform", cpuOnly);
         // The guards stop the notes too (helm renders everything before it prints them).
-        Assert.Throws<InvalidOperationException>(() => Repository.RenderNotes(Storage, "gpuSilos: { enabled: false }"));
+        Assert.Throws<InvalidOperationException>(() => Repository.RenderNotes(Required, "gpuSilos: { enabled: false }"));
     }
 
     [Fact]
     public void TheServiceMonitorNamesEachSiloByItsPod()
     {
-        var monitor = One(Render(Storage, Monitoring), "ServiceMonitor");
+        var monitor = One(Render(Required, Monitoring), "ServiceMonitor");
         var relabel = Assert.Single(Assert.Single(monitor.Items("spec", "endpoints")).Items("relabelings"));
         Assert.Equal(["__meta_kubernetes_pod_name"], relabel.Items("sourceLabels").Select(l => ((YamlScalarNode)l).Value));
         Assert.Equal("instance", relabel.Scalar("targetLabel"));
@@ -269,7 +269,7 @@ public sealed class ChartFeatureTests
     [Fact]
     public void ThePrometheusRuleAlertsOnThisReleasesSilosWithTheValuesThresholds()
     {
-        var docs = Render(Storage, Monitoring);
+        var docs = Render(Required, Monitoring);
         var rules = Assert.Single(One(docs, "PrometheusRule").Items("spec", "groups")).Items("rules").ToList();
         Assert.Equal(["GenplatSiloDown", "GenplatNoSilo", "GenplatDenoiserQueueWaitHigh", "GenplatJobFailureRate", "GenplatResultStoreFailures", "GenplatQuotaRejections"],
             rules.Select(r => r.Scalar("alert")));
@@ -279,7 +279,7 @@ public sealed class ChartFeatureTests
         Assert.All(rules, r => Assert.Contains("{" + selector, r.Scalar("expr")));
         Assert.Contains("outcome=\"failed\"", rules.Single(r => r.Scalar("alert") == "GenplatResultStoreFailures").Scalar("expr"));
 
-        var custom = Assert.Single(One(Render(Storage, Monitoring,
+        var custom = Assert.Single(One(Render(Required, Monitoring,
             "telemetry: { prometheusRule: { alerts: { denoiserQueueWait: { seconds: 30, fraction: 0.01, for: 20m }, " +
             "quotaRejections: { perSecond: 5, for: 1h } } } }"), "PrometheusRule")
             .Items("spec", "groups")).Items("rules").ToList();
@@ -293,7 +293,7 @@ public sealed class ChartFeatureTests
     [Fact]
     public void TheIngressCarriesGrpcOverTlsToTheTenantsServiceAndOutlastsEveryStream()
     {
-        var docs = Render(Storage, Ingress);
+        var docs = Render(Required, Ingress);
         var ingress = One(docs, "Ingress");
         Assert.Equal("nginx", ingress.Scalar("spec", "ingressClassName"));
         Assert.Equal("GRPC", ingress.Scalar("metadata", "annotations", "nginx.ingress.kubernetes.io/backend-protocol"));
@@ -309,7 +309,7 @@ public sealed class ChartFeatureTests
         Assert.Equal("grpc", backend.Scalar("port", "name"));
 
         // Another controller: its class name and the operator's annotations, none of nginx's.
-        var other = One(Render(Storage, Ingress, "ingress: { className: traefik, annotations: { traefik.ingress.kubernetes.io/router.tls: \"true\" } }"), "Ingress");
+        var other = One(Render(Required, Ingress, "ingress: { className: traefik, annotations: { traefik.ingress.kubernetes.io/router.tls: \"true\" } }"), "Ingress");
         Assert.Equal("traefik", other.Scalar("spec", "ingressClassName"));
         Assert.DoesNotContain(other.Entries("metadata", "annotations"), a => a.Key.StartsWith("nginx.", StringComparison.Ordinal));
         Assert.Equal("true", other.Scalar("metadata", "annotations", "traefik.ingress.kubernetes.io/router.tls"));

@@ -5,21 +5,24 @@ namespace GenerationPlatform.Deployment.Tests;
 /// <summary>The Helm chart, rendered with the template engine helm uses, checked against what the silo host serves.</summary>
 public sealed class ChartTests
 {
-    internal const string Storage = "secret: { storageConnectionString: \"UseDevelopmentStorage=true\", " +
-        "tenantKeySha256: { alpha: [\"c663f32581668ec9a37bc1fd78bbeb9b03d19c9fe1765b0fb6c1f8bfd221b443\"] } }";
+    /// <summary>What every install must set: the storage connection (and a tenant), and the silo TLS Secret (silo mTLS is on by default).</summary>
+    internal const string Required = """
+        secret: { storageConnectionString: "UseDevelopmentStorage=true", tenantKeySha256: { alpha: ["c663f32581668ec9a37bc1fd78bbeb9b03d19c9fe1765b0fb6c1f8bfd221b443"] } }
+        cluster: { tls: { secretName: genplat-cluster-tls } }
+        """;
 
     internal const string Everything = """
         tenants: { quotas: { alpha: { MaxConcurrentJobs: 16, Weight: 2 } } }
         telemetry: { otlpEndpoint: "http://otel-collector:4317", serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } }
         ingress: { enabled: true, host: genplat.example.com, tls: { secretName: genplat-example-tls } }
         autoscaling: { enabled: true }
-        orleansDashboard: { enabled: true }
+        orleansDashboard: { enabled: true, passwordSha256: 3a12012f8f999f79f940f6197fbb9741cf1fdd67cb29b37714883ef26c23f560 }
         cluster: { tls: { enabled: true, secretName: genplat-cluster-tls, caKey: ca.crt } }
         networkPolicy: { grpcFrom: [ { namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ingress } } } ] }
         """;
 
-    private static readonly Lazy<List<YamlMappingNode>> Default = new(() => Repository.Documents(Repository.RenderChart(Storage)));
-    private static readonly Lazy<List<YamlMappingNode>> Full = new(() => Repository.Documents(Repository.RenderChart(Storage, Everything)));
+    private static readonly Lazy<List<YamlMappingNode>> Default = new(() => Repository.Documents(Repository.RenderChart(Required)));
+    private static readonly Lazy<List<YamlMappingNode>> Full = new(() => Repository.Documents(Repository.RenderChart(Required, Everything)));
 
     internal static List<YamlMappingNode> Rendered(bool everything) => everything ? Full.Value : Default.Value;
 
@@ -51,12 +54,32 @@ public sealed class ChartTests
     [Fact]
     public void AMissingStorageConnectionIsARenderError()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart());
+        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart("cluster: { tls: { secretName: genplat-cluster-tls } }"));
         Assert.Contains("secret.storageConnectionString is required", e.Message);
-        var docs = Repository.Documents(Repository.RenderChart("secret: { existingSecret: ops-genplat }"));
+        var docs = Repository.Documents(Repository.RenderChart("secret: { existingSecret: ops-genplat }", "cluster: { tls: { secretName: genplat-cluster-tls } }"));
         Assert.DoesNotContain(docs, d => d.Scalar("kind") == "Secret");
         foreach (var deployment in OfKind(docs, "Deployment"))
-            Assert.Contains(Container(deployment).Items("envFrom"), f => f.Scalar("secretRef", "name") == "ops-genplat");
+            Assert.Contains(deployment.Items("spec", "template", "spec", "volumes"), v => v.Scalar("secret", "secretName") == "ops-genplat");
+    }
+
+    [Fact]
+    public void TheOrleansDashboardIsEnabledOnlyWithItsPassword()
+    {
+        // A silo with the dashboard on and no password does not start (M2): the render refuses it first, naming the value.
+        var e = Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Required, "orleansDashboard: { enabled: true }"));
+        Assert.Contains("orleansDashboard.passwordSha256 is required", e.Message);
+        var full = Rendered(true);
+        var hash = ChartValues.Merged(Required, Everything)["orleansDashboard"]!["passwordSha256"]!.GetValue<string>();
+        Assert.Equal(hash, Single(full, "Secret", "-secrets").Scalar("stringData", "GenerationPlatform__Dashboard__PasswordSha256"));
+        Assert.Equal("admin", Config(full)["GenerationPlatform__Dashboard__User"]);
+        Assert.DoesNotContain(Config(full).Keys, k => k.Contains("PasswordSha256", StringComparison.Ordinal));
+        // The password is read at start: a new one rolls the pods.
+        static string Checksum(List<YamlMappingNode> docs) => Single(docs, "Deployment", "-cpu").Scalar("spec", "template", "metadata", "annotations", "checksum/secret")!;
+        var other = Repository.Documents(Repository.RenderChart(Required, Everything, $"orleansDashboard: {{ passwordSha256: \"{new string('0', 63)}1\" }}"));
+        Assert.NotEqual(Checksum(full), Checksum(other));
+        // With an existing Secret the hash is kept there (the chart cannot see it).
+        Assert.NotEmpty(Repository.RenderChart(Required, "secret: { existingSecret: ops-genplat }", "orleansDashboard: { enabled: true }"));
+        Assert.Throws<InvalidOperationException>(() => Repository.RenderChart(Required, "orleansDashboard: { passwordSha256: not-hex }"));
     }
 
     private static YamlNode Container(YamlMappingNode deployment) => Assert.Single(deployment.Items("spec", "template", "spec", "containers"));
@@ -118,7 +141,7 @@ public sealed class ChartTests
         Assert.Equal("none", Env(cpu, "GenerationPlatform__Silo__Accelerator"));
         Assert.Equal("cpu", Env(cpu, "GenerationPlatform__Models__Device"));
         // A cluster without GPUs: the CPU pool serves the models, and nothing of the GPU pool renders.
-        var cpuOnly = Repository.Documents(Repository.RenderChart(Storage, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }"));
+        var cpuOnly = Repository.Documents(Repository.RenderChart(Required, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }"));
         Assert.DoesNotContain(cpuOnly, d => d.Scalar("metadata", "name")!.EndsWith("-gpu"));
         Assert.Equal("cpu", Env(Container(Single(cpuOnly, "Deployment", "-cpu")), "GenerationPlatform__Silo__Accelerator"));
         // The Dockerfile of the GPU image says the same.
@@ -152,7 +175,7 @@ public sealed class ChartTests
                 Assert.False(KubernetesObjects.Selects(KubernetesObjects.Labels(c, "labelSelector", "matchLabels"), other));
             });
         }
-        var custom = Repository.Documents(Repository.RenderChart(Storage,
+        var custom = Repository.Documents(Repository.RenderChart(Required,
             "gpuSilos: { podDisruptionBudget: { enabled: false }, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }",
             "cpuSilos: { podDisruptionBudget: { maxUnavailable: 25% }, topologySpreadConstraints: [] }"));
         Assert.Equal("25%", Single(custom, "PodDisruptionBudget", "-cpu").Scalar("spec", "maxUnavailable"));
@@ -160,7 +183,7 @@ public sealed class ChartTests
         Assert.Equal("1", Single(custom, "Deployment", "-gpu").Scalar("spec", "strategy", "rollingUpdate", "maxSurge"));
         Assert.Null(Single(custom, "Deployment", "-cpu").At("spec", "template", "spec", "topologySpreadConstraints"));
         // No GPU pool, no GPU budget.
-        Assert.DoesNotContain(Repository.Documents(Repository.RenderChart(Storage, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }")),
+        Assert.DoesNotContain(Repository.Documents(Repository.RenderChart(Required, "gpuSilos: { enabled: false }", "cpuSilos: { accelerator: cpu }")),
             d => d.Scalar("kind") == "PodDisruptionBudget" && d.Scalar("metadata", "name")!.EndsWith("-gpu", StringComparison.Ordinal));
     }
 

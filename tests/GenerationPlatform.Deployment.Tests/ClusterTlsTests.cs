@@ -35,7 +35,29 @@ public sealed class TlsMaterial : IDisposable
         Garbage = certificates.WriteText("garbage.crt", "this is not a certificate\n");
         Combined = certificates.WriteText("silo-a-combined.pem", File.ReadAllText(SiloACert) + File.ReadAllText(SiloAKey));
         Missing = Path.Combine(certificates.Folder, "no-such-file.crt");
+        // Named silos: the cluster's DNS name pattern is *.silos.genplat.test.
+        NamedA = certificates.Silo("named-a", ca, dnsNames: ["a.silos.genplat.test"]);
+        NamedB = certificates.Silo("named-b", ca, dnsNames: ["b.silos.genplat.test", "localhost"]);
+        (NamedACert, NamedAKey) = certificates.Write(NamedA, "named-a");
+        OtherName = certificates.Silo("other-name", ca, dnsNames: ["a.others.genplat.test", "silos.genplat.test", "x.a.silos.genplat.test"]);
+        ServerOnlyNamed = certificates.Silo("server-only-named", ca, TestCertificates.ServerOnly, dnsNames: ["c.silos.genplat.test"]);
+        ClientOnlyNamed = certificates.Silo("client-only-named", ca, TestCertificates.ClientOnly, dnsNames: ["c.silos.genplat.test"]);
+        NoUsageNamed = certificates.Silo("no-usage-named", ca, [], dnsNames: ["c.silos.genplat.test"]);
+        ForeignNamed = certificates.Silo("foreign-named", foreignCa, dnsNames: ["c.silos.genplat.test"]);
+        (NoUsageCert, NoUsageKey) = certificates.Write(certificates.Silo("no-usage", ca, []), "no-usage");
     }
+
+    public X509Certificate2 NamedA { get; }
+    public X509Certificate2 NamedB { get; }
+    public X509Certificate2 OtherName { get; }
+    public X509Certificate2 ServerOnlyNamed { get; }
+    public X509Certificate2 ClientOnlyNamed { get; }
+    public X509Certificate2 NoUsageNamed { get; }
+    public X509Certificate2 ForeignNamed { get; }
+    public string NamedACert { get; }
+    public string NamedAKey { get; }
+    public string NoUsageCert { get; }
+    public string NoUsageKey { get; }
 
     public X509Certificate2 SiloA { get; }
     public X509Certificate2 SiloB { get; }
@@ -93,7 +115,19 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
         "ca" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.SiloACert, [$"{Key}:KeyPath"] = tls.SiloAKey, [$"{Key}:CaPath"] = tls.Ca },
         "pinned" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.SelfSignedCert, [$"{Key}:KeyPath"] = tls.SelfSignedKey },
         "key-in-the-certificate-file" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.Combined },
+        "no-usage" => new() { [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.NoUsageCert, [$"{Key}:KeyPath"] = tls.NoUsageKey },
+        "named" => Named("*.silos.genplat.test"),
+        "named-exactly" => Named("a.silos.genplat.test"),
+        "peer-name-not-carried" => Named("*.others.genplat.test"),
+        "peer-name-not-a-dns-name" => Named("silos genplat"),
+        "peer-name-but-not-enabled" => new() { [$"{Key}:PeerName"] = "*.silos.genplat.test" },
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+    };
+
+    private Dictionary<string, string?> Named(string peerName) => new()
+    {
+        [$"{Key}:Enabled"] = "true", [$"{Key}:CertificatePath"] = tls.NamedACert, [$"{Key}:KeyPath"] = tls.NamedAKey, [$"{Key}:CaPath"] = tls.Ca,
+        [$"{Key}:PeerName"] = peerName,
     };
 
     [Theory]
@@ -110,6 +144,10 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
     [InlineData("missing-ca-file", "CaPath")]
     [InlineData("paths-but-not-enabled", "Enabled")]
     [InlineData("enabled-not-a-boolean", "Enabled")]
+    [InlineData("no-usage", "CertificatePath")]
+    [InlineData("peer-name-not-carried", "CertificatePath")]
+    [InlineData("peer-name-not-a-dns-name", "PeerName")]
+    [InlineData("peer-name-but-not-enabled", "Enabled")]
     public void ABadTlsSettingFailsTheStartNamingTheKey(string scenario, string key)
     {
         // A setting that does not bind is an options problem (as for every options); a file that cannot work, the host's own.
@@ -122,6 +160,8 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
     [InlineData("ca")]
     [InlineData("pinned")]
     [InlineData("key-in-the-certificate-file")]
+    [InlineData("named")]
+    [InlineData("named-exactly")]
     public void AGoodTlsSettingIsBoundAndLoadedAtStart(string scenario)
     {
         var settings = Settings(scenario);
@@ -131,7 +171,7 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
         Assert.True(options.Enabled);
         var loaded = options.Load(DateTimeOffset.UtcNow)!;
         Assert.True(loaded.Certificate.HasPrivateKey);
-        Assert.Equal(scenario == "ca", loaded.ChecksIssuer);
+        Assert.Equal(scenario is "ca" or "named" or "named-exactly", loaded.ChecksIssuer);
     }
 
     [Fact]
@@ -150,6 +190,71 @@ public sealed class ClusterTlsTests(TlsMaterial tls) : IClassFixture<TlsMaterial
         Assert.True(pinned.Accepts(tls.SelfSigned, now, out why), why);
         Assert.False(pinned.Accepts(tls.SiloA, now, out _));
         Assert.False(pinned.Accepts(tls.Foreign, now, out _));
+    }
+
+    [Fact]
+    public void APeerMustListBothAuthenticationsAndCarryThePeerName()
+    {
+        var now = DateTime.UtcNow;
+        var named = new ClusterTlsOptions
+        {
+            Enabled = true, CertificatePath = tls.NamedACert, KeyPath = tls.NamedAKey, CaPath = tls.Ca, PeerName = "*.silos.genplat.test",
+        }.Load(DateTimeOffset.UtcNow)!;
+        Assert.True(named.Accepts(tls.NamedB, now, out var why), why);
+        Assert.True(named.Accepts(tls.NamedA, now, out why), why);
+        foreach (var (name, peer, reason) in new[]
+                 {
+                     ("another name from the same CA", tls.OtherName, "DNS name"),
+                     ("no name at all", tls.SiloB, "DNS name"),
+                     ("server authentication only", tls.ServerOnlyNamed, "extended key usage"),
+                     ("client authentication only", tls.ClientOnlyNamed, "extended key usage"),
+                     ("no extended key usage", tls.NoUsageNamed, "extended key usage"),
+                     ("the right name from another CA", tls.ForeignNamed, ""), // the chain's own words
+                 })
+        {
+            Assert.False(named.Accepts(peer, now, out why), name);
+            Assert.Contains(reason, why);
+            Assert.NotEmpty(why);
+        }
+        // Without a peer name (a CA of the cluster's own), the usage is still required.
+        var ca = new ClusterTlsOptions { Enabled = true, CertificatePath = tls.SiloACert, KeyPath = tls.SiloAKey, CaPath = tls.Ca }.Load(DateTimeOffset.UtcNow)!;
+        Assert.True(ca.Accepts(tls.OtherName, now, out why), why);
+        Assert.False(ca.Accepts(tls.ServerOnlyNamed, now, out _));
+        Assert.False(ca.Accepts(tls.NoUsageNamed, now, out _));
+    }
+
+    [Fact]
+    public async Task TheSiloPortRefusesAPeerWithTheWrongUsageOrAnotherNameOverRealTls()
+    {
+        var results = Directory.CreateTempSubdirectory("genplat-tls-embedded-").FullName;
+        var settings = new Dictionary<string, string?>(Named("*.silos.genplat.test"))
+        {
+            ["GenerationPlatform:Results:Kind"] = "folder",
+            ["GenerationPlatform:Results:Path"] = results,
+            ["GenerationPlatform:Silo:Accelerator"] = "none",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var app = await EmbeddedPlatform.StartAsync(settings);
+        try
+        {
+            int port = int.Parse(app.Configuration["GenerationPlatform:Cluster:SiloPort"]!, System.Globalization.CultureInfo.InvariantCulture);
+            var ok = await HandshakeAsync(port, tls.NamedB);
+            Assert.Equal(tls.NamedA.GetCertHashString(), ok.Server);
+            Assert.False(ok.Refused, "a silo of the cluster, named as it must be, was refused");
+            foreach (var (name, client) in new[]
+                     {
+                         ("another name from the same CA", tls.OtherName), ("no name", tls.SiloB), ("server authentication only", tls.ServerOnlyNamed),
+                         ("client authentication only", tls.ClientOnlyNamed), ("no extended key usage", tls.NoUsageNamed), ("another CA", tls.ForeignNamed),
+                         ("no certificate", (X509Certificate2?)null),
+                     })
+                Assert.True((await HandshakeAsync(port, client)).Refused, $"{name}: the silo port accepted it");
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Directory.Delete(results, recursive: true);
+        }
     }
 
     private static async Task<WebApplication> StartSiloAsync(AzuriteProcess tables, string clusterId, string results, int siloPort, string certificate, string key, string ca)

@@ -13,7 +13,7 @@ public sealed partial class IsolationTests
 {
     private const string Tls = "cluster: { tls: { enabled: true, secretName: genplat-cluster-tls, caKey: ca.crt } }";
 
-    private static List<YamlMappingNode> Render(params string[] values) => Repository.Documents(Repository.RenderChart([ChartTests.Storage, .. values]));
+    private static List<YamlMappingNode> Render(params string[] values) => Repository.Documents(Repository.RenderChart([ChartTests.Required, .. values]));
 
     private static IEnumerable<YamlMappingNode> OfKind(List<YamlMappingNode> docs, string kind) => docs.Where(d => d.Scalar("kind") == kind);
 
@@ -49,7 +49,7 @@ public sealed partial class IsolationTests
         Assert.Equal(0, new PlatformClusterOptions().GatewayPort);
         var renderings = new[]
         {
-            Repository.RenderChart(ChartTests.Storage), Repository.RenderChart(ChartTests.Storage, ChartTests.Everything), Repository.RenderChart(ChartTests.Storage, Tls),
+            Repository.RenderChart(ChartTests.Required), Repository.RenderChart(ChartTests.Required, ChartTests.Everything), Repository.RenderChart(ChartTests.Required, Tls),
         };
         foreach (var text in renderings)
         {
@@ -108,9 +108,12 @@ public sealed partial class IsolationTests
         // Another release's silos (same chart, other instance) do not match.
         Assert.False(Selects(from, new Dictionary<string, string>(pods[0]) { ["app.kubernetes.io/instance"] = "other" }));
 
-        // gRPC: from anywhere by default (a rule without "from" admits every source; every call is authenticated).
+        // gRPC: by default from the pods of the release's namespace (a podSelector that selects all of them, no namespaceSelector),
+        // and `helm test`'s pod; never a rule without "from", which would admit every source.
         var grpcRule = Assert.Single(rules, r => PortsOf(r).Contains(grpc));
-        Assert.Null(grpcRule.At("from"));
+        var sameNamespace = Assert.Single(grpcRule.Items("from"), p => p.At("podSelector") is YamlMappingNode { Children.Count: 0 });
+        Assert.Null(sameNamespace.At("namespaceSelector"));
+        Assert.All(grpcRule.Items("from"), p => Assert.Null(p.At("ipBlock")));
         // The http port (/metrics, /dashboard): only the configured Prometheus.
         var metricsRule = Assert.Single(rules, r => PortsOf(r).Contains(http));
         var prometheus = Assert.Single(metricsRule.Items("from"));
@@ -219,7 +222,7 @@ public sealed partial class IsolationTests
 
     private static (string Cluster, string Service) Identity(string release, string ns, params string[] values)
     {
-        var config = Config(Repository.Documents(Repository.RenderRelease(release, ns, [ChartTests.Storage, .. values])));
+        var config = Config(Repository.Documents(Repository.RenderRelease(release, ns, [ChartTests.Required, .. values])));
         return (config["GenerationPlatform__Cluster__ClusterId"], config["GenerationPlatform__Cluster__ServiceId"]);
     }
 
@@ -259,13 +262,25 @@ public sealed partial class IsolationTests
         var pinned = Config(Render("cluster: { tls: { enabled: true, secretName: genplat-cluster-tls } }"));
         Assert.Equal("true", pinned["GenerationPlatform__Cluster__Tls__Enabled"]);
         Assert.False(pinned.ContainsKey("GenerationPlatform__Cluster__Tls__CaPath"));
-        // Off by default: no setting, no volume.
-        var plain = ChartTests.Rendered(false);
+        // On by default (H3): the defaults with a Secret named are silo mTLS.
+        var byDefault = ChartTests.Rendered(false);
+        Assert.Equal("true", Config(byDefault)["GenerationPlatform__Cluster__Tls__Enabled"]);
+        Assert.All(OfKind(byDefault, "Deployment"),
+            d => Assert.Contains(d.Items("spec", "template", "spec", "volumes"), v => v.Scalar("secret", "secretName") == "genplat-cluster-tls"));
+        Assert.True(ChartValues.Defaults()["cluster"]!["tls"]!["enabled"]!.GetValue<bool>());
+        // Without a Secret it is a render error that names the value and the way out; off only when asked for.
+        foreach (var missing in new[] { "cluster: { tls: { secretName: \"\" } }", "cluster: { tls: { enabled: true, secretName: \"\" } }" })
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => Render(missing));
+            Assert.Contains("cluster.tls.secretName is required", e.Message);
+            Assert.Contains("cluster.tls.enabled=false", e.Message);
+        }
+        var plain = Render("cluster: { tls: { enabled: false, secretName: \"\" } }");
         Assert.DoesNotContain(Config(plain).Keys, k => k.Contains("__Tls__", StringComparison.Ordinal));
-        Assert.All(OfKind(plain, "Deployment"), d => Assert.DoesNotContain(d.Items("spec", "template", "spec", "volumes"), v => v.At("secret") is not null));
-        // Enabled without a Secret is a render error that names the value.
-        var e = Assert.Throws<InvalidOperationException>(() => Render("cluster: { tls: { enabled: true } }"));
-        Assert.Contains("cluster.tls.secretName", e.Message);
+        Assert.All(OfKind(plain, "Deployment"), d => Assert.DoesNotContain(d.Items("spec", "template", "spec", "volumes"), v => v.Scalar("name") == "cluster-tls"));
+        // The peer name pin (N6), when given.
+        Assert.Equal("silo.genplat.internal", Config(Render("cluster: { tls: { peerName: silo.genplat.internal } }"))["GenerationPlatform__Cluster__Tls__PeerName"]);
+        Assert.False(Config(byDefault).ContainsKey("GenerationPlatform__Cluster__Tls__PeerName"));
     }
 
     [Fact]
@@ -302,8 +317,9 @@ public sealed partial class IsolationTests
                 Assert.Contains($"`{section}:{property.Name}`", operations, StringComparison.Ordinal);
         foreach (var value in new[]
                  {
-                     "networkPolicy.enabled", "networkPolicy.grpcFrom", "networkPolicy.metricsFrom", "cluster.tls.enabled", "cluster.tls.secretName", "cluster.tls.caKey",
-                     "cluster.clusterId",
+                     "networkPolicy.enabled", "networkPolicy.grpcFrom", "networkPolicy.grpcFromAnywhere", "networkPolicy.metricsFrom", "cluster.tls.enabled",
+                     "cluster.tls.secretName", "cluster.tls.caKey", "cluster.tls.peerName", "cluster.clusterId", "service.allowPlaintextKeys", "modelCache.sizeLimit",
+                     "secret.existingSecret", "rollout restart deployment/",
                  })
             Assert.Contains(value, operations, StringComparison.Ordinal);
     }

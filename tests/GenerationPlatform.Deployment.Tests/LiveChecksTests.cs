@@ -73,7 +73,7 @@ public sealed class LiveChecksTests(LiveSilo silo) : IClassFixture<LiveSilo>
     [Fact]
     public void TheHelmTestPodsHealthCheckPassesOnARunningSiloAndFailsElsewhere()
     {
-        var pod = Assert.Single(Repository.Documents(Repository.RenderChart(ChartTests.Storage)), d => d.Scalar("kind") == "Pod");
+        var pod = Assert.Single(Repository.Documents(Repository.RenderChart(ChartTests.Required)), d => d.Scalar("kind") == "Pod");
         var command = Assert.Single(pod.Items("spec", "containers")).Items("command").Select(c => ((YamlScalarNode)c).Value!).ToList();
         Assert.Equal(["sh", "-c"], command[..2]);
         // The pod's script with its target ("<service>:<port>") pointed at this silo's gRPC port.

@@ -69,7 +69,7 @@ public sealed partial class MonitoringTests : IDisposable
     /// <summary>The chart's PrometheusRule groups, rendered with <paramref name="values"/>.</summary>
     private static YamlNode ChartRuleGroups(params string[] values)
     {
-        var docs = Repository.Documents(Repository.RenderChart([ChartTests.Storage, "telemetry: { prometheusRule: { enabled: true } }", .. values]));
+        var docs = Repository.Documents(Repository.RenderChart([ChartTests.Required, "telemetry: { prometheusRule: { enabled: true } }", .. values]));
         return Assert.Single(docs, d => d.Scalar("kind") == "PrometheusRule").At("spec")!;
     }
 

@@ -8,6 +8,7 @@ internal sealed class TestCertificates : IDisposable
 {
     public static readonly string[] BothAuthentications = ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"];
     public static readonly string[] ServerOnly = ["1.3.6.1.5.5.7.3.1"];
+    public static readonly string[] ClientOnly = ["1.3.6.1.5.5.7.3.2"];
 
     private readonly List<X509Certificate2> made = [];
 
@@ -23,8 +24,11 @@ internal sealed class TestCertificates : IDisposable
         return Keep(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2)));
     }
 
-    /// <summary>A silo certificate issued by <paramref name="issuer"/>, or self-signed when null.</summary>
-    public X509Certificate2 Silo(string name, X509Certificate2? issuer, string[]? usages = null, DateTimeOffset? notAfter = null)
+    /// <summary>
+    /// A silo certificate issued by <paramref name="issuer"/>, or self-signed when null, with these extended key usages (default:
+    /// both authentications; empty: no extended key usage extension at all) and DNS names (default: none).
+    /// </summary>
+    public X509Certificate2 Silo(string name, X509Certificate2? issuer, string[]? usages = null, DateTimeOffset? notAfter = null, string[]? dnsNames = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
@@ -32,7 +36,13 @@ internal sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         var oids = new OidCollection();
         foreach (var usage in usages ?? BothAuthentications) oids.Add(new Oid(usage));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, false));
+        if (oids.Count > 0) request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, false));
+        if (dnsNames is { Length: > 0 })
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            foreach (var dns in dnsNames) san.AddDnsName(dns);
+            request.CertificateExtensions.Add(san.Build());
+        }
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var notBefore = DateTimeOffset.UtcNow.AddHours(-2);
         var end = notAfter ?? DateTimeOffset.UtcNow.AddDays(1);

@@ -53,6 +53,38 @@ app.kubernetes.io/component: metrics
 {{/* Where the silo TLS Secret is mounted (GenerationPlatform:Cluster:Tls:*Path point into it). */}}
 {{- define "genplat.clusterTlsDir" -}}/etc/genplat/cluster-tls{{- end -}}
 
+{{/* Where the tenants' and storage Secret is mounted, one file a key (GenerationPlatform:Host:SecretsFolder). */}}
+{{- define "genplat.secretsDir" -}}/etc/genplat/secrets{{- end -}}
+
+{{/* Where model folders from Blob Storage are downloaded (GenerationPlatform:Models:CacheDirectory). */}}
+{{- define "genplat.modelCacheDir" -}}/var/cache/genplat-models{{- end -}}
+
+{{/* GenerationPlatform:Models:MaxDownloadBytes: half of modelCache.sizeLimit (Mi or Gi), room for a folder's previous copy. */}}
+{{- define "genplat.modelCacheMaxBytes" -}}
+{{- $limit := toString .Values.modelCache.sizeLimit -}}
+{{- $unit := ternary 1073741824 1048576 (hasSuffix "Gi" $limit) -}}
+{{- div (mul (regexReplaceAll "[MG]i$" $limit "" | int64) $unit) 2 -}}
+{{- end -}}
+
+{{/*
+What of the Secret the silos read only at start, hashed into the pods' annotations so that a change rolls them: every
+entry but the tenants' key hashes (GenerationPlatform__Auth__*), which the silos follow from the mounted folder. For an
+existingSecret, what helm finds in the cluster at install or upgrade (lookup; nothing under helm template).
+*/}}
+{{- define "genplat.secretChecksum" -}}
+{{- $data := dict -}}
+{{- if .Values.secret.existingSecret -}}
+{{- $data = (lookup "v1" "Secret" .Release.Namespace .Values.secret.existingSecret).data | default dict -}}
+{{- else -}}
+{{- $data = (include (print .Template.BasePath "/secret.yaml") . | fromYaml).stringData | default dict -}}
+{{- end -}}
+{{- $atStart := dict -}}
+{{- range $key, $value := $data -}}
+{{- if not (hasPrefix "GenerationPlatform__Auth__" $key) }}{{ $_ := set $atStart $key $value }}{{ end -}}
+{{- end -}}
+{{- toJson $atStart | sha256sum -}}
+{{- end -}}
+
 {{- define "genplat.secretName" -}}
 {{- if .Values.secret.existingSecret -}}
 {{- .Values.secret.existingSecret -}}
@@ -104,9 +136,9 @@ app.kubernetes.io/component: metrics
     - name: CUDA_CACHE_PATH
       value: /tmp/cuda-cache
     {{- end }}
+  # The Secret is a mounted folder (GenerationPlatform:Host:SecretsFolder), not environment: the silos follow its changes.
   envFrom:
     - configMapRef: { name: {{ printf "%s-config" (include "genplat.fullname" $root) }} }
-    - secretRef: { name: {{ include "genplat.secretName" $root }} }
   resources:
     {{- $resources := deepCopy $values.resources }}
     {{- if eq $pool "gpu" }}
@@ -118,6 +150,8 @@ app.kubernetes.io/component: metrics
     {{- toYaml $root.Values.securityContext | nindent 4 }}
   volumeMounts:
     - { name: tmp, mountPath: /tmp }
+    - { name: secrets, mountPath: {{ include "genplat.secretsDir" $root }}, readOnly: true }
+    - { name: model-cache, mountPath: {{ include "genplat.modelCacheDir" $root }} }
     {{- if $root.Values.cluster.tls.enabled }}
     - { name: cluster-tls, mountPath: {{ include "genplat.clusterTlsDir" $root }}, readOnly: true }
     {{- end }}
@@ -148,10 +182,17 @@ app.kubernetes.io/component: metrics
 {{- $values := ternary $root.Values.gpuSilos $root.Values.cpuSilos (eq .pool "gpu") -}}
 - name: tmp
   emptyDir: { sizeLimit: {{ required "cpuSilos.tmpSizeLimit and gpuSilos.tmpSizeLimit are required" $values.tmpSizeLimit }} }
+- name: model-cache
+  emptyDir: { sizeLimit: {{ $root.Values.modelCache.sizeLimit }} }
+- name: secrets
+  secret:
+    secretName: {{ include "genplat.secretName" $root }}
+    # Readable by the silo's group (fsGroup) only.
+    defaultMode: 288 # 0440
 {{- if $root.Values.cluster.tls.enabled }}
 - name: cluster-tls
   secret:
-    secretName: {{ required "cluster.tls.secretName is required when cluster.tls.enabled is true" $root.Values.cluster.tls.secretName }}
+    secretName: {{ $root.Values.cluster.tls.secretName }}
     # Readable by the silo's group (fsGroup) only.
     defaultMode: 288 # 0440
 {{- end }}
@@ -169,7 +210,11 @@ Refuses values that cannot work, before anything is applied:
 - no pool serves a model (every job would fail at denoiser placement): the GPU pool off or at 0 replicas, and the
   CPU pool declaring no accelerator (or at 0 replicas);
 - no Secret (secret.create false without secret.existingSecret): the pods could not start;
-- an ingress without a host or a TLS Secret.
+- an ingress without a host or a TLS Secret;
+- silo TLS (on by default) without its Secret;
+- a NetworkPolicy whose grpcFrom is empty (it would admit every source) without networkPolicy.grpcFromAnywhere;
+- a LoadBalancer or NodePort Service, which publishes plaintext ports that carry bearer keys, without service.allowPlaintextKeys;
+- the Orleans dashboard without its password's hash in the generated Secret (the silos would not start).
 */}}
 {{- define "genplat.validate" -}}
 {{- $gpu := .Values.gpuSilos -}}
@@ -190,6 +235,18 @@ Refuses values that cannot work, before anything is applied:
 {{- if not .Values.ingress.tls.secretName -}}
 {{- fail "ingress.enabled needs ingress.tls.secretName: gRPC clients reach an ingress over HTTP/2 with TLS" -}}
 {{- end -}}
+{{- end -}}
+{{- if and .Values.cluster.tls.enabled (not .Values.cluster.tls.secretName) -}}
+{{- fail "cluster.tls.secretName is required: silo-to-silo mutual TLS is on by default (cluster.tls.enabled). Name a kubernetes.io/tls Secret with tls.crt and tls.key whose certificate lists both server auth and client auth (e.g. a cert-manager Certificate, docs/OPERATIONS.md), or set cluster.tls.enabled=false to run the silo port in plaintext behind the NetworkPolicy alone" -}}
+{{- end -}}
+{{- if and .Values.networkPolicy.enabled (empty .Values.networkPolicy.grpcFrom) (not .Values.networkPolicy.grpcFromAnywhere) -}}
+{{- fail "networkPolicy.grpcFrom is empty, which would admit every source on the API ports: list the peers that call the API (e.g. your ingress controller's namespace), or set networkPolicy.grpcFromAnywhere=true to admit every source on purpose" -}}
+{{- end -}}
+{{- if and .Values.orleansDashboard.enabled (not .Values.secret.existingSecret) (not .Values.orleansDashboard.passwordSha256) -}}
+{{- fail "orleansDashboard.passwordSha256 is required when orleansDashboard.enabled is true: the dashboard is served only behind a password, and a silo without one does not start (printf %s \"$PASSWORD\" | sha256sum; with secret.existingSecret, keep GenerationPlatform__Dashboard__PasswordSha256 in that Secret instead)" -}}
+{{- end -}}
+{{- if and (has .Values.service.type (list "LoadBalancer" "NodePort")) (not .Values.service.allowPlaintextKeys) -}}
+{{- fail (printf "service.type %s publishes the API ports beyond the cluster in plaintext (h2c, HTTP/1.1), and every call carries a bearer API key: reach the API through the ingress (ingress.enabled, TLS) with service.type ClusterIP, or set service.allowPlaintextKeys=true if the load balancer terminates TLS or the network is trusted with the keys" .Values.service.type) -}}
 {{- end -}}
 {{- end -}}
 
@@ -225,7 +282,8 @@ spec:
         {{- include "genplat.poolSelector" . | nindent 8 }}
       annotations:
         checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
-        checksum/secret: {{ include (print $root.Template.BasePath "/secret.yaml") $root | sha256sum }}
+        # Only what is read at start: the tenants' keys are followed from the mounted Secret without a restart.
+        checksum/secret: {{ include "genplat.secretChecksum" $root }}
     spec:
       terminationGracePeriodSeconds: {{ $root.Values.terminationGracePeriodSeconds }}
       serviceAccountName: {{ include "genplat.serviceAccountName" $root }}

@@ -38,7 +38,7 @@ internal sealed record ServeSettings(int? GrpcPort, int? HttpPort, int JsonPort,
         int? http = p.GetValue(httpPort) is { } h ? PortNumber(h, "--http-port") : grpc is { } g ? (g == 0 ? 0 : PortNumber(g + 1, "--port + 1")) : null;
         // The embedded default serves HTTP/JSON too, so that curl (and a browser) reach it without configuration.
         int json = p.GetValue(jsonPort) is { } j ? PortNumber(j, "--json-port") : grpc is { } gp ? (gp == 0 ? 0 : PortNumber(gp + 2, "--port + 2")) : 5082;
-        return new ServeSettings(grpc, http, json, p.GetValue(listen), p.GetValue(results), (p.GetValue(tenants) ?? []).Select(DevTenant).ToArray());
+        return new ServeSettings(grpc, http, json, p.GetValue(listen), p.GetValue(results), (p.GetValue(tenants) ?? []).Select((pair, i) => DevTenant(pair, i + 1)).ToArray());
     }
 
     /// <summary>The host's configuration keys these settings set.</summary>
@@ -59,13 +59,18 @@ internal sealed record ServeSettings(int? GrpcPort, int? HttpPort, int JsonPort,
     private static int PortNumber(int value, string name) =>
         value is >= 0 and <= 65535 ? value : throw new CliArgumentException($"{name} must be between 0 and 65535 (got {value})");
 
-    private static (string Tenant, string Key) DevTenant(string pair)
+    /// <summary>
+    /// One <c>--dev-tenant</c> value (the <paramref name="index"/>th, from 1). A refusal names the option and which one, never the
+    /// value: it holds a key (and a value without a colon may be a key alone).
+    /// </summary>
+    private static (string Tenant, string Key) DevTenant(string pair, int index)
     {
+        var which = $"--dev-tenant (#{index})";
         int colon = pair.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || colon == pair.Length - 1) throw new CliArgumentException($"--dev-tenant: expected tenant:key (got '{pair}')");
+        if (colon <= 0 || colon == pair.Length - 1) throw new CliArgumentException($"{which}: expected tenant:key (the value is not repeated here: it holds a key)");
         var tenant = pair[..colon];
         if (!ApiKeyOptions.IsTenantId(tenant))
-            throw new CliArgumentException($"--dev-tenant: tenant '{tenant}' must be {ApiKeyOptions.TenantIdRule}");
+            throw new CliArgumentException($"{which}: the tenant, before the first ':', must be {ApiKeyOptions.TenantIdRule} (the value is not repeated here: it holds a key)");
         return (tenant, pair[(colon + 1)..]);
     }
 }

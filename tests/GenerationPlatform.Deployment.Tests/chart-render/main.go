@@ -1,5 +1,5 @@
 // chart-render renders a Helm chart the way `helm template` does for the features our chart uses:
-// Go text/template with the Sprig functions, plus Helm's include, tpl, toYaml, fromYaml, required,
+// Go text/template with the Sprig functions, plus Helm's include, tpl, toYaml, fromYaml, required, lookup (finds nothing, as under helm template),
 // .Values (values.yaml merged with -f files), .Chart, .Release, .Template and .Files (Get, Glob).
 // No helm binary is packaged for Debian 12; this uses the same template engine and function library.
 //
@@ -161,6 +161,10 @@ func main() {
 			return nil, fmt.Errorf("%s", msg)
 		}
 		return v, nil
+	}
+	// helm template has no cluster to ask: lookup finds nothing (an empty map), as it does there.
+	funcs["lookup"] = func(apiVersion, kind, namespace, name string) map[string]interface{} {
+		return map[string]interface{}{}
 	}
 	funcs["include"] = func(name string, data interface{}) (string, error) {
 		var buf bytes.Buffer
