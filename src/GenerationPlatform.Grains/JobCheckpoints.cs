@@ -1,4 +1,5 @@
 using GenerationPlatform.Search;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -24,6 +25,10 @@ internal sealed class JobCheckpoints(IPersistentState<JobCheckpointState> index,
 
     /// <summary>The round of the last link stored.</summary>
     public int Round => index.State.Round;
+
+    /// <summary>The chain of a job grain: its index state and the checkpoint grain storage its links go to.</summary>
+    public static JobCheckpoints For(IGrainContext grain, IPersistentState<JobCheckpointState> index, string jobId, ILogger logger) =>
+        new(index, grain.ActivationServices.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Checkpoints), grain.GrainId, jobId, logger);
 
     private static string Name(long generation, int sequence) => $"checkpoint-{generation:x16}-{sequence}";
 

@@ -10,6 +10,9 @@ internal sealed record JobRunOutcome(JobStatus Status, JobEventKind Kind, string
     /// <summary>The run stopped because its activation is going away: the job stays running and resumes elsewhere.</summary>
     public static JobRunOutcome Suspended { get; } = new(JobStatus.Running, JobEventKind.Progress, null, null, null, 0, 0);
 
+    /// <summary>A job failed without a run of this activation (it cannot be resumed): nothing spent here.</summary>
+    public static JobRunOutcome Failed(string message) => new(JobStatus.Failed, JobEventKind.Failed, message, null, null, 0, 0);
+
     public bool IsSuspended => ReferenceEquals(this, Suspended);
 
     public long SpentNfe => SearchNfe + FinalNfe;

@@ -1,6 +1,5 @@
 using GenerationPlatform.Contracts;
 using GenerationPlatform.Search;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -35,8 +34,7 @@ public sealed class SearchGrain(
     private string JobId => this.GetPrimaryKeyString();
     private SearchJobState State => job.State;
 
-    private JobCheckpoints Checkpoints => checkpoints ??= new JobCheckpoints(saved,
-        ServiceProvider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(GrainStorage.Checkpoints), this.GetGrainId(), JobId, logger);
+    private JobCheckpoints Checkpoints => checkpoints ??= JobCheckpoints.For(GrainContext, saved, JobId, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -109,7 +107,7 @@ public sealed class SearchGrain(
         if (State.Resumptions >= jobOptions.Value.MaxResumptions)
         {
             GrainLog.JobPoisoned(logger, JobId, State.Resumptions); // its silo stopped every time it ran: no crash loop through the cluster
-            await FinishAsync(Ended(JobStatus.Failed, $"the job's silo stopped {State.Resumptions + 1} times while it ran; it is not resumed again"), cancellationToken);
+            await FinishAsync(JobRunOutcome.Failed($"the job's silo stopped {State.Resumptions + 1} times while it ran; it is not resumed again"), cancellationToken);
             return;
         }
         IReadOnlyList<SearchCheckpoint>? checkpoint;
@@ -127,7 +125,7 @@ public sealed class SearchGrain(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             GrainLog.JobFailed(logger, e, JobId);
-            await FinishAsync(Ended(JobStatus.Failed, "the job's silo stopped and it could not be resumed: its request is no longer served"), cancellationToken);
+            await FinishAsync(JobRunOutcome.Failed("the job's silo stopped and it could not be resumed: its request is no longer served"), cancellationToken);
             return;
         }
         State.Resumptions++;
@@ -165,8 +163,6 @@ public sealed class SearchGrain(
         Stop();
         if (State.UsageSettled) await UnregisterResumeReminderAsync(); // else the reminder retries the settlement
     }
-
-    private static JobRunOutcome Ended(JobStatus status, string message) => new(status, JobEventKind.Failed, message, null, null, 0, 0);
 
     /// <summary>This activation no longer runs the search.</summary>
     private void Stop()

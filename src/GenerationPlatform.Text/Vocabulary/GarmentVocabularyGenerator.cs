@@ -53,9 +53,7 @@ public static class GarmentVocabularyGenerator
     public const string RegenerateCommand =
         "GENPLAT_WRITE_VOCABULARY=1 dotnet test tests/GenerationPlatform.Text.Tests -c Release --filter FullyQualifiedName~CommittedFileMatchesTheGeneratorOnTheInstalledWordNet";
 
-    public const int MaxHyponymSteps = 3;
-    public const int MaxColourSteps = 2;
-    public const int HeldOutPercent = 20;
+    public const int MaxHyponymSteps = 3, MaxColourSteps = 2, HeldOutPercent = 20;
     public const ulong SplitSalt = 0x574F52444E4554;
 
     /// <summary>n03051540 "clothing, article of clothing, ...": a covering designed to be worn on a person's body.</summary>
