@@ -103,24 +103,10 @@ internal static class LoadTestPhase
         var outcomes = new List<JobOutcome>(jobIds.Count);
         foreach (var id in jobIds)
         {
-            while (true)
+            try { outcomes.Add(await FollowAsync(client, tenant, id, 0, Stopwatch.StartNew(), cancellationToken)); }
+            catch (Exception e) when (e is OperationCanceledException or RpcException)
             {
-                try
-                {
-                    outcomes.Add(await FollowAsync(client, tenant, id, 0, Stopwatch.StartNew(), cancellationToken));
-                    break;
-                }
-                catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && !cancellationToken.IsCancellationRequested)
-                {
-                    // The tenant's own calls used up its rate: wait as the limiter says, then follow the job again.
-                    var pushback = e.Trailers.GetValue("grpc-retry-pushback-ms") is { } ms && int.TryParse(ms, CultureInfo.InvariantCulture, out var wait) ? wait : 1000;
-                    await Task.Delay(Math.Clamp(pushback, 10, 5000), cancellationToken);
-                }
-                catch (Exception e) when (e is OperationCanceledException or RpcException)
-                {
-                    outcomes.Add(new JobOutcome(tenant.Name, tenant.Role, id, 0, JobState.Running, false, TimeSpan.Zero, e.Message));
-                    break;
-                }
+                outcomes.Add(new JobOutcome(tenant.Name, tenant.Role, id, 0, JobState.Running, false, TimeSpan.Zero, e.Message));
             }
         }
         return [.. outcomes];
@@ -131,9 +117,23 @@ internal static class LoadTestPhase
     {
         while (true)
         {
-            var job = await client.GetJobAsync(jobId, cancellationToken);
+            var job = await GetJobAsync(client, jobId, cancellationToken);
             if (job.State != JobState.Running) return await CheckedAsync(client, tenant, jobId, rejections, job.State, clock.Elapsed, cancellationToken);
             await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>GetJob, waiting out the tenant's own rate limit as its pushback says (a flooding tenant's checks are its own calls too).</summary>
+    private static async Task<Job> GetJobAsync(GenerationPlatformClient client, string jobId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try { return await client.GetJobAsync(jobId, cancellationToken); }
+            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && e.Trailers.GetValue("grpc-retry-pushback-ms") is { } ms)
+            {
+                int wait = int.TryParse(ms, CultureInfo.InvariantCulture, out var given) ? given : 1000;
+                await Task.Delay(Math.Clamp(wait, 10, 5000), cancellationToken);
+            }
         }
     }
 
@@ -143,7 +143,7 @@ internal static class LoadTestPhase
     {
         if (jobId is null) return new JobOutcome(tenant.Name, tenant.Role, null, rejections, state, false, latency, "the stream ended without an accepted update");
         if (state != JobState.Completed) return new JobOutcome(tenant.Name, tenant.Role, jobId, rejections, state, false, latency, state == JobState.Failed ? "failed" : null);
-        var job = await client.GetJobAsync(jobId, cancellationToken);
+        var job = await GetJobAsync(client, jobId, cancellationToken);
         bool stored = job.State == JobState.Completed && job.Result is { ResultLocation.Length: > 0 } r && r.Images.Count > 0 && r.Images.All(i => i.Png.Length > 0);
         return new JobOutcome(tenant.Name, tenant.Role, jobId, rejections, state, stored, latency, stored ? null : "completed, but its stored result did not read back");
     }
