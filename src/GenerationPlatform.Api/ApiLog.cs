@@ -23,6 +23,12 @@ internal static partial class ApiLog
     [LoggerMessage(105, LogLevel.Warning, "The stored result of job {JobId} could not be read")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception, string jobId);
 
+    [LoggerMessage(106, LogLevel.Information, "Job {JobId} of tenant {TenantId}: delete requested ({Outcome})")]
+    public static partial void DeleteRequested(ILogger logger, string jobId, string tenantId, JobDeletion outcome);
+
+    [LoggerMessage(107, LogLevel.Warning, "The job index did not answer a listing of tenant {TenantId}")]
+    public static partial void IndexUnavailable(ILogger logger, Exception exception, string tenantId);
+
     [LoggerMessage(110, LogLevel.Warning,
         "Refused request messages before authentication in the last {Period}: {Undecodable} undecodable, {Oversized} over the size limit once decompressed")]
     public static partial void RefusedMessages(ILogger logger, long undecodable, long oversized, TimeSpan period);
