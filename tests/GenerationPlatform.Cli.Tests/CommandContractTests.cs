@@ -14,6 +14,8 @@ public sealed class CommandContractTests : IDisposable
     [InlineData("search")]
     [InlineData("export-onnx")]
     [InlineData("serve")]
+    [InlineData("jobs")]
+    [InlineData("delete")]
     public void EveryOptionSaysWhatItDoes(string command) => Assert.Empty(CommandLineContract.UndescribedOptions("genplat", command));
 
     public static TheoryData<string[], string> BadInput => new()
@@ -27,6 +29,7 @@ public sealed class CommandContractTests : IDisposable
         { ["export-onnx", "--out", "OUT", "--model", "no-such-model"], "--model" },
         { ["serve", "--port", "70000"], "--port" },
         { ["serve", "--dev-tenant", "no-key"], "--dev-tenant" },
+        { ["jobs", "--key", "KEY", "--state", "finished"], "--state" },
     };
 
     [Theory]
