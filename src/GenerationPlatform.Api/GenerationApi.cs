@@ -107,8 +107,9 @@ public sealed class GenerationApi(
         {
             page = await index.ListAsync(tenant, after, state, pageSize, JobListing.ScanLimit, context.CancellationToken);
         }
-        catch (Exception e) when (IsTransient(e) || e is IOException or HttpRequestException)
+        catch (Exception e) when (!context.CancellationToken.IsCancellationRequested)
         {
+            // Whatever the index's storage threw (a refusal, a timeout, retries given up): no fault of the request.
             ApiLog.IndexUnavailable(logger, e, tenant);
             throw Unavailable("jobs", "the job index could not be read now; retry");
         }

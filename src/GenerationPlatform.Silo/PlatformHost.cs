@@ -84,7 +84,7 @@ public static class PlatformHost
                     o.DeleteStateOnClear = true; // an ended job keeps no checkpoint, not even an empty blob
                 });
                 // Tenants' job listings: a partition per tenant (TableJobIndex), in the same storage account.
-                silo.Services.AddSingleton<IJobIndex>(new TableJobIndex(tables));
+                silo.Services.AddSingleton<IJobIndex>(new TableJobIndex(new TableServiceClient(cluster.ConnectionString, TableJobIndex.ClientOptions())));
                 silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 silo.Configure<EndpointOptions>(o =>

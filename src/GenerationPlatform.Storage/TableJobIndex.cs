@@ -15,6 +15,19 @@ public sealed class TableJobIndex(TableServiceClient tables) : IJobIndex
     private const string EndedPartition = "ended";
 
     private readonly TableClient jobs = tables.GetTableClient(JobsTable), ended = tables.GetTableClient(EndedTable);
+
+    /// <summary>
+    /// Client options for the index's <see cref="TableServiceClient"/>: a few short tries, so that a job's end or a listing
+    /// waits seconds, not the SDK's minutes, on storage that is down (the job's reminder retries its row; a listing is UNAVAILABLE).
+    /// </summary>
+    public static TableClientOptions ClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        return options;
+    }
     private volatile bool tablesReady;
 
     public async Task RecordAsync(JobIndexEntry entry, CancellationToken cancellationToken = default)

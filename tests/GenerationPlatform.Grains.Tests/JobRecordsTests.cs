@@ -43,6 +43,10 @@ public sealed class JobRecordsTests(ClusterFixture fixture)
         Assert.Equal(JobStatus.None, (await job.GetStatusAsync()).Status);
         Assert.Null(await job.GetSpecAsync());
         Assert.Empty(await job.GetEventsAsync(0));
+        // A stream that was waiting on it is told there is nothing more, at once, not after its long poll.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var page = await job.WaitForEventsAsync(1, TimeSpan.FromSeconds(15));
+        Assert.True(page.Finished && page.Events.Length == 0 && clock.Elapsed < TimeSpan.FromSeconds(10), $"{page}, after {clock.Elapsed}");
         Assert.Equal(JobDeletion.Absent, await job.DeleteAsync(tenant));
     }
 
