@@ -26,6 +26,12 @@ internal static partial class ApiLog
     [LoggerMessage(106, LogLevel.Information, "API keys reloaded: {Tenants} tenants, {Keys} keys")]
     public static partial void KeysReloaded(ILogger logger, int tenants, int keys);
 
+    [LoggerMessage(108, LogLevel.Information, "Job {JobId} of tenant {TenantId}: delete requested ({Outcome})")]
+    public static partial void DeleteRequested(ILogger logger, string jobId, string tenantId, JobDeletion outcome);
+
+    [LoggerMessage(109, LogLevel.Warning, "The job index did not answer a listing of tenant {TenantId}")]
+    public static partial void IndexUnavailable(ILogger logger, Exception exception, string tenantId);
+
     [LoggerMessage(110, LogLevel.Warning,
         "Refused request messages before authentication in the last {Period}: {Undecodable} undecodable, {Oversized} over the size limit once decompressed")]
     public static partial void RefusedMessages(ILogger logger, long undecodable, long oversized, TimeSpan period);

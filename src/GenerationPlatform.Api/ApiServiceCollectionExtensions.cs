@@ -32,6 +32,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<EdgeRateLimiter>();
         services.AddValidatedOptions<JobIdOptions>(JobIdOptions.Section, o => o.Problems());
         services.TryAddSingleton<JobIds>();
+        services.TryAddSingleton<PageTokens>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyAuthenticator>();
         // GenerationPlatform:Models is bound once, by the silo (binding a list twice would list every folder twice).

@@ -35,6 +35,17 @@ public sealed class CompletedResultCache(IOptions<RequestLimits> limits)
         }
     }
 
+    /// <summary>Drops a job's result (it was deleted): this server no longer holds its images.</summary>
+    public void Remove(string tenant, string jobId)
+    {
+        lock (entries)
+        {
+            if (!entries.Remove((tenant, jobId), out var node)) return;
+            recency.Remove(node);
+            bytes -= node.Value.Bytes;
+        }
+    }
+
     public void Add(string tenant, string jobId, V1.JobResult result)
     {
         long size = result.CalculateSize();

@@ -21,8 +21,10 @@ namespace GenerationPlatform.Api;
 public sealed class GenerationApi(
     IGrainFactory grains,
     IResultStore results,
+    IJobIndex index,
     IServedCatalog catalog,
     JobIds jobIds,
+    PageTokens pageTokens,
     IOptionsMonitor<TenantQuotaOptions> quotas,
     CompletedResultCache completed,
     WatchStreamSlots watches,
@@ -92,6 +94,46 @@ public sealed class GenerationApi(
         var status = await Call(() => grain.GetStatusAsync(context.CancellationToken));
         ApiLog.CancelRequested(logger, jobId, tenant, cancelling);
         return new CancelResponse { Cancelling = cancelling, State = status.Status.ToProto() };
+    }
+
+    public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        var tenant = context.Tenant();
+        var state = RequestValidation.StateFilter(request.State);
+        int pageSize = RequestValidation.PageSize(request.PageSize);
+        var after = RequestValidation.PageStart(request.PageToken, tenant, state, pageTokens);
+        JobIndexPage page;
+        try
+        {
+            page = await index.ListAsync(tenant, after, state, pageSize, JobListing.ScanLimit, context.CancellationToken);
+        }
+        catch (Exception e) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            // Whatever the index's storage threw (a refusal, a timeout, retries given up): no fault of the request.
+            ApiLog.IndexUnavailable(logger, e, tenant);
+            throw Unavailable("jobs", "the job index could not be read now; retry");
+        }
+        var response = new ListJobsResponse { NextPageToken = page.Next is { } next ? pageTokens.Issue(next, tenant, RequestValidation.Filter(state)) : "" };
+        response.Jobs.AddRange(page.Jobs.Select(j => j.ToProto()));
+        return response;
+    }
+
+    public override async Task<DeleteJobResponse> DeleteJob(DeleteJobRequest request, ServerCallContext context)
+    {
+        var tenant = context.Tenant();
+        var jobId = Issued(request.JobId, tenant);
+        var outcome = await Call(() => grains.GetGrain<ISearchGrain>(jobId).DeleteAsync(tenant, context.CancellationToken));
+        ApiLog.DeleteRequested(logger, jobId, tenant, outcome);
+        if (outcome is JobDeletion.Deleted or JobDeletion.Absent) completed.Remove(tenant, jobId);
+        return outcome switch
+        {
+            JobDeletion.Deleted => new DeleteJobResponse { Deleted = true },
+            // An id of the caller's whose job is gone already: deleting is idempotent (an id never issued to it was NOT_FOUND above).
+            JobDeletion.Absent => new DeleteJobResponse { Deleted = false },
+            JobDeletion.Running => throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"job_id: job {jobId} is running; cancel it (Cancel), then delete it once it has ended")),
+            _ => throw Unavailable("storage", $"job {jobId} could not be deleted now; what is left of it stays until a retry deletes it"),
+        };
     }
 
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)

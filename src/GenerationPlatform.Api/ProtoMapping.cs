@@ -18,6 +18,28 @@ internal static class ProtoMapping
         _ => JobState.Unspecified,
     };
 
+    public static JobState ToProto(this Storage.JobIndexState state) => state switch
+    {
+        Storage.JobIndexState.Running => JobState.Running,
+        Storage.JobIndexState.Completed => JobState.Completed,
+        Storage.JobIndexState.Cancelled => JobState.Cancelled,
+        Storage.JobIndexState.DeadlineExceeded => JobState.DeadlineExceeded,
+        Storage.JobIndexState.Failed => JobState.Failed,
+        _ => JobState.Unspecified,
+    };
+
+    /// <summary>A job as ListJobs shows it, from its row in the tenant's job index.</summary>
+    public static JobSummary ToProto(this Storage.JobIndexEntry e)
+    {
+        var summary = new JobSummary
+        {
+            JobId = e.JobId, State = e.State.ToProto(), Model = e.Model, Algorithm = e.Algorithm, BudgetNfe = e.BudgetNfe, SpentNfe = e.SpentNfe,
+            AcceptedAt = Timestamp.FromDateTimeOffset(e.AcceptedAt),
+        };
+        if (e.FinishedAt is { } finished) summary.FinishedAt = Timestamp.FromDateTimeOffset(finished);
+        return summary;
+    }
+
     public static V1.CandidateSeed ToProto(this Contracts.CandidateSeed s) => new() { Seed = s.Seed, Round = s.Round, Candidate = s.Candidate };
 
     public static NfeSplit Nfe(long search, long final, long modelEvaluations, long budget) =>

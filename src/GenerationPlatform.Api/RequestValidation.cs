@@ -34,6 +34,37 @@ public static class RequestValidation
     public static int FromIndex(int fromIndex) =>
         fromIndex is >= 0 and <= MaxFromIndex ? fromIndex : throw Invalid("from_index", $"must be between 0 and {MaxFromIndex} (got {fromIndex})");
 
+    /// <summary>ListJobs' page size: 0 is the default, else 1 to <see cref="JobListing.MaxPageSize"/>.</summary>
+    public static int PageSize(int pageSize) => pageSize switch
+    {
+        0 => JobListing.DefaultPageSize,
+        >= 1 and <= JobListing.MaxPageSize => pageSize,
+        _ => throw Invalid("page_size", $"must be between 1 and {JobListing.MaxPageSize}, or 0 for {JobListing.DefaultPageSize} (got {pageSize})"),
+    };
+
+    /// <summary>ListJobs' state filter: null for every state.</summary>
+    public static Storage.JobIndexState? StateFilter(JobState state) => state switch
+    {
+        JobState.Unspecified => null,
+        JobState.Running => Storage.JobIndexState.Running,
+        JobState.Completed => Storage.JobIndexState.Completed,
+        JobState.Cancelled => Storage.JobIndexState.Cancelled,
+        JobState.DeadlineExceeded => Storage.JobIndexState.DeadlineExceeded,
+        JobState.Failed => Storage.JobIndexState.Failed,
+        _ => throw Invalid("state", $"unknown job state {(int)state}: use JOB_STATE_RUNNING, JOB_STATE_COMPLETED, JOB_STATE_CANCELLED, "
+            + "JOB_STATE_DEADLINE_EXCEEDED or JOB_STATE_FAILED, or JOB_STATE_UNSPECIFIED for every state"),
+    };
+
+    /// <summary>Where a ListJobs page starts: after the position its token holds (null: the first page); a token not issued for this listing is INVALID_ARGUMENT.</summary>
+    public static string? PageStart(string token, string tenant, Storage.JobIndexState? state, PageTokens tokens) =>
+        token.Length == 0 ? null
+        : tokens.Read(token, tenant, Filter(state))
+            ?? throw Invalid("page_token", "not a page token of this listing (a token is bound to its caller and its state filter): "
+                + "pass a next_page_token as ListJobs returned it, with the same state, or none for the first page");
+
+    /// <summary>What a page token is bound to besides its tenant: the state filter.</summary>
+    public static string Filter(Storage.JobIndexState? state) => state?.ToString() ?? "any";
+
     /// <summary>The job a GenerateRequest asks for, validated; throws an RpcException naming the first bad field.</summary>
     public static JobSpec ToJobSpec(GenerateRequest r, string tenant, RequestLimits limits, IServedCatalog catalog)
     {

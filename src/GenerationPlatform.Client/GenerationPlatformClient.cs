@@ -69,6 +69,33 @@ public sealed class GenerationPlatformClient : IDisposable
     public async Task<CancelResponse> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
         await client.CancelAsync(new CancelRequest { JobId = jobId }, cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// One page of the caller's jobs, newest first: of <paramref name="state"/> (Unspecified: every state), at most
+    /// <paramref name="pageSize"/> (0: the server's default), after <paramref name="pageToken"/> (a previous page's
+    /// <c>NextPageToken</c>; empty: the first page).
+    /// </summary>
+    public async Task<ListJobsResponse> ListJobsAsync(JobState state = JobState.Unspecified, int pageSize = 0, string pageToken = "",
+        CancellationToken cancellationToken = default) =>
+        await client.ListJobsAsync(new ListJobsRequest { State = state, PageSize = pageSize, PageToken = pageToken }, cancellationToken: cancellationToken);
+
+    /// <summary>Every job of the caller's (of <paramref name="state"/>), newest first, page after page.</summary>
+    public async IAsyncEnumerable<JobSummary> ListAllJobsAsync(JobState state = JobState.Unspecified,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var token = "";
+        do
+        {
+            var page = await ListJobsAsync(state, 0, token, cancellationToken);
+            foreach (var job in page.Jobs) yield return job;
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+    }
+
+    /// <summary>Deletes an ended job: its result, state and history (FAILED_PRECONDITION while it runs). Deleted is false when it was gone already.</summary>
+    public async Task<DeleteJobResponse> DeleteJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await client.DeleteJobAsync(new DeleteJobRequest { JobId = jobId }, cancellationToken: cancellationToken);
+
     public async Task<ListModelsResponse> ListModelsAsync(CancellationToken cancellationToken = default) =>
         await client.ListModelsAsync(new ListModelsRequest(), cancellationToken: cancellationToken);
 

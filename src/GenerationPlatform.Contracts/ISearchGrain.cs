@@ -38,4 +38,10 @@ public interface ISearchGrain : IGrainWithStringKey
 
     /// <summary>Requests cancellation; false when the job is not running.</summary>
     Task<bool> CancelAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes an ended job of <paramref name="tenantId"/>: its stored result, its index rows, then its state (so a retry finds
+    /// what a failure left). A running job is refused; settling its usage first is the job's own business, not the caller's.
+    /// </summary>
+    Task<JobDeletion> DeleteAsync(string tenantId, CancellationToken cancellationToken = default);
 }

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace GenerationPlatform.Grains;
 
 /// <summary>
-/// What a job owes when its search ends: its result in the store (the one source of its images) and its tenant's usage
-/// settled. Each step says whether it succeeded; the job's grain decides when to try again.
+/// What a job owes when its search ends: its result in the store (the one source of its images), its tenant's usage
+/// settled, and its row in the tenant's job index; and what deleting it takes. Each step says whether it succeeded; the
+/// job's grain decides when to try again.
 /// </summary>
-public sealed class JobCompletion(IGrainFactory grains, ILogger<JobCompletion> logger, IResultStore? store = null)
+public sealed class JobCompletion(IGrainFactory grains, ILogger<JobCompletion> logger, IResultStore? store = null, IJobIndex? index = null)
 {
     /// <summary>Whether results are stored (a host without a result store keeps them in the job's state only).</summary>
     public bool Stores => store is not null;
@@ -34,6 +35,38 @@ public sealed class JobCompletion(IGrainFactory grains, ILogger<JobCompletion> l
         catch (Exception e)
         {
             GrainLog.SettleFailed(logger, e, jobId, tenantId);
+            return false;
+        }
+    }
+
+    /// <summary>Writes the job's row in its tenant's index as the state says it stands; false when that failed (the job's reminder retries an ended one).</summary>
+    internal async Task<bool> IndexAsync(string jobId, SearchJobState state)
+    {
+        if (index is null || state.IndexEntry(jobId) is not { } entry) return true;
+        try
+        {
+            await index.RecordAsync(entry, CancellationToken.None);
+            return true;
+        }
+        catch (Exception e)
+        {
+            JobRecordsLog.IndexWriteFailed(logger, e, jobId);
+            return false;
+        }
+    }
+
+    /// <summary>Removes the job's stored result, then its index rows; false when storage failed (what is left stays for a retry).</summary>
+    internal async Task<bool> ForgetAsync(string jobId, string tenantId, JobIndexEntry? entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (store is not null) await store.DeleteAsync(tenantId, jobId, cancellationToken);
+            if (index is not null && entry is not null) await index.DeleteAsync(entry, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            JobRecordsLog.DeleteFailed(logger, e, jobId);
             return false;
         }
     }

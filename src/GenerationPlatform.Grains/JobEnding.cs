@@ -77,6 +77,7 @@ internal sealed class JobEnding(
         }
         State.UsageSettled = State.UsageSettled || await completion.SettleAsync(JobId, State.Spec!.TenantId, outcome.Status, State.Spent);
         State.End(outcome.Status, outcome.Message, outcome.Result, time.GetUtcNow());
+        State.Indexed = await completion.IndexAsync(JobId, State) ? outcome.Status : JobStatus.None; // else the job's reminder writes it
         log.AddAtBest(outcome.Kind, outcome.Message);
         await job.WriteStateAsync(cancellationToken);
         JobCompletion.Count(State.Spec!, outcome.Status, State.AcceptedAt, State.FinishedAt!.Value);

@@ -40,12 +40,15 @@ internal sealed class JobEventLog(Func<SearchJobState> state, int maxEvents, Tim
     public async Task<JobEventsPage> WaitAsync(int index, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var wait = maxWait < LongestWait ? maxWait : LongestWait;
-        if (state().EventCount <= index && !state().Status.IsFinished() && wait > TimeSpan.Zero)
+        if (state().EventCount <= index && !Over && wait > TimeSpan.Zero)
         {
             // The next event (or the timeout, or the caller going away) wakes this call.
             try { await added.Task.WaitAsync(wait, time, cancellationToken); }
             catch (TimeoutException) { }
         }
-        return new JobEventsPage(From(index), state().Status.IsFinished());
+        return new JobEventsPage(From(index), Over);
     }
+
+    /// <summary>Nothing more will be logged: the job has ended, or it is gone (deleted, or never started).</summary>
+    private bool Over => state().Status is JobStatus.None || state().Status.IsFinished();
 }

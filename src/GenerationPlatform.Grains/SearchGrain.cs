@@ -59,12 +59,13 @@ public sealed class SearchGrain(
             if (run is null && !Ending.WaitsForStore) await ResumeAsync(CancellationToken.None);
             return;
         }
-        if (State.Spec is { } spec && !State.UsageSettled && State.Status != JobStatus.Rejected)
+        if (State.Spec is { } spec && !State.NothingOwed && State.Status != JobStatus.Rejected)
         {
-            State.UsageSettled = await completion.SettleAsync(JobId, spec.TenantId, State.Status, State.Spent);
+            State.UsageSettled = State.UsageSettled || await completion.SettleAsync(JobId, spec.TenantId, State.Status, State.Spent);
+            if (State.Indexed != State.Status && await completion.IndexAsync(JobId, State)) State.Indexed = State.Status;
             await job.WriteStateAsync(CancellationToken.None);
         }
-        if (State.UsageSettled || State.Status == JobStatus.Rejected || State.Spec is null) await UnregisterResumeReminderAsync();
+        if (State.NothingOwed || State.Status == JobStatus.Rejected || State.Spec is null) await UnregisterResumeReminderAsync();
     }
 
     public async Task<JobAdmission> StartAsync(JobSpec spec, CancellationToken cancellationToken)
@@ -96,6 +97,8 @@ public sealed class SearchGrain(
             _ = await completion.SettleAsync(JobId, spec.TenantId, JobStatus.Rejected, JobCost.Zero); // if this fails, the tenant's reconciliation frees it
             return JobAdmission.Reject(QuotaRejection.Unavailable, "the job could not be recorded; retry later");
         }
+        // Listed from now on; if this write fails the job is listed once it ends (the end writes its row again).
+        if (await completion.IndexAsync(JobId, State)) State.Indexed = JobStatus.Running;
         GrainLog.JobStarted(logger, JobId, spec.TenantId, spec.Algorithm, spec.BudgetNfe);
         await BeginAsync(spec, resolved, checkpoint: null);
         return admission;
@@ -161,7 +164,7 @@ public sealed class SearchGrain(
     private async Task EndedAsync()
     {
         Stop();
-        if (State.UsageSettled) await UnregisterResumeReminderAsync(); // else the reminder retries the settlement
+        if (State.NothingOwed) await UnregisterResumeReminderAsync(); // else the reminder retries the settlement or the index row
     }
 
     /// <summary>This activation no longer runs the search.</summary>
@@ -186,6 +189,29 @@ public sealed class SearchGrain(
         if (State.Status != JobStatus.Running || run?.Running is not { IsCompleted: false }) return Task.FromResult(false);
         run.Cancel();
         return Task.FromResult(true);
+    }
+
+    public async Task<JobDeletion> DeleteAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (State.Spec?.TenantId != tenantId || State.Status is JobStatus.None or JobStatus.Rejected) return JobDeletion.Absent;
+        if (!State.Status.IsFinished()) return JobDeletion.Running;
+        // Its usage is settled before its state goes: the reservation must not outlive the job.
+        if (!State.UsageSettled && !(State.UsageSettled = await completion.SettleAsync(JobId, tenantId, State.Status, State.Spent))) return JobDeletion.Unavailable;
+        if (!await completion.ForgetAsync(JobId, tenantId, State.IndexEntry(JobId), cancellationToken)) return JobDeletion.Unavailable;
+        try
+        {
+            if (saved.RecordExists) await saved.ClearStateAsync(cancellationToken);
+            await job.ClearStateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            JobRecordsLog.DeleteFailed(logger, e, JobId);
+            return JobDeletion.Unavailable;
+        }
+        await UnregisterResumeReminderAsync();
+        JobRecordsLog.JobDeleted(logger, JobId, tenantId);
+        DeactivateOnIdle();
+        return JobDeletion.Deleted;
     }
 
     private async Task UnregisterResumeReminderAsync()

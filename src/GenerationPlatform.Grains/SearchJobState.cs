@@ -41,6 +41,27 @@ public sealed record SearchJobState
     /// <summary>FLOPs its verifiers spent, across every run of the job (a resumed run adds what it spends to what ran before).</summary>
     [Id(19)] public double VerifierFlops { get; set; }
 
+    /// <summary>The status the job's row in its tenant's index last recorded (None: not recorded yet).</summary>
+    [Id(20)] public JobStatus Indexed { get; set; }
+
+    /// <summary>Whether an ended job owes nothing more: its usage settled and its index row up to date (then its reminder goes).</summary>
+    public bool NothingOwed => UsageSettled && Indexed == Status;
+
+    /// <summary>The job's row in its tenant's index, as it stands; null when there is no job to list.</summary>
+    public Storage.JobIndexEntry? IndexEntry(string jobId) => Spec is { } spec && AcceptedAt is { } accepted && IndexState(Status) is { } state
+        ? new(spec.TenantId, jobId, accepted, state, spec.ModelName, spec.Algorithm, spec.BudgetNfe, SearchNfe + FinalNfe, Status.IsFinished() ? FinishedAt : null)
+        : null;
+
+    private static Storage.JobIndexState? IndexState(JobStatus status) => status switch
+    {
+        JobStatus.Running => Storage.JobIndexState.Running,
+        JobStatus.Completed => Storage.JobIndexState.Completed,
+        JobStatus.Cancelled => Storage.JobIndexState.Cancelled,
+        JobStatus.DeadlineExceeded => Storage.JobIndexState.DeadlineExceeded,
+        JobStatus.Failed => Storage.JobIndexState.Failed,
+        _ => null,
+    };
+
     /// <summary>What the job spent: its NFE and its verifiers' compute in NFE-equivalents of its model.</summary>
     public JobCost Spent => new(SearchNfe + FinalNfe, Search.NfeEquivalents.Of(VerifierFlops, Spec?.Model.ForwardFlops ?? 0));
 

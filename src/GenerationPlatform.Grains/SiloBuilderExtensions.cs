@@ -45,6 +45,10 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<IServedVerifiers>(sp => new ServedVerifiers(sp.GetRequiredService<IOptions<OnnxVerifierRegistry>>().Value));
         services.TryAddSingleton<JobResolution>();
         services.TryAddSingleton<JobCompletion>();
+        // Tenants' job listings: the host's index (Azure Table in a cluster), else one in memory.
+        services.TryAddSingleton<Storage.IJobIndex, Storage.MemoryJobIndex>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobRetentionStartup>();
+        services.TryAddKeyedSingleton<TimeProvider>(JobRetentionGrain.Clock, (sp, _) => sp.GetRequiredService<TimeProvider>());
         return silo;
     }
 }

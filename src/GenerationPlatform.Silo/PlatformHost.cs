@@ -76,13 +76,17 @@ public static class PlatformHost
             {
                 var tables = new TableServiceClient(cluster.ConnectionString);
                 silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
-                silo.AddAzureTableGrainStorage(GrainStorage.Name, o => o.TableServiceClient = tables);
+                // A deleted job's state is deleted, not left behind as an empty row.
+                silo.AddAzureTableGrainStorage(GrainStorage.Name, o => (o.TableServiceClient, o.DeleteStateOnClear) = (tables, true));
                 // Checkpoints run to megabytes for the largest admissible jobs: blobs, in the same storage account.
                 silo.AddAzureBlobGrainStorage(GrainStorage.Checkpoints, o =>
                 {
                     o.BlobServiceClient = new BlobServiceClient(cluster.ConnectionString);
                     o.ContainerName = "genplat-checkpoints";
+                    o.DeleteStateOnClear = true; // an ended job keeps no checkpoint, not even an empty blob
                 });
+                // Tenants' job listings: a partition per tenant (TableJobIndex), in the same storage account.
+                silo.Services.AddSingleton<IJobIndex>(new TableJobIndex(new TableServiceClient(cluster.ConnectionString, TableJobIndex.ClientOptions())));
                 silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 silo.Configure<EndpointOptions>(o =>
@@ -103,6 +107,7 @@ public static class PlatformHost
                 silo.AddMemoryGrainStorage(GrainStorage.Name);
                 silo.AddMemoryGrainStorage(GrainStorage.Checkpoints);
                 silo.UseInMemoryReminderService();
+                silo.Services.AddSingleton<IJobIndex, MemoryJobIndex>();
             }
             // Mutual TLS on the silo port (and on the gateway, if one is configured), in either mode.
             if (tls is not null) silo.UseTls(tls.Certificate, tls.Configure);

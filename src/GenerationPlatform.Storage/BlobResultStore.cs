@@ -122,6 +122,49 @@ public sealed class BlobResultStore : IResultStore
         return new StoredResultContent(json.Uri.AbsoluteUri, pngs, jsonResult.Content.ToArray());
     }
 
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string tenantId, string jobId, CancellationToken cancellationToken = default)
+    {
+        var prefix = JobPrefix(tenantId, jobId);
+        using var call = _retry.BeginRead(prefix, cancellationToken);
+        var json = _container.GetBlobClient(prefix + ResultJsonName);
+        bool deleted = await call.RunAsync("delete", json.Name, token => DeleteIfExistsAsync(json, token)).ConfigureAwait(false);
+        // Whatever else lies under the job's prefix: its PNGs, and those of a write cut short.
+        var names = await call.RunAsync("list", prefix, token => ListAsync(prefix, token)).ConfigureAwait(false);
+        foreach (var name in names)
+        {
+            var blob = _container.GetBlobClient(name);
+            deleted |= await call.RunAsync("delete", name, token => DeleteIfExistsAsync(blob, token)).ConfigureAwait(false);
+        }
+        return deleted;
+    }
+
+    private async Task<List<string>> ListAsync(string prefix, CancellationToken token)
+    {
+        var names = new List<string>();
+        try
+        {
+            await foreach (var item in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, token).ConfigureAwait(false)) names.Add(item.Name);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            // No container: nothing was ever stored.
+        }
+        return names;
+    }
+
+    private static async Task<bool> DeleteIfExistsAsync(BlobClient blob, CancellationToken token)
+    {
+        try
+        {
+            return (await blob.DeleteIfExistsAsync(cancellationToken: token).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            return false;
+        }
+    }
+
     private async Task UploadAsync(StorageRetry.StorageCall call, BlobClient blob, ReadOnlyMemory<byte> content, string contentType,
         IDictionary<string, string>? metadata)
     {

@@ -19,4 +19,10 @@ public interface IResultStore
 
     /// <summary>The stored result (its PNGs in rank order and its JSON), or null when no whole result is stored.</summary>
     Task<StoredResultContent?> ReadAsync(string tenantId, string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes everything stored for the job (result.json first, so no reader takes what is left for a whole result); true when
+    /// there was something to remove. Idempotent. Throws <see cref="ResultStoreException"/> once retries are exhausted.
+    /// </summary>
+    Task<bool> DeleteAsync(string tenantId, string jobId, CancellationToken cancellationToken = default);
 }

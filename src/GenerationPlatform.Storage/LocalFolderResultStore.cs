@@ -87,6 +87,26 @@ public sealed class LocalFolderResultStore : IResultStore
         }).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string tenantId, string jobId, CancellationToken cancellationToken = default)
+    {
+        var folder = JobFolder(tenantId, jobId);
+        using var call = _retry.BeginRead($"{tenantId}/{jobId}", cancellationToken);
+        return await call.RunAsync("delete", folder, _ =>
+        {
+            try
+            {
+                File.Delete(Path.Combine(folder, ResultJsonName));
+                Directory.Delete(folder, recursive: true);
+                return Task.FromResult(true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return Task.FromResult(false); // nothing stored, or another deletion was first
+            }
+        }).ConfigureAwait(false);
+    }
+
     internal static string TopPngName(int rank) => $"top-{rank}.png";
 
     private string JobFolder(string tenantId, string jobId)

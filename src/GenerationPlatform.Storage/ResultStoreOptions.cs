@@ -41,6 +41,16 @@ public sealed class ResultStoreOptions
     /// </summary>
     public string Container { get; set; } = "results";
 
+    /// <summary>The longest <see cref="RetentionDays"/> may be: ten years.</summary>
+    public const int MaxRetentionDays = 3650;
+
+    /// <summary>
+    /// Key <c>GenerationPlatform:Results:RetentionDays</c>: ended jobs (their results, state and index rows) are removed
+    /// this many days after they ended, by the silos' retention sweep; 0 (default): kept until their tenant deletes them.
+    /// 0 to <see cref="MaxRetentionDays"/>.
+    /// </summary>
+    public int RetentionDays { get; set; }
+
     /// <summary>Keys under <c>GenerationPlatform:Results:Retry</c>: how transient storage failures are retried.</summary>
     public ResultStoreRetryOptions Retry { get; set; } = new();
 
@@ -78,6 +88,9 @@ public sealed class ResultStoreOptions
         {
             failures.Add($"{SectionName}:Kind must be 'folder' or 'blob' (got '{options.Kind}').");
         }
+
+        if (RetentionDays is < 0 or > MaxRetentionDays)
+            failures.Add($"{SectionName}:RetentionDays must be 0 (keep results until deleted) to {MaxRetentionDays} days (got {RetentionDays}).");
 
         var retry = options.Retry;
         const string R = SectionName + ":Retry";

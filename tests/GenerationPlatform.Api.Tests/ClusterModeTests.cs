@@ -21,19 +21,22 @@ public sealed class ClusterModeTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         azurite = await AzuriteProcess.StartAsync(AzuriteServices.Blob | AzuriteServices.Table);
-        app = await PlatformFixture.StartHostAsync(new Dictionary<string, string?>
-        {
-            ["GenerationPlatform:Host:Mode"] = "cluster",
-            ["GenerationPlatform:Host:ListenAddress"] = "127.0.0.1",
-            ["GenerationPlatform:Cluster:ConnectionString"] = azurite.ConnectionString,
-            ["GenerationPlatform:Cluster:ClusterId"] = $"test-{Guid.NewGuid():N}",
-            ["GenerationPlatform:Cluster:ServiceId"] = "genplat-tests",
-            ["GenerationPlatform:Cluster:AdvertisedIp"] = "127.0.0.1",
-            ["GenerationPlatform:Results:Kind"] = "blob",
-            ["GenerationPlatform:Results:ConnectionString"] = azurite.ConnectionString,
-            ["GenerationPlatform:Results:Container"] = "results",
-        });
+        app = await PlatformFixture.StartHostAsync(Settings(azurite));
     }
+
+    /// <summary>One silo in cluster mode on <paramref name="azurite"/>: clustering, grain state, reminders and results there.</summary>
+    internal static Dictionary<string, string?> Settings(AzuriteProcess azurite) => new()
+    {
+        ["GenerationPlatform:Host:Mode"] = "cluster",
+        ["GenerationPlatform:Host:ListenAddress"] = "127.0.0.1",
+        ["GenerationPlatform:Cluster:ConnectionString"] = azurite.ConnectionString,
+        ["GenerationPlatform:Cluster:ClusterId"] = $"test-{Guid.NewGuid():N}",
+        ["GenerationPlatform:Cluster:ServiceId"] = "genplat-tests",
+        ["GenerationPlatform:Cluster:AdvertisedIp"] = "127.0.0.1",
+        ["GenerationPlatform:Results:Kind"] = "blob",
+        ["GenerationPlatform:Results:ConnectionString"] = azurite.ConnectionString,
+        ["GenerationPlatform:Results:Container"] = "results",
+    };
 
     public async Task DisposeAsync()
     {

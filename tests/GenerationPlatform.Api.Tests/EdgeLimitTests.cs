@@ -128,6 +128,9 @@ public sealed class EdgeLimitTests(PlatformFixture fixture)
 
         public Task<StoredResultContent?> ReadAsync(string tenantId, string jobId, CancellationToken cancellationToken = default) =>
             throw new ResultStoreException($"GET https://{Secret}/results/{tenantId}/{jobId}/result.json: 503 ServerBusy after 30 attempts");
+
+        public Task<bool> DeleteAsync(string tenantId, string jobId, CancellationToken cancellationToken = default) =>
+            throw new ResultStoreException($"DELETE https://{Secret}/results/{tenantId}/{jobId}/result.json: 503 ServerBusy after 30 attempts");
     }
 
     [Fact]

@@ -66,6 +66,8 @@ public sealed class HostTests(PlatformFixture fixture)
     [InlineData("GenerationPlatform:Api:Limits:MaxWatchDuration", "00:00:00", "GenerationPlatform:Api:Limits:MaxWatchDuration")]
     [InlineData("GenerationPlatform:Api:Limits:ResultCacheBytes", "-1", "GenerationPlatform:Api:Limits:ResultCacheBytes")]
     [InlineData("GenerationPlatform:Results:Kind", "tape", "GenerationPlatform:Results:Kind")]
+    [InlineData("GenerationPlatform:Results:RetentionDays", "-1", "GenerationPlatform:Results:RetentionDays")]
+    [InlineData("GenerationPlatform:Results:RetentionDays", "3651", "GenerationPlatform:Results:RetentionDays")]
     public async Task BadApiSettingsFailTheStartNamingTheKey(string key, string value, string named)
     {
         var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>

@@ -319,6 +319,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
                      // Path parameters under their JSON names.
                      ("/v1/jobs", "post"), ("/v1/jobs:generate", "post"), ("/v1/jobs/{jobId}", "get"), ("/v1/jobs/{jobId}:cancel", "post"),
                      ("/v1/jobs/{jobId}:watch", "get"), ("/v1/models", "get"), ("/v1/verifiers", "get"), ("/v1/usage", "get"),
+                     ("/v1/jobs", "get"), ("/v1/jobs/{jobId}", "delete"),
                  })
             Assert.True(paths.TryGetProperty(path, out var item) && item.TryGetProperty(method, out _),
                 $"{method} {path} is not among {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
@@ -326,6 +327,7 @@ public sealed class HttpJsonTests(HttpJsonFixture fixture) : IClassFixture<HttpJ
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
         // The proto's comments describe the calls.
         Assert.Contains("returns its id at once", paths.GetProperty("/v1/jobs").GetProperty("post").GetRawText());
+        Assert.Contains("newest first", paths.GetProperty("/v1/jobs").GetProperty("get").GetRawText());
 
         // Health, metrics and the dashboard stay on the HTTP port; gRPC's own paths on the gRPC port.
         foreach (var path in new[] { "/metrics", PlatformHost.LivePath, PlatformHost.ReadyPath, "/dashboard", "/swagger/v1/swagger.json" })

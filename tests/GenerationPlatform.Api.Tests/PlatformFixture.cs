@@ -194,6 +194,9 @@ public sealed class CountingResultStore(IResultStore inner) : IResultStore
         return inner.ReadAsync(tenantId, jobId, cancellationToken);
     }
 
+    public Task<bool> DeleteAsync(string tenantId, string jobId, CancellationToken cancellationToken = default) =>
+        inner.DeleteAsync(tenantId, jobId, cancellationToken);
+
     /// <summary>Wraps the store the host registered.</summary>
     public static void Install(IServiceCollection services)
     {

@@ -61,6 +61,29 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task ListJobsAndDeleteJobCountAgainstTheTenantsCallsOnBothPorts()
+    {
+        await using var host = await OwnHost.StartAsync(Limits(calls: 4));
+        using var alpha = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
+        using var http = new HttpClient { BaseAddress = new Uri(host.Endpoints.Json!) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", PlatformFixture.AlphaKey);
+
+        Assert.Empty((await alpha.ListJobsAsync()).Jobs);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => alpha.DeleteJobAsync(JobIds.Unissued()))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync($"/v1/jobs/{JobIds.Unissued()}")).StatusCode);
+
+        foreach (var call in new Func<Task>[] { () => alpha.ListJobsAsync(), () => alpha.DeleteJobAsync(JobIds.Unissued()) })
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+            Assert.StartsWith("rate: this tenant's calls are over its rate limit", refused.Status.Detail);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await http.GetAsync("/v1/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await http.DeleteAsync($"/v1/jobs/{JobIds.Unissued()}")).StatusCode);
+    }
+
+    [Fact]
     public async Task JobRequestsHaveABucketOfTheirOwnAndARefusedOneReachesNoGrain()
     {
         await using var host = await OwnHost.StartAsync(Limits(submits: 1));

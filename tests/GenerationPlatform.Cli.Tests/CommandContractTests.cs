@@ -14,6 +14,8 @@ public sealed class CommandContractTests : IDisposable
     [InlineData("search")]
     [InlineData("export-onnx")]
     [InlineData("serve")]
+    [InlineData("jobs")]
+    [InlineData("delete")]
     public void EveryOptionSaysWhatItDoes(string command) => Assert.Empty(CommandLineContract.UndescribedOptions("genplat", command));
 
     public static TheoryData<string[], string> BadInput => new()
@@ -29,6 +31,7 @@ public sealed class CommandContractTests : IDisposable
         { ["serve", "--dev-tenant", "no-key"], "--dev-tenant" },
         // A key in the clear to another machine, without --insecure (the client library refuses it too).
         { ["models", "--address", "http://genplat.example.com:5080", "--key", "gp-live-2f8c1e9a"], "--address" },
+        { ["jobs", "--key", "KEY", "--state", "finished"], "--state" },
     };
 
     [Theory]

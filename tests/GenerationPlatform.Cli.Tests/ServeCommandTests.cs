@@ -74,6 +74,21 @@ public sealed partial class ServeCommandTests : IDisposable
             var e = await Assert.ThrowsAsync<RpcException>(() => beta.GetJobAsync(end.Result.JobId));
             Assert.Equal(StatusCode.NotFound, e.StatusCode);
 
+            // The tenant commands list and delete it: alpha's jobs hold it, beta's do not, and beta cannot delete it.
+            var jobId = end.Result.JobId;
+            var listed = GenplatProcess.Run("jobs", "--address", address, "--key", "KEY1", "--state", "completed");
+            Assert.True(listed.ExitCode == 0, listed.StdErr);
+            Assert.StartsWith($"{jobId} completed velocity-unet random", listed.StdOut);
+            Assert.DoesNotContain(jobId, GenplatProcess.Run("jobs", "--address", address, "--key", "KEY2").StdOut);
+            var refused = GenplatProcess.Run("delete", jobId, "--address", address, "--key", "KEY2");
+            Assert.Equal(2, refused.ExitCode);
+            Assert.StartsWith("genplat: job_id: no job", refused.StdErr);
+            var deleted = GenplatProcess.Run("delete", jobId, "--address", address, "--key", "KEY1");
+            Assert.True(deleted.ExitCode == 0, deleted.StdErr);
+            Assert.Equal($"deleted: {jobId}", deleted.StdOut.Trim());
+            Assert.False(Directory.Exists(Path.Combine(dir, "results", "alpha", jobId)));
+            Assert.Equal("", GenplatProcess.Run("jobs", "--address", address, "--key", "KEY1").StdOut);
+
             using (var kill = Process.Start("kill", ["-INT", serve.Id.ToString()])) await kill.WaitForExitAsync();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await serve.WaitForExitAsync(stop.Token);

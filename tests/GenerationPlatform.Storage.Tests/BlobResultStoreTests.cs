@@ -108,6 +108,29 @@ public sealed class BlobResultStoreTests(AzuriteBlobFixture fixture) : IClassFix
         Assert.Equal("tenantId", (await Assert.ThrowsAsync<ArgumentException>(() => store.WriteAsync("../x", "j", Pngs(1, 15), Json("{}")))).ParamName);
         Assert.Equal("jobId", (await Assert.ThrowsAsync<ArgumentException>(() => store.ReadAsync("t", "a/b"))).ParamName);
     }
+
+    [Fact]
+    public async Task DeleteRemovesEveryBlobOfTheJobAndNoOtherAndIsIdempotent()
+    {
+        var container = NewContainer();
+        var store = new BlobResultStore(container, ShortRetry);
+        Assert.False(await store.DeleteAsync("tenant-a", "job-1")); // no container yet: nothing stored
+        await store.WriteAsync("tenant-a", "job-1", Pngs(3, seed: 1), Json("{}"));
+        await store.WriteAsync("tenant-a", "job-10", Pngs(1, seed: 2), Json("{}"));
+        await store.WriteAsync("tenant-b", "job-1", Pngs(1, seed: 3), Json("{}"));
+        // A write cut short left a PNG past the result's count: it goes too.
+        await container.GetBlobClient("tenant-a/job-1/top-4.png").UploadAsync(BinaryData.FromBytes([1, 2, 3]));
+
+        Assert.True(await store.DeleteAsync("tenant-a", "job-1"));
+
+        Assert.Null(await store.ReadAsync("tenant-a", "job-1"));
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync()) names.Add(blob.Name);
+        Assert.Equal(["tenant-a/job-10/result.json", "tenant-a/job-10/top-1.png", "tenant-b/job-1/result.json", "tenant-b/job-1/top-1.png"],
+            names.Order(StringComparer.Ordinal));
+        Assert.False(await store.DeleteAsync("tenant-a", "job-1"));
+        Assert.NotNull(await store.ReadAsync("tenant-b", "job-1"));
+    }
 }
 
 /// <summary>Each test here owns an Azurite it stops and starts again.</summary>

@@ -29,6 +29,22 @@ public sealed class LocalFolderResultStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteRemovesTheJobsFolderAndNoOtherAndIsIdempotent()
+    {
+        var store = new LocalFolderResultStore(_root);
+        Assert.False(await store.DeleteAsync("tenant-a", "job-1"));
+        await store.WriteAsync("tenant-a", "job-1", Pngs(2, seed: 1), Json("{}"));
+        await store.WriteAsync("tenant-a", "job-2", Pngs(1, seed: 2), Json("{}"));
+
+        Assert.True(await store.DeleteAsync("tenant-a", "job-1"));
+
+        Assert.False(Directory.Exists(Path.Combine(_root, "tenant-a", "job-1")));
+        Assert.Null(await store.ReadAsync("tenant-a", "job-1"));
+        Assert.NotNull(await store.ReadAsync("tenant-a", "job-2"));
+        Assert.False(await store.DeleteAsync("tenant-a", "job-1"));
+    }
+
+    [Fact]
     public async Task LayoutIsTenantJobTopKThenResultJsonWrittenLastWithFileUriLocation()
     {
         var store = new LocalFolderResultStore(_root);

@@ -114,4 +114,20 @@ public sealed class ResultStoreOptionsTests
         Assert.Equal(0, options.Retry.MaxRetries);
         Assert.Equal(TimeSpan.FromSeconds(12), options.Retry.NetworkTimeout);
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(ResultStoreOptions.MaxRetentionDays + 1)]
+    public void RetentionOutOfItsRangeIsRefusedNamingTheKey(int days)
+    {
+        var problem = Assert.Single(new ResultStoreOptions { RetentionDays = days }.Problems());
+        Assert.StartsWith("GenerationPlatform:Results:RetentionDays must be 0", problem);
+        Assert.Contains($"(got {days})", problem);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(30)]
+    [InlineData(ResultStoreOptions.MaxRetentionDays)]
+    public void RetentionWithinItsRangeIsAccepted(int days) => Assert.Empty(new ResultStoreOptions { RetentionDays = days }.Problems());
 }

@@ -9,7 +9,7 @@ namespace GenerationPlatform.Cli.Tenant;
 
 /// <summary>
 /// The calls a tenant makes to a running platform (genplat serve, or a cluster), over gRPC with the typed client: submit (and
-/// --wait for the result), watch, job, cancel, models, verifiers, usage. The server validates; its refusals are printed as
+/// --wait for the result), watch, job, cancel, jobs, delete, models, verifiers, usage. The server validates; its refusals are printed as
 /// it words them (<c>genplat: budget_nfe: ...</c>).
 /// </summary>
 internal static class TenantCommands
@@ -30,6 +30,18 @@ internal static class TenantCommands
             using var client = c.Open();
             var r = await client.CancelAsync(p.GetValue(jobId)!, ct);
             Console.WriteLine($"{(r.Cancelling ? "cancelling" : "not running")}: {r.State}");
+            return 0;
+        }, jobId);
+        var state = new Option<string?>("--state") { Description = $"only jobs in this state: {string.Join(", ", JobSummaryLine.States.Keys)}" };
+        var pageSize = new Option<int>("--page-size") { Description = "jobs a page holds, 1 to 100 (default: the server's, 20)" };
+        var pageToken = new Option<string?>("--page-token") { Description = "the page after the one that printed this token ('next page: --page-token ...')" };
+        yield return Command("jobs", "Your jobs, newest first, a page at a time", [state, pageSize, pageToken],
+            (p, c, ct) => JobsAsync(JobSummaryLine.State(p.GetValue(state)), p.GetValue(pageSize), p.GetValue(pageToken) ?? "", c, ct));
+        yield return Command("delete", "Delete an ended job: its stored result, its state and its history (cancel a running one first)", [], async (p, c, ct) =>
+        {
+            using var client = c.Open();
+            var r = await client.DeleteJobAsync(p.GetValue(jobId)!, ct);
+            Console.WriteLine($"{(r.Deleted ? "deleted" : "already gone")}: {p.GetValue(jobId)}");
             return 0;
         }, jobId);
         yield return Command("models", "The models a platform serves, with their defaults and the verifiers that can score them", [], async (_, c, ct) =>
@@ -119,6 +131,15 @@ internal static class TenantCommands
         if (job.Result is null) throw new CliArgumentException($"--out: job {job.JobId} is {job.State}: it has no result to write");
         ResultFiles.Write(output, job.Result);
         Console.WriteLine($"wrote {output}");
+        return 0;
+    }
+
+    private static async Task<int> JobsAsync(JobState state, int pageSize, string pageToken, TenantConnection connection, CancellationToken ct)
+    {
+        using var client = connection.Open();
+        var page = await client.ListJobsAsync(state, pageSize, pageToken, ct);
+        foreach (var job in page.Jobs) Console.WriteLine(JobSummaryLine.Of(job));
+        if (page.NextPageToken.Length > 0) Console.WriteLine($"next page: --page-token {page.NextPageToken}");
         return 0;
     }
 

@@ -1,0 +1,6 @@
+namespace GenerationPlatform.Storage;
+
+public sealed class MemoryJobIndexTests : JobIndexContract
+{
+    protected override IJobIndex Index { get; } = new MemoryJobIndex();
+}
