@@ -17,35 +17,35 @@ public sealed class ApiKeyInterceptor(ApiKeyAuthenticator keys, EdgeRateLimiter 
     /// <summary>The gRPC trailer that tells a client how long to wait before retrying (gRPC's retry pushback).</summary>
     public const string PushbackTrailer = "grpc-retry-pushback-ms";
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        Admit(context);
-        return continuation(request, context);
+        await AdmitAsync(context);
+        return await continuation(request, context);
     }
 
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
         ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Admit(context);
-        return continuation(request, responseStream, context);
+        await AdmitAsync(context);
+        await continuation(request, responseStream, context);
     }
 
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context,
-        ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Admit(context);
-        return continuation(requestStream, context);
+        await AdmitAsync(context);
+        return await continuation(requestStream, context);
     }
 
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
         IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Admit(context);
-        return continuation(requestStream, responseStream, context);
+        await AdmitAsync(context);
+        await continuation(requestStream, responseStream, context);
     }
 
-    private void Admit(ServerCallContext context)
+    private async Task AdmitAsync(ServerCallContext context)
     {
         string tenant;
         try { tenant = keys.Authenticate(context); }
@@ -56,25 +56,31 @@ public sealed class ApiKeyInterceptor(ApiKeyAuthenticator keys, EdgeRateLimiter 
             // are refused without saying whether the key was good, and cost the same.
             var address = context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
             ApiMetrics.FailedAuthentications.Add(1);
-            if (limits.FailedFrom(address) is { } blocked)
-                throw Exhausted(context, blocked, $"authorization: too many failed authentications from this address; retry in {Seconds(blocked)} s");
-            throw;
+            if (limits.FailedFrom(address) is not { } blocked) throw;
+            throw await RefusalAsync(context, address, blocked, "authorization: too many failed authentications from this address");
         }
         bool job = context.Method.EndsWith("/Submit", StringComparison.Ordinal) || context.Method.EndsWith("/Generate", StringComparison.Ordinal);
         if (limits.RefuseCall(tenant, job) is { } wait)
         {
             ApiMetrics.RateLimited.Add(1, new KeyValuePair<string, object?>("tenant", tenant));
-            throw Exhausted(context, wait, $"rate: this tenant's {(job ? "jobs" : "calls")} are over its rate limit; retry in {Seconds(wait)} s");
+            throw await RefusalAsync(context, tenant, wait, $"rate: this tenant's {(job ? "jobs" : "calls")} are over its rate limit");
         }
         context.UserState[CallTenant.Key] = tenant;
+    }
+
+    /// <summary>A refusal, answered once the limiter has held it (what the pushback then says is what is left of the wait).</summary>
+    private async Task<RpcException> RefusalAsync(ServerCallContext context, string key, TimeSpan wait, string message)
+    {
+        wait -= await limits.HoldAsync(key, wait, context.CancellationToken);
+        return Exhausted(context, wait, $"{message}; retry in {Seconds(wait)} s");
     }
 
     private static RpcException Exhausted(ServerCallContext context, TimeSpan wait, string message)
     {
         // Over HTTP/JSON the transcoding answers 429; Retry-After tells an HTTP client when.
         context.GetHttpContext().Response.Headers.RetryAfter = Seconds(wait);
-        return new RpcException(new Status(StatusCode.ResourceExhausted, message),
-            new Metadata { { PushbackTrailer, ((long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) } });
+        long ms = Math.Max(1, (long)Math.Ceiling(wait.TotalMilliseconds));
+        return new RpcException(new Status(StatusCode.ResourceExhausted, message), new Metadata { { PushbackTrailer, ms.ToString(CultureInfo.InvariantCulture) } });
     }
 
     private static string Seconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

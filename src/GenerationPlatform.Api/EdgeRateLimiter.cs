@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -6,16 +7,20 @@ namespace GenerationPlatform.Api;
 /// <summary>
 /// The edge's token buckets (<see cref="RateLimitOptions"/>): a tenant's calls, a tenant's job requests, and an
 /// address's failed authentications, each partition a bucket of its own that refills steadily. A refusal says when a
-/// retry can pass.
+/// retry can pass, and is held a moment first (<see cref="RateLimitOptions.RefusalDelay"/>, a bounded number at once per
+/// key), so a client that ignores the pushback is slowed to the delay instead of costing the edge its cores.
 /// </summary>
 public sealed class EdgeRateLimiter : IDisposable
 {
     private readonly RateLimitOptions options;
     private readonly PartitionedRateLimiter<string> calls, submits, failures;
+    private readonly ConcurrentDictionary<string, int> held = new(StringComparer.Ordinal);
+    private readonly TimeProvider time;
 
-    public EdgeRateLimiter(IOptions<RateLimitOptions> configured)
+    public EdgeRateLimiter(IOptions<RateLimitOptions> configured, TimeProvider? time = null)
     {
         options = configured.Value;
+        this.time = time ?? TimeProvider.System;
         calls = Buckets(options.CallBurst, options.CallsPerSecond, TimeSpan.FromSeconds(1));
         submits = Buckets(options.SubmitBurst, options.SubmitsPerMinute, TimeSpan.FromMinutes(1));
         failures = Buckets(options.FailureBurst, options.FailuresPerMinute, TimeSpan.FromMinutes(1));
@@ -31,6 +36,33 @@ public sealed class EdgeRateLimiter : IDisposable
 
     /// <summary>Counts a failed authentication against its address: null while the address is within its bucket, else how long until it is.</summary>
     public TimeSpan? FailedFrom(string address) => options.Enabled ? Refused(failures, address) : null;
+
+    /// <summary>
+    /// Holds a refusal of <paramref name="key"/>'s (a tenant, or an address) for up to <see cref="RateLimitOptions.RefusalDelay"/>,
+    /// never past <paramref name="wait"/>, unless the key already has <see cref="RateLimitOptions.MaxHeldRefusals"/> held;
+    /// returns how long it held it. Ends early when the call is cancelled.
+    /// </summary>
+    public async Task<TimeSpan> HoldAsync(string key, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var delay = wait < options.RefusalDelay ? wait : options.RefusalDelay;
+        if (delay <= TimeSpan.Zero) return TimeSpan.Zero;
+        if (held.AddOrUpdate(key, 1, (_, n) => n + 1) > options.MaxHeldRefusals)
+        {
+            Release(key);
+            return TimeSpan.Zero;
+        }
+        long start = time.GetTimestamp();
+        try { await Task.Delay(delay, time, cancellationToken); }
+        catch (OperationCanceledException) { } // the caller left: its refusal goes nowhere
+        finally { Release(key); }
+        return time.GetElapsedTime(start);
+    }
+
+    private void Release(string key)
+    {
+        // The last one out removes the key, so addresses that come and go leave nothing behind.
+        if (held.AddOrUpdate(key, 0, (_, n) => n - 1) <= 0) held.TryRemove(new KeyValuePair<string, int>(key, 0));
+    }
 
     private static TimeSpan? Refused(PartitionedRateLimiter<string> limiter, string key)
     {

@@ -30,6 +30,17 @@ public sealed class RateLimitOptions
     /// <summary>Failed authentications a client address may make at once; past it, its failures are answered RESOURCE_EXHAUSTED, not UNAUTHENTICATED.</summary>
     public int FailureBurst { get; set; } = 20;
 
+    /// <summary>
+    /// How long a refusal by a bucket is held before it is answered, at most (never past when a retry could pass; 0: at
+    /// once). A client that calls again as soon as it is refused, whatever the pushback says, then calls at most once per
+    /// this a request it keeps open, instead of as fast as its connection allows, and its refusals cost the edge a timer
+    /// instead of its cores.
+    /// </summary>
+    public TimeSpan RefusalDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Refusals held at once per tenant (or per address, for failed authentications); past them a refusal is answered at once.</summary>
+    public int MaxHeldRefusals { get; set; } = 64;
+
     /// <summary>What is wrong with these options, each problem naming its key; empty when nothing is.</summary>
     public IEnumerable<string> Problems()
     {
@@ -39,5 +50,7 @@ public sealed class RateLimitOptions
         if (SubmitBurst is < 1 or > 1_000_000) yield return $"{Section}:SubmitBurst must be 1-1000000 (got {SubmitBurst})";
         if (!(FailuresPerMinute > 0 && FailuresPerMinute <= 1_000_000)) yield return $"{Section}:FailuresPerMinute must be in (0, 1000000] (got {FailuresPerMinute})";
         if (FailureBurst is < 1 or > 1_000_000) yield return $"{Section}:FailureBurst must be 1-1000000 (got {FailureBurst})";
+        if (RefusalDelay < TimeSpan.Zero || RefusalDelay > TimeSpan.FromSeconds(10)) yield return $"{Section}:RefusalDelay must be 0-10 seconds (got {RefusalDelay})";
+        if (MaxHeldRefusals is < 0 or > 100_000) yield return $"{Section}:MaxHeldRefusals must be 0-100000 (got {MaxHeldRefusals})";
     }
 }

@@ -29,6 +29,7 @@ public sealed class RateLimitTests
         [$"{RateLimitOptions.Section}:SubmitsPerMinute"] = "1",
         [$"{RateLimitOptions.Section}:FailureBurst"] = failures.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [$"{RateLimitOptions.Section}:FailuresPerMinute"] = "1",
+        [$"{RateLimitOptions.Section}:RefusalDelay"] = "00:00:00.05",
     };
 
     [Fact]
@@ -58,6 +59,33 @@ public sealed class RateLimitTests
 
         // Beta arrives from the same address and is not touched by alpha's traffic.
         Assert.NotEmpty((await beta.ListModelsAsync()).Models);
+    }
+
+    [Fact]
+    public async Task ARefusalIsHeldBeforeItIsAnsweredSoAClientThatIgnoresThePushbackIsSlowedToTheDelay()
+    {
+        var limits = Limits(calls: 1);
+        limits[$"{RateLimitOptions.Section}:RefusalDelay"] = "00:00:00.4";
+        limits[$"{RateLimitOptions.Section}:MaxHeldRefusals"] = "2";
+        await using var host = await OwnHost.StartAsync(limits);
+        using var alpha = new GenerationPlatformClient(host.GrpcAddress, PlatformFixture.AlphaKey);
+        Assert.NotEmpty((await alpha.ListModelsAsync()).Models); // the bucket's one token
+
+        // Refused, but only after the delay; the pushback says what is left of the wait (a token a minute: most of it).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<RpcException>(() => alpha.ListModelsAsync());
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(380), $"answered after {clock.ElapsedMilliseconds} ms");
+        long pushback = long.Parse(refused.Trailers.GetValue(ApiKeyInterceptor.PushbackTrailer)!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(pushback, 1, 60_000 - 380);
+
+        // Two are held at once; a third, beside them, is answered at once.
+        var held = Enumerable.Range(0, 2).Select(_ => Assert.ThrowsAsync<RpcException>(() => alpha.ListModelsAsync())).ToArray();
+        await Task.Delay(100);
+        clock.Restart();
+        await Assert.ThrowsAsync<RpcException>(() => alpha.ListModelsAsync());
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(300), $"the third refusal took {clock.ElapsedMilliseconds} ms");
+        await Task.WhenAll(held);
     }
 
     [Fact]
