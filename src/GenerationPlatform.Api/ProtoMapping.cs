@@ -48,6 +48,9 @@ internal static class ProtoMapping
     public static V1.CandidateSummary ToProto(this Contracts.CandidateSummary c) =>
         new() { Seed = c.Seed.ToProto(), Score = c.Score, Round = c.Round, Origin = c.Origin };
 
+    public static Preview ToProto(this PreviewImage p) =>
+        new() { Rank = p.Rank, Png = ByteString.CopyFrom(p.Png), Seed = p.Seed.ToProto(), Score = p.Score, Round = p.Round, Origin = p.Origin };
+
     /// <summary>An event as an update; a Completed event needs the result, which the caller reads.</summary>
     public static JobUpdate ToUpdate(this JobEvent e, string jobId, JobSpec? request, Func<V1.JobResult> result)
     {
@@ -63,6 +66,7 @@ internal static class ProtoMapping
             case JobEventKind.Progress:
                 update.Progress = new Progress { Round = e.Round, Nfe = Nfe(e.SearchNfe, e.FinalNfe, e.ModelEvaluations, e.Budget), BestScore = e.BestScore };
                 update.Progress.Best.AddRange(e.Best.Select(ToProto));
+                if (e.Previews is { } previews) update.Progress.Previews.AddRange(previews.Select(ToProto));
                 break;
             case JobEventKind.Completed:
                 update.Result = result();

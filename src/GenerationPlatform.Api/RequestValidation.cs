@@ -98,7 +98,8 @@ public static class RequestValidation
         r.HasSeed ? r.Seed : null,
         Deadline(r.Deadline),
         r.HasTargetScore ? r.TargetScore : null,
-        r.HasPatience ? r.Patience : null);
+        r.HasPatience ? r.Patience : null,
+        r.HasPreviews ? r.Previews : null);
 
     private static TimeSpan? Deadline(Google.Protobuf.WellKnownTypes.Duration? d)
     {

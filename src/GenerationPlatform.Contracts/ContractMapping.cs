@@ -70,7 +70,8 @@ public static class ContractMapping
     {
         var r = job.Request;
         return new JobSpec(tenantId, job.Model.ToContract(), job.AlgorithmSpec, job.Algorithm.Name, job.Verifier, [.. job.ReportedVerifiers],
-            r.Label, r.Prompt, r.Guidance, r.Seed, r.BudgetNfe, r.TopK, r.Sampler.ToContract(), r.Steps, r.Eta, job.Deadline, r.TargetScore, r.Patience, job.VerifierNfe);
+            r.Label, r.Prompt, r.Guidance, r.Seed, r.BudgetNfe, r.TopK, r.Sampler.ToContract(), r.Steps, r.Eta, job.Deadline, r.TargetScore, r.Patience, job.VerifierNfe,
+            job.Previews);
     }
 
     /// <summary>The search for a job; a text model's prompt embedding is prepared by the caller (<paramref name="embedding"/>).</summary>

@@ -14,4 +14,6 @@ public sealed record JobEvent(
     [property: Id(8)] CandidateSummary[] Best,
     [property: Id(9)] string? Message = null,
     /// <summary>Rows through the network so far (guidance doubles them); what NFE cost in model calls.</summary>
-    [property: Id(10)] long ModelEvaluations = 0);
+    [property: Id(10)] long ModelEvaluations = 0,
+    /// <summary>Small pictures of the first of <see cref="Best"/> (a progress event's, when its job asked for them; only the latest keeps them).</summary>
+    [property: Id(11)] PreviewImage[]? Previews = null);

@@ -34,7 +34,9 @@ public sealed record JobSpec(
     /// <summary>Adaptive budget: stop after this many rounds without a better best score.</summary>
     [property: Id(17)] int? Patience = null,
     /// <summary>The most its verifiers can cost, in NFE-equivalents of its model (planned at the edge): reserved at admission.</summary>
-    [property: Id(18)] long VerifierNfe = 0)
+    [property: Id(18)] long VerifierNfe = 0,
+    /// <summary>How many of the best candidates each progress event shows as a small picture (0: none).</summary>
+    [property: Id(19)] int Previews = 0)
 {
     /// <summary>The model's name: what its denoisers are found by.</summary>
     public string ModelName => Model.Name;

@@ -14,11 +14,18 @@ internal sealed class JobEventLog(Func<SearchJobState> state, int maxEvents, Tim
 
     private TaskCompletionSource added = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Appends an event with the job's current spending, drops the oldest progress event past the window, wakes waiters.</summary>
-    public void Add(JobEventKind kind, int round, CandidateSummary[] best, double bestScore, string? message)
+    /// <summary>
+    /// Appends an event with the job's current spending, drops the oldest progress event past the window, wakes waiters. Only
+    /// the newest event keeps <paramref name="previews"/>: an event with pictures takes them from the one before, so the
+    /// state holds at most one event's worth.
+    /// </summary>
+    public void Add(JobEventKind kind, int round, CandidateSummary[] best, double bestScore, string? message, PreviewImage[]? previews = null)
     {
         var s = state();
-        s.Events.Add(new JobEvent(s.EventCount++, kind, time.GetUtcNow(), round, s.SearchNfe, s.FinalNfe, s.Spec?.BudgetNfe ?? 0, bestScore, best, message, s.ModelEvaluations));
+        if (previews is not null && s.Events.FindLastIndex(e => e.Previews is not null) is >= 0 and var pictured)
+            s.Events[pictured] = s.Events[pictured] with { Previews = null };
+        s.Events.Add(new JobEvent(s.EventCount++, kind, time.GetUtcNow(), round, s.SearchNfe, s.FinalNfe, s.Spec?.BudgetNfe ?? 0, bestScore, best, message, s.ModelEvaluations,
+            previews));
         if (s.Events.Count > maxEvents) s.Events.RemoveAt(1);
         Interlocked.Exchange(ref added, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }

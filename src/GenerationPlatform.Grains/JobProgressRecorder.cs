@@ -1,5 +1,7 @@
 using GenerationPlatform.Contracts;
+using GenerationPlatform.Diffusion.Imaging;
 using GenerationPlatform.Search;
+using GenerationPlatform.Search.Jobs;
 using Microsoft.Extensions.Logging;
 
 namespace GenerationPlatform.Grains;
@@ -44,9 +46,18 @@ internal sealed class JobProgressRecorder(IPersistentState<SearchJobState> job, 
             bool repeats = p.Checkpoint is null && log.Last is { Kind: JobEventKind.Progress } last
                 && last.SearchNfe + last.FinalNfe == p.Nfe.Total && last.Best.SequenceEqual(best);
             state.Best = p.Best.Select(c => c.ToContract() with { Image = [] }).ToArray();
-            if (!repeats) log.Add(JobEventKind.Progress, p.Round, best, p.BestScore, null);
+            if (!repeats) log.Add(JobEventKind.Progress, p.Round, best, p.BestScore, null, Previews(p, state.Spec));
             try { await job.WriteStateAsync(CancellationToken.None); }
             catch (Exception e) { GrainLog.StateWriteFailed(logger, e, jobId); } // the next round's or the final write carries it
         }
+    }
+
+    /// <summary>Small pictures of the first of the best candidates, as many as the job asked for; null for none.</summary>
+    private static PreviewImage[]? Previews(SearchProgress p, JobSpec? spec)
+    {
+        if (spec is not { Previews: > 0 and var count }) return null;
+        var shape = spec.Model.Image.ToShape();
+        return p.Best.Take(count).Select((c, i) => new PreviewImage(i + 1, Thumbnail.EncodePng(c.Image, shape, SearchJobLimits.PreviewSide),
+            c.Seed.ToContract(), c.Scores.Primary, c.Round, c.Origin)).ToArray();
     }
 }

@@ -23,6 +23,7 @@ public static class HostConfiguration
         (ClusterTlsOptions.Section, typeof(ClusterTlsOptions)),
         (SiloDeclarationOptions.Section, typeof(SiloDeclarationOptions)),
         (PlatformDashboardOptions.Section, typeof(PlatformDashboardOptions)),
+        (WebConsole.WebConsoleOptions.Section, typeof(WebConsole.WebConsoleOptions)),
         (ResultStoreOptions.SectionName, typeof(ResultStoreOptions)),
         (ApiKeyOptions.Section, typeof(ApiKeyOptions)),
         (RequestLimits.Section, typeof(RequestLimits)),

@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using GenerationPlatform.Api;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Storage;
+using GenerationPlatform.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -58,6 +59,7 @@ public static class PlatformHost
         builder.Services.PostConfigure<JobIdOptions>(o => o.Key = o.Key.Length > 0 ? o.Key : jobIdKey);
         var dashboard = config.BindValidated<PlatformDashboardOptions>(PlatformDashboardOptions.Section, o => o.Problems());
         builder.Services.AddSingleton(dashboard);
+        builder.Services.AddSingleton(config.BindValidated<WebConsoleOptions>(WebConsoleOptions.Section, _ => []));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -149,6 +151,8 @@ public static class PlatformHost
         app.UseHttpJsonRequestCheck();
         app.UseMiddleware<DashboardAuthentication>();
         app.MapGenerationApi(ports.Grpc, ports.Json);
+        // The tenant console, beside the JSON API it calls (same origin: no CORS), never on the health and metrics port.
+        if (ports.Json is { } json && app.Services.GetRequiredService<WebConsoleOptions>().Enabled) app.MapWebConsole().RequireLocalPort(json);
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).RequireLocalPort(ports.Http);
         app.MapHealthChecks(ReadyPath).RequireLocalPort(ports.Http);
         app.MapPlatformMetrics(ports.Http);

@@ -37,7 +37,12 @@ public static class PlatformProcess
         var store = app.Services.GetRequiredService<IResultStore>();
         Console.WriteLine($"{title}: {endpoints.Mode} silo running");
         Console.WriteLine($"  gRPC (HTTP/2, no TLS): {endpoints.Grpc}");
-        if (endpoints.Json is { } json) Console.WriteLine($"  HTTP/JSON (HTTP/1.1):  {json}/v1/models (docs/API.md)");
+        if (endpoints.Json is { } json)
+        {
+            Console.WriteLine($"  HTTP/JSON (HTTP/1.1):  {json}/v1/models (docs/API.md)");
+            if (app.Services.GetRequiredService<WebConsole.WebConsoleOptions>().Enabled)
+                Console.WriteLine($"  web console:           {json}{WebConsole.WebConsoleEndpoints.Path}/ (docs/CONSOLE.md)");
+        }
         Console.WriteLine($"  HTTP health:           {endpoints.Http}{PlatformHost.LivePath}, {endpoints.Http}{PlatformHost.ReadyPath}");
         Console.WriteLine($"  results:               {(store is LocalFolderResultStore local ? local.RootPath : store.Kind)}");
         Console.WriteLine($"  tenants:               {tenants}");

@@ -1,3 +1,4 @@
+using GenerationPlatform.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -17,24 +18,14 @@ namespace GenerationPlatform.Api.Tests;
 public sealed class ShippedPlatformFixture : IAsyncLifetime
 {
     public const string Key = "pairs-key-0123456789";
-    public const string ClassModel = "velocity-unet-onnx", TextModel = "fashion-text";
+    public const string ClassModel = ShippedPlatformSettings.ClassModel, TextModel = ShippedPlatformSettings.TextModel;
     private readonly string results = Directory.CreateTempSubdirectory("genplat-pairs-").FullName;
     public WebApplication App { get; private set; } = null!;
     public PlatformEndpoints Endpoints => PlatformHost.Endpoints(App);
 
     public async Task InitializeAsync()
     {
-        var models = GenerationPlatform.Contracts.ModelOptions.ShippedModelsDirectory;
-        var settings = new Dictionary<string, string?>
-        {
-            ["GenerationPlatform:Host:JsonPort"] = "0",
-            ["GenerationPlatform:Results:Path"] = results,
-            ["GenerationPlatform:Models:Folders:0"] = Path.Combine(models, ClassModel),
-            ["GenerationPlatform:Models:Folders:1"] = Path.Combine(models, TextModel),
-            // One batch size, not a measured one: the test is about what is accepted, not how fast.
-            ["GenerationPlatform:Denoiser:MaxBatch"] = "16",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }.WithTenants([("pairs", Key)]);
+        var settings = ShippedPlatformSettings.For(results).WithTenants([("pairs", Key)]);
         App = await EmbeddedPlatform.StartAsync(settings);
     }
 

@@ -18,6 +18,7 @@ public static class SearchJobField
     public const string Deadline = "deadline";
     public const string TargetScore = "target_score";
     public const string Patience = "patience";
+    public const string Previews = "previews";
 
     /// <summary>Item <paramref name="index"/> of a repeated field: <c>reported_verifiers[1]</c>.</summary>
     public static string Item(string field, int index) => $"{field}[{index}]";

@@ -23,4 +23,5 @@ public sealed record SearchJobInput(
     ulong? Seed = null,
     TimeSpan? Deadline = null,
     double? TargetScore = null,
-    int? Patience = null);
+    int? Patience = null,
+    int? Previews = null);

@@ -32,4 +32,10 @@ public sealed record SearchJobLimits(
 
     /// <summary>The longest class text (a name or an index).</summary>
     public const int MaxClassLength = 64;
+
+    /// <summary>The most previews (small PNGs of the best candidates) a progress update carries.</summary>
+    public const int MaxPreviews = 4;
+
+    /// <summary>The longest side of a preview, in pixels: larger images are scaled down by a whole factor.</summary>
+    public const int PreviewSide = 64;
 }

@@ -13,6 +13,7 @@ namespace GenerationPlatform.Search.Jobs;
 /// <param name="Scopes">What each of <paramref name="Verifiers"/> can score and costs, index for index.</param>
 /// <param name="VerifierNfe">The most its verifiers can cost, in NFE-equivalents of the model: every image the plan sends them, by
 /// every verifier (at its noisy cost where dearer, when the search ranks x0-predictions), over the model's FLOPs per NFE, rounded up.</param>
+/// <param name="Previews">How many of the best candidates each progress report shows as a small picture (0: none).</param>
 public sealed record SearchJobSpec(
     ModelDescription Model,
     string AlgorithmSpec,
@@ -22,7 +23,8 @@ public sealed record SearchJobSpec(
     IReadOnlyList<VerifierScope> Scopes,
     SearchRequest Request,
     TimeSpan? Deadline,
-    long VerifierNfe)
+    long VerifierNfe,
+    int Previews = 0)
 {
     public string Verifier => Verifiers[0];
 

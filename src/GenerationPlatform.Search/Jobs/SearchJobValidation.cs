@@ -43,7 +43,9 @@ public static class SearchJobValidation
         if (search.RanksNoisyInputs && !scopes[0].RanksNoisyInputs)
             throw new SearchJobException(F.Algorithm, Algorithms.StageSchedule.NoHeadMessage(search.Name, verifiers[0]), parameter: "ranking");
         long verifierNfe = VerifierNfe(plan, search.RanksNoisyInputs, verifiers, scopes, model, limits, request.BudgetNfe);
-        return new SearchJobSpec(model, AlgorithmCatalog.SpecOf(search), search, plan, verifiers, scopes, request, deadline, verifierNfe);
+        int previews = input.Previews ?? 0;
+        if (previews is < 0 or > SearchJobLimits.MaxPreviews) throw Invalid(F.Previews, $"must be between 0 and {SearchJobLimits.MaxPreviews} (got {previews})");
+        return new SearchJobSpec(model, AlgorithmCatalog.SpecOf(search), search, plan, verifiers, scopes, request, deadline, verifierNfe, previews);
     }
 
     /// <summary>The verifier a model gets when a request names none; null when no served default suits it.</summary>
