@@ -30,12 +30,14 @@ internal static class BenchJobs
     public static ulong Seed(int wave, int job) => 1_000_003UL * (ulong)(wave + 1) + (ulong)job;
 
     /// <summary>Job <paramref name="job"/> of wave <paramref name="wave"/> through the gRPC API, to its terminal update: its NFE, latency and top score.</summary>
-    public static async Task<JobRun> RunAsync(GenerationPlatformClient client, int wave, int job, long budget, int topK, int steps, CancellationToken ct)
+    /// <param name="model">The model the job asks for (default: the shipped one).</param>
+    public static async Task<JobRun> RunAsync(GenerationPlatformClient client, int wave, int job, long budget, int topK, int steps, CancellationToken ct,
+        string? model = null)
     {
         var clock = Stopwatch.StartNew();
         var end = await client.GenerateToEndAsync(new GenerateRequest
         {
-            Model = ModelOptions.ShippedModel,
+            Model = model ?? ModelOptions.ShippedModel,
             Class = Label(job).ToString(CultureInfo.InvariantCulture),
             Algorithm = Algorithm,
             Verifier = Verifier,

@@ -5,12 +5,8 @@ namespace GenerationPlatform.Contracts;
 public sealed record DenoiserLoad(
     /// <summary>Trajectory steps (rows) queued or in flight.</summary>
     [property: Id(0)] long QueuedSteps,
-    /// <summary>Recent rows per second of its model calls (0 before its first call).</summary>
+    /// <summary>Rows per second of a full call (its batch cap) by the fit of its recent call times (0 before its first call).</summary>
     [property: Id(1)] double RowsPerSecond,
     /// <summary>The most rows in one model call (measured or configured).</summary>
     [property: Id(2)] int BatchCap,
-    [property: Id(3)] int ActiveRequests)
-{
-    /// <summary>Seconds until new work would start, by this report: queued rows over the rate (rows alone before a rate is known).</summary>
-    public double ExpectedWait => RowsPerSecond > 0 ? QueuedSteps / RowsPerSecond : QueuedSteps;
-}
+    [property: Id(3)] int ActiveRequests);

@@ -20,8 +20,8 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     private int maxBatch;
     // Work for the compute thread between model calls (a calibration), so it never races a batch.
     private readonly Queue<Action> between = new();
-    // Recent rows per second of model calls (exponentially weighted), as bits for Interlocked.
-    private long rateBits;
+    // Call times against rows, fitted: the rows per second of a full call, what routing compares (CallTimeFit).
+    private readonly CallTimeFit callTimes = new();
     private readonly IBatchPolicy policy;
     private readonly TimeSpan maxWait;
     private readonly string model;
@@ -58,13 +58,16 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     /// <summary>The most rows in one model call.</summary>
     public int MaxBatch => Volatile.Read(ref maxBatch);
 
-    /// <summary>Rows queued or in flight, the recent rate of model calls and the number of requests: what routing compares.</summary>
+    /// <summary>
+    /// Rows queued or in flight, the rows per second of a full call (its batch cap) by the fit of recent call times, and the
+    /// number of requests: what routing compares.
+    /// </summary>
     public (long QueuedSteps, double RowsPerSecond, int Requests) Load
     {
         get
         {
             lock (gate)
-                return (jobs.Sum(j => j.RemainingSteps), BitConverter.Int64BitsToDouble(Interlocked.Read(ref rateBits)), jobs.Count);
+                return (jobs.Sum(j => j.RemainingSteps), callTimes.RowsPerSecond(MaxBatch), jobs.Count);
         }
     }
 
@@ -147,11 +150,7 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
                 }
             }
             Interlocked.Add(ref computeTicks, clock.Elapsed.Ticks);
-            if (failure is null && clock.Elapsed > TimeSpan.Zero)
-            {
-                double rate = batch.Count / clock.Elapsed.TotalSeconds, previous = BitConverter.Int64BitsToDouble(Interlocked.Read(ref rateBits));
-                Interlocked.Exchange(ref rateBits, BitConverter.DoubleToInt64Bits(previous == 0 ? rate : 0.8 * previous + 0.2 * rate));
-            }
+            if (failure is null) callTimes.Add(batch.Count, clock.Elapsed);
             Record(batch, carried.Owners, nfeBefore);
             Interlocked.Increment(ref calls);
             Interlocked.Add(ref steps, batch.Count);

@@ -21,6 +21,7 @@ internal sealed class BenchCluster : IDisposable
     private readonly Dictionary<string, int> capAfterWarmup = new(StringComparer.Ordinal);
     private readonly MetricsScraper scraper = new();
     private readonly string azuriteExecutable;
+    private readonly string? simulatedModel;
     private AzuriteChild? azurite;
 
     public BenchCluster(ChildProcesses children, BenchClusterSettings settings, string azuriteExecutable)
@@ -28,9 +29,13 @@ internal sealed class BenchCluster : IDisposable
         (this.children, this.settings, this.azuriteExecutable) = (children, settings, azuriteExecutable);
         children.DeleteWithChildren(folder);
         Console.Error.WriteLine($"bench cluster: working folder {folder}");
+        simulatedModel = settings.Simulated?.WriteModelFolder(folder);
     }
 
     private SiloHandle Api => silos[0];
+
+    /// <summary>The model the jobs ask for: the simulated one, or the shipped one.</summary>
+    private string ModelName => simulatedModel is null ? Contracts.ModelOptions.ShippedModel : SimulatedGpu.ModelName;
     private IEnumerable<SiloHandle> Denoisers => silos.Where(s => s.Denoiser);
 
     /// <summary>Azurite, then the API silo and the first denoiser silo together; returns once both are ready.</summary>
@@ -42,8 +47,13 @@ internal sealed class BenchCluster : IDisposable
         await Task.WhenAll(ReadyAsync(api, ct), ReadyAsync(first, ct));
     }
 
-    /// <summary>The second denoiser silo joins the running cluster with batch cap <paramref name="cap"/>.</summary>
-    public Task AddDenoiserAsync(int cap, CancellationToken ct) => ReadyAsync(AddSilo("denoiser 2", denoiser: true, cap), ct);
+    /// <summary>Denoiser silos join the running cluster, together, with batch cap <paramref name="cap"/>, until there are <paramref name="count"/>.</summary>
+    public Task AddDenoisersAsync(int count, int cap, CancellationToken ct)
+    {
+        var joining = new List<SiloHandle>();
+        for (int n = Denoisers.Count() + 1; n <= count; n++) joining.Add(AddSilo($"denoiser {n}", denoiser: true, cap));
+        return Task.WhenAll(joining.Select(s => ReadyAsync(s, ct)));
+    }
 
     /// <summary>The batch cap a denoiser silo exports (genplat_denoiser_batch_cap), after its warm-up.</summary>
     public int MeasuredCap(int denoiserIndex) => capAfterWarmup.TryGetValue(Denoisers.ElementAt(denoiserIndex).Name, out var cap) && cap > 0
@@ -61,7 +71,7 @@ internal sealed class BenchCluster : IDisposable
         int grpc = PlatformHostOptions.FreePort(IPAddress.Loopback),
             http = PlatformHostOptions.FreePort(IPAddress.Loopback),
             siloPort = PlatformHostOptions.FreePort(IPAddress.Loopback);
-        var env = ClusterSiloEnvironment.For(settings, clusterId, azurite!.ConnectionString, key, Path.Combine(folder, "results"), denoiser, maxBatch);
+        var env = ClusterSiloEnvironment.For(settings, clusterId, azurite!.ConnectionString, key, Path.Combine(folder, "results"), denoiser, maxBatch, simulatedModel);
         var work = Directory.CreateDirectory(Path.Combine(folder, name.Replace(' ', '-'))).FullName;
         return new SiloHandle(name, denoiser, maxBatch, SiloProcess.Start(children, $"silo {name}", work, env, grpc, http, siloPort, gatewayPort: 0));
     }
@@ -103,7 +113,7 @@ internal sealed class BenchCluster : IDisposable
         {
             var before = await scraper.SnapshotAsync(silos, ct);
             var cpuBefore = silos.Select(s => CpuTime.Seconds(s.Process.ProcessId)).ToArray();
-            var wave = await WaveAsync(client, settings, settings.Warmup + r, ct);
+            var wave = await WaveAsync(client, settings, ModelName, settings.Warmup + r, ct);
             var cpu = silos.Select((s, i) => CpuTime.Seconds(s.Process.ProcessId) - cpuBefore[i]).ToArray();
             // A job's end is counted on its silo as its terminal update goes out: give the last ones a moment (outside the timed wall).
             await Task.Delay(500, ct);
@@ -119,7 +129,7 @@ internal sealed class BenchCluster : IDisposable
     private async Task WarmUpAsync(GenerationPlatformClient client, CancellationToken ct)
     {
         var warm = settings with { Budget = settings.SampleNfe };
-        for (int w = 0; w < settings.Warmup; w++) await WaveAsync(client, warm, w, ct);
+        for (int w = 0; w < settings.Warmup; w++) await WaveAsync(client, warm, ModelName, w, ct);
         for (int extra = 0; extra < 3 && settings.Warmup > 0; extra++)
         {
             var idle = new List<string>();
@@ -127,7 +137,7 @@ internal sealed class BenchCluster : IDisposable
                 if ((await scraper.ScrapeAsync(d, ct)).Value(ClusterMetrics.BatchSizeCount) == 0) idle.Add(d.Name);
             if (idle.Count == 0) break;
             Console.Error.WriteLine($"bench cluster: {string.Join(", ", idle)} ran no model call in the warm-up; one more warm-up wave");
-            await WaveAsync(client, warm, settings.Warmup + extra, ct);
+            await WaveAsync(client, warm, ModelName, settings.Warmup + extra, ct);
         }
         foreach (var d in Denoisers) capAfterWarmup[d.Name] = (int)(await scraper.ScrapeAsync(d, ct)).Value(ClusterMetrics.BatchCap);
         var caps = string.Join(", ", Denoisers.Select(d => $"{d.Name}: {capAfterWarmup[d.Name]}"));
@@ -135,11 +145,11 @@ internal sealed class BenchCluster : IDisposable
     }
 
     /// <summary>K jobs submitted at once; the wave ends when the last terminal update reaches the client.</summary>
-    private static async Task<ClusterWave> WaveAsync(GenerationPlatformClient client, BenchClusterSettings load, int wave, CancellationToken ct)
+    private static async Task<ClusterWave> WaveAsync(GenerationPlatformClient client, BenchClusterSettings load, string model, int wave, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, load.Jobs)
-            .Select(j => Task.Run(() => BenchJobs.RunAsync(client, wave, j, load.Budget, load.TopK, load.Steps, ct), ct)));
+            .Select(j => Task.Run(() => BenchJobs.RunAsync(client, wave, j, load.Budget, load.TopK, load.Steps, ct, model), ct)));
         wall.Stop();
         return new ClusterWave(outcomes.Sum(o => o.Nfe), wall.Elapsed, outcomes.Select(o => o.Seconds).ToArray(), outcomes.Select(o => o.Top).ToArray(), []);
     }

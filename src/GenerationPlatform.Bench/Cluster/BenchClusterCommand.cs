@@ -61,7 +61,7 @@ internal static class BenchClusterCommand
         }
     }
 
-    /// <summary>The thread limit checked on a probe, then 1 and 2 denoiser silos under the same load; their figures.</summary>
+    /// <summary>The thread limit checked on a probe, then each count of denoiser silos under the same load; their figures.</summary>
     private static async Task<BenchClusterReport> MeasureAsync(BenchClusterSettings settings, ChildProcesses children, BenchCluster cluster, CancellationToken ct)
     {
         var started = DateTime.UtcNow;
@@ -72,16 +72,19 @@ internal static class BenchClusterCommand
                 "the thread limit does not take effect");
         Console.WriteLine($"{settings.Repeat} timed wave(s) of K jobs per topology after {settings.Warmup} warm-up wave(s) of one sample per job");
         await cluster.StartAsync(ct);
-        var one = await cluster.RunTopologyAsync(1, ct);
-        // The same cap for the second denoiser: configured, or what the first one measured on this machine.
+        var runs = new List<TopologyRun> { await cluster.RunTopologyAsync(1, ct) };
+        // The same cap for the other denoisers: configured, or what the first one measured on this machine.
         int cap = settings.MaxBatch > 0 ? settings.MaxBatch : cluster.MeasuredCap(0);
         string capSource = settings.MaxBatch > 0
             ? "--max-batch, given to every denoiser silo"
-            : "measured by denoiser silo 1 at the knee of rows/s against batch size, then given to denoiser silo 2";
+            : "measured by denoiser silo 1 at the knee of rows/s against batch size, then given to the others";
         Console.Error.WriteLine($"bench cluster: batch cap {cap} ({capSource})");
-        await cluster.AddDenoiserAsync(cap, ct);
-        var two = await cluster.RunTopologyAsync(2, ct);
-        return BenchClusterReport.Of(settings, started, reportedThreads, cap, capSource, one, two, children.Started);
+        foreach (int count in settings.DenoiserCounts.Skip(1))
+        {
+            await cluster.AddDenoisersAsync(count, cap, ct);
+            runs.Add(await cluster.RunTopologyAsync(count, ct));
+        }
+        return BenchClusterReport.Of(settings, started, reportedThreads, cap, capSource, runs, children.Started);
     }
 
     private static void WriteHeader(TextWriter output, BenchClusterSettings settings, int reportedThreads)
@@ -90,8 +93,12 @@ internal static class BenchClusterCommand
             $"each {BenchJobs.Algorithm} search ({BenchJobs.PerRound} candidates per round, each round verified) " +
             $"with budget {settings.Budget} NFE = {settings.Samples} samples x {settings.SampleNfe} NFE (Heun, {settings.Steps} steps, cfg {BenchJobs.Guidance}), " +
             $"verifier {BenchJobs.Verifier}, top-k {settings.TopK}");
+        var model = settings.Simulated is { } gpu
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"model {SimulatedGpu.ModelName}: the simulated backend, a call of b rows waits {gpu.T0Ms} ms + b x {gpu.T1Ms} ms ({gpu.Source})")
+            : "model velocity-unet on the CPU";
         output.WriteLine("cluster: Azurite (tables: clustering, grain state, reminders; blobs: checkpoints) + separate silo processes (genplat-silo) on loopback: " +
-            "1 API silo (accelerator none: the gRPC API, no denoiser) + 1, then 2 denoiser silos (accelerator cpu, model velocity-unet)");
+            $"1 API silo (accelerator none: the gRPC API, no denoiser) + {string.Join(", then ", settings.DenoiserCounts)} denoiser silos (accelerator cpu, {model})");
         output.WriteLine($"torch threads per silo: {settings.Threads} (OMP_NUM_THREADS = MKL_NUM_THREADS = {settings.Threads}; " +
             $"a genplat-bench child started with them reports {reportedThreads}); {Environment.ProcessorCount} logical cores");
     }

@@ -8,6 +8,12 @@ internal sealed record BenchClusterSettings(int Jobs, long Budget, int Steps, in
 {
     private const int DefaultSamples = 32;
 
+    /// <summary>The denoiser silo counts measured, in order, each after the last (the first is 1: the baseline of the ratios).</summary>
+    public IReadOnlyList<int> DenoiserCounts { get; init; } = [1, 2];
+
+    /// <summary>The simulated backend's call time (docs/MODELS.md, "Simulated"), when the denoisers run it; null: the shipped model on the CPU.</summary>
+    public SimulatedGpu? Simulated { get; init; }
+
     private static readonly Option<int> jobs = new("--jobs") { Description = "concurrent jobs K, all submitted at once", DefaultValueFactory = _ => 16 };
     private static readonly Option<long?> budget = new("--budget")
     {
@@ -30,12 +36,23 @@ internal sealed record BenchClusterSettings(int Jobs, long Budget, int Steps, in
         Description = "untimed waves of one sample per job first, per topology (model load, JIT, batch-cap measurement, every path)", DefaultValueFactory = _ => 1,
     };
     private static readonly Option<string?> output = new("--out") { Description = "also write the figures to this JSON file" };
+    private static readonly Option<bool> simulated = new("--simulated")
+    {
+        Description = "denoiser silos run the simulated backend (a call of b rows waits t0 + b x t1, computing nothing: a GPU's time, the rest real) " +
+            "instead of the shipped model on the CPU; docs/SCALING-OUT.md",
+    };
+    private static readonly Option<double> t0 = new("--t0-ms") { Description = "with --simulated: a call's fixed time, ms", DefaultValueFactory = _ => SimulatedGpu.Given.T0Ms };
+    private static readonly Option<double> t1 = new("--t1-ms") { Description = "with --simulated: a call's time per row, ms", DefaultValueFactory = _ => SimulatedGpu.Given.T1Ms };
+    private static readonly Option<string?> denoisers = new("--denoisers")
+    {
+        Description = "denoiser silo counts, ascending from 1, comma-separated (default 1,2; with --simulated 1,2,4,8)",
+    };
     private static readonly Option<double> timeout = new("--timeout")
     {
         Description = "seconds for the whole benchmark (cluster start included); past it everything is stopped", DefaultValueFactory = _ => 1800,
     };
 
-    public static IReadOnlyList<Option> Options { get; } = [jobs, budget, steps, maxBatch, threads, repeat, warmup, output, timeout];
+    public static IReadOnlyList<Option> Options { get; } = [jobs, budget, steps, maxBatch, threads, repeat, warmup, output, timeout, simulated, t0, t1, denoisers];
 
     public int SampleNfe => BenchJobs.SampleNfe(Steps);
     public long Samples => Budget / SampleNfe;
@@ -58,6 +75,26 @@ internal sealed record BenchClusterSettings(int Jobs, long Budget, int Steps, in
         double seconds = CliParsing.InRange(p.GetValue(timeout), "--timeout", 10, 7 * 86_400);
         var outPath = p.GetValue(output);
         if (outPath is not null) CliParsing.EnsureWritable(outPath, "--out");
-        return new BenchClusterSettings(k, b, s, mb, t, r, w, outPath, TimeSpan.FromSeconds(seconds));
+        bool sim = p.GetValue(simulated);
+        double t0Ms = CliParsing.InRange(p.GetValue(t0), "--t0-ms", 0, 10_000), t1Ms = CliParsing.InRange(p.GetValue(t1), "--t1-ms", 0, 10_000);
+        foreach (var (option, name) in new[] { (t0, "--t0-ms"), (t1, "--t1-ms") })
+            if (!sim && p.GetResult(option) is { Implicit: false }) throw new CliArgumentException($"{name} applies only with --simulated");
+        var counts = Counts(p.GetValue(denoisers) ?? (sim ? "1,2,4,8" : "1,2"));
+        return new BenchClusterSettings(k, b, s, mb, t, r, w, outPath, TimeSpan.FromSeconds(seconds))
+        {
+            DenoiserCounts = counts,
+            Simulated = sim ? new SimulatedGpu(t0Ms, t1Ms) : null,
+        };
+    }
+
+    private static int[] Counts(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var counts = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out counts[i]) || counts[i] is < 1 or > 16
+                || (i == 0 ? counts[i] != 1 : counts[i] <= counts[i - 1]))
+                throw new CliArgumentException($"--denoisers must be ascending counts from 1 to 16, starting with 1, comma-separated (got '{text}')");
+        return counts;
     }
 }

@@ -9,6 +9,9 @@ internal static class ClusterMetrics
         BatchFillSum = "genplat_denoiser_batch_fill_sum", BatchFillCount = "genplat_denoiser_batch_fill_count", BatchCap = "genplat_denoiser_batch_cap",
         JobsEnded = "genplat_jobs_total", VerifierImages = "genplat_verifier_batch_size_sum";
 
+    /// <summary>Orleans' histograms of the size of each message a silo sends to and receives from another (unit suffix as exported).</summary>
+    public const string SentMessageSizes = "orleans_messaging_sent_messages_size", ReceivedMessageSizes = "orleans_messaging_received_messages_size";
+
     /// <summary>Each metric name's value summed over its series (labels), from Prometheus text.</summary>
     public static Dictionary<string, double> Parse(string text)
     {
@@ -31,4 +34,8 @@ internal static class ClusterMetrics
 
     /// <summary>A metric's value in a scrape; 0 when the silo has not exported it.</summary>
     public static double Value(this Dictionary<string, double> metrics, string name) => metrics.GetValueOrDefault(name);
+
+    /// <summary>A histogram's <c>_count</c> or <c>_sum</c>, whatever unit suffix its name carries (<c>name[_unit]_count</c>); 0 when not exported.</summary>
+    public static double HistogramPart(this Dictionary<string, double> metrics, string name, string part) =>
+        metrics.Where(m => m.Key.StartsWith(name, StringComparison.Ordinal) && m.Key.EndsWith("_" + part, StringComparison.Ordinal)).Sum(m => m.Value);
 }

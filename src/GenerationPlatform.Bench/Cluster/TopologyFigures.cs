@@ -16,7 +16,8 @@ internal sealed record TopologyFigures(int DenoiserSilos, long TotalNfe, double 
             double calls = deltas.Sum(d => d.Calls), fillCount = deltas.Sum(d => d.FillCount), cpu = deltas.Sum(d => d.CpuSeconds);
             return new SiloFigures(s.Name, s.Role, s.Pid, s.Role == "denoiser" ? (int)deltas[^1].Cap : null, (long)deltas.Sum(d => d.Nfe), (long)calls,
                 calls > 0 ? deltas.Sum(d => d.BatchSum) / calls : null, fillCount > 0 ? deltas.Sum(d => d.FillSum) / fillCount : null,
-                (long)deltas.Sum(d => d.JobsEnded), (long)deltas.Sum(d => d.VerifierImages), Math.Round(cpu, 2), Math.Round(cpu / wall, 3));
+                (long)deltas.Sum(d => d.JobsEnded), (long)deltas.Sum(d => d.VerifierImages), Math.Round(cpu, 2), Math.Round(cpu / wall, 3),
+                (long)deltas.Sum(d => d.Messages), (long)deltas.Sum(d => d.MessageBytes));
         }).ToArray();
         var all = waves.SelectMany(w => w.Silos).ToArray();
         double allCalls = all.Sum(d => d.Calls), allFills = all.Sum(d => d.FillCount);

@@ -26,6 +26,12 @@ public sealed partial record ModelManifest(
 {
     public const string FileName = "model.json";
     public const string TorchSharp = "torchsharp", Onnx = "onnx";
+
+    /// <summary>
+    /// A capacity-planning stand-in for a GPU (docs/MODELS.md, "Simulated"): each call waits t0 + rows x t1 (its weights
+    /// file, JSON) without computing, and answers zeros of the right shape. Never a model to serve to tenants.
+    /// </summary>
+    public const string Simulated = "simulated";
     public const int MaxNameLength = 64;
     public const int MaxDescriptionLength = 2000;
     public const int MaxSteps = 1000;
@@ -95,14 +101,15 @@ public sealed partial record ModelManifest(
                 throw ManifestReader.Error("description", $"must be non-empty and at most {MaxDescriptionLength} characters");
 
             var backend = root.String("backend");
-            if (backend is not (TorchSharp or Onnx)) throw ManifestReader.Error("backend", $"must be \"{TorchSharp}\" or \"{Onnx}\" (got \"{backend}\")");
-            var weights = WeightsFile(root.String("weights"), "weights", backend == Onnx ? ".onnx" : ".safetensors", folder);
+            if (backend is not (TorchSharp or Onnx or Simulated))
+                throw ManifestReader.Error("backend", $"must be \"{TorchSharp}\", \"{Onnx}\" or \"{Simulated}\" (got \"{backend}\")");
+            var weights = WeightsFile(root.String("weights"), "weights", backend switch { Onnx => ".onnx", Simulated => ".json", _ => ".safetensors" }, folder);
 
             var image = ParseImage(root.RequiredObject("image"));
             var conditioning = ParseConditioning(root.RequiredObject("conditioning"));
             var prediction = ParsePrediction(root.RequiredObject("prediction"));
-            if (backend == TorchSharp && prediction.Kind != PredictionKind.Velocity)
-                throw ManifestReader.Error("prediction.kind", "the torchsharp backend runs our own velocity networks only; export an epsilon or x0 network to ONNX");
+            if (backend is (TorchSharp or Simulated) && prediction.Kind != PredictionKind.Velocity)
+                throw ManifestReader.Error("prediction.kind", $"the {backend} backend runs velocity networks only; export an epsilon or x0 network to ONNX");
             var decoder = root.OptionalObject("decoder") is { } d ? ParseDecoder(d, folder) : null;
             var defaults = ParseDefaults(root.RequiredObject("defaults"));
             double flops = root.OptionalNumber("forward_flops", 0, 1, MaxForwardFlops);

@@ -31,6 +31,8 @@ public static class ModelLoader
             {
                 ModelManifest.TorchSharp => OpenTorch(manifest, settings),
                 ModelManifest.Onnx => OpenOnnx(manifest, settings),
+                ModelManifest.Simulated => new SimulatedVelocityNetwork(manifest.StateShape, manifest.Conditioning, SimulatedTiming.Load(manifest.WeightsPath),
+                    manifest.ForwardFlops),
                 _ => throw new ModelLoadException("backend", $"unknown backend \"{manifest.Backend}\""),
             };
             if (manifest.Prediction.NeedsConversion) network = new PredictionConversion(network, manifest.Prediction);

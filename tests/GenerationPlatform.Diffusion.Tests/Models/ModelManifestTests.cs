@@ -124,6 +124,7 @@ public sealed class ModelManifestTests : IDisposable
         ["weights missing from folder"] = ("weights", m => m["weights"] = "other.safetensors", false),
         ["weights with a directory"] = ("weights", m => m["weights"] = "../velocity.safetensors", false),
         ["weights of the wrong kind for the backend"] = ("weights", m => m["backend"] = "onnx", false),
+        ["simulated weights not a timing file"] = ("weights", m => m["backend"] = "simulated", false),
         ["image missing"] = ("image", m => m.Remove("image"), false),
         ["image not an object"] = ("image", m => m["image"] = "28x28", false),
         ["image.channels 2"] = ("image.channels", m => Obj(m, "image")["channels"] = 2, false),
