@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenerationPlatform.Bench.Cluster;
+using GenerationPlatform.Bench.ColdStart;
 using GenerationPlatform.Bench.LoadTest;
 using GenerationPlatform.Bench.Platform;
 using GenerationPlatform.Bench.Throughput;
@@ -13,5 +14,6 @@ var root = new RootCommand("genplat-bench: benchmarks of GenerationPlatform that
     BenchPlatformCommand.Create(),
     BenchClusterCommand.Create(),
     LoadTestCommand.Create(),
+    BenchColdStartCommand.Create(),
 };
 return await ToolProgram.RunAsync("genplat-bench", root, args, e => e is HostConfigurationException or OptionsValidationException);

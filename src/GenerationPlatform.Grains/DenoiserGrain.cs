@@ -15,13 +15,14 @@ namespace GenerationPlatform.Grains;
 /// <remarks>
 /// Key <c>{model}|{silo}</c>: one per (model, silo), placed on that silo (<see cref="SiloBoundPlacement"/>),
 /// which must declare the model and an accelerator (<see cref="SiloCapabilities"/>); there
-/// <see cref="IVelocityFieldProvider"/> supplies the model. Its batch cap is configured, or measured
-/// on the device at activation (the knee of rows/s against batch size), and again on demand.
+/// <see cref="IVelocityFieldProvider"/> supplies the model. Its batch cap is configured, or the one the silo settled before it
+/// reported ready (<see cref="ModelWarmup"/>: measured on the device or remembered), else measured at activation, and again on demand.
 /// </remarks>
 [Reentrant]
 [SiloBoundPlacement]
 [ModelPlacementFilter]
-public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<DenoiserOptions> options, IOptions<TenantQuotaOptions> tenants, ILogger<DenoiserGrain> logger)
+public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<DenoiserOptions> options, IOptions<TenantQuotaOptions> tenants, ModelWarmup warmup,
+    ILogger<DenoiserGrain> logger)
     : Grain, IDenoiserGrain
 {
     private ContinuousBatchingDenoiser? denoiser;
@@ -34,20 +35,26 @@ public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<Denois
         model = SiloBoundKey.Parse(this.GetPrimaryKeyString()).Name;
         var quotas = tenants.Value;
         var field = fields.Get(model);
-        var d = new ContinuousBatchingDenoiser(field, o.MaxBatch > 0 ? o.MaxBatch : BatchCap.DefaultSizes[^1], o.MaxWait, o.WholeRequests, model,
+        int? warm = o.MaxBatch > 0 ? o.MaxBatch : warmup.CapOf(model);
+        var d = new ContinuousBatchingDenoiser(field, warm ?? BatchCap.DefaultSizes[^1], o.MaxWait, o.WholeRequests, model,
             tenant => quotas.For(tenant).Weight, fields.Renderer(model));
         denoiser = d;
         observed = PlatformMetrics.ObserveDenoiser(model, () => (d.MaxBatch, d.Load.QueuedSteps));
         GrainLog.DenoiserActivated(logger, model, d.MaxBatch, o.MaxWait.TotalMilliseconds);
-        // Measured on the compute thread before its first batch: activation (and load reports) need not wait for it.
-        if (o.MaxBatch <= 0) _ = CalibrateQuietlyAsync();
+        // Not yet settled (a request before the silo reported ready, or a warm-up that failed): the warm-up's cap when it has
+        // one, else measured on the compute thread before its first batch; activation (and load reports) need not wait for it.
+        if (warm is null) _ = SettleCapAsync(d, warmup.CapWhenWarm(model));
         return Task.CompletedTask;
     }
 
-    private async Task CalibrateQuietlyAsync()
+    private async Task SettleCapAsync(ContinuousBatchingDenoiser d, Task<int?>? warming)
     {
-        try { await CalibrateAsync(CancellationToken.None); }
-        catch (Exception e) { GrainLog.CalibrationFailed(logger, e, model, Denoiser.MaxBatch); }
+        try
+        {
+            if (warming is not null && await warming is { } cap) d.UseCap(cap);
+            else await CalibrateAsync(CancellationToken.None);
+        }
+        catch (Exception e) { GrainLog.CalibrationFailed(logger, e, model, d.MaxBatch); }
     }
 
     public async Task<SegmentOutcome[]> DenoiseAsync(DenoiseSegment[] segments, string owner, long priority, CancellationToken cancellationToken)
@@ -75,9 +82,12 @@ public sealed class DenoiserGrain(IVelocityFieldProvider fields, IOptions<Denois
     public async Task<int> CalibrateAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var (curve, cap) = await Denoiser.CalibrateAsync(BatchCap.DefaultSizes.Where(b => b <= o.CalibrationMaxBatch).ToArray(), o.CalibrationTimePerSize, cancellationToken);
-        GrainLog.DenoiserCalibrated(logger, model, cap, string.Join(", ", curve.Select(p => $"{p.Batch}: {p.RowsPerSecond:F0}")));
-        return cap;
+        // Checked against the cap in use when it was settled (measured or remembered), so that a noisy measurement does not move it.
+        int? lastKnown = o.MaxBatch > 0 ? o.MaxBatch : warmup.CapOf(model);
+        var choice = await Denoiser.CalibrateAsync([.. BatchCap.DefaultSizes.Where(b => b <= o.CalibrationMaxBatch)], o.CalibrationTimePerSize, o.CalibrationRepeats,
+            lastKnown, cancellationToken);
+        GrainLog.DenoiserCalibrated(logger, model, choice.Cap, choice.Knee, choice.LastKnown, choice.Curve);
+        return choice.Cap;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

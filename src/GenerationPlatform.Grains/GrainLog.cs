@@ -55,8 +55,9 @@ internal static partial class GrainLog
     [LoggerMessage(17, LogLevel.Warning, "Tenant {TenantId}: the reservation of job {JobId} ({Status}) was still held and is released")]
     public static partial void ReservationReconciled(ILogger logger, string tenantId, string jobId, Contracts.JobStatus status);
 
-    [LoggerMessage(18, LogLevel.Information, "Denoiser for {Model} caps batches at {Cap} rows, the knee of rows/s by batch size: {Curve}")]
-    public static partial void DenoiserCalibrated(ILogger logger, string model, int cap, string curve);
+    [LoggerMessage(18, LogLevel.Information,
+        "Denoiser for {Model} caps batches at {Cap} rows (knee {Knee} of the monotone fit, last known {LastKnown}); rows/s by batch, median (fit): {Curve}")]
+    public static partial void DenoiserCalibrated(ILogger logger, string model, int cap, int knee, int? lastKnown, string curve);
 
     [LoggerMessage(19, LogLevel.Warning, "Denoiser for {Model} could not measure its batch cap; it keeps {Cap}")]
     public static partial void CalibrationFailed(ILogger logger, Exception exception, string model, int cap);

@@ -1,5 +1,6 @@
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Core.Model;
+using GenerationPlatform.Serving;
 
 namespace GenerationPlatform.Grains;
 
@@ -11,6 +12,12 @@ public interface IVelocityFieldProvider
 
     /// <summary>What turns the model's final states into images (latent models, other value ranges); null: the states are the images.</summary>
     IImageRenderer? Renderer(string model) => null;
+
+    /// <summary>The models this silo serves and warms up at start (<see cref="ModelWarmup"/>); none by default (fields made on demand).</summary>
+    IReadOnlyList<string> Served => [];
+
+    /// <summary>What a measured batch cap of the model holds for (its files, this machine); null: its cap is not remembered.</summary>
+    BatchCapKey? CapKey(string model) => null;
 
     /// <summary>The model's shapes and conditioning (by default read from its field).</summary>
     ModelDescription Describe(string model)

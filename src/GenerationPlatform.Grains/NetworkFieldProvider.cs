@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using GenerationPlatform.Diffusion.Sampling;
 using Microsoft.Extensions.Options;
 using GenerationPlatform.Core.Model;
+using GenerationPlatform.Serving;
+using GenerationPlatform.Core.Models;
 
 namespace GenerationPlatform.Grains;
 
@@ -15,10 +17,12 @@ namespace GenerationPlatform.Grains;
 public sealed class NetworkFieldProvider : IVelocityFieldProvider, IRefusedModelFolders, IDisposable
 {
     private readonly ModelRegistry registry;
+    private readonly int threads;
 
     public NetworkFieldProvider(IOptions<ModelOptions> options, ILogger<NetworkFieldProvider> logger)
     {
         var o = options.Value;
+        threads = o.Threads;
         if (o.Threads > 0 && torch.get_num_threads() != o.Threads) torch.set_num_threads(o.Threads);
         registry = new ModelRegistry(new ModelRegistryOptions
         {
@@ -41,6 +45,15 @@ public sealed class NetworkFieldProvider : IVelocityFieldProvider, IRefusedModel
             : throw new UnknownModelException($"unknown model '{model}'; known: {string.Join(", ", registry.Names)}");
 
     public IVelocityField Get(string model) => Loaded(model).Field;
+
+    public IReadOnlyList<string> Served => registry.Names;
+
+    public BatchCapKey? CapKey(string model)
+    {
+        var m = Loaded(model);
+        string[] files = [Path.Combine(m.Manifest.Folder, ModelManifest.FileName), m.Manifest.WeightsPath, .. m.Manifest.DecoderPath is { } d ? new[] { d } : []];
+        return new BatchCapKey(model, BatchCapKey.DigestOf(files), BatchCapKey.ThisMachine(m.Network.Backend, m.Network.Device, threads));
+    }
 
     public IImageRenderer? Renderer(string model) => Loaded(model) is var m && m.NeedsRendering ? m : null;
 

@@ -37,7 +37,9 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<IVelocityFieldProvider, NetworkFieldProvider>();
         // The API's model catalogue leaves out the folders whose weights the network provider refused.
         services.TryAddSingleton<IRefusedModelFolders>(sp => sp.GetRequiredService<IVelocityFieldProvider>() as IRefusedModelFolders ?? NoRefusedModelFolders.Instance);
-        services.AddHostedService<ModelStartup>();
+        // The models are loaded, their caps settled and their networks called once before the silo reports ready.
+        services.TryAddSingleton<ModelWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());
         services.TryAddSingleton<IPromptEncoderProvider, TextPromptEncoders>();
         services.AddOnnxVerifierRegistry();
         services.TryAddSingleton<VerifierCatalog>(sp => new VerifierCatalog(onnxVerifiers: sp.GetRequiredService<IOptions<OnnxVerifierRegistry>>().Value.Onnx));

@@ -27,10 +27,6 @@ public static class BatchCap
         return curve.Where(p => p.RowsPerSecond >= fraction * best).Min(p => p.Batch);
     }
 
-    /// <summary>
-    /// Measures the field at each batch size on random states (a warm-up call, then calls for
-    /// <paramref name="perSize"/>, at least two): rows per second. Runs on the calling thread.
-    /// </summary>
     /// <summary>A guided row of the kind real requests send: a class, or a prompt embedding (guided rows cost two model rows).</summary>
     private static VelocityQuery Query(Conditioning conditioning, int i)
     {
@@ -40,9 +36,18 @@ public static class BatchCap
         return new VelocityQuery(0.5f, 0, 1.5f, embedding);
     }
 
-    public static IReadOnlyList<Point> Measure(IVelocityField field, IEnumerable<int> sizes, TimeSpan perSize, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Measures the field at each batch size on random states, smallest first: a warm-up call, then <paramref name="repeats"/>
+    /// timings of calls for <paramref name="perSize"/> / repeats each (at least one call), one sample of rows/s per timing. Sizes
+    /// past the plateau (<see cref="BatchCapFit.PastThePlateau"/>) are not measured. Runs on the calling thread.
+    /// </summary>
+    public static IReadOnlyList<Point> Sample(IVelocityField field, IEnumerable<int> sizes, TimeSpan perSize, int repeats = 3, double fraction = 0.95,
+        CancellationToken cancellationToken = default)
     {
-        var points = new List<Point>();
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        var samples = new List<Point>();
+        var medians = new List<Point>();
+        var perTiming = perSize / repeats;
         using var _ = no_grad();
         foreach (int b in sizes)
         {
@@ -51,15 +56,40 @@ public static class BatchCap
             var x = randn(field.Shape.Batch(b));
             var rows = Enumerable.Range(0, b).Select(i => Query(field.Conditioning, i)).ToArray();
             field.Evaluate(x, rows).Dispose();
-            var clock = Stopwatch.StartNew();
-            int calls = 0;
-            do
+            var mine = new List<Point>(repeats);
+            for (int r = 0; r < repeats; r++)
             {
-                field.Evaluate(x, rows).Dispose();
-                calls++;
-            } while (calls < 2 || clock.Elapsed < perSize);
-            points.Add(new Point(b, b * calls / clock.Elapsed.TotalSeconds));
+                cancellationToken.ThrowIfCancellationRequested();
+                var clock = Stopwatch.StartNew();
+                int calls = 0;
+                do
+                {
+                    field.Evaluate(x, rows).Dispose();
+                    calls++;
+                } while (clock.Elapsed < perTiming);
+                mine.Add(new Point(b, b * calls / clock.Elapsed.TotalSeconds));
+            }
+            samples.AddRange(mine);
+            medians.Add(BatchCapFit.Medians(mine)[0]);
+            if (BatchCapFit.PastThePlateau(medians, fraction)) break;
         }
-        return points;
+        return samples;
+    }
+
+    /// <summary>The cap of the field on this device: <see cref="Sample"/>d, then chosen by <see cref="BatchCapFit.Choose"/>.</summary>
+    public static BatchCapChoice Measure(IVelocityField field, IReadOnlyList<int> sizes, TimeSpan perSize, int repeats = 3, int? lastKnown = null,
+        CancellationToken cancellationToken = default) =>
+        BatchCapFit.Choose(Sample(field, sizes, perSize, repeats, cancellationToken: cancellationToken), lastKnown);
+
+    /// <summary>One call at batch 1 and one at <paramref name="cap"/>: what a model's first requests would otherwise pay (first-call allocations, kernels).</summary>
+    public static void WarmUp(IVelocityField field, int cap, CancellationToken cancellationToken = default)
+    {
+        using var _ = no_grad();
+        foreach (int b in cap > 1 ? [1, cap] : new[] { 1 })
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            field.Evaluate(randn(field.Shape.Batch(b)), [.. Enumerable.Range(0, b).Select(i => Query(field.Conditioning, i))]).Dispose();
+        }
     }
 }

@@ -72,27 +72,30 @@ public sealed class ContinuousBatchingDenoiser : IDenoiser, IDisposable
     }
 
     /// <summary>
-    /// Measures rows/s against batch size on the compute thread, between model calls (so the
-    /// measurement owns the device), and caps batches at the knee. Returns the curve and the cap.
+    /// Measures rows/s against batch size on the compute thread, between model calls (so the measurement owns the device), and
+    /// caps batches at the robust knee (<see cref="BatchCapFit"/>), checked against <paramref name="lastKnown"/>.
     /// </summary>
-    public Task<(IReadOnlyList<BatchCap.Point> Curve, int Cap)> CalibrateAsync(IReadOnlyList<int> sizes, TimeSpan perSize, CancellationToken cancellationToken = default)
+    public Task<BatchCapChoice> CalibrateAsync(IReadOnlyList<int> sizes, TimeSpan perSize, int repeats = 3, int? lastKnown = null,
+        CancellationToken cancellationToken = default)
     {
-        var done = new TaskCompletionSource<(IReadOnlyList<BatchCap.Point>, int)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<BatchCapChoice>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (gate)
             between.Enqueue(() =>
             {
                 try
                 {
-                    var curve = BatchCap.Measure(field, sizes, perSize, cancellationToken);
-                    int cap = BatchCap.Knee(curve);
-                    Volatile.Write(ref maxBatch, cap);
-                    done.TrySetResult((curve, cap));
+                    var choice = BatchCap.Measure(field, sizes, perSize, repeats, lastKnown, cancellationToken);
+                    Volatile.Write(ref maxBatch, choice.Cap);
+                    done.TrySetResult(choice);
                 }
                 catch (Exception e) { done.TrySetException(e); }
             });
         signal.Release();
         return done.Task;
     }
+
+    /// <summary>Caps batches at <paramref name="cap"/> (measured elsewhere: at the silo's warm-up, or remembered) from the next model call on.</summary>
+    public void UseCap(int cap) => Volatile.Write(ref maxBatch, cap > 0 ? cap : throw new ArgumentOutOfRangeException(nameof(cap)));
 
     public Task<DenoiseOutcome[]> DenoiseAsync(IReadOnlyList<TrajectorySpec> batch, CancellationToken cancellationToken) =>
         DenoiseAsync(batch, "", cancellationToken);

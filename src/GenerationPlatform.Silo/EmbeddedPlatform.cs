@@ -36,7 +36,10 @@ public static class EmbeddedPlatform
         return settings;
     }
 
-    /// <summary>Builds and starts the host with <paramref name="settings"/> (over the loopback ones) and <paramref name="configure"/>'s services.</summary>
+    /// <summary>
+    /// Builds and starts the host with <paramref name="settings"/> (over the loopback ones) and <paramref name="configure"/>'s services,
+    /// and waits until its models are warm (as its readiness probe would), so that what runs next does not share the cores with the warm-up.
+    /// </summary>
     public static async Task<WebApplication> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null,
         CancellationToken cancellationToken = default)
     {
@@ -44,6 +47,16 @@ public static class EmbeddedPlatform
         foreach (var (key, value) in settings) all[key] = value;
         var builder = PlatformHost.CreateBuilder([], all);
         configure?.Invoke(builder);
-        return await PlatformHost.StartAsync(builder, cancellationToken);
+        var app = await PlatformHost.StartAsync(builder, cancellationToken);
+        try
+        {
+            await PlatformHost.WaitUntilWarmAsync(app, cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return app;
     }
 }

@@ -13,7 +13,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using Orleans.Dashboard;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using System.Net;
@@ -120,6 +122,7 @@ public static class PlatformHost
             metadata[SiloCapabilities.HostsJobs] = declaration.HostsJobs ? "true" : "false";
             silo.UseSiloMetadata(metadata);
             silo.AddGenerationPlatformGrains();
+            silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, (_, _) => new MembershipClock());
             // The trace of a request continues through grain calls.
             silo.AddActivityPropagation();
             if (dashboard.Enabled) silo.AddDashboard();
@@ -132,7 +135,10 @@ public static class PlatformHost
         builder.Services.AddResultStore(config);
         builder.Services.AddGenerationApi();
         if (jsonPort is not null) builder.Services.AddGenerationHttpJson();
-        builder.Services.AddHealthChecks();
+        // Not ready before the served models are warm: a tenant's first job does not pay their load and batch-cap measurement.
+        builder.Services.AddHealthChecks().AddCheck<ModelWarmupHealthCheck>("models");
+        // Not an error line per probe while the models warm: the probe's answer is the record, and the warm-up logs its own progress.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
         builder.Services.AddPlatformTelemetry(config, $"{Environment.MachineName}:{grpcPort}");
         return builder;
     }
@@ -200,6 +206,10 @@ public static class PlatformHost
         }
         return app;
     }
+
+    /// <summary>Waits until the silo's models are warm, as its readiness probe does (at once where it serves none), and says what the warm-up did.</summary>
+    public static Task<ModelWarmupReport> WaitUntilWarmAsync(WebApplication app, CancellationToken cancellationToken) =>
+        app.Services.GetRequiredService<ModelWarmup>().Completion.WaitAsync(cancellationToken);
 
     /// <summary>Where the host listens (valid once built).</summary>
     public static PlatformEndpoints Endpoints(WebApplication app)

@@ -26,7 +26,7 @@ public static class PlatformProcess
     }
 
     /// <summary>
-    /// Prints where <paramref name="app"/> listens, each line under <paramref name="title"/>, then waits until it is
+    /// Prints where <paramref name="app"/> listens, each line under <paramref name="title"/>, and when its models are warm (it is ready), then waits until it is
     /// stopped (Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>): in-flight calls end, the silo leaves the cluster.
     /// </summary>
     /// <param name="tenants">What the tenants line says: the development tenants' names, or where tenants come from.</param>
@@ -46,7 +46,14 @@ public static class PlatformProcess
         Console.WriteLine($"  HTTP health:           {endpoints.Http}{PlatformHost.LivePath}, {endpoints.Http}{PlatformHost.ReadyPath}");
         Console.WriteLine($"  results:               {(store is LocalFolderResultStore local ? local.RootPath : store.Kind)}");
         Console.WriteLine($"  tenants:               {tenants}");
-        Console.WriteLine("Ctrl+C stops it.");
+        Console.WriteLine("Warming the models (loading them, settling their batch caps) before the readiness probe passes; Ctrl+C stops it.");
+        try
+        {
+            var warm = await PlatformHost.WaitUntilWarmAsync(app, cancellationToken);
+            Console.WriteLine($"{title}: ready, {warm.Models.Count} models warm in {warm.Elapsed.TotalSeconds:F1} s (a first job runs as fast as the next)");
+            foreach (var line in warm.Models) Console.WriteLine($"  {line}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
         await app.WaitForShutdownAsync(cancellationToken);
         Console.WriteLine($"{title}: stopped");
     }

@@ -2,6 +2,8 @@ using GenerationPlatform.Silo;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GenerationPlatform.Api.Tests;
 
@@ -43,6 +45,47 @@ public sealed class HostTests(PlatformFixture fixture)
         // The gRPC port speaks HTTP/2 only: an HTTP/1.1 request there gets no health page.
         using var h1 = new HttpClient();
         await Assert.ThrowsAnyAsync<HttpRequestException>(async () => (await h1.GetAsync(new Uri(fixture.GrpcAddress, path))).EnsureSuccessStatusCode());
+    }
+
+    [Fact]
+    public void MembershipTimestampsCountFromTheSilosStartNotTheMachinesBoot()
+    {
+        // The watchdog's first check reads an unset stamp (0) as its participant check's start: seconds since the silo started, not the uptime.
+        var clock = fixture.App.Services.GetRequiredKeyedService<TimeProvider>(Orleans.Runtime.TimeProviderNames.Membership);
+        Assert.IsType<MembershipClock>(clock);
+        Assert.True(clock.GetElapsedTime(0) < TimeSpan.FromMinutes(10));
+        var fresh = new MembershipClock();
+        Assert.True(fresh.GetElapsedTime(0) < TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeProvider.System.TimestampFrequency, fresh.TimestampFrequency);
+    }
+
+    [Fact]
+    public async Task ReadinessWaitsForTheModelsToBeWarm()
+    {
+        var fields = new HeldFields();
+        var options = new GenerationPlatform.Grains.DenoiserOptions { MaxBatch = 4, CapCacheFolder = "" };
+        using var warmup = new GenerationPlatform.Grains.ModelWarmup(fields, new GenerationPlatform.Grains.TextPromptEncoders(),
+            Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<GenerationPlatform.Grains.ModelWarmup>.Instance);
+        var check = new ModelWarmupHealthCheck(warmup);
+        await warmup.StartAsync(CancellationToken.None);
+        Assert.Equal(HealthStatus.Unhealthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
+        fields.Release.Set();
+        await warmup.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
+    }
+
+    /// <summary>One served analytic model whose field is handed out once <see cref="Release"/> is set.</summary>
+    private sealed class HeldFields : GenerationPlatform.Grains.IVelocityFieldProvider
+    {
+        public ManualResetEventSlim Release { get; } = new();
+        public IReadOnlyList<string> Served => ["gauss-held"];
+
+        public GenerationPlatform.Diffusion.Sampling.IVelocityField Get(string model)
+        {
+            Release.Wait(TimeSpan.FromSeconds(30));
+            return new GenerationPlatform.Search.Tests.GaussianField();
+        }
     }
 
     [Theory]

@@ -29,6 +29,8 @@ public sealed partial class BenchClusterCommandTests
                 ["GenerationPlatform__Results__Path"] = Path.Combine(folder, "results"),
                 ["GenerationPlatform__Auth__Tenants__alpha__KeySha256__0"] = ApiKeyAuthenticator.HashOf("KEY1"),
                 ["Logging__LogLevel__Default"] = "Warning",
+                // A configured cap: readiness waits for the models' warm-up, which on a machine's first start would measure every cap.
+                ["GenerationPlatform__Denoiser__MaxBatch"] = "16",
             };
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
             using (var silo = SiloProcess.Start(children, "silo", folder, environment, FreePort(), FreePort(), FreePort(), FreePort()))

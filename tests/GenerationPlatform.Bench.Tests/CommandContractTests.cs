@@ -10,6 +10,7 @@ public sealed class CommandContractTests
     [InlineData("platform")]
     [InlineData("cluster")]
     [InlineData("loadtest")]
+    [InlineData("coldstart")]
     public void EveryOptionSaysWhatItDoes(string command) => Assert.Empty(CommandLineContract.UndescribedOptions("genplat-bench", command));
 
     public static TheoryData<string[], string> BadInput => new()
@@ -20,6 +21,7 @@ public sealed class CommandContractTests
         { ["cluster", "--threads", "0"], "--threads" },
         { ["loadtest", "--jobs", "0", "--embedded"], "--jobs" },
         { ["loadtest", "--address", "http://127.0.0.1:1"], "--tenant" },
+        { ["coldstart", "--warm", "0"], "--warm" },
     };
 
     [Theory]

@@ -61,6 +61,26 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheReadmesFirstCommandRunsOnOnnxRuntimeWithThePixelsOfTheTorchSharpNetwork()
+    {
+        // README's first command as written (the default model), against the same command on the TorchSharp network.
+        var byDefault = Path.Combine(dir, "default.png");
+        var torch = Path.Combine(dir, "torch.png");
+        string[] readme = ["generate", "--class", "Sneaker", "--count", "8", "--seed", "1"];
+        var a = GenplatProcess.Run([.. readme, "--out", byDefault]);
+        var b = GenplatProcess.Run([.. readme, "--model", "velocity-unet", "--out", torch]);
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, a.StdErr + b.StdErr);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.ChangeExtension(byDefault, ".json")));
+        Assert.Equal("velocity-unet-onnx", json.RootElement.GetProperty("model").GetString());
+        Assert.Equal("onnx", json.RootElement.GetProperty("backend").GetString());
+        var (pa, wa, ha) = ImageGrid.DecodeGray(File.ReadAllBytes(byDefault));
+        var (pb, wb, hb) = ImageGrid.DecodeGray(File.ReadAllBytes(torch));
+        Assert.Equal((wa, ha), (wb, hb));
+        int worst = pa.Zip(pb).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(worst <= 1, $"pixels differ by up to {worst}/255 between the default (ONNX Runtime) and TorchSharp");
+    }
+
+    [Fact]
     public void GeneratesAGridAndASidecar()
     {
         var png = Path.Combine(dir, "sneaker.png");

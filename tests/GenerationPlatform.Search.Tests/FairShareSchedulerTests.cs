@@ -102,36 +102,3 @@ public sealed class FairShareSchedulerTests
         Assert.Equal([10, 20, 30, 40], finished); // processor sharing would finish all four at about call 40
     }
 }
-
-public sealed class BatchCapTests
-{
-    [Fact]
-    public void TheCapIsTheSmallestBatchNearTheBestThroughput()
-    {
-        // A device with a fixed 2 ms per call and 0.05 ms per row up to 64 rows, slower per row beyond (caches spill):
-        // throughput rises steeply, flattens near 64, then falls.
-        static double Seconds(int b) => 0.002 + 0.00005 * b + (b > 64 ? 0.0002 * (b - 64) : 0);
-        var curve = BatchCap.DefaultSizes.Select(b => new BatchCap.Point(b, b / Seconds(b))).ToList();
-        Assert.Equal(64, BatchCap.Knee(curve));
-        Assert.Equal(32, BatchCap.Knee(curve, fraction: 0.7)); // 8 889 rows/s at 32 against 12 308 at 64
-        Assert.Equal(64, BatchCap.Knee(curve, fraction: 1.0));
-    }
-
-    [Fact]
-    public void AFlatCurveTakesTheSmallestBatchAndBadInputIsRefused()
-    {
-        Assert.Equal(4, BatchCap.Knee([new(4, 100), new(8, 100), new(16, 99)]));
-        Assert.Throws<ArgumentException>(() => BatchCap.Knee([]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => BatchCap.Knee([new(1, 1)], double.NaN));
-    }
-
-    [Fact]
-    public void MeasuringAFieldGivesOnePositiveRatePerSize()
-    {
-        var field = new GaussianField();
-        var curve = BatchCap.Measure(field, [1, 4, 16], TimeSpan.FromMilliseconds(5));
-        Assert.Equal([1, 4, 16], curve.Select(p => p.Batch));
-        Assert.All(curve, p => Assert.True(p.RowsPerSecond > 0));
-        Assert.True(field.Calls >= 3 * 3); // a warm-up and at least two timed calls per size
-    }
-}

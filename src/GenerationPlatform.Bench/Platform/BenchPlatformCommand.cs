@@ -82,15 +82,15 @@ internal static class BenchPlatformCommand
         for (int r = 0; r < settings.Repeat; r++) report.WholeSpread.Add(await host.WaveAsync(load, settings.Warmup + settings.Repeat + r, ct, report.Spacing));
     }
 
-    /// <summary>The batch cap a denoiser of the shipped model would measure on this machine: the curve, printed, and its knee.</summary>
+    /// <summary>The batch cap a denoiser of the shipped model would measure on this machine: the curve, printed, and its cap.</summary>
     private static int MeasureCap(TextWriter output)
     {
         using var net = CliModel.Open(null);
         var defaults = new DenoiserOptions();
-        var curve = BatchCap.Measure(net.Field, BatchCap.DefaultSizes.Where(b => b <= defaults.CalibrationMaxBatch).ToArray(), defaults.CalibrationTimePerSize);
-        int cap = BatchCap.Knee(curve);
-        output.WriteLine($"measured batch cap: {cap} (rows/s by batch: {string.Join(", ", curve.Select(c => $"{c.Batch}: {c.RowsPerSecond:F0}"))})");
-        return cap;
+        var choice = BatchCap.Measure(net.Field, [.. BatchCap.DefaultSizes.Where(b => b <= defaults.CalibrationMaxBatch)], defaults.CalibrationTimePerSize,
+            defaults.CalibrationRepeats);
+        output.WriteLine($"measured batch cap: {choice.Cap} (rows/s by batch, median of {defaults.CalibrationRepeats} (monotone fit): {choice.Curve})");
+        return choice.Cap;
     }
 
     private static void WriteHeader(TextWriter output, PlatformLoad load, BenchPlatformSettings settings)

@@ -24,7 +24,7 @@ internal static class GenerateCommand
     {
         var total = Stopwatch.StartNew();
         var loadClock = Stopwatch.StartNew();
-        using var net = CliModel.Open(settings.Model);
+        using var net = CliModel.Open(settings.Model ?? CliModel.FastestName);
         loadClock.Stop();
         var (label, prompt, embedding) = net.Condition(settings.Class, settings.Prompt);
         var model = net.Description;

@@ -29,7 +29,10 @@ internal sealed record GenerateSettings(string? Model, string? Class, string? Pr
             Description = "PNG to write (a grid when count > 1) with a JSON sidecar next to it (default: genplat-out/MODEL-CONDITION-sSEED.png)",
         };
         public Option<int> Scale { get; } = new("--scale") { Description = "pixel magnification of the PNG (1-16)", DefaultValueFactory = _ => 2 };
-        public Option<string?> Model { get; } = new("--model") { Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet)" };
+        public Option<string?> Model { get; } = new("--model")
+        {
+            Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet-onnx; velocity-unet: the same network on TorchSharp)",
+        };
 
         public IEnumerable<Option> All => [Class, Prompt, Count, Steps, Sampler, Cfg, Eta, Seed, Out, Scale, Model];
     }

@@ -26,7 +26,7 @@ internal static class SearchCommand
 
     public static async Task<int> RunAsync(SearchSettings settings, CancellationToken cancellationToken)
     {
-        using var net = CliModel.Open(settings.Model);
+        using var net = CliModel.Open(settings.Model ?? CliModel.FastestName);
         var job = Validate(settings, net);
         var outDir = settings.Out ?? Path.Combine("genplat-out", $"search-{net.Name}-{job.Request.Seed}");
         CliParsing.EnsureWritable(Path.Combine(outDir, "result.json"), "--out");

@@ -10,7 +10,10 @@ namespace GenerationPlatform.Cli.Commands;
 /// </summary>
 internal sealed class SearchOptions
 {
-    public Option<string?> Model { get; } = new("--model") { Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet)" };
+    public Option<string?> Model { get; } = new("--model")
+    {
+        Description = "a model folder, manifest, shipped model name or .safetensors file (default: velocity-unet-onnx; velocity-unet: the same network on TorchSharp)",
+    };
     public Option<string?> Class { get; } = new("--class") { Description = "class name or index (class models)" };
     public Option<string?> Prompt { get; } = new("--prompt") { Description = "the prompt (text models; at most 256 characters)" };
     public Option<string> Algorithm { get; } = new("--algorithm")

@@ -88,7 +88,7 @@ internal static class TenantCommands
         var job = settings.Job;
         var request = new GenerateRequest
         {
-            Model = settings.Model ?? CliModel.DefaultName, Class = job.Class ?? "", Prompt = job.Prompt ?? "", Algorithm = job.Algorithm ?? "",
+            Model = settings.Model ?? CliModel.FastestName, Class = job.Class ?? "", Prompt = job.Prompt ?? "", Algorithm = job.Algorithm ?? "",
             Verifier = job.Verifier ?? "", BudgetNfe = job.BudgetNfe, Sampler = job.Sampler switch
             {
                 SamplerKind.Euler => Sampler.Euler,

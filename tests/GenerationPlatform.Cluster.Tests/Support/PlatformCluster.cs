@@ -178,6 +178,9 @@ public sealed class PlatformCluster : IAsyncDisposable
             ["GenerationPlatform__Cluster__Membership__NumMissedProbesLimit"] = "3",
             ["GenerationPlatform__Cluster__Membership__TableRefreshTimeout"] = "00:00:05",
             ["GenerationPlatform__Silo__Accelerator"] = "cpu",
+            // A configured cap: a silo reports ready once its models are warm, and three silos measuring every model's cap at
+            // once on two cores would outlast the readiness wait on a machine's first run.
+            ["GenerationPlatform__Denoiser__MaxBatch"] = "16",
             ["GenerationPlatform__Results__Kind"] = "blob",
             ["GenerationPlatform__Results__ConnectionString"] = Blobs.ConnectionString,
             ["GenerationPlatform__Results__Container"] = Container,
