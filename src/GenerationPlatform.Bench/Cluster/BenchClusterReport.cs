@@ -72,7 +72,13 @@ internal sealed record BenchClusterReport(string Command, DateTime StartedUtc, i
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"same work: top-1 classifier score per job, every topology vs 1 denoiser silo, max |difference| {TopScoreMaxDifference:G3}"));
         if (path is null) return;
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            // A figure with nothing to divide by (no 2-silo topology, no job ended on the API silo) is NaN, written as such.
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }));
         output.WriteLine($"figures written to {path}");
     }
 

@@ -12,8 +12,15 @@ public sealed record SimulatedTiming(double T0Milliseconds, double T1Millisecond
     /// <summary>The longest either term may be: ten seconds.</summary>
     public const double MaxMilliseconds = 10_000;
 
-    /// <summary>How long a call of <paramref name="rows"/> rows takes.</summary>
-    public TimeSpan CallTime(int rows) => TimeSpan.FromMilliseconds(T0Milliseconds + rows * T1Milliseconds);
+    /// <summary>The longest one call waits, whatever its rows: a minute (the sleeping thread does not see cancellation).</summary>
+    public static readonly TimeSpan MaxCallTime = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a call of <paramref name="rows"/> rows takes, at most <see cref="MaxCallTime"/>.</summary>
+    public TimeSpan CallTime(int rows)
+    {
+        double ms = T0Milliseconds + Math.Max(0, rows) * T1Milliseconds;
+        return ms >= MaxCallTime.TotalMilliseconds ? MaxCallTime : TimeSpan.FromMilliseconds(ms);
+    }
 
     public static SimulatedTiming Load(string path)
     {

@@ -96,11 +96,16 @@ async function follow(job, status) {
   let next = 0, delay = 500;
   while (!job.controller.signal.aborted) {
     try {
+      const from = next;
       const r = await watch(job.id, next, onUpdate, job.controller.signal);
       next = r.next;
       if (r.terminal) return;
-      delay = 500;
-      continue; // the stream ended without the job's end: re-attach at once
+      // The stream ended without the job's end: re-attach at once if it brought updates, else after the back-off, so
+      // a stream that keeps ending empty is never re-opened in a tight loop.
+      if (next > from) {
+        delay = 500;
+        continue;
+      }
     } catch (e) {
       if (job.controller.signal.aborted) return;
       if (e instanceof ApiError && [400, 401, 403, 404].includes(e.httpStatus)) {

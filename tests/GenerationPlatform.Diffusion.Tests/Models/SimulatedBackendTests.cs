@@ -51,6 +51,14 @@ public sealed class SimulatedBackendTests : IDisposable
         Assert.Equal(0f, v.abs().max().item<float>());
     }
 
+    [Fact]
+    public void OneCallWaitsAMinuteAtMost()
+    {
+        var timing = SimulatedTiming.Parse("""{"t0_ms": 10000, "t1_ms": 10000, "source": "x"}""");
+        Assert.Equal(TimeSpan.FromMilliseconds(20_000), timing.CallTime(1));
+        Assert.Equal(SimulatedTiming.MaxCallTime, timing.CallTime(1024));
+    }
+
     [Theory]
     [InlineData("""{"t0_ms": 1, "source": "x"}""", "weights.t1_ms")]
     [InlineData("""{"t0_ms": -1, "t1_ms": 1, "source": "x"}""", "weights.t0_ms")]
