@@ -20,7 +20,7 @@ internal static class BenchJobs
     public const float Guidance = 1.5f;
 
     /// <summary>Random search's round size (the API takes no algorithm parameters): each round is denoised, then verified.</summary>
-    public static int PerRound { get; } = new RandomSearchOptions().CandidatesPerRound;
+    public static int PerRound { get; } = RandomSearchOptions.DefaultRound;
 
     /// <summary>One full sample's NFE at <paramref name="steps"/> Heun steps with guidance.</summary>
     public static int SampleNfe(int steps) => new SearchRequest(0, Guidance, 0, 1, Sampler: SamplerKind.Heun, Steps: steps).SampleNfe;

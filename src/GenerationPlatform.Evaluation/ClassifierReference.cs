@@ -41,7 +41,8 @@ public sealed class ClassifierReference : IDisposable
         int classes = (int)probs.shape[1];
         var requested = labels.Select((l, i) => p[i * classes + (int)l]).ToArray();
         double accuracy = predicted.Where((k, i) => k == labels[i]).Count() / (double)total;
-        return new ClassifierMeasurement(fid, SampleMetrics.InceptionScore(probs), precision, recall, accuracy, predicted, requested);
+        return new ClassifierMeasurement(fid, SampleMetrics.InceptionScore(probs), precision, recall, accuracy, predicted, requested,
+            Evaluation.WithinClassDistance.Mean(features, labels));
     }
 
     public void Dispose()

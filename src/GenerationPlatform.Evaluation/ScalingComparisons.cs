@@ -21,13 +21,26 @@ public static class ScalingComparisons
     };
 
     /// <summary>The paired interval of mean(f(a) - f(b)) over the images both points have (same index and seed).</summary>
-    public static BootstrapInterval? Difference(IReadOnlyList<ImageRecord> a, IReadOnlyList<ImageRecord> b, Func<ImageRecord, double> f)
+    public static BootstrapInterval? Difference(IReadOnlyList<ImageRecord> a, IReadOnlyList<ImageRecord> b, Func<ImageRecord, double> f,
+        double confidence = 0.95)
+    {
+        var pairs = Paired(a, b).Select(x => (A: f(x.A), B: f(x.B))).Where(x => double.IsFinite(x.A) && double.IsFinite(x.B)).ToArray();
+        if (pairs.Length < 2) return null;
+        return PairedBootstrap.MeanDifference(pairs.Select(x => x.A).ToArray(), pairs.Select(x => x.B).ToArray(), confidence);
+    }
+
+    /// <summary>The exact McNemar test of the evaluation classifier's correctness over the images both points have (null: none shared).</summary>
+    public static McNemarResult? AccuracyTest(IReadOnlyList<ImageRecord> a, IReadOnlyList<ImageRecord> b)
+    {
+        var pairs = Paired(a, b);
+        return pairs.Count == 0 ? null : McNemarTest.Exact(pairs.Select(x => x.A.EvalCorrect).ToArray(), pairs.Select(x => x.B.EvalCorrect).ToArray());
+    }
+
+    /// <summary>The images of <paramref name="a"/> with their partner in <paramref name="b"/>: the same index, seed and class.</summary>
+    public static IReadOnlyList<(ImageRecord A, ImageRecord B)> Paired(IReadOnlyList<ImageRecord> a, IReadOnlyList<ImageRecord> b)
     {
         var byIndex = b.ToDictionary(r => r.Index);
-        var pairs = a.Where(r => byIndex.TryGetValue(r.Index, out var o) && o.Seed == r.Seed && o.Label == r.Label)
-            .Select(r => (A: f(r), B: f(byIndex[r.Index]))).Where(x => double.IsFinite(x.A) && double.IsFinite(x.B)).ToArray();
-        if (pairs.Length < 2) return null;
-        return PairedBootstrap.MeanDifference(pairs.Select(x => x.A).ToArray(), pairs.Select(x => x.B).ToArray());
+        return a.Where(r => byIndex.TryGetValue(r.Index, out var o) && o.Seed == r.Seed && o.Label == r.Label).Select(r => (r, byIndex[r.Index])).ToArray();
     }
 
     public static string Markdown(IReadOnlyList<ScalingPoint> points, IReadOnlyList<ImageRecord> records)
@@ -54,10 +67,10 @@ public static class ScalingComparisons
             bool relative = verifier is not null && verifier.StartsWith("ensemble(", StringComparison.Ordinal);
             Func<ImageRecord, double>? ownScore = relative ? null : Get(series, 0) is not null ? r => r.VerifierScore : common;
             sb.Append(Inv, $"| {series} | +{extra} | {nfe.GetValueOrDefault((series, extra)):F0} | ")
-              .Append(steps is null ? "–" : Points(Difference(recs, steps, Correct))).Append(" | ")
+              .Append(steps is null ? "–" : Accuracy(recs, steps)).Append(" | ")
               .Append(steps is null ? "–" : Score(Difference(recs, steps, r => r.EvalProbability))).Append(" | ")
               .Append(steps is null || common is null ? "–" : Score(Difference(recs, steps, common))).Append(" | ")
-              .Append(zero is null ? "–" : Points(Difference(recs, zero, Correct))).Append(" | ")
+              .Append(zero is null ? "–" : Accuracy(recs, zero)).Append(" | ")
               .Append(zero is null || ownScore is null ? "–" : Score(Difference(recs, zero, ownScore))).Append(" |\n");
         }
 
@@ -93,7 +106,7 @@ public static class ScalingComparisons
                 // A baseline has no searched verifier's score: compare on the one recorded for every image, where there is one.
                 Func<ImageRecord, double>? score = relative ? null : ScalingSeries.Parse(b).IsBaseline ? CommonScore(verifier) : r => r.VerifierScore;
                 sb.Append(Inv, $"| {a} +{extra} | {b} +{extraB} | {nfe.GetValueOrDefault((a, extra)):F0} / {nfe.GetValueOrDefault((b, extraB)):F0} | ")
-                  .Append(Points(Difference(ra, rb, Correct))).Append(" | ")
+                  .Append(Accuracy(ra, rb)).Append(" | ")
                   .Append(Score(Difference(ra, rb, r => r.EvalProbability))).Append(" | ")
                   .Append(score is null ? "–" : Score(Difference(ra, rb, score))).Append(" |\n");
             }
@@ -108,7 +121,7 @@ public static class ScalingComparisons
     /// </summary>
     public static string Row(string labelA, IReadOnlyList<ImageRecord> a, string labelB, IReadOnlyList<ImageRecord> b) =>
         string.Create(Inv, $"| {labelA} | {labelB} | {a.Average(r => (double)r.Nfe):F0} / {b.Average(r => (double)r.Nfe):F0} | ")
-        + Points(Difference(a, b, Correct)) + " | " + Score(Difference(a, b, r => r.EvalProbability)) + " | " + Score(Difference(a, b, r => r.ClassifierScore)) + " |";
+        + Accuracy(a, b) + " | " + Score(Difference(a, b, r => r.EvalProbability)) + " | " + Score(Difference(a, b, r => r.ClassifierScore)) + " |";
 
     /// <summary>The header of <see cref="Row"/>'s table.</summary>
     public const string RowHeader = "| A | B | NFE (A / B) | accuracy A - B (pts) | p(class) A - B, evaluation classifier | classifier verifier's p A - B |\n" +
@@ -116,16 +129,34 @@ public static class ScalingComparisons
 
     private static double Correct(ImageRecord r) => r.EvalCorrect ? 1 : 0;
 
-    private static string Points(BootstrapInterval? ci) => Format(ci, 100, "+0.0;-0.0;0.0");
+    /// <summary>The accuracy difference in points with its interval, then the exact McNemar test; bold when p &lt; 0.05.</summary>
+    private static string Accuracy(IReadOnlyList<ImageRecord> a, IReadOnlyList<ImageRecord> b)
+    {
+        if (Difference(a, b, Correct) is not { } ci || AccuracyTest(a, b) is not { } test) return "–";
+        var text = $"{Interval(ci, 100, 1)}; {test}";
+        return test.P < 0.05 ? $"**{text}**" : text;
+    }
 
     private static string Score(BootstrapInterval? ci) => ci is { } c && Math.Max(Math.Abs(c.Lower), Math.Abs(c.Upper)) >= 10
-        ? Format(ci, 1, "+0.0;-0.0;0.0")
-        : Format(ci, 1, "+0.000;-0.000;0.000");
+        ? Format(ci, 1, 1)
+        : Format(ci, 1, 3);
 
-    private static string Format(BootstrapInterval? ci, double scale, string format)
+    private static string Format(BootstrapInterval? ci, double scale, int decimals)
     {
         if (ci is not { } c) return "–";
-        var text = string.Create(Inv, $"{(c.Estimate * scale).ToString(format, Inv)} [{(c.Lower * scale).ToString(format, Inv)}, {(c.Upper * scale).ToString(format, Inv)}]");
+        var text = Interval(c, scale, decimals);
         return c.ExcludesZero ? $"**{text}**" : text;
+    }
+
+    /// <summary>
+    /// "+0.001 [-0.001, +0.003]" with at least <paramref name="decimals"/> decimals, and more (up to 6) while an interval
+    /// that excludes 0 would print a bound as 0, so that a printed interval never seems to touch 0 when it does not.
+    /// </summary>
+    public static string Interval(BootstrapInterval c, double scale, int decimals)
+    {
+        double lo = c.Lower * scale, hi = c.Upper * scale, nearest = Math.Min(Math.Abs(lo), Math.Abs(hi));
+        while (c.ExcludesZero && decimals < 6 && Math.Round(nearest, decimals) == 0) decimals++;
+        var format = "+0." + new string('0', decimals) + ";-0." + new string('0', decimals) + ";0." + new string('0', decimals);
+        return string.Create(Inv, $"{(c.Estimate * scale).ToString(format, Inv)} [{lo.ToString(format, Inv)}, {hi.ToString(format, Inv)}]");
     }
 }

@@ -84,7 +84,8 @@ public sealed class ScalingEvaluation(IVelocityField field, VerifierCatalog veri
         double meanScore = series.IsBaseline ? 0 : verifierScores.Average();
         var point = new ScalingPoint(series.Name, extra, budget, totalNfe.Average(), searchNfe.Average(), old.Fid, old.InceptionScore,
             old.Precision, old.Recall, old.ConditionalAccuracy, meanScore, total, clock.Elapsed.TotalSeconds, fdResNet,
-            independent.Fid, independent.InceptionScore, independent.Precision, independent.Recall, independent.ConditionalAccuracy);
+            independent.Fid, independent.InceptionScore, independent.Precision, independent.Recall, independent.ConditionalAccuracy,
+            independent.WithinClassDistance, WithinClassDistance.Mean(batch, labels));
         return new ScalingRun(point, records);
     }
 

@@ -17,7 +17,10 @@ public static class ScalingReport
     /// fid .. conditional_accuracy are the verifiers' CNN's (as before issue 13); eval_* the evaluation classifier's,
     /// empty for points measured before it existed.
     /// </summary>
-    private static readonly string[] Columns = [.. FdColumns, "eval_fid", "eval_inception_score", "eval_precision", "eval_recall", "eval_accuracy"];
+    private static readonly string[] EvalColumns = [.. FdColumns, "eval_fid", "eval_inception_score", "eval_precision", "eval_recall", "eval_accuracy"];
+
+    /// <summary>The diversity columns (empty for points measured before they were recorded; files without them still read).</summary>
+    private static readonly string[] Columns = [.. EvalColumns, "eval_within_class_distance", "pixel_within_class_distance"];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -25,7 +28,7 @@ public static class ScalingReport
     {
         if (!File.Exists(csvPath)) return [];
         var lines = File.ReadAllLines(csvPath);
-        var header = lines.Length == 0 ? null : new[] { LegacyColumns, FdColumns, Columns }.FirstOrDefault(c => lines[0] == string.Join(',', c));
+        var header = lines.Length == 0 ? null : new[] { LegacyColumns, FdColumns, EvalColumns, Columns }.FirstOrDefault(c => lines[0] == string.Join(',', c));
         if (header is null) throw new InvalidDataException($"{csvPath}: unexpected header (expected {string.Join(',', Columns)})");
         int width = header.Length;
         return lines.Skip(1).Select((l, i) => (Line: l, Number: i + 2)).Where(x => x.Line.Length > 0).Select(x =>
@@ -35,7 +38,7 @@ public static class ScalingReport
             double D(int i) => f[i].Length == 0 ? double.NaN : double.Parse(f[i], Inv);
             double O(int i) => i < width ? D(i) : double.NaN;
             return new ScalingPoint(f[0], int.Parse(f[1], Inv), long.Parse(f[2], Inv), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), int.Parse(f[11], Inv), D(12),
-                O(13), O(14), O(15), O(16), O(17), O(18));
+                O(13), O(14), O(15), O(16), O(17), O(18), O(19), O(20));
         }).ToList();
     }
 
@@ -53,7 +56,8 @@ public static class ScalingReport
             sb.Append(string.Join(',', Quote(p.Series), p.ExtraCandidates.ToString(Inv), p.BudgetNfe.ToString(Inv), F(p.MeanTotalNfe), F(p.MeanSearchNfe), F(p.Fid),
                 F(p.InceptionScore),
                 F(p.Precision), F(p.Recall), F(p.ConditionalAccuracy), F(p.MeanVerifierScore), p.Images.ToString(Inv), F(p.WallSeconds), F(p.FdResNet),
-                F(p.EvalFid), F(p.EvalInceptionScore), F(p.EvalPrecision), F(p.EvalRecall), F(p.EvalAccuracy))).Append('\n');
+                F(p.EvalFid), F(p.EvalInceptionScore), F(p.EvalPrecision), F(p.EvalRecall), F(p.EvalAccuracy), F(p.EvalWithinClassDistance),
+                F(p.PixelWithinClassDistance))).Append('\n');
         var tmp = csvPath + ".tmp";
         File.WriteAllText(tmp, sb.ToString());
         File.Move(tmp, csvPath, overwrite: true);
@@ -97,14 +101,16 @@ public static class ScalingReport
     {
         bool cost = verifierCost is not null;
         var sb = new StringBuilder("| series | extra candidates | mean total NFE |" + (cost ? " verifier NFE-eq per scored image |" : "")
-            + " FID | FD ResNet-18 | IS | precision | recall | cond. accuracy | FID (verifier CNN) | IS (verifier CNN) | precision (verifier CNN) | recall (verifier CNN) |"
+            + " FID | FD ResNet-18 | IS | precision | recall | within-class distance (eval features) | within-class distance (pixels) | cond. accuracy |"
+            + " FID (verifier CNN) | IS (verifier CNN) | precision (verifier CNN) | recall (verifier CNN) |"
             + " accuracy (verifier CNN) | verifier score | images | wall s |\n|---|---|---|"
-            + (cost ? "---|" : "") + "---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + (cost ? "---|" : "") + "---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         static string M(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, Inv);
         foreach (var p in points)
             sb.Append(Inv, $"| {p.Series} | {p.ExtraCandidates} | {p.MeanTotalNfe:F0} |{(cost ? $" {verifierCost!(p.Series)} |" : "")}"
                 + $" {M(p.EvalFid, "F2")} | {M(p.FdResNet, "F2")} | {M(p.EvalInceptionScore, "F3")} | {M(p.EvalPrecision, "F3")} | {M(p.EvalRecall, "F3")} |"
-                + $" {M(p.EvalAccuracy, "P1")} | {p.Fid:F2} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} |"
+                + $" {M(p.EvalWithinClassDistance, "F3")} | {M(p.PixelWithinClassDistance, "F2")} | {M(p.EvalAccuracy, "P1")} |"
+                + $" {p.Fid:F2} | {p.InceptionScore:F3} | {p.Precision:F3} | {p.Recall:F3} | {p.ConditionalAccuracy:P1} |"
                 + $" {p.MeanVerifierScore:F3} | {p.Images} | {p.WallSeconds:F0} |\n");
         return sb.ToString();
     }

@@ -58,6 +58,7 @@ public static class AlgorithmCatalog
                 $"an adaptive budget applies to {string.Join(" and ", SearchRequest.StoppableAlgorithms)}, whose rounds end with finished images; " +
                 $"'{algorithm.Name}' finishes its images only at the end");
         Checked(algorithm.Name, () => plan = algorithm.Plan(request));
+        algorithm = algorithm.ForRequest(request);
         if (plan.Nfe > request.BudgetNfe || plan.Nfe < 1 || plan.LargestCall > SearchLimits.MaxTrajectoriesPerCall
             || plan.ScoredImages > SearchLimits.MaxScoredImages || plan.Rounds > SearchLimits.MaxRounds)
             throw new InvalidOperationException($"'{algorithm.Name}' planned beyond its limits: {plan}");

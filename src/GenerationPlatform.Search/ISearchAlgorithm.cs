@@ -22,5 +22,11 @@ public interface ISearchAlgorithm
     /// </summary>
     SearchPlan Plan(SearchRequest request);
 
+    /// <summary>
+    /// The same algorithm with every parameter whose default depends on the request fixed for <paramref name="request"/>
+    /// (random search's round size), so that its spec (<see cref="AlgorithmCatalog.SpecOf"/>) says what will run.
+    /// </summary>
+    ISearchAlgorithm ForRequest(SearchRequest request) => this;
+
     Task<SearchResult> RunAsync(SearchRequest request, SearchContext context, CancellationToken cancellationToken);
 }

@@ -37,9 +37,10 @@ public sealed class ScalingReportTests : IDisposable
         var merged = ScalingReport.Merge([old], [Point("steps", 0, 12.75) with { FdResNet = 42.5 }]);
         ScalingReport.Write(csv, merged);
         var lines = File.ReadAllLines(csv);
-        Assert.Equal(legacyHeader + ",fd_resnet,eval_fid,eval_inception_score,eval_precision,eval_recall,eval_accuracy", lines[0]);
-        Assert.EndsWith(",12.5,,,,,,", lines[1]); // not computed: empty fields
-        Assert.EndsWith(",12.5,42.5,,,,,", lines[2]);
+        Assert.Equal(legacyHeader + ",fd_resnet,eval_fid,eval_inception_score,eval_precision,eval_recall,eval_accuracy,eval_within_class_distance,pixel_within_class_distance",
+            lines[0]);
+        Assert.EndsWith(",12.5,,,,,,,,", lines[1]); // not computed: empty fields
+        Assert.EndsWith(",12.5,42.5,,,,,,,", lines[2]);
         var back = ScalingReport.Read(csv);
         Assert.True(double.IsNaN(back[0].FdResNet));
         Assert.Equal(42.5, back[1].FdResNet);
@@ -62,23 +63,39 @@ public sealed class ScalingReportTests : IDisposable
             EvalPrecision = 0.91,
             EvalRecall = 0.62,
             EvalAccuracy = 0.97,
+            EvalWithinClassDistance = 1.375,
+            PixelWithinClassDistance = 7.25,
         };
         ScalingReport.Write(csv, [point]);
         var back = Assert.Single(ScalingReport.Read(csv));
         Assert.Equal(point, back);
         Assert.True(back.HasEvaluation);
-        Assert.Contains("| random:classifier | 3 | 76 | 4.50 | 170.25 | 7.250 | 0.910 | 0.620 | 97.0 % | 13.50 | 6.500 | 0.970 | 0.660 | 99.0 % |",
+        Assert.Contains("| random:classifier | 3 | 76 | 4.50 | 170.25 | 7.250 | 0.910 | 0.620 | 1.375 | 7.25 | 97.0 % | 13.50 | 6.500 | 0.970 | 0.660 | 99.0 % |",
             ScalingReport.MarkdownTable([back]));
+        // A file of the columns before the diversity ones still reads, the diversity as not measured.
+        var lines = File.ReadAllLines(csv);
+        File.WriteAllLines(csv, [lines[0][..lines[0].IndexOf(",eval_within", StringComparison.Ordinal)], lines[1][..lines[1].LastIndexOf(",1.375", StringComparison.Ordinal)]]);
+        var older = Assert.Single(ScalingReport.Read(csv));
+        Assert.Equal(point with { EvalWithinClassDistance = double.NaN, PixelWithinClassDistance = double.NaN }, older);
         var withCost = ScalingReport.MarkdownTable([back], series => series == "random:classifier" ? "0.14" : "?");
         Assert.Contains("| series | extra candidates | mean total NFE | verifier NFE-eq per scored image | FID |", withCost);
         Assert.Contains("| random:classifier | 3 | 76 | 0.14 | 4.50 | 170.25 |", withCost);
-        var lines = withCost.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.All(lines, l => Assert.Equal(lines[0].Count(c => c == '|'), l.Count(c => c == '|')));
+        var rows = withCost.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(rows, l => Assert.Equal(rows[0].Count(c => c == '|'), l.Count(c => c == '|')));
     }
 
     private static ImageRecord[] Records(string series, int extra, Func<int, double> score, Func<int, bool> correct) =>
         Enumerable.Range(0, 40).Select(i => new ImageRecord(series, extra, i, 1_000_003UL + (ulong)i, i % 10, 19L * (1 + extra), 19L * extra,
             series == "steps" ? double.NaN : score(i), score(i), 100 * score(i), correct(i) ? i % 10 : (i + 1) % 10, correct(i) ? 0.9 : 0.2)).ToArray();
+
+    [Theory]
+    [InlineData(0.0009, 0.0004, 0.0014, 1, 3, "+0.0009 [+0.0004, +0.0014]")]       // excludes 0: a bound that would print 0.000 gets a digit more
+    [InlineData(-0.0009, -0.0014, -0.00004, 1, 3, "-0.00090 [-0.00140, -0.00004]")]
+    [InlineData(0.0009, -0.0004, 0.0014, 1, 3, "+0.001 [0.000, +0.001]")]           // contains 0: as asked
+    [InlineData(0.018, 0.004, 0.032, 100, 1, "+1.8 [+0.4, +3.2]")]                   // accuracy in points
+    [InlineData(0.0018, 0.0002, 0.0032, 100, 1, "+0.18 [+0.02, +0.32]")]
+    public void IntervalsThatExcludeZeroNeverPrintABoundOfZero(double estimate, double lower, double upper, double scale, int decimals, string expected) =>
+        Assert.Equal(expected, ScalingComparisons.Interval(new BootstrapInterval(estimate, lower, upper, 100), scale, decimals));
 
     [Fact]
     public void ImageRecordsRoundTripAndARerunReplacesAllItsImages()
@@ -118,7 +135,9 @@ public sealed class ScalingReportTests : IDisposable
         Assert.Equal("**+0.200 [+0.200, +0.200]** |", row[7]);
         // Pruned against random at the same budget: -0.01 on average, +-0.01 per image: an interval around it.
         var head = md.Split('\n').Single(l => l.StartsWith("| pruned:classifier +3 | random:classifier +3 |", StringComparison.Ordinal));
-        Assert.Contains("| 0.0 [0.0, 0.0] | 0.000 [0.000, 0.000] | **-0.010 [", head);
+        Assert.Contains("| 0.0 [0.0, 0.0]; 0 / 0, p = 1 | 0.000 [0.000, 0.000] | **-0.010 [", head);
+        // Accuracy carries the exact McNemar test: 10 steps images misread, every searched one right.
+        Assert.EndsWith("; 10 / 0, p = 0.00195**", row[3]);
         // NFE equivalence: pruned at +3 against best-of-N at every larger budget; an adaptive random search against the fixed one.
         Assert.Contains("| **-0.060 [", md.Split('\n').Single(l => l.StartsWith("| pruned:classifier +3 | random:classifier +7 | 76 / 152 |", StringComparison.Ordinal)));
         Assert.Single(md.Split('\n'), l => l.StartsWith("| random:classifier@target=0.9 +3 | random:classifier +3 |", StringComparison.Ordinal));
@@ -166,7 +185,7 @@ public sealed class ScalingReportTests : IDisposable
         var csv = Path.Combine(dir, "short.csv");
         ScalingReport.Write(csv, [Point("steps", 0, 12.5)]);
         File.AppendAllText(csv, "steps,1,38\n");
-        Assert.Contains("short.csv:3: 3 fields, expected 19", Assert.Throws<InvalidDataException>(() => ScalingReport.Read(csv)).Message);
+        Assert.Contains("short.csv:3: 3 fields, expected 21", Assert.Throws<InvalidDataException>(() => ScalingReport.Read(csv)).Message);
     }
 
     [Fact]

@@ -21,6 +21,25 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    [Trait("Tier", "slow")]
+    public void APointRecordsItsDiversityAndWhichModelAndSeedsMadeIt()
+    {
+        var r = ResearchProcess.Run("eval", "--model", "velocity-unet-onnx", "--per-class", "2", "--budgets", "0", "--series", "random:classifier",
+            "--seed", "9", "--out", dir);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var point = Assert.Single(GenerationPlatform.Evaluation.ScalingReport.Read(Path.Combine(dir, "scaling.csv")));
+        Assert.True(point.EvalWithinClassDistance > 0, $"{point.EvalWithinClassDistance}");
+        Assert.InRange(point.PixelWithinClassDistance, 1, 2 * Math.Sqrt(28 * 28)); // pixels in [-1, 1]
+        var provenance = File.ReadAllLines(Path.Combine(dir, "scaling-provenance.tsv"));
+        Assert.Equal("utc\tseries\textra_candidates\tmodel\tmodel_source\tseed\tper_class\tsteps\tsampler\tguidance\timages", provenance[0]);
+        var fields = provenance[1].Split('\t');
+        Assert.Equal(["random:classifier", "0", "velocity-unet-onnx"], fields[1..4]);
+        Assert.Equal("models/velocity-unet-onnx", fields[4]);
+        Assert.Equal(["9", "2", "10", "heun", "1.5", "20"], fields[5..]);
+        Assert.Contains("within-class distance", r.StdOut);
+    }
+
+    [Fact]
     public void ReportOnlyWithoutResultsNamesTheFolder()
     {
         var r = ResearchProcess.Run("eval", "--report-only", "--out", dir);

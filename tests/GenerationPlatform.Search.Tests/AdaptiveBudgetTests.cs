@@ -42,6 +42,31 @@ public sealed class AdaptiveBudgetTests
     }
 
     [Fact]
+    public async Task ByDefaultATargetOrPatienceMakesRandomSearchCheckAfterEveryTwoCandidates()
+    {
+        // 40 candidates of 15 NFE: rounds of 16 without an adaptive budget, of 2 with one, unless the request names a size.
+        Assert.Equal(3, new Algorithms.RandomSearch().Plan(Request()).Rounds);
+        Assert.Equal(20, new Algorithms.RandomSearch().Plan(Request(target: 0.5)).Rounds);
+        Assert.Equal(20, new Algorithms.RandomSearch().Plan(Request(patience: 3)).Rounds);
+        Assert.Equal(5, new Algorithms.RandomSearch(new Algorithms.RandomSearchOptions(CandidatesPerRound: 8)).Plan(Request(target: 0.5)).Rounds);
+        // The job's spec says what will run: the round size a request fixes (none before it).
+        Assert.Equal("random", AlgorithmCatalog.SpecOf(AlgorithmCatalog.Create("random")));
+        Assert.Equal("random(candidates-per-round=2)", AlgorithmCatalog.SpecOf(AlgorithmCatalog.Plan("random", Request(target: 0.5)).Algorithm));
+        Assert.Equal("random(candidates-per-round=16)", AlgorithmCatalog.SpecOf(AlgorithmCatalog.Plan("random", Request()).Algorithm));
+        Assert.Equal("random(candidates-per-round=4)", AlgorithmCatalog.SpecOf(AlgorithmCatalog.Plan("random(candidates-per-round=4)", Request(target: 0.5)).Algorithm));
+        // A target the first two candidates meet stops there: 2 of 40 candidates spent, where rounds of 16 spent 16.
+        var field = new GaussianField();
+        var budget = new NfeBudget(Request().BudgetNfe);
+        var context = new SearchContext(new LocalDenoiser(field), new VerifierPanel(new MeanTargetVerifier(0.55)), budget);
+        var early = await new Algorithms.RandomSearch().RunAsync(Request(target: -1), context, CancellationToken.None);
+        Assert.Equal((StopReason.TargetReached, 1, 2L * Request().SampleNfe), (early.StopReason, early.Rounds, early.Nfe.Total));
+        Assert.Equal(early.Nfe.Total, field.ModelEvaluations);
+        // A default never makes more rounds than the limit: 8192 candidates take rounds of 2 at most 4096 times.
+        var large = new SearchRequest(Label, 1f, 3, 8192L * 15, Sampler: SamplerKind.Heun, Steps: 8, TargetScore: 0.5);
+        Assert.Equal(SearchLimits.MaxRounds, new Algorithms.RandomSearch().Plan(large).Rounds);
+    }
+
+    [Fact]
     public void PatienceStopsAfterThatManyRoundsWithoutABetterBestScore()
     {
         var (result, _, _) = Run("zero-order", Request(patience: 1));

@@ -42,7 +42,7 @@ public sealed class AlgorithmCatalogTests
 public sealed class AlgorithmSpecTests
 {
     [Theory]
-    [InlineData("random")]
+    [InlineData("random(preview-steps=4)")] // its round size has no value until a request fixes it (AdaptiveBudgetTests)
     [InlineData("paths(renoisings=3,t-start=0.8,steps-per-backward=2)")]
     [InlineData("particles(potential=level,ess-threshold=0.25,lambda=4)")]
     [InlineData("pruned(prune-at=[0.3;0.6],keep=0.25,candidates=12)")]

@@ -35,6 +35,13 @@ internal static class EvalCommand
         return new EvalRedrawReport(rows.Count, existing);
     }
 
+    /// <summary>A shipped model's file relative to the shipped folder (the same on every machine); another's full path.</summary>
+    private static string ModelSource(string source)
+    {
+        var relative = Path.GetRelativePath(CliModel.ShippedDirectory, source);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? source : Path.Combine("models", relative);
+    }
+
     /// <summary>Every point of the plan, each saved as soon as it is measured (a long run that stops keeps what it measured); then the report.</summary>
     public static async Task<EvalReport> RunAsync(EvalSettings settings, EvalPlan plan, TextWriter progress, CancellationToken ct)
     {
@@ -63,6 +70,7 @@ internal static class EvalCommand
                 EvalReport.WritePoint(progress, point, extra);
                 ScalingReport.Write(csv, ScalingReport.Merge(ScalingReport.Read(csv), [point]));
                 ImageRecords.Write(recordsCsv, ImageRecords.Merge(ImageRecords.Read(recordsCsv), images));
+                EvalProvenance.Append(settings.Out, point, plan.Scaling, net.Name, ModelSource(net.Source), DateTimeOffset.UtcNow);
             }
         var cost = ScalingFolder.VerifierCost(catalog, net.Network.ForwardFlops);
         ScalingFolder.WriteReport(settings.Out, ScalingReport.Read(csv), ImageRecords.Read(recordsCsv), cost);

@@ -36,13 +36,18 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
         int scoring = options.PreviewSteps is int p ? (request with { Steps = p }).SampleNfe : request.SampleNfe;
         int finals = options.PreviewSteps is null ? 0 : Math.Min(request.TopK, n);
         long nfe = checked((long)n * scoring + (long)finals * request.SampleNfe);
-        int rounds = (n + options.CandidatesPerRound - 1) / options.CandidatesPerRound;
+        int perRound = options.RoundSize(request, n);
+        int rounds = (n + perRound - 1) / perRound;
         if (rounds > SearchLimits.MaxRounds)
             throw new SearchPlanException(SearchPlanField.AlgorithmParameter, "candidates-per-round",
-                $"algorithm 'random': parameter 'candidates-per-round' {options.CandidatesPerRound} makes {rounds} rounds of this budget's {n} candidates; " +
+                $"algorithm 'random': parameter 'candidates-per-round' {perRound} makes {rounds} rounds of this budget's {n} candidates; " +
                 $"at most {SearchLimits.MaxRounds} (use at least {(n + SearchLimits.MaxRounds - 1) / SearchLimits.MaxRounds})");
-        return new SearchPlan(nfe, rounds, Math.Max(Math.Min(n, options.CandidatesPerRound), finals), n + finals, n + finals);
+        return new SearchPlan(nfe, rounds, Math.Max(Math.Min(n, perRound), finals), n + finals, n + finals);
     }
+
+    /// <summary>With no round size given, the one <see cref="RandomSearchOptions.RoundSize"/> picks for this request.</summary>
+    public ISearchAlgorithm ForRequest(SearchRequest request) => options.CandidatesPerRound is not null ? this
+        : new RandomSearch(options with { CandidatesPerRound = options.RoundSize(request, Math.Max(1, CandidateCount(request))) });
 
     private string NoCandidate(SearchRequest request) =>
         $"a budget of {request.BudgetNfe} NFE buys no candidate (one costs {request.SampleNfe} NFE{(options.PreviewSteps is null ? "" : $" plus {request.TopK} final samples")})";
@@ -53,14 +58,15 @@ public sealed class RandomSearch(RandomSearchOptions? options = null) : ISearchA
         int n = CandidateCount(request);
         if (n < 1) throw new BudgetExceededException(NoCandidate(request));
         // Checkpoint: every candidate's seed and scores; images only where the rest of the run may need them.
-        var saved = context.Resume(Name, $"preview={options.PreviewSteps};per-round={options.CandidatesPerRound}", request, (r, round) => new Saved(round, r.ReadCandidates()));
+        int perRound = options.RoundSize(request, n);
+        var saved = context.Resume(Name, $"preview={options.PreviewSteps};per-round={perRound}", request, (r, round) => new Saved(round, r.ReadCandidates()));
         bool batchRelative = Ranking.IsBatchRelative(context);
         var scoringRequest = options.PreviewSteps is int p ? request with { Steps = p } : request;
         var all = saved?.All ?? new List<Candidate>(n);
         int round = saved is null ? 0 : saved.Round + 1;
-        for (int start = round * options.CandidatesPerRound; start < n; start += options.CandidatesPerRound, round++)
+        for (int start = round * perRound; start < n; start += perRound, round++)
         {
-            int count = Math.Min(options.CandidatesPerRound, n - start);
+            int count = Math.Min(perRound, n - start);
             var seeds = Enumerable.Range(start, count).Select(i => new NoiseSeed(request.Seed, 0, (uint)i)).ToArray();
             var outcomes = await context.DenoiseAsync(seeds.Select(s => scoringRequest.Full(s)).ToArray(), isFinal: false, cancellationToken).ConfigureAwait(false);
             var scores = await context.ScoreAsync(outcomes.Select(o => context.Input(request, o.State)).ToArray(), cancellationToken).ConfigureAwait(false);
