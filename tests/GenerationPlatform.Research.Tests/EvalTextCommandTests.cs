@@ -23,6 +23,10 @@ public sealed class EvalTextCommandTests : IDisposable
         var rows = File.ReadAllLines(Path.Combine(dir, "per-class-fid.md")).Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Skip(1).ToArray();
         Assert.Equal(10, rows.Length); // after the header, one row per class
         Assert.Contains(rows, l => l.StartsWith("| Ankle boot |", StringComparison.Ordinal));
+        // Each unit's record carries the request seed that regenerates it: base seed 1 x 1 000 003 + prompt x 64 + seed (one prompt, one seed here).
+        var units = File.ReadAllLines(Path.Combine(dir, "none+0.tsv"));
+        Assert.StartsWith("prompt\tcategory\tseed\tall_met\tfraction\tclass_correct\ttext_align\tnfe\tseconds\tpredicted\tunit_seed\timage", units[0]);
+        Assert.Equal(["1000003"], units.Skip(1).Select(l => l.Split('\t')[10]));
     }
 
     [Fact]
@@ -113,7 +117,8 @@ public sealed class EvalTextCommandTests : IDisposable
             Assert.Equal("0", f[3]);
             Assert.Equal(f[9] == "0" ? "1" : "0", f[5]);
             Assert.Equal("0.5", f[6]);
-            Assert.Equal(black, f[10]);
+            Assert.Equal("", f[10]); // a record written before unit seeds were kept: its seed stays unknown
+            Assert.Equal(black, f[11]);
         });
         Assert.Contains("evaluation classifier", File.ReadAllText(Path.Combine(dir, "summary.md")));
 

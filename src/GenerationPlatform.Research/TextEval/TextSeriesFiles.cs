@@ -11,7 +11,10 @@ namespace GenerationPlatform.Research.TextEval;
 /// </summary>
 internal static class TextSeriesFiles
 {
-    private const string Header = "prompt\tcategory\tseed\tall_met\tfraction\tclass_correct\ttext_align\tnfe\tseconds\tpredicted";
+    private const string LegacyHeader = "prompt\tcategory\tseed\tall_met\tfraction\tclass_correct\ttext_align\tnfe\tseconds\tpredicted";
+
+    /// <summary>unit_seed, the request seed that regenerates the unit, is recorded since issue 25; files without it still read.</summary>
+    private const string Header = LegacyHeader + "\tunit_seed";
 
     /// <summary>The series TSVs of a folder (NAME+BUDGET.tsv; encoding.tsv and others are not series).</summary>
     public static string[] In(string dir) =>
@@ -43,7 +46,7 @@ internal static class TextSeriesFiles
         var sb = new StringBuilder(Header + "\timage\n");
         foreach (var r in results)
             sb.Append(CultureInfo.InvariantCulture, $"{r.PromptId}\t{r.Category}\t{r.Seed}\t{(r.AllMet ? 1 : 0)}\t{r.Fraction:R}\t{(r.ClassCorrect ? 1 : 0)}\t"
-                + $"{r.TextAlign:R}\t{r.Nfe}\t{r.Seconds:F3}\t{r.Predicted}\t{r.Image}\n");
+                + $"{r.TextAlign:R}\t{r.Nfe}\t{r.Seconds:F3}\t{r.Predicted}\t{r.UnitSeed}\t{r.Image}\n");
         File.WriteAllText(file + ".tmp", sb.ToString());
         File.Move(file + ".tmp", file, overwrite: true);
     }
@@ -55,15 +58,17 @@ internal static class TextSeriesFiles
     public static List<TextUnitResult> Read(string file)
     {
         var lines = File.ReadAllLines(file);
-        bool images = lines.Length > 0 && lines[0] == Header + "\timage";
-        if (!images && (lines.Length == 0 || lines[0] != Header))
+        var first = lines.Length > 0 ? lines[0] : "";
+        bool seeds = first.StartsWith(Header, StringComparison.Ordinal);
+        bool images = first == (seeds ? Header : LegacyHeader) + "\timage";
+        if (!images && first != Header && first != LegacyHeader)
             throw new CliArgumentException($"--out: {file} is not an eval-text series TSV "
-                + $"(expected the header '{Header.Replace("\t", " ", StringComparison.Ordinal)}' with or without 'image')");
-        int width = images ? 11 : 10;
-        return lines.Skip(1).Select((l, i) => (Line: l, Number: i + 2)).Where(x => x.Line.Length > 0).Select(x => Unit(file, x.Line, x.Number, width)).ToList();
+                + $"(expected the header '{Header.Replace("\t", " ", StringComparison.Ordinal)}' with or without 'unit_seed' and 'image')");
+        int width = 10 + (seeds ? 1 : 0) + (images ? 1 : 0);
+        return lines.Skip(1).Select((l, i) => (Line: l, Number: i + 2)).Where(x => x.Line.Length > 0).Select(x => Unit(file, x.Line, x.Number, width, seeds, images)).ToList();
     }
 
-    private static TextUnitResult Unit(string file, string line, int number, int width)
+    private static TextUnitResult Unit(string file, string line, int number, int width, bool seeds, bool images)
     {
         var f = line.Split('\t');
         if (f.Length != width) throw new CliArgumentException($"--out: {file}:{number}: {f.Length} fields, expected {width}");
@@ -71,7 +76,7 @@ internal static class TextSeriesFiles
         {
             return new TextUnitResult(f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "1", double.Parse(f[4], CultureInfo.InvariantCulture), f[5] == "1",
                 double.Parse(f[6], CultureInfo.InvariantCulture), long.Parse(f[7], CultureInfo.InvariantCulture), double.Parse(f[8], CultureInfo.InvariantCulture),
-                int.Parse(f[9], CultureInfo.InvariantCulture), width == 11 ? f[10] : "");
+                int.Parse(f[9], CultureInfo.InvariantCulture), images ? f[width - 1] : "", seeds && f[10].Length > 0 ? ulong.Parse(f[10], CultureInfo.InvariantCulture) : null);
         }
         catch (FormatException e)
         {

@@ -75,7 +75,7 @@ internal static class TextSeriesRun
             var asked = new ParsedPrompt(b.Class, b.Colour, b.Orientation, b.Surface, true, []);
             var check = AttributeCheck.Score(asked, images[u], predicted[u]);
             results.Add(new TextUnitResult(b.Id, b.Category, u % seeds, check.AllMet, check.Fraction ?? 0, predicted[u] == b.Class, alignScores[u], nfe[u], seconds[u],
-                predicted[u], Convert.ToBase64String(ImageGrid.ToPixels(images[u]))));
+                predicted[u], Convert.ToBase64String(ImageGrid.ToPixels(images[u])), UnitSeed(run.Settings.Seed, u / seeds, u % seeds)));
         }
         return results;
     }
