@@ -6,14 +6,7 @@ namespace GenerationPlatform.Deployment.Tests;
 /// <summary>Finds files of this repository and parses YAML, for checks of what operators deploy.</summary>
 internal static class Repository
 {
-    public static string Root { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GenerationPlatform.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no GenerationPlatform.sln above {AppContext.BaseDirectory}");
-    }
+    public static string Root => Testing.RepositoryRoot.Path;
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 

@@ -11,17 +11,10 @@ public sealed class ConfirmationSeedTests
     private const ulong First = 3 * 1_000_003UL;
     private const ulong Last = First + 10 * 1000 - 1; // up to 1 000 images per class
 
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GenerationPlatform.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no GenerationPlatform.sln above {AppContext.BaseDirectory}");
-    }
-
     [Fact]
     public void SeedThreeIsUsedOnlyByTheConfirmation()
     {
-        var results = Path.Combine(Root(), "docs", "results");
+        var results = GenerationPlatform.Testing.RepositoryRoot.Of(Path.Combine("docs", "results"));
         var confirmation = Path.Combine(results, "confirmation") + Path.DirectorySeparatorChar;
         var files = Directory.GetFiles(results, "scaling-images.csv", SearchOption.AllDirectories);
         Assert.NotEmpty(files);

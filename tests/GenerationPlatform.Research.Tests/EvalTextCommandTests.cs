@@ -7,12 +7,7 @@ public sealed class EvalTextCommandTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>The committed prompt benchmark (docs/benchmarks/fashion-prompts.tsv), found above the test's output folder.</summary>
-    private static string Benchmark()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "docs", "benchmarks", "fashion-prompts.tsv"))) return Path.Combine(d.FullName, "docs", "benchmarks", "fashion-prompts.tsv");
-        throw new FileNotFoundException("docs/benchmarks/fashion-prompts.tsv not found above " + AppContext.BaseDirectory);
-    }
+    private static string Benchmark() => GenerationPlatform.Testing.RepositoryRoot.Of(Path.Combine("docs", "benchmarks", "fashion-prompts.tsv"));
 
     [Fact]
     public void PerClassFidWritesOneRowPerClassWithItsFloor()
