@@ -19,7 +19,7 @@ internal static class BenchJobs
     public const string Tenant = "bench", Verifier = "classifier", Algorithm = "random";
     public const float Guidance = 1.5f;
 
-    /// <summary>Random search's round size (the API takes no algorithm parameters): each round is denoised, then verified.</summary>
+    /// <summary>Random search's round size for the bench's jobs (no parameters, no adaptive budget): each round is denoised, then verified.</summary>
     public static int PerRound { get; } = RandomSearchOptions.DefaultRound;
 
     /// <summary>One full sample's NFE at <paramref name="steps"/> Heun steps with guidance.</summary>

@@ -13,9 +13,6 @@ internal sealed class ConsoleFiles
     /// <summary>The page's files by name (<c>index.html</c>, <c>console.js</c>, ...).</summary>
     public IReadOnlyDictionary<string, ConsoleFile> All => files;
 
-    /// <summary>The page's own weight, uncompressed: every file it loads.</summary>
-    public long TotalBytes => files.Values.Sum(f => (long)f.Content.Length);
-
     public ConsoleFile? Find(string name) => files.GetValueOrDefault(name);
 
     public static ConsoleFiles Load()
