@@ -19,6 +19,7 @@ internal static class BareLoop
         long nfe = 0, calls0 = field.Calls;
         var samplerClock = new Stopwatch();
         var verifierClock = new Stopwatch();
+        var jit = System.Runtime.JitInfo.GetCompilationTime();
         var wall = Stopwatch.StartNew();
         for (int round = 0; round < load.Rounds; round++)
         {
@@ -35,7 +36,8 @@ internal static class BareLoop
         wall.Stop();
         // Every job of a round ends with its round: a job's latency is the whole loop's.
         var latency = Enumerable.Repeat(wall.Elapsed.TotalSeconds, load.Jobs).ToArray();
-        return new PlatformWave(nfe, wall.Elapsed, latency, best, samplerClock.Elapsed, verifierClock.Elapsed, field.Calls - calls0, nfe);
+        return new PlatformWave(nfe, wall.Elapsed, latency, best, samplerClock.Elapsed, verifierClock.Elapsed, field.Calls - calls0, nfe,
+            System.Runtime.JitInfo.GetCompilationTime() - jit);
     }
 
     /// <summary>Every job's candidates of one round, with the job each belongs to.</summary>

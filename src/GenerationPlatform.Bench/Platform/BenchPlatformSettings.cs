@@ -27,7 +27,9 @@ internal sealed record BenchPlatformSettings(int Jobs, int Samples, int Steps, i
     };
     private static readonly Option<int> warmup = new("--warmup")
     {
-        Description = "untimed waves per side first, one sample per job (model load, JIT, first model call, every platform path)", DefaultValueFactory = _ => 1,
+        Description = "untimed waves of the load per side first (model load, JIT, first model call, every platform path); then, always, two waves of " +
+            "one-sample jobs, so that code run once per job reaches the runtime's tier-up threshold (30 calls) before the timed waves",
+        DefaultValueFactory = _ => 1,
     };
 
     public static IReadOnlyList<Option> Options { get; } = [jobs, samples, budget, steps, maxBatch, repeat, warmup, arrivalMs];
