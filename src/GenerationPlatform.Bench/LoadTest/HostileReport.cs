@@ -16,8 +16,8 @@ internal sealed record HostileReport(JobOutcome[] Quiet, JobOutcome[] Attacked, 
 
     public void Write(TextWriter output)
     {
-        var alone = Light(Quiet);
-        var attacked = Light(Attacked);
+        var alone = LoadTestReport.LightLatencies(Quiet);
+        var attacked = LoadTestReport.LightLatencies(Attacked);
         double p50 = Percentile.Of(attacked, 0.5) / Percentile.Of(alone, 0.5), p95 = Percentile.Of(attacked, 0.95) / Percentile.Of(alone, 0.95);
         output.WriteLine($"hostile: light tenants p50 alone {Percentile.Of(alone, 0.5):F2} s, with the hostile tenant {Percentile.Of(attacked, 0.5):F2} s, " +
             $"ratio {p50:F2}");
@@ -42,6 +42,4 @@ internal sealed record HostileReport(JobOutcome[] Quiet, JobOutcome[] Attacked, 
             $"{Flood.Accepted.Count} admitted jobs' {admitted:F0}: {(extra <= admitted * 1.5 + perJob ? "bounded by its admitted jobs" : "MORE than its admitted jobs cost")}"));
     }
 
-    private static double[] Light(JobOutcome[] outcomes) =>
-        outcomes.Where(o => o.Role == TenantPlan.LightRole && o.State == JobState.Completed).Select(o => o.Latency.TotalSeconds).ToArray();
 }

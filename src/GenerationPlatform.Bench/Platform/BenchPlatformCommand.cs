@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GenerationPlatform.Grains;
 using GenerationPlatform.Diffusion.Sampling;
 using GenerationPlatform.Core.Verifiers;
@@ -74,7 +73,7 @@ internal static class BenchPlatformCommand
         // The runtime counts calls toward tier 1 only once tier-0 compilation has been quiet for a while, so the warm-up's
         // calls did not count: once quiet, two more waves of K one-sample jobs per side (2 x K calls of the per-job paths,
         // over the 30 that promote a method), and quiet again, so that no tier-up shares the cores with the timed waves.
-        var quiet = await QuietJitAsync(ct);
+        var quiet = await JitQuiet.WaitAsync(ct);
         var light = load with { Samples = 1, TopK = 1 };
         for (int w = 0; w < 2; w++)
         {
@@ -84,7 +83,7 @@ internal static class BenchPlatformCommand
             await step.WaveAsync(light, wave, ct);
             await whole.WaveAsync(light, wave, ct);
         }
-        quiet += await QuietJitAsync(ct);
+        quiet += await JitQuiet.WaitAsync(ct);
         output.WriteLine($"warm-up: {settings.Warmup} wave(s) of the load and 2 of one-sample jobs per side; JIT quiet after waiting {quiet.TotalSeconds:F1} s in all");
         for (int r = 0; r < settings.Repeat; r++)
         {
@@ -103,21 +102,6 @@ internal static class BenchPlatformCommand
             report.StepSpread.Add(await step.WaveAsync(load, wave, ct, report.Spacing));
             report.WholeSpread.Add(await whole.WaveAsync(load, wave, ct, report.Spacing));
         }
-    }
-
-    /// <summary>Waits (at most 30 s) until no method has been compiled for a second: how long it took.</summary>
-    private static async Task<TimeSpan> QuietJitAsync(CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        var last = System.Runtime.JitInfo.GetCompilationTime();
-        var quietSince = clock.Elapsed;
-        while (clock.Elapsed - quietSince < TimeSpan.FromSeconds(1) && clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(100, ct);
-            var now = System.Runtime.JitInfo.GetCompilationTime();
-            if (now != last) (last, quietSince) = (now, clock.Elapsed);
-        }
-        return clock.Elapsed;
     }
 
     /// <summary>The batch cap a denoiser of the shipped model would measure on this machine: the curve, printed, and its cap.</summary>
