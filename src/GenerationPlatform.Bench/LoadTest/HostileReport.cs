@@ -41,5 +41,4 @@ internal sealed record HostileReport(JobOutcome[] Quiet, JobOutcome[] Attacked, 
             $"{hostile.Operations} ({hostile.PerSecond:F0}/s); the hostile tenant's {extra} ({extra / hostile.Duration.TotalSeconds:F0}/s) against its " +
             $"{Flood.Accepted.Count} admitted jobs' {admitted:F0}: {(extra <= admitted * 1.5 + perJob ? "bounded by its admitted jobs" : "MORE than its admitted jobs cost")}"));
     }
-
 }
