@@ -28,7 +28,7 @@ public sealed class LoadTestCommandTests
         Assert.Matches(@"light tenants p95: alone \d+\.\d\d s, with the flood \d+\.\d\d s, ratio \d+\.\d\d", run.StdOut);
         Assert.Matches(@"light tenants p95 alone again after the flood: \d+\.\d\d s; with the flood against it: ratio \d+\.\d\d \(target <= 1\.20: (NOT )?met\)",
             run.StdOut);
-        Assert.Matches(@"warm-up: \d+ jobs in \d+\.\d s, JIT quiet \d+\.\d s later", run.StdOut);
+        Assert.Matches(@"warm-up: \d+ jobs in \d+\.\d s, JIT quiet after waiting \d+\.\d s in all", run.StdOut);
         Assert.Matches(@"quota rejections: flood \d+, light1 \d+, light2 \d+", run.StdOut);
 
         // The hostile phase: its random ids are NOT_FOUND (never found), its jobs end like the others, storage operations counted.
