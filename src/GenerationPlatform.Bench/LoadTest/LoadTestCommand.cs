@@ -39,7 +39,7 @@ internal static class LoadTestCommand
         // work, and again with a short flood (its refusals' paths too), each followed by a quiet JIT, so that the job path is
         // compiled and promoted before phase 1 rather than during the measured phases (which made "alone" slower than it is
         // and flattered the ratio): the runtime counts calls toward tier 1 only once tier-0 compilation has been quiet for a
-        // while. The flood's submit tokens spent here refill during the waits and phase 1 (a burst of 30 at 2 a second).
+        // while. The flood's submit tokens spent here (30 jobs, the default burst) refill during the waits and phase 1 at 2 a second.
         var clock = Stopwatch.StartNew();
         var light = plan.Skip(1).Select(t => (t, lightJobs)).ToArray();
         var warmUp = new List<JobOutcome>(await LoadTestPhase.RunAsync(target.Address, plan.Select(t => (t, 1)).ToArray(), settings, timeout.Token));
