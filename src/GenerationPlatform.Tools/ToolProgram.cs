@@ -43,6 +43,12 @@ public static class ToolProgram
             Console.Error.WriteLine($"{program}: cancelled");
             return 130;
         }
+        catch (TypeInitializationException e) when (e.TypeName == "TorchSharp.torch" && !LibTorchRuntime.BuildCarriesLibTorch())
+        {
+            // A build without libtorch (the GPU bundle) run without naming one: the first tensor fails; say what to do.
+            Console.Error.WriteLine($"{program}: {LibTorchRuntime.NoLibTorchMessage}");
+            return 2;
+        }
         catch (Exception e)
         {
             // Not the input's fault: say what failed in one line; the stack trace is for whoever debugs it.

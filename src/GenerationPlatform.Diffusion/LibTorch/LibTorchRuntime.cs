@@ -67,12 +67,17 @@ public static partial class LibTorchRuntime
         return File.Exists(archive) && File.ReadLines(archive).FirstOrDefault()?.Trim() is { Length: > 0 } v ? v : null;
     }
 
+    /// <summary>Whether this build carries a libtorch of its own (false for a build published without it, as infra/gpu/bundle.sh does).</summary>
+    public static bool BuildCarriesLibTorch() =>
+        !OperatingSystem.IsLinux() || FindGlue() is not { } glue || File.Exists(Path.Combine(Path.GetDirectoryName(glue)!, "libtorch_cpu.so"));
+
+    /// <summary>What to do when this build carries no libtorch and none was named.</summary>
+    public static string NoLibTorchMessage => "this build carries no libtorch (it was published without it, as infra/gpu/bundle.sh does): set " +
+        $"GenerationPlatform:Models:LibTorch or {EnvironmentVariable} to a libtorch folder, e.g. PyTorch's site-packages/torch/lib";
+
     private static LibTorchInfo Packaged()
     {
-        var glue = FindGlue();
-        if (OperatingSystem.IsLinux() && glue is not null && !File.Exists(Path.Combine(Path.GetDirectoryName(glue)!, "libtorch_cpu.so")))
-            throw new LibTorchLoadException($"this build carries no libtorch (it was published without it, as infra/gpu/bundle.sh does): set " +
-                $"GenerationPlatform:Models:LibTorch or {EnvironmentVariable} to a libtorch folder, e.g. PyTorch's site-packages/torch/lib");
+        if (!BuildCarriesLibTorch()) throw new LibTorchLoadException(NoLibTorchMessage);
         return Describe("the build's own", null, $"{TorchSharp.torch.__version__} (TorchSharp's libtorch package)", cudaBuild: false, check: null);
     }
 
