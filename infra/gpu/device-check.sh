@@ -92,7 +92,9 @@ run "model fashion-large" 150 model.txt "$B/genplat-bench" model --device "$DEVI
 
 step "the platform against the bare loop on $DEVICE, at the cap the denoiser measures"
 if [ "$QUICK" = 1 ]; then PLATFORM=(--jobs 2 --samples 1 --steps 1 --repeat 1 --warmup 0 --max-batch 16); else PLATFORM=(--repeat 2); fi
-run "platform" 200 platform.txt "$B/genplat-bench" platform --device "$DEVICE" "${PLATFORM[@]}"
+# Its hosts serve the shipped velocity-unet only (the bare loop's model), not every model folder of the bundle.
+GenerationPlatform__Models__Folders__0="$B/Models/velocity-unet" \
+  run "platform" 200 platform.txt "$B/genplat-bench" platform --device "$DEVICE" "${PLATFORM[@]}"
 
 step "one search through gRPC on a silo serving velocity-unet on $DEVICE"
 SILO_LOG="$(mktemp)"
@@ -117,7 +119,10 @@ else
     --wait --out "$(mktemp -d)/search"
   curl -fsS http://127.0.0.1:5081/metrics 2>&1 | grep -E "^genplat_libtorch_info|^genplat_silo_up" | tee -a "$OUT/search.txt"
 fi
-kill -INT "$SILO" 2>/dev/null
+# SIGTERM: a background job of a script ignores SIGINT. The silo drains and leaves; killed if it has not within 30 s.
+kill -TERM "$SILO" 2>/dev/null
+for _ in $(seq 1 30); do kill -0 "$SILO" 2>/dev/null || break; sleep 1; done
+kill -KILL "$SILO" 2>/dev/null
 wait "$SILO" 2>/dev/null
 rm -f "$SILO_LOG"
 

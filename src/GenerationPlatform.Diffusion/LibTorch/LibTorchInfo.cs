@@ -7,12 +7,16 @@ namespace GenerationPlatform.Diffusion.LibTorch;
 public sealed record LibTorchInfo(string Source, string? Folder, string Version, bool CudaBuild, bool CudaAvailable, int CudaDeviceCount,
     string? DriverVersion, IReadOnlyList<CudaDevice> Devices, LibTorchSymbolCheck? Check)
 {
+    /// <summary>The version of a folder that declares none (no torch/version.py or build-version beside it).</summary>
+    public const string UnknownVersion = "unknown";
+
     /// <summary>One line for a start-up log.</summary>
     public string Summary()
     {
         var cuda = !CudaBuild ? "CPU build" : CudaAvailable ? $"CUDA available, {CudaDeviceCount} device(s)" : "CUDA build, CUDA not available";
         var gpus = Devices.Count > 0 ? $"; driver CUDA {DriverVersion}: {string.Join(", ", Devices)}" : DriverVersion is null ? "; no CUDA driver" : "; no GPU";
         var check = Check is null ? "" : $"; {Check.Symbols} glue symbols resolve";
-        return $"libtorch {Version} ({Source}), {cuda}{gpus}{check}";
+        var version = Version == UnknownVersion ? "of unknown version (no torch/version.py or build-version beside the folder)" : Version;
+        return $"libtorch {version} ({Source}), {cuda}{gpus}{check}";
     }
 }

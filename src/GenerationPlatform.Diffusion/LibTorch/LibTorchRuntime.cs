@@ -123,8 +123,7 @@ public static partial class LibTorchRuntime
                 throw new LibTorchLoadException($"libtorch folder {folder}: {name} does not load: {e.Message}", e);
             }
         }
-        var version = ReadVersion(folder) ?? "of unknown version (no torch/version.py or build-version beside the folder)";
-        return Describe(folder, folder, version, cudaBuild: File.Exists(Path.Combine(folder, "libtorch_cuda.so")), check);
+        return Describe(folder, folder, ReadVersion(folder) ?? LibTorchInfo.UnknownVersion, cudaBuild: File.Exists(Path.Combine(folder, "libtorch_cuda.so")), check);
     }
 
     private static LibTorchInfo Describe(string source, string? folder, string version, bool cudaBuild, LibTorchSymbolCheck? check)
