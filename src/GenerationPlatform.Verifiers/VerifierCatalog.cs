@@ -51,6 +51,13 @@ public sealed class VerifierCatalog : IDisposable
         probeHead = new(() => ResNetProbeFiles.Load(probeHeadPath));
     }
 
+    /// <summary>text-align's prompt encoder; a build that left it out does not know text-align, and says why.</summary>
+    private GenerationPlatform.Text.ITextEncoder TextEncoder()
+    {
+        try { return textEncoder.Value; }
+        catch (GenerationPlatform.Text.TextEncoderUnavailableException e) { throw new UnknownVerifierException($"verifier 'text-align' is not available here: {e.Message}"); }
+    }
+
     /// <summary>The registered `onnx:NAME` verifiers' names, as registered.</summary>
     public IReadOnlyList<string> OnnxNames => onnx.Keys.Order(StringComparer.OrdinalIgnoreCase).ToList();
 
@@ -67,7 +74,7 @@ public sealed class VerifierCatalog : IDisposable
                 "class-gaussian" => new ClassGaussianVerifier(classifier.Value, statistics.Value),
                 "resnet-probe" => ProbeVerifier(),
                 "self-consistency" => new SelfConsistencyVerifier(resnet.Value),
-                "text-align" => new TextAlignVerifier(textAlign.Value, textEncoder.Value),
+                "text-align" => new TextAlignVerifier(textAlign.Value, TextEncoder()),
                 "attributes" => new AttributesVerifier(classifier.Value, log),
                 _ when name.StartsWith(OnnxPrefix, StringComparison.Ordinal) => OnnxVerifier(name[OnnxPrefix.Length..], spec),
                 _ when Members(name) is { Count: > 0 } members => new EnsembleVerifier(members.Select(Get).ToArray()),

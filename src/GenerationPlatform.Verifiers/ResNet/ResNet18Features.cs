@@ -57,7 +57,8 @@ public sealed class ResNet18Features : IDisposable
         foreach (var path in new[] { modelPath, prepPath })
             if (!File.Exists(path))
                 throw new CheckpointException($"ResNet-18 model file not found: {path} " +
-                    "(it ships in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18, which copies it to DnnImageModels/ in the build output)");
+                    "(it ships in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18, which copies it to DnnImageModels/ in the build output; " +
+                    "builds with -p:GenPlatResNetModel=false leave it out, as infra/gpu/bundle.sh does unless given --resnet)");
         meanImage = LoadMeanImage(prepPath);
 
         var bytes = File.ReadAllBytes(modelPath);
