@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GenerationPlatform.Bench.Cluster;
 using GenerationPlatform.Bench.ColdStart;
+using GenerationPlatform.Bench.Gpu;
 using GenerationPlatform.Bench.LoadTest;
 using GenerationPlatform.Bench.Platform;
 using GenerationPlatform.Bench.Throughput;
@@ -15,5 +16,7 @@ var root = new RootCommand("genplat-bench: benchmarks of GenerationPlatform that
     BenchClusterCommand.Create(),
     LoadTestCommand.Create(),
     BenchColdStartCommand.Create(),
+    BenchLibTorchCommand.Create(),
+    BenchParityCommand.Create(),
 };
 return await ToolProgram.RunAsync("genplat-bench", root, args, e => e is HostConfigurationException or OptionsValidationException);

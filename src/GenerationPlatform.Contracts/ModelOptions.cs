@@ -49,6 +49,13 @@ public sealed class ModelOptions
     public string Device { get; set; } = "auto";
 
     /// <summary>
+    /// A libtorch folder for TorchSharp (PyTorch's <c>site-packages/torch/lib</c>, whose libtorch_cuda.so runs the networks on the
+    /// GPU), loaded at start after a check of every symbol TorchSharp's glue needs; unset: the GENPLAT_LIBTORCH environment
+    /// variable, else the build's own CPU libtorch. A build published without libtorch (infra/gpu/bundle.sh) needs one.
+    /// </summary>
+    public string? LibTorch { get; set; }
+
+    /// <summary>
     /// Torch threads for CPU networks; 0: libtorch's default (every core it sees, which in a container is not its CPU
     /// quota). Set it to the silo's cores, or fewer on a silo that also hosts search jobs and verifiers.
     /// </summary>

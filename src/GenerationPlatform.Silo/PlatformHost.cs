@@ -1,3 +1,4 @@
+using GenerationPlatform.Diffusion.LibTorch;
 using GenerationPlatform.Configuration;
 using GenerationPlatform.Contracts;
 using Azure.Storage.Blobs;
@@ -47,6 +48,8 @@ public static class PlatformHost
         var host = config.BindValidated<PlatformHostOptions>(PlatformHostOptions.Section, o => o.Problems());
         var cluster = config.BindValidated<PlatformClusterOptions>(PlatformClusterOptions.Section, o => o.Problems(host.IsCluster));
         var declaration = config.BindValidated<SiloDeclarationOptions>(SiloDeclarationOptions.Section, o => o.Problems());
+        // The libtorch under TorchSharp, chosen before any network or verifier makes a tensor (a folder is symbol-checked first).
+        builder.Services.AddSingleton(LoadLibTorch(config));
         // Silo-to-silo TLS: the certificate is read and checked now, so a bad setting stops the start naming its key.
         var tls = config.BindValidated<ClusterTlsOptions>(ClusterTlsOptions.Section, _ => []).Load(DateTimeOffset.UtcNow);
         // Port 0 resolves here, once, so that the endpoints printed, mapped and bound agree.
@@ -185,6 +188,13 @@ public static class PlatformHost
             source.Optional = false;
             source.ReloadOnChange = true;
         });
+    }
+
+    private static LibTorchInfo LoadLibTorch(IConfiguration config)
+    {
+        var key = $"{ModelOptions.Section}:{nameof(ModelOptions.LibTorch)}";
+        try { return LibTorchRuntime.Load(config[key]); }
+        catch (LibTorchLoadException e) { throw new HostConfigurationException($"{key}: {e.Message}"); }
     }
 
     /// <summary>The job-id key a cluster derives from its storage connection string (every silo has it, and no tenant does).</summary>

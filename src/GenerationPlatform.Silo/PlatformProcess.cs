@@ -46,6 +46,7 @@ public static class PlatformProcess
         Console.WriteLine($"  HTTP health:           {endpoints.Http}{PlatformHost.LivePath}, {endpoints.Http}{PlatformHost.ReadyPath}");
         Console.WriteLine($"  results:               {(store is LocalFolderResultStore local ? local.RootPath : store.Kind)}");
         Console.WriteLine($"  tenants:               {tenants}");
+        Console.WriteLine($"  {app.Services.GetRequiredService<GenerationPlatform.Diffusion.LibTorch.LibTorchInfo>().Summary()}");
         Console.WriteLine("Warming the models (loading them, settling their batch caps) before the readiness probe passes; Ctrl+C stops it.");
         try
         {

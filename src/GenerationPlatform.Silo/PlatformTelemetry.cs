@@ -29,11 +29,27 @@ public static class PlatformTelemetry
     private static readonly System.Diagnostics.Metrics.ObservableGauge<int> SiloUp =
         SearchTelemetry.Meter.CreateObservableGauge("genplat.silo.up", () => 1, null, "1 while the silo host runs");
 
+    /// <summary>
+    /// 1, labelled with the libtorch this process runs on (its version, source and whether CUDA is available) and the GPUs the
+    /// driver sees: what a dashboard shows to tell GPU silos from CPU ones, and a silo that lost its GPU.
+    /// </summary>
+    private static readonly System.Diagnostics.Metrics.ObservableGauge<int> LibTorch = SearchTelemetry.Meter.CreateObservableGauge(
+        "genplat.libtorch.info", LibTorchMeasurements, null, "1, labelled with the libtorch in use and the GPUs the driver sees");
+
+    private static IEnumerable<System.Diagnostics.Metrics.Measurement<int>> LibTorchMeasurements()
+    {
+        if (GenerationPlatform.Diffusion.LibTorch.LibTorchRuntime.Current is not { } info) yield break;
+        yield return new(1, new KeyValuePair<string, object?>("version", info.Version), new KeyValuePair<string, object?>("source", info.Source),
+            new KeyValuePair<string, object?>("cuda", info.CudaAvailable ? "true" : "false"),
+            new KeyValuePair<string, object?>("devices", string.Join("; ", info.Devices.Select(d => d.Name))));
+    }
+
     /// <param name="configureTracing">Extra tracing setup, e.g. an in-memory exporter in tests.</param>
     public static IServiceCollection AddPlatformTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceInstance,
         Action<TracerProviderBuilder>? configureTracing = null)
     {
         _ = SiloUp;
+        _ = LibTorch;
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName: configuration["OTEL_SERVICE_NAME"] ?? "genplat-silo", serviceInstanceId: serviceInstance))
             .WithTracing(tracing =>

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using GenerationPlatform.Diffusion.Checkpoints;
 using GenerationPlatform.Diffusion.Data;
+using GenerationPlatform.Diffusion.LibTorch;
 using GenerationPlatform.Verifiers;
 
 namespace GenerationPlatform.Tools;
 
 /// <summary>
 /// The entry point of every command-line program: bad input (a parse error, a bad option value, a missing dataset or
-/// checkpoint, an unknown verifier) is one line <c>program: message</c> on stderr and exit code 2, a cancellation
+/// checkpoint, an unknown verifier, a libtorch folder that does not resolve) is one line <c>program: message</c> on stderr and exit code 2, a cancellation
 /// (Ctrl+C) exit code 130, and anything else that goes wrong while a command works one line <c>program: failed: message</c>
 /// and exit code 1. None prints a stack trace unless <c>GENPLAT_DEBUG=1</c> asks for it.
 /// </summary>
@@ -28,6 +29,8 @@ public static class ToolProgram
         }
         try
         {
+            // A libtorch folder named by GENPLAT_LIBTORCH is checked and loaded before any command makes a tensor.
+            if (LibTorchRuntime.ConfiguredFolder(null) is not null && parsed.Action is not HelpAction) LibTorchRuntime.Load(null);
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (IsBadInput(e) || isBadInput?.Invoke(e) == true)
@@ -39,6 +42,12 @@ public static class ToolProgram
         {
             Console.Error.WriteLine($"{program}: cancelled");
             return 130;
+        }
+        catch (TypeInitializationException e) when (e.TypeName == "TorchSharp.torch" && !LibTorchRuntime.BuildCarriesLibTorch())
+        {
+            // A build without libtorch (the GPU bundle) run without naming one: the first tensor fails; say what to do.
+            Console.Error.WriteLine($"{program}: {LibTorchRuntime.NoLibTorchMessage}");
+            return 2;
         }
         catch (Exception e)
         {
@@ -62,5 +71,5 @@ public static class ToolProgram
         return option is null || message.Contains(option, StringComparison.Ordinal) ? message : $"{option}: {message}";
     }
 
-    private static bool IsBadInput(Exception e) => e is CliArgumentException or DatasetException or CheckpointException or UnknownVerifierException;
+    private static bool IsBadInput(Exception e) => e is CliArgumentException or DatasetException or CheckpointException or UnknownVerifierException or LibTorchLoadException;
 }

@@ -96,6 +96,18 @@ public sealed partial class TelemetryTests(TelemetryFixture fixture)
     }
 
     [Fact]
+    public async Task TheLibtorchInUseAndTheGpusAreExported()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.HttpAddress };
+        var line = Assert.Single((await http.GetStringAsync("/metrics")).Split('\n'), l => l.StartsWith("genplat_libtorch_info{", StringComparison.Ordinal));
+        // This machine's: the build's own CPU libtorch (TorchSharp's libtorch package, 2.10), no CUDA.
+        Assert.Contains("version=\"2.10", line, StringComparison.Ordinal);
+        Assert.Contains("source=\"the build's own\"", line, StringComparison.Ordinal);
+        Assert.Contains("cuda=\"false\"", line, StringComparison.Ordinal);
+        Assert.Equal("1", line.Split(' ')[^1]);
+    }
+
+    [Fact]
     public async Task EveryMetricADashboardQueriesIsOneTheSiloExports()
     {
         // Some traffic, so that instruments with data appear in the scrape.

@@ -11,6 +11,7 @@ public sealed class CommandContractTests
     [InlineData("cluster")]
     [InlineData("loadtest")]
     [InlineData("coldstart")]
+    [InlineData("parity")]
     public void EveryOptionSaysWhatItDoes(string command) => Assert.Empty(CommandLineContract.UndescribedOptions("genplat-bench", command));
 
     public static TheoryData<string[], string> BadInput => new()
@@ -22,6 +23,8 @@ public sealed class CommandContractTests
         { ["loadtest", "--jobs", "0", "--embedded"], "--jobs" },
         { ["loadtest", "--address", "http://127.0.0.1:1"], "--tenant" },
         { ["coldstart", "--warm", "0"], "--warm" },
+        { ["parity", "--inputs", "0"], "--inputs" },
+        { ["platform", "--device", "tpu"], "--device" },
     };
 
     [Theory]

@@ -22,7 +22,8 @@ internal sealed class BenchHost : IAsyncDisposable
         (this.app, this.client, this.denoiser) = (app, client, denoiser);
 
     /// <param name="wholeRequests">The request-level baseline: the denoiser batches whole requests instead of steps.</param>
-    public static async Task<BenchHost> StartAsync(PlatformLoad load, bool wholeRequests, string results, CancellationToken ct)
+    /// <param name="device">Where the model's network runs (GenerationPlatform:Models:Device).</param>
+    public static async Task<BenchHost> StartAsync(PlatformLoad load, bool wholeRequests, string results, string device, CancellationToken ct)
     {
         var key = Convert.ToHexString(Guid.NewGuid().ToByteArray());
         var overrides = new Dictionary<string, string?>
@@ -36,6 +37,7 @@ internal sealed class BenchHost : IAsyncDisposable
             ["GenerationPlatform:Api:RateLimits:Enabled"] = "false",
             ["GenerationPlatform:Denoiser:MaxBatch"] = load.MaxBatch.ToString(CultureInfo.InvariantCulture),
             ["GenerationPlatform:Denoiser:WholeRequests"] = wholeRequests ? "true" : "false",
+            ["GenerationPlatform:Models:Device"] = device,
             ["GenerationPlatform:Results:Kind"] = "folder",
             ["GenerationPlatform:Results:Path"] = Path.Combine(results, wholeRequests ? "whole" : "step"),
         };

@@ -26,7 +26,7 @@ internal static class BenchPlatformCommand
     public static async Task<BenchPlatformReport> RunAsync(BenchPlatformSettings settings, TextWriter output, CancellationToken ct)
     {
         int round = Math.Min(BenchJobs.PerRound, settings.Samples);
-        int cap = settings.MaxBatch > 0 ? settings.MaxBatch : MeasureCap(output);
+        int cap = settings.MaxBatch > 0 ? settings.MaxBatch : MeasureCap(output, settings.Device);
         if (settings.MaxBatch == 0 && cap < round)
         {
             // Whole-request batching cannot run a round in parts: both modes run at the round's size, so they compare at one cap.
@@ -36,7 +36,7 @@ internal static class BenchPlatformCommand
         if (round > cap) throw new CliArgumentException($"--max-batch: whole-request batching needs a round of {round} trajectories to fit in a batch (got {cap})");
         var load = new PlatformLoad(settings.Jobs, settings.Samples, settings.Steps, cap, Math.Min(4, settings.Samples));
         WriteHeader(output, load, settings);
-        using var net = CliModel.Open(null);
+        using var net = CliModel.Open(null, device: settings.Device);
         using var catalog = new VerifierCatalog();
         var results = Directory.CreateTempSubdirectory("genplat-bench-").FullName;
         try
@@ -60,8 +60,8 @@ internal static class BenchPlatformCommand
         string results, TextWriter output, CancellationToken ct)
     {
         var load = report.Load;
-        await using var step = await BenchHost.StartAsync(load, wholeRequests: false, results, ct);
-        await using var whole = await BenchHost.StartAsync(load, wholeRequests: true, results, ct);
+        await using var step = await BenchHost.StartAsync(load, wholeRequests: false, results, settings.Device, ct);
+        await using var whole = await BenchHost.StartAsync(load, wholeRequests: true, results, settings.Device, ct);
         // A warm-up wave is a timed wave untimed: every path the timed waves take (gRPC, grains, model, verifier, result store,
         // every round) compiled at tier 0.
         for (int w = 0; w < settings.Warmup; w++)
@@ -105,9 +105,9 @@ internal static class BenchPlatformCommand
     }
 
     /// <summary>The batch cap a denoiser of the shipped model would measure on this machine: the curve, printed, and its cap.</summary>
-    private static int MeasureCap(TextWriter output)
+    private static int MeasureCap(TextWriter output, string device)
     {
-        using var net = CliModel.Open(null);
+        using var net = CliModel.Open(null, device: device);
         var defaults = new DenoiserOptions();
         var choice = BatchCap.Measure(net.Field, [.. BatchCap.DefaultSizes.Where(b => b <= defaults.CalibrationMaxBatch)], defaults.CalibrationTimePerSize,
             defaults.CalibrationRepeats);
@@ -122,7 +122,7 @@ internal static class BenchPlatformCommand
             $"{load.Samples} samples x {load.SampleNfe} NFE (Heun, {load.Steps} steps, cfg {BenchJobs.Guidance}), verifier {BenchJobs.Verifier}, " +
             $"top-k {load.TopK}; max batch {load.MaxBatch}");
         output.WriteLine($"{settings.Repeat} timed wave(s) of K jobs per side after {settings.Warmup} warm-up wave(s); " +
-            $"{get_num_threads()} torch threads, {Environment.ProcessorCount} logical cores");
+            $"{get_num_threads()} torch threads, {Environment.ProcessorCount} logical cores; the model's network on {settings.Device}");
         output.WriteLine("bare loop: one process, no grains, no gRPC: per round, all jobs' candidates of that round in one TrajectorySampler (same max batch), " +
             "then the classifier scores them in one call");
         output.WriteLine("platform:  gRPC Generate per job -> SearchGrain -> DenoiserGrain (continuous batching) + VerifierGrain (classifier) -> " +

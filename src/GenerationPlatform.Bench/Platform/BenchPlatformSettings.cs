@@ -4,7 +4,7 @@ using GenerationPlatform.Tools;
 namespace GenerationPlatform.Bench.Platform;
 
 /// <summary>platform's options, read and checked: the load (jobs, samples, steps, batch cap; 0: measured first) and the waves.</summary>
-internal sealed record BenchPlatformSettings(int Jobs, int Samples, int Steps, int MaxBatch, int Repeat, int Warmup, double? ArrivalMs)
+internal sealed record BenchPlatformSettings(int Jobs, int Samples, int Steps, int MaxBatch, int Repeat, int Warmup, double? ArrivalMs, string Device = "cpu")
 {
     private static readonly Option<int> jobs = new("--jobs") { Description = "concurrent jobs K", DefaultValueFactory = _ => 16 };
     private static readonly Option<int> samples = new("--samples")
@@ -32,7 +32,20 @@ internal sealed record BenchPlatformSettings(int Jobs, int Samples, int Steps, i
         DefaultValueFactory = _ => 1,
     };
 
-    public static IReadOnlyList<Option> Options { get; } = [jobs, samples, budget, steps, maxBatch, repeat, warmup, arrivalMs];
+    private static readonly Option<string> device = CreateDevice();
+
+    public static IReadOnlyList<Option> Options { get; } = [jobs, samples, budget, steps, maxBatch, repeat, warmup, arrivalMs, device];
+
+    private static Option<string> CreateDevice()
+    {
+        var option = new Option<string>("--device")
+        {
+            Description = "where the shipped model's network runs, bare loop and platform alike: cpu, or cuda (over a CUDA libtorch named by GENPLAT_LIBTORCH)",
+            DefaultValueFactory = _ => "cpu",
+        };
+        option.AcceptOnlyFromAmong("cpu", "cuda");
+        return option;
+    }
 
     public static BenchPlatformSettings Parse(ParseResult p)
     {
@@ -48,6 +61,6 @@ internal sealed record BenchPlatformSettings(int Jobs, int Samples, int Steps, i
         if (mb > 0 && round > mb) throw new CliArgumentException($"--max-batch: whole-request batching needs a round of {round} trajectories to fit in a batch (got {mb})");
         double? arrival = p.GetValue(arrivalMs) is { } a ? CliParsing.InRange(a, "--arrival-ms", 0, 600_000) : null;
         return new BenchPlatformSettings(k, n, s, mb,
-            CliParsing.InRange(p.GetValue(repeat), "--repeat", 1, 100), CliParsing.InRange(p.GetValue(warmup), "--warmup", 0, 100), arrival);
+            CliParsing.InRange(p.GetValue(repeat), "--repeat", 1, 100), CliParsing.InRange(p.GetValue(warmup), "--warmup", 0, 100), arrival, p.GetValue(device)!);
     }
 }

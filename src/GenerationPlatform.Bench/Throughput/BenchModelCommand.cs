@@ -1,11 +1,13 @@
 using System.Globalization;
 using GenerationPlatform.Core.Model;
+using GenerationPlatform.Diffusion.LibTorch;
 using GenerationPlatform.Diffusion.Model;
 using GenerationPlatform.Diffusion.Onnx;
 using GenerationPlatform.Onnx;
 using GenerationPlatform.Serving;
 using GenerationPlatform.Tools;
 using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenerationPlatform.Bench.Throughput;
@@ -29,7 +31,7 @@ internal static class BenchModelCommand
         using var _ = no_grad();
         using var unet = VelocityModelFile.Load(settings.Model);
         double flops = unet.ForwardFlops();
-        var (network, ceiling, ortCeiling) = settings.Onnx ? OnnxBackend(unet, settings, output) : TorchBackend(unet, settings, output);
+        var (network, ceiling, ortCeiling, tf32, bf16) = settings.Onnx ? OnnxBackend(unet, settings, output) : TorchBackend(unet, settings, output);
         using (network)
         {
             var config = unet.Config;
@@ -52,22 +54,43 @@ internal static class BenchModelCommand
                 curve.Add(new BatchCap.Point(b, perSecond));
                 output.WriteLine($"| {b} | {perSecond:F0} | {gflops:F1} | {gflops / ceiling:F2} |");
             }
-            return new BenchModelReport(best, bestBatch, ceiling, ortCeiling, network.Backend, network.Device, BatchCap.Knee(curve));
+            return new BenchModelReport(best, bestBatch, ceiling, ortCeiling, network.Backend, network.Device, BatchCap.Knee(curve), tf32, bf16);
         }
     }
 
-    private static (IVelocityNetwork Network, double Ceiling, double? OrtCeiling) TorchBackend(VelocityUNet unet, BenchModelSettings settings, TextWriter output)
+    private static (IVelocityNetwork Network, double Ceiling, double? OrtCeiling, double? Tf32, double? Bf16) TorchBackend(VelocityUNet unet,
+        BenchModelSettings settings, TextWriter output)
     {
+        var libtorch = LibTorchRuntime.Load(null);
+        output.WriteLine($"backend torchsharp: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, {libtorch.Summary()}");
+        if (!settings.Cuda)
+        {
+            var cpu = new TorchVelocityNetwork(unet, Conditioning(unet.Config), owns: false);
+            output.WriteLine($"threads {get_num_threads()}, {Environment.ProcessorCount} logical cores");
+            double ceiling = ComputeRate.MatmulGflops(1024, settings.Seconds);
+            output.WriteLine($"matmul 1024x1024x1024 float32: {ceiling:F1} GFLOP/s (ceiling)");
+            return (cpu, ceiling, null, null, null);
+        }
+        Device device;
+        try { device = ComputeDevice.Choose(ComputeDevice.Cuda); }
+        catch (InvalidOperationException e) { throw new CliArgumentException($"--device cuda: {e.Message}; {libtorch.Summary()}"); }
+        unet.to(device);
         var network = new TorchVelocityNetwork(unet, Conditioning(unet.Config), owns: false);
-        output.WriteLine($"backend torchsharp: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, threads {get_num_threads()}, " +
-            $"{Environment.ProcessorCount} logical cores");
-        double ceiling = ComputeRate.MatmulGflops(1024, settings.Seconds);
-        output.WriteLine($"matmul 1024x1024x1024 float32: {ceiling:F1} GFLOP/s (ceiling)");
-        return (network, ceiling, null);
+        // cuDNN's convolutions as the network runs them (its TF32 default on, as PyTorch's); the matmul ceilings below set cuBLAS's.
+        output.WriteLine($"network on {device}: cuDNN TF32 {(backends.cudnn.allow_tf32 ? "on" : "off")}, cuBLAS TF32 {(backends.cuda.matmul.allow_tf32 ? "on" : "off")}; " +
+            "inputs copied to the GPU and velocities back each call, as the denoiser does");
+        const int n = 8192, chain = 8;
+        double fp32 = ComputeRate.CudaMatmulGflops(n, ScalarType.Float32, tf32: false, chain, settings.Seconds);
+        double tf32 = ComputeRate.CudaMatmulGflops(n, ScalarType.Float32, tf32: true, chain, settings.Seconds);
+        double bf16 = ComputeRate.CudaMatmulGflops(n, ScalarType.BFloat16, tf32: false, chain, settings.Seconds);
+        output.WriteLine($"matmul {n}x{n}x{n} on the GPU ({chain} chained, then synchronize): float32 {fp32:F0} GFLOP/s (ceiling), " +
+            $"TF32 {tf32:F0} GFLOP/s, bfloat16 {bf16:F0} GFLOP/s");
+        return (network, fp32, null, tf32, bf16);
     }
 
     /// <summary>The network exported to ONNX in memory; the ceiling on CUDA is ONNX Runtime's own, on the CPU TorchSharp's (ONNX Runtime's for reference).</summary>
-    private static (IVelocityNetwork Network, double Ceiling, double? OrtCeiling) OnnxBackend(VelocityUNet unet, BenchModelSettings settings, TextWriter output)
+    private static (IVelocityNetwork Network, double Ceiling, double? OrtCeiling, double? Tf32, double? Bf16) OnnxBackend(VelocityUNet unet,
+        BenchModelSettings settings, TextWriter output)
     {
         int intraOp = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
         var session = new OnnxSessionSettings(settings.Cuda ? OnnxDevice.Cuda : OnnxDevice.Cpu, intraOp);
@@ -80,13 +103,13 @@ internal static class BenchModelCommand
         {
             double cuda = ComputeRate.OrtMatmulGflops(4096, 8, session, settings.Seconds);
             output.WriteLine($"matmul 4096x4096x4096 float32 in ONNX Runtime on CUDA (8 chained, on the device): {cuda:F1} GFLOP/s (ceiling)");
-            return (network, cuda, null);
+            return (network, cuda, null, null, null);
         }
         double ceiling = ComputeRate.MatmulGflops(1024, settings.Seconds);
         output.WriteLine($"matmul 1024x1024x1024 float32 (TorchSharp, {get_num_threads()} threads): {ceiling:F1} GFLOP/s (ceiling)");
         double ort = ComputeRate.OrtMatmulGflops(1024, 1, session, settings.Seconds);
         output.WriteLine($"matmul 1024x1024x1024 float32 in ONNX Runtime: {ort:F1} GFLOP/s (for reference)");
-        return (network, ceiling, ort);
+        return (network, ceiling, ort, null, null);
     }
 
     private static Conditioning Conditioning(UNetConfig config) => config.IsText

@@ -23,9 +23,6 @@ internal sealed record BenchModelSettings(double Seconds, int[] Batches, string?
         bool onnx = p.GetValue(backend) == "onnx", cuda = p.GetValue(device) == "cuda";
         int onnxThreads = p.GetValue(threads);
         if (onnxThreads < 0) throw new CliArgumentException($"--threads must be 0 or positive (got {onnxThreads})");
-        if (cuda && !onnx)
-            throw new CliArgumentException("--device cuda: the torchsharp backend runs on the CPU package here " +
-                "(TorchSharp's CUDA build is the opt-in -p:GenPlatTorchCuda=true); use --backend onnx");
         return new BenchModelSettings(budget, sizes, p.GetValue(model), onnx, cuda, onnxThreads);
     }
 
@@ -43,7 +40,8 @@ internal sealed record BenchModelSettings(double Seconds, int[] Batches, string?
     {
         var option = new Option<string>("--device")
         {
-            Description = "cpu, or cuda (onnx only: ONNX Runtime's CUDA provider in the GPU build, -p:GenPlatAccelerator=cuda)", DefaultValueFactory = _ => "cpu",
+            Description = "cpu, or cuda (torchsharp: over a CUDA libtorch named by GENPLAT_LIBTORCH, e.g. PyTorch's torch/lib; " +
+                "onnx: ONNX Runtime's CUDA provider in the GPU build, -p:GenPlatAccelerator=cuda)", DefaultValueFactory = _ => "cpu",
         };
         option.AcceptOnlyFromAmong("cpu", "cuda");
         return option;

@@ -33,6 +33,29 @@ internal static class ComputeRate
     }
 
     /// <summary>
+    /// n x n x n matmuls in TorchSharp on the GPU, in GFLOP/s: <paramref name="chain"/> products launched, then one
+    /// synchronize, so the figure is the device's and not the launch latency's. <paramref name="type"/> float32 with
+    /// <paramref name="tf32"/> false is the strict float32 ceiling; with it true, cuBLAS's TF32 tensor cores; bfloat16, the
+    /// half-precision tensor cores. TF32 is set back to what it was.
+    /// </summary>
+    public static double CudaMatmulGflops(int n, ScalarType type, bool tf32, int chain, double seconds)
+    {
+        bool before = TorchSharp.torch.backends.cuda.matmul.allow_tf32;
+        TorchSharp.torch.backends.cuda.matmul.allow_tf32 = tf32;
+        try
+        {
+            using var a = randn(n, n, dtype: type, device: CUDA);
+            using var b = randn(n, n, dtype: type, device: CUDA);
+            return Of(() =>
+            {
+                for (int k = 0; k < chain; k++) { using var c = a.matmul(b); }
+                TorchSharp.torch.cuda.synchronize();
+            }, seconds) * chain * 2.0 * n * n * n / 1e9;
+        }
+        finally { TorchSharp.torch.backends.cuda.matmul.allow_tf32 = before; }
+    }
+
+    /// <summary>
     /// n x n x n float32 MatMuls through ONNX Runtime with these settings: the left matrix is drawn on the device
     /// (RandomNormal, scaled by a one-value input so nothing folds), multiplied <paramref name="chain"/> times by a
     /// constant matrix and summed to one value, so host-device copies do not count.

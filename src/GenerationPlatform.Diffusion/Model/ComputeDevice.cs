@@ -17,7 +17,8 @@ public static class ComputeDevice
         {
             Cpu => CPU,
             Cuda => CudaAvailable() ? CUDA : throw new InvalidOperationException(
-                "device 'cuda' was requested but CUDA is not available (a CPU build of TorchSharp, or no GPU visible)"),
+                "device 'cuda' was requested but CUDA is not available (the libtorch in use is a CPU build: name a CUDA one, such as " +
+                "PyTorch's torch/lib, with GenerationPlatform:Models:LibTorch or GENPLAT_LIBTORCH; or no GPU is visible)"),
             Auto => CudaAvailable() ? CUDA : CPU,
             _ => throw new ArgumentException($"device must be '{Auto}', '{Cpu}' or '{Cuda}' (got '{requested}')", nameof(requested)),
         };
