@@ -2,7 +2,7 @@
 # The GPU bundle: `infra/gpu/bundle.sh OUT [--text] [--resnet]`, run from anywhere on a machine with the .NET 10 SDK.
 # Publishes genplat-silo, genplat-bench and genplat (self-contained, linux-x64, Release) into one folder for a GPU host
 # that has PyTorch but no .NET and no network, packs it as tar + xz, splits it into parts of at most 24 MiB and writes
-# genplat-bundle.manifest (SHA-256 and size of every part and of the whole archive, what is inside) and unpack.sh next
+# MANIFEST (SHA-256 and size of every part and of the whole archive, what is inside) and unpack.sh next
 # to them in OUT. Copy OUT's files to the host and run `sh unpack.sh PARTS_DIR DEST` there (docs/OPERATIONS.md,
 # "Installing on a GPU host without internet").
 #
@@ -22,7 +22,7 @@ set -euo pipefail
 
 NAME=genplat-bundle
 ARCHIVE_NAME="$NAME.tar.xz"
-MANIFEST_NAME="$NAME.manifest"
+MANIFEST_NAME=MANIFEST
 PART_MIB=24
 MAX_MIB="${GENPLAT_BUNDLE_MAX_MIB:-96}"
 MIB=1048576

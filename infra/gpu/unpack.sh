@@ -1,6 +1,6 @@
 #!/bin/sh
 # Unpacks a GPU bundle made by infra/gpu/bundle.sh: `sh unpack.sh PARTS_DIR DEST` on the GPU host (no .NET needed).
-# Checks every part named in PARTS_DIR/genplat-bundle.manifest (size and SHA-256; a missing or damaged part is named),
+# Checks every part named in PARTS_DIR/MANIFEST (size and SHA-256; a missing or damaged part is named),
 # joins them, checks the whole archive's SHA-256, extracts it into DEST (created; a non-empty DEST is refused) and
 # prints how to run the apps against the host's PyTorch. Needs only a POSIX shell, cat, tar and sha256sum and xz;
 # without xz (or sha256sum) it uses python3's lzma (or hashlib) module.
@@ -13,7 +13,7 @@ fail() { echo "unpack.sh: $*" >&2; exit 1; }
 [ "$#" -eq 2 ] || { echo "usage: sh unpack.sh PARTS_DIR DEST" >&2; exit 2; }
 PARTS=$1
 DEST=$2
-MANIFEST="$PARTS/$NAME.manifest"
+MANIFEST="$PARTS/MANIFEST"
 
 [ -d "$PARTS" ] || fail "$PARTS is not a folder"
 [ -f "$MANIFEST" ] || fail "$MANIFEST is missing: copy it from the bundle with the parts"

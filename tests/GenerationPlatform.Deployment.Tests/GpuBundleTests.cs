@@ -26,7 +26,7 @@ public sealed partial class GpuBundleTests(GpuBundle bundle, ITestOutputHelper o
         foreach (var part in parts) Assert.True(new FileInfo(part).Length <= 24 * MiB, $"{part}: {new FileInfo(part).Length} bytes, over 24 MiB");
         long whole = parts.Sum(p => new FileInfo(p).Length);
         Assert.True(whole <= 96 * MiB, $"the archive is {whole} bytes, over 96 MiB");
-        var manifest = File.ReadAllLines(Path.Combine(bundle.Parts, "genplat-bundle.manifest"));
+        var manifest = File.ReadAllLines(Path.Combine(bundle.Parts, "MANIFEST"));
         Assert.Contains($"archive genplat-bundle.tar.xz {whole} ", string.Join('\n', manifest));
         Assert.Contains("text-encoder no", manifest);
         Assert.Equal(parts.Count, manifest.Count(l => l.StartsWith("part ", StringComparison.Ordinal)));
