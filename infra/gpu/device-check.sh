@@ -117,7 +117,8 @@ else
     --wait --out "$(mktemp -d)/search"
   curl -fsS http://127.0.0.1:5081/metrics 2>&1 | grep -E "^genplat_libtorch_info|^genplat_silo_up" | tee -a "$OUT/search.txt"
 fi
-kill -INT "$SILO" 2>/dev/null
+# TERM, not INT: a background job of a script starts with SIGINT ignored, and .NET keeps it so (the silo ran on, and wait with it).
+kill -TERM "$SILO" 2>/dev/null
 wait "$SILO" 2>/dev/null
 rm -f "$SILO_LOG"
 
