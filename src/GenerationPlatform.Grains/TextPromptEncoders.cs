@@ -17,7 +17,10 @@ public sealed class TextPromptEncoders : IPromptEncoderProvider, IDisposable
             if (encoders.TryGetValue(encoder, out var known)) return known;
             ITextEncoder created;
             try { created = TextEncoders.Create(encoder); }
-            catch (ArgumentException e) { throw new UnknownModelException($"the model's text encoder '{encoder}' is not available on this silo: {e.Message}"); }
+            catch (Exception e) when (e is ArgumentException or TextEncoderUnavailableException)
+            {
+                throw new UnknownModelException($"the model's text encoder '{encoder}' is not available on this silo: {e.Message}");
+            }
             return encoders[encoder] = new Encoder(created);
         }
     }

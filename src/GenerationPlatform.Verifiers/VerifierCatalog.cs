@@ -20,6 +20,7 @@ public sealed class VerifierCatalog : IDisposable
     private readonly Lazy<FeatureStatistics> statistics;
     private readonly Lazy<NoiseAwareRanker?> noiseAware;
     private readonly Lazy<ResNet18Features> resnet;
+    private readonly ResNet18Options? resnetOptions;
     private readonly Lazy<ResNetProbeHead> probeHead;
     private readonly Lazy<TextAlignEncoder> textAlign;
     private readonly Lazy<GenerationPlatform.Text.ITextEncoder> textEncoder;
@@ -47,8 +48,16 @@ public sealed class VerifierCatalog : IDisposable
         // A head named explicitly must load; the shipped one is used, if present, only with the shipped classifier.
         noiseAware = new(() => noiseAwarePath is not null ? NoiseAwareFiles.Load(noiseAwarePath) : classifierPath is null ? NoiseAwareFiles.LoadIfPresent() : null);
         statistics = new(() => FeatureStatistics.Load(statisticsPath ?? ClassifierFiles.DefaultStatisticsPath));
+        this.resnetOptions = resnetOptions;
         resnet = new(() => new ResNet18Features(resnetOptions));
         probeHead = new(() => ResNetProbeFiles.Load(probeHeadPath));
+    }
+
+    /// <summary>text-align's prompt encoder; a build that left it out does not know text-align, and says why.</summary>
+    private GenerationPlatform.Text.ITextEncoder TextEncoder()
+    {
+        try { return textEncoder.Value; }
+        catch (GenerationPlatform.Text.TextEncoderUnavailableException e) { throw new UnknownVerifierException($"verifier 'text-align' is not available here: {e.Message}"); }
     }
 
     /// <summary>The registered `onnx:NAME` verifiers' names, as registered.</summary>
@@ -66,8 +75,8 @@ public sealed class VerifierCatalog : IDisposable
                 "classifier" => new ClassifierVerifier(classifier.Value, noiseAware.Value),
                 "class-gaussian" => new ClassGaussianVerifier(classifier.Value, statistics.Value),
                 "resnet-probe" => ProbeVerifier(),
-                "self-consistency" => new SelfConsistencyVerifier(resnet.Value),
-                "text-align" => new TextAlignVerifier(textAlign.Value, textEncoder.Value),
+                "self-consistency" => new SelfConsistencyVerifier(ResNet(name)),
+                "text-align" => new TextAlignVerifier(textAlign.Value, TextEncoder()),
                 "attributes" => new AttributesVerifier(classifier.Value, log),
                 _ when name.StartsWith(OnnxPrefix, StringComparison.Ordinal) => OnnxVerifier(name[OnnxPrefix.Length..], spec),
                 _ when Members(name) is { Count: > 0 } members => new EnsembleVerifier(members.Select(Get).ToArray()),
@@ -92,8 +101,14 @@ public sealed class VerifierCatalog : IDisposable
     private ResNetProbeVerifier ProbeVerifier()
     {
         var head = probeHead.Value; // first: a missing head file should fail before a 63 MB model load
-        return new ResNetProbeVerifier(resnet.Value, head);
+        return new ResNetProbeVerifier(ResNet("resnet-probe"), head);
     }
+
+    /// <summary>The shared ResNet-18; a build that left its files out does not know the verifiers built on it, and says why.</summary>
+    private ResNet18Features ResNet(string verifier) =>
+        !resnet.IsValueCreated && ResNet18Features.MissingFile(resnetOptions) is { } missing
+            ? throw new UnknownVerifierException($"verifier '{verifier}' is not available here: {missing}")
+            : resnet.Value;
 
     public void Dispose()
     {

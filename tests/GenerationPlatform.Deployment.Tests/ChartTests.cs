@@ -136,7 +136,10 @@ public sealed class ChartTests
         Assert.Equal("cuda", Env(container, "GenerationPlatform__Silo__Accelerator"));
         // The GPU pool insists on CUDA: a silo whose CUDA stack does not load fails instead of serving from its CPU.
         Assert.Equal("cuda", Env(container, "GenerationPlatform__Models__Device"));
+        // TorchSharp runs there on the GPU image's PyTorch libtorch (the image carries no other); the CPU pool keeps its own.
+        Assert.Equal(ComposeTests.GpuImageTorchLib(), Env(container, "GenerationPlatform__Models__LibTorch"));
         var cpu = Container(Single(docs, "Deployment", "-cpu"));
+        Assert.DoesNotContain(cpu.Items("env"), e => e.Scalar("name") == "GenerationPlatform__Models__LibTorch");
         Assert.Null(cpu.At("resources", "limits", "nvidia.com/gpu"));
         Assert.Equal("none", Env(cpu, "GenerationPlatform__Silo__Accelerator"));
         Assert.Equal("cpu", Env(cpu, "GenerationPlatform__Models__Device"));

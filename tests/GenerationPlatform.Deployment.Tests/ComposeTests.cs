@@ -240,10 +240,37 @@ public sealed partial class ComposeTests
         Assert.Equal("0", env.GetValueOrDefault("GenerationPlatform__Cluster__GatewayPort", "0"));
         Assert.Matches(@"(?m)^USER app$", text);
         Assert.Contains("/healthz/live", Regex.Match(text, @"HEALTHCHECK[\s\S]*?\n(?=\S)").Value);
-        Assert.Contains($"GenPlatAccelerator={accelerator}", text);
+    }
+
+    [Fact]
+    public void TheCpuImagePublishesAndRunsTheSiloExecutable()
+    {
+        var text = File.ReadAllText(Repository.PathOf("infra/silo-cpu.Dockerfile"));
+        Assert.Contains("GenPlatAccelerator=cpu", text);
         // The image publishes and runs the silo executable, nothing else (SiloExecutableTests: what its publish output holds).
         Assert.Matches(@"(?m)^RUN dotnet publish src/GenerationPlatform\.Silo/GenerationPlatform\.Silo\.csproj ", text);
         Assert.DoesNotMatch(@"(?m)^RUN dotnet publish (?!src/GenerationPlatform\.Silo/)", text);
         Assert.Equal("[\"dotnet\", \"/app/genplat-silo.dll\"]", Regex.Match(text, @"(?m)^ENTRYPOINT (.+)$").Groups[1].Value.Trim());
     }
+
+    [Fact]
+    public void TheGpuImageIsPyTorchsWithTheBundlesSiloOnItsLibTorch()
+    {
+        var text = File.ReadAllText(Repository.PathOf("infra/silo-gpu.Dockerfile"));
+        // No .NET SDK and no NuGet: the bundle (infra/gpu/bundle.sh, built elsewhere) is unpacked by its own script.
+        Assert.DoesNotMatch(@"(?m)^FROM \S*dotnet", text);
+        Assert.DoesNotMatch(@"(?m)^\s*(RUN|&&)?\s*dotnet ", text);
+        Assert.Matches(@"(?m)^FROM \$\{PYTORCH_IMAGE\} AS runtime$", text);
+        Assert.Matches(@"(?m)^ARG PYTORCH_IMAGE=pytorch/pytorch:\S+-cuda13\.\d+-\S*runtime$", text);
+        Assert.Matches(@"(?m)^RUN sh /tmp/genplat-bundle/unpack\.sh /tmp/genplat-bundle /app$", text);
+        Assert.Equal("[\"/app/genplat-silo\"]", Regex.Match(text, @"(?m)^ENTRYPOINT (.+)$").Groups[1].Value.Trim());
+        // TorchSharp runs on the image's PyTorch libtorch, at the path the build checks (and the chart's GPU pool names).
+        Assert.Equal("${TORCH_LIB}", DockerfileEnvironment("infra/silo-gpu.Dockerfile")["GenerationPlatform__Models__LibTorch"]);
+        Assert.StartsWith("/", GpuImageTorchLib(), StringComparison.Ordinal);
+        Assert.Contains("$TORCH_LIB/libtorch_cuda.so", text);
+    }
+
+    /// <summary>The GPU image's TORCH_LIB: where its PyTorch's torch/lib lies.</summary>
+    internal static string GpuImageTorchLib() =>
+        Regex.Match(File.ReadAllText(Repository.PathOf("infra/silo-gpu.Dockerfile")), @"(?m)^ARG TORCH_LIB=(\S+)$").Groups[1].Value;
 }

@@ -90,6 +90,18 @@ public sealed class ResNetVerifierTests(ResNetFixture fixture) : IDisposable
         Assert.Contains("absent.safetensors", e.Message);
     }
 
+    [Theory]
+    [InlineData("self-consistency")]
+    [InlineData("resnet-probe")]
+    public void WithoutTheModelFilesItsVerifiersAreUnknownHereSayingWhy(string verifier)
+    {
+        using var catalog = new VerifierCatalog(probeHeadPath: SaveHead(RandomHead(1)), resnetOptions: new ResNet18Options(ModelDirectory: dir));
+        var e = Assert.Throws<UnknownVerifierException>(() => catalog.Get(verifier));
+        Assert.Contains($"verifier '{verifier}' is not available here", e.Message);
+        Assert.Contains(Path.Combine(dir, ResNet18Features.ModelFile), e.Message);
+        Assert.Contains("GenPlatResNetModel=false", e.Message);
+    }
+
     [Fact]
     public void ProbeVerifierScoresFollowInputOrder()
     {

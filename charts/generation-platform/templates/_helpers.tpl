@@ -132,6 +132,9 @@ existingSecret, what helm finds in the cluster at install or upgrade (lookup; no
     - name: GenerationPlatform__Models__Device
       value: {{ ternary "cuda" "cpu" (eq $pool "gpu") | quote }}
     {{- if eq $pool "gpu" }}
+    # TorchSharp on the GPU image's PyTorch libtorch, its CUDA build (the image carries no libtorch of its own).
+    - name: GenerationPlatform__Models__LibTorch
+      value: {{ $values.libTorch | quote }}
     # The root filesystem is read-only: CUDA's kernel cache goes to the writable /tmp.
     - name: CUDA_CACHE_PATH
       value: /tmp/cuda-cache

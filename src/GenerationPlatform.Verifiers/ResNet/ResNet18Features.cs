@@ -47,17 +47,24 @@ public sealed class ResNet18Features : IDisposable
 
     public static string DefaultModelDirectory => Path.Combine(AppContext.BaseDirectory, "DnnImageModels");
 
+    /// <summary>Which of the two model files is not there and where it comes from; null when both are.</summary>
+    public static string? MissingFile(ResNet18Options? options)
+    {
+        var dir = options?.ModelDirectory ?? DefaultModelDirectory;
+        var missing = new[] { ModelFile, PreprocessFile }.Select(f => Path.Combine(dir, f)).FirstOrDefault(p => !File.Exists(p));
+        return missing is null ? null
+            : $"ResNet-18 model file not found: {missing} (it ships in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18, which copies it to " +
+              "DnnImageModels/ in the build output; builds with -p:GenPlatResNetModel=false leave it out, as infra/gpu/bundle.sh does unless given --resnet)";
+    }
+
     public ResNet18Features(ResNet18Options? options = null)
     {
         options ??= new ResNet18Options();
         if (options.MaxBatch <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxBatch must be positive");
+        if (MissingFile(options) is { } missing) throw new CheckpointException(missing);
         var dir = options.ModelDirectory ?? DefaultModelDirectory;
         var modelPath = Path.Combine(dir, ModelFile);
         var prepPath = Path.Combine(dir, PreprocessFile);
-        foreach (var path in new[] { modelPath, prepPath })
-            if (!File.Exists(path))
-                throw new CheckpointException($"ResNet-18 model file not found: {path} " +
-                    "(it ships in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18, which copies it to DnnImageModels/ in the build output)");
         meanImage = LoadMeanImage(prepPath);
 
         var bytes = File.ReadAllBytes(modelPath);
