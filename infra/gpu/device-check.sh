@@ -9,6 +9,8 @@
 #   platform.txt  genplat-bench platform on the GPU: the platform against the bare loop at the cap the denoiser measures there
 #   search.txt    one search through gRPC on a silo serving velocity-unet on the GPU, and the silo's genplat_libtorch_info
 #   summary.md    each step's outcome and seconds; device-check.log, everything printed
+#   build-glue.txt  only when the shipped glue does not resolve against the host's libtorch and TorchSharp's source was
+#                 carried along: infra/gpu/build-libtorchsharp.sh's build of the glue against it, installed into the bundle
 # Every step runs even when an earlier one fails, each under its own time limit. Exit 0 only when all pass.
 #
 # Environment: GENPLAT_LIBTORCH (default: the torch/lib of the python3 on PATH), GENPLAT_CHECK_DEVICE (default cuda; cpu runs
@@ -74,7 +76,18 @@ B="$(cd "$BUNDLE" && pwd)"
 du -sh "$B" 2>/dev/null
 
 step "the host's libtorch: symbol check, version, CUDA, GPUs"
-run "libtorch" 60 libtorch.txt "$B/genplat-bench" libtorch
+if ! run "libtorch" 60 libtorch.txt "$B/genplat-bench" libtorch && grep -q "symbols no library defines" "$OUT/libtorch.txt"; then
+  # The shipped glue (built against libtorch 2.10) misses symbols of this libtorch: build it against this one, from
+  # TorchSharp's v0.107.0 source when it was carried along (.gpu-stage/TorchSharp, or GENPLAT_TORCHSHARP_SRC), and check again.
+  TS_SRC="${GENPLAT_TORCHSHARP_SRC:-.gpu-stage/TorchSharp}"
+  if [ -d "$TS_SRC" ]; then
+    step "build TorchSharp's glue against the host's libtorch"
+    run "build the glue" 300 build-glue.txt infra/gpu/build-libtorchsharp.sh "$TS_SRC" "$(dirname "$GENPLAT_LIBTORCH")" .gpu-stage/glue "$B" \
+      && run "libtorch, rebuilt glue" 60 libtorch.txt "$B/genplat-bench" libtorch
+  else
+    echo "no TorchSharp source at $TS_SRC to build the glue from (docs/BENCHMARKS.md, GPU over the host's libtorch)"
+  fi
+fi
 
 step "parity: CPU against $DEVICE"
 if [ "$DEVICE" = cuda ]; then
