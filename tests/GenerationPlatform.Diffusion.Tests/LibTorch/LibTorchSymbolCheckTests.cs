@@ -55,6 +55,16 @@ public sealed class LibTorchSymbolCheckTests
     }
 
     [Fact]
+    public void TheLoadersCacheNamesTheSystemsLibraries()
+    {
+        // Debian's /etc/ld.so.cache (ldconfig's): the C library is in it, at a path that exists.
+        var cache = SharedLibrarySearch.ReadCache("/etc/ld.so.cache");
+        Assert.True(cache.TryGetValue("libc.so.6", out var libc), string.Join(", ", cache.Keys.Take(20)));
+        Assert.True(File.Exists(libc));
+        Assert.Empty(SharedLibrarySearch.ReadCache(Path.Combine(Path.GetTempPath(), $"no-such-cache-{Guid.NewGuid():N}")));
+    }
+
+    [Fact]
     public void TheSearchFollowsTheLoadersOrder()
     {
         var folder = LibTorchFolders.NewTemp();
@@ -71,6 +81,10 @@ public sealed class LibTorchSymbolCheckTests
             Assert.Equal(Path.Combine(LibTorchFolders.Packaged, "libc10.so"),
                 Path.GetFullPath(new SharedLibrarySearch(new Dictionary<string, string>(), [], []).Find("libc10.so", glue)!));
             Assert.Null(new SharedLibrarySearch(new Dictionary<string, string>(), [], []).Find("libnothing.so", glue));
+            // The loader's cache comes after RUNPATH and LD_LIBRARY_PATH, before the default folders.
+            var cache = new Dictionary<string, string> { ["libc10.so"] = "/cached/libc10.so", ["libonly-cached.so"] = "/cached/libonly-cached.so" };
+            Assert.Equal("/cached/libonly-cached.so", new SharedLibrarySearch(new Dictionary<string, string>(), [], [second], cache).Find("libonly-cached.so", glue));
+            Assert.Equal(Path.Combine(first, "libc10.so"), new SharedLibrarySearch(new Dictionary<string, string>(), [first], [], cache).Find("libc10.so", glue));
         }
         finally { Directory.Delete(folder, true); }
     }
