@@ -59,23 +59,37 @@ public sealed class PlatformHostOptions
         : ShutdownTimeout <= TimeSpan.Zero ? $"{Section}:ShutdownTimeout must be positive (got {ShutdownTimeout})"
         : null;
 
+    /// <summary>The ports <see cref="FreePort"/> gave this process.</summary>
+    private static readonly HashSet<int> Given = [];
+
     /// <summary>
     /// A port free now (for port 0; the host binds it right after). Drawn at random below the OS's ephemeral range
     /// (32768 and up on Linux), where outgoing connections take their local ports: a port the OS hands out for
     /// port 0 is also the next candidate for the next outgoing connection, which could take it before the host binds.
+    /// Never one this process was given before (until most of the range has been): two draws for one host (its silo
+    /// and gateway ports, or gRPC and HTTP) are free when drawn but not yet bound, so the probe alone cannot tell them apart.
     /// </summary>
     public static int FreePort(IPAddress address)
     {
         for (int attempt = 0; attempt < 200; attempt++)
         {
             int port = Random.Shared.Next(20_000, 32_000);
+            lock (Given)
+            {
+                if (Given.Contains(port)) continue;
+            }
             try
             {
                 using var probe = new TcpListener(address, port);
                 probe.Start();
-                return port;
             }
-            catch (SocketException) { } // taken: draw again
+            catch (SocketException) { continue; } // taken: draw again
+            lock (Given)
+            {
+                if (Given.Count >= 8_000) Given.Clear(); // most of the range given: the earliest hosts are long gone
+                if (!Given.Add(port)) continue;
+            }
+            return port;
         }
         using var listener = new TcpListener(address, 0);
         listener.Start();
